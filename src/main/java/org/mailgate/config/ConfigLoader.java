@@ -1,0 +1,275 @@
+package org.mailgate.config;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.tomlj.Toml;
+import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlParseResult;
+import org.tomlj.TomlPosition;
+import org.tomlj.TomlTable;
+
+/**
+ * Reads a TOML config file into a {@link MailgateConfig}. Every unknown key, wrong type or bad
+ * value is an error naming the file, the line and what was expected.
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
+    private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
+    private final Path file;
+
+    private ConfigLoader(Path file) {
+        this.file = file;
+    }
+
+    public static MailgateConfig load(Path file) throws ConfigException {
+        return new ConfigLoader(file).load();
+    }
+
+    private MailgateConfig load() throws ConfigException {
+        TomlParseResult toml;
+        try {
+            toml = Toml.parse(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot read: " + e.getMessage());
+        }
+        if (toml.hasErrors()) {
+            TomlParseError error = toml.errors().get(0);
+            throw new ConfigException(at(error.position()) + "TOML syntax error: " + error.getMessage());
+        }
+        allowOnly(toml, "", Set.of("hostname", "data-dir", "domains", "listener", "tls", "limits"));
+        Path base = file.toAbsolutePath().getParent();
+        String hostname = toml.contains("hostname") ? hostname(toml, "hostname") : "localhost";
+        Path dataDir = toml.contains("data-dir") ? base.resolve(string(toml, "data-dir", "a directory path")) : null;
+        return new MailgateConfig(hostname, dataDir, domains(toml), listeners(toml), tls(toml, base), limits(toml));
+    }
+
+    private Set<String> domains(TomlTable toml) throws ConfigException {
+        Set<String> domains = new LinkedHashSet<>();
+        if (!toml.contains("domains")) {
+            return domains;
+        }
+        TomlArray array = array(toml, "domains", "an array of domain names");
+        for (int i = 0; i < array.size(); i++) {
+            Object value = array.get(i);
+            if (!(value instanceof String domain) || !DOMAIN.matcher(domain).matches()) {
+                throw new ConfigException(at(array.inputPositionOf(i)) + "domains: expected a domain name such as \"example.com\", got " + show(value));
+            }
+            domains.add(domain.toLowerCase(Locale.ROOT));
+        }
+        return domains;
+    }
+
+    private List<ListenerConfig> listeners(TomlTable toml) throws ConfigException {
+        if (!toml.contains("listener")) {
+            throw new ConfigException(file + ": no [[listener]] defined: expected at least one, e.g.\n"
+                    + "[[listener]]\naddress = \"0.0.0.0\"\nport = 587\nkind = \"submission\"");
+        }
+        if (!toml.isArray("listener")) {
+            throw new ConfigException(at(toml.inputPositionOf("listener")) + "listener: expected [[listener]] tables");
+        }
+        TomlArray array = toml.getArrayOrEmpty("listener");
+        List<ListenerConfig> listeners = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            if (!(array.get(i) instanceof TomlTable table)) {
+                throw new ConfigException(at(array.inputPositionOf(i)) + "listener: expected a [[listener]] table");
+            }
+            allowOnly(table, "listener.", Set.of("address", "port", "kind"));
+            require(table, "address", "listener.");
+            String addressText = string(table, "address", "an IP address such as \"0.0.0.0\" or \"::\"");
+            if (!isIpAddress(addressText)) {
+                throw new ConfigException(at(table.inputPositionOf("address")) + "listener.address: expected an IP address such as \"0.0.0.0\" or \"::\", got \"" + addressText + "\"");
+            }
+            require(table, "port", "listener.");
+            long port = integer(table, "port", "a port number from 0 to 65535");
+            if (port < 0 || port > 65535) {
+                throw new ConfigException(at(table.inputPositionOf("port")) + "listener.port: expected a port number from 0 to 65535, got " + port);
+            }
+            require(table, "kind", "listener.");
+            String kind = string(table, "kind", "one of \"submission\", \"submissions\", \"inbound\"");
+            ListenerKind parsed = switch (kind) {
+                case "submission" -> ListenerKind.SUBMISSION;
+                case "submissions" -> ListenerKind.SUBMISSIONS;
+                case "inbound" -> ListenerKind.INBOUND;
+                default -> throw new ConfigException(at(table.inputPositionOf("kind"))
+                        + "listener.kind: expected one of \"submission\", \"submissions\", \"inbound\", got \"" + kind + "\"");
+            };
+            listeners.add(new ListenerConfig(addressText, (int) port, parsed));
+        }
+        return listeners;
+    }
+
+    private TlsConfig tls(TomlTable toml, Path base) throws ConfigException {
+        if (!toml.contains("tls")) {
+            return null;
+        }
+        TomlTable table = table(toml, "tls");
+        allowOnly(table, "tls.", Set.of("certificate", "key"));
+        require(table, "certificate", "tls.");
+        require(table, "key", "tls.");
+        return new TlsConfig(base.resolve(string(table, "certificate", "a PEM file path")),
+                base.resolve(string(table, "key", "a PEM file path")));
+    }
+
+    private Limits limits(TomlTable toml) throws ConfigException {
+        Limits d = Limits.DEFAULTS;
+        if (!toml.contains("limits")) {
+            return d;
+        }
+        TomlTable t = table(toml, "limits");
+        allowOnly(t, "limits.", Set.of("max-message-size", "max-recipients", "max-header-size",
+                "auth-failure-delay", "command-timeout", "shutdown-grace"));
+        return new Limits(
+                t.contains("max-message-size") ? size(t, "max-message-size") : d.maxMessageSize(),
+                t.contains("max-recipients") ? (int) positive(t, "max-recipients") : d.maxRecipients(),
+                t.contains("max-header-size") ? (int) Math.min(size(t, "max-header-size"), Integer.MAX_VALUE) : d.maxHeaderSize(),
+                t.contains("auth-failure-delay") ? duration(t, "auth-failure-delay") : d.authFailureDelay(),
+                t.contains("command-timeout") ? duration(t, "command-timeout") : d.commandTimeout(),
+                t.contains("shutdown-grace") ? duration(t, "shutdown-grace") : d.shutdownGrace());
+    }
+
+    private void allowOnly(TomlTable table, String prefix, Set<String> allowed) throws ConfigException {
+        for (String key : table.keySet()) {
+            if (!allowed.contains(key)) {
+                throw new ConfigException(at(table.inputPositionOf(List.of(key))) + "unknown key \"" + prefix + key
+                        + "\": expected one of " + String.join(", ", allowed.stream().sorted().toList()));
+            }
+        }
+    }
+
+    private void require(TomlTable table, String key, String prefix) throws ConfigException {
+        if (!table.contains(List.of(key))) {
+            throw new ConfigException(file + ": " + prefix + key + " is required");
+        }
+    }
+
+    private String hostname(TomlTable table, String key) throws ConfigException {
+        String value = string(table, key, "a host name such as \"mail.example.com\"");
+        if (!DOMAIN.matcher(value).matches()) {
+            throw new ConfigException(at(table.inputPositionOf(List.of(key))) + key + ": expected a host name such as \"mail.example.com\", got \"" + value + "\"");
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
+    private String string(TomlTable table, String key, String expected) throws ConfigException {
+        Object value = table.get(List.of(key));
+        if (!(value instanceof String text) || text.isBlank()) {
+            throw wrong(table, key, expected, value);
+        }
+        return text;
+    }
+
+    private long integer(TomlTable table, String key, String expected) throws ConfigException {
+        Object value = table.get(List.of(key));
+        if (!(value instanceof Long number)) {
+            throw wrong(table, key, expected, value);
+        }
+        return number;
+    }
+
+    private long positive(TomlTable table, String key) throws ConfigException {
+        long value = integer(table, key, "a positive integer");
+        if (value <= 0 || value > Integer.MAX_VALUE) {
+            throw wrong(table, key, "a positive integer", value);
+        }
+        return value;
+    }
+
+    /** A size in bytes: an integer, or a string such as "25MiB". */
+    private long size(TomlTable table, String key) throws ConfigException {
+        String expected = "a size in bytes: an integer or a string such as \"25MiB\"";
+        Object value = table.get(List.of(key));
+        if (value instanceof Long bytes && bytes > 0) {
+            return bytes;
+        }
+        Matcher m = value instanceof String text ? SIZE.matcher(text.strip()) : null;
+        if (m == null || !m.matches() || m.group(1).length() > 12) {
+            throw wrong(table, key, expected, value);
+        }
+        long unit = switch (m.group(2) == null ? "B" : m.group(2)) {
+            case "KiB" -> 1024L;
+            case "MiB" -> 1024L * 1024;
+            case "GiB" -> 1024L * 1024 * 1024;
+            default -> 1L;
+        };
+        long bytes = Long.parseLong(m.group(1)) * unit;
+        if (bytes <= 0) {
+            throw wrong(table, key, expected, value);
+        }
+        return bytes;
+    }
+
+    /** A duration string such as "250ms", "30s", "5m", "1h". */
+    private Duration duration(TomlTable table, String key) throws ConfigException {
+        String expected = "a duration such as \"250ms\", \"30s\", \"5m\" or \"1h\"";
+        Object value = table.get(List.of(key));
+        Matcher m = value instanceof String text ? DURATION.matcher(text.strip()) : null;
+        if (m == null || !m.matches() || m.group(1).length() > 9) {
+            throw wrong(table, key, expected, value);
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    private TomlArray array(TomlTable table, String key, String expected) throws ConfigException {
+        Object value = table.get(List.of(key));
+        if (!(value instanceof TomlArray array)) {
+            throw wrong(table, key, expected, value);
+        }
+        return array;
+    }
+
+    private TomlTable table(TomlTable table, String key) throws ConfigException {
+        Object value = table.get(List.of(key));
+        if (!(value instanceof TomlTable child)) {
+            throw wrong(table, key, "a table [" + key + "]", value);
+        }
+        return child;
+    }
+
+    private ConfigException wrong(TomlTable table, String key, String expected, Object value) {
+        return new ConfigException(at(table.inputPositionOf(List.of(key))) + key + ": expected " + expected + ", got " + show(value));
+    }
+
+    private static String show(Object value) {
+        return switch (value) {
+            case null -> "nothing";
+            case String s -> "\"" + s + "\"";
+            case TomlTable t -> "a table";
+            case TomlArray a -> "an array";
+            default -> value.toString();
+        };
+    }
+
+    private static boolean isIpAddress(String text) {
+        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(text); // a literal: no lookup happens
+            return true;
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private String at(TomlPosition position) {
+        return position == null ? file + ": " : file + ":" + position.line() + ":" + position.column() + ": ";
+    }
+}

@@ -1,0 +1,58 @@
+package org.mailgate.policy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserDirectory;
+import org.mailgate.smtp.MailPolicy;
+import org.mailgate.smtp.Mailbox;
+import org.mailgate.smtp.Refusal;
+
+/**
+ * Submission (RFC 6409): an authenticated user may send to anyone, but only as an address
+ * they own, in the envelope and in the From header, unless their account allows any sender.
+ */
+public final class SubmissionPolicy implements MailPolicy {
+    private final Supplier<UserDirectory> directory;
+
+    public SubmissionPolicy(Supplier<UserDirectory> directory) {
+        this.directory = directory;
+    }
+
+    @Override
+    public Optional<Refusal> checkSender(String authenticatedUser, Mailbox sender) {
+        if (authenticatedUser == null) {
+            return Optional.of(Refusal.AUTH_REQUIRED);
+        }
+        return mayUse(authenticatedUser, sender == null ? List.of() : List.of(sender.toString()), true)
+                ? Optional.empty() : Optional.of(Refusal.SENDER_NOT_OWNED);
+    }
+
+    @Override
+    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient) {
+        return Optional.empty();
+    }
+
+    /** RFC 6409 8: the From header must name only addresses the user owns. */
+    public Optional<Refusal> checkHeaderFrom(String authenticatedUser, List<String> fromAddresses) {
+        return mayUse(authenticatedUser, fromAddresses, false)
+                ? Optional.empty() : Optional.of(Refusal.HEADER_FROM_NOT_OWNED);
+    }
+
+    private boolean mayUse(String login, List<String> addresses, boolean envelope) {
+        UserDirectory users = directory.get();
+        Optional<User> user = users.login(login);
+        if (user.isEmpty()) {
+            return false; // removed since it authenticated
+        }
+        if (user.get().anySender()) {
+            return true;
+        }
+        // The null sender is for bounces, which users do not submit; a message needs a From.
+        if (addresses.isEmpty()) {
+            return false;
+        }
+        return addresses.stream().allMatch(address -> users.owns(user.get(), address));
+    }
+}

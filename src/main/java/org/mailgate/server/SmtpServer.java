@@ -1,0 +1,166 @@
+package org.mailgate.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.mailgate.auth.Authenticator;
+import org.mailgate.auth.LiveUserDirectory;
+import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.UserFile;
+import org.mailgate.config.ListenerConfig;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.TlsConfig;
+import org.mailgate.policy.InboundPolicy;
+import org.mailgate.policy.SubmissionPolicy;
+import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.QueueIds;
+import org.mailgate.spool.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running server: its listeners, the spool, the user directory, and an orderly stop. */
+public final class SmtpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
+
+    /** A bound listener, with the port the system picked when the config said 0. */
+    public record Bound(ListenerConfig listener, InetSocketAddress address) {}
+
+    private final MailgateConfig config;
+    private final EventLoopGroup loops;
+    private final Spool spool;
+    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("housekeeping").daemon(true).factory());
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final List<Channel> serverChannels = new ArrayList<>();
+    private final List<Bound> bound = new ArrayList<>();
+    private boolean closed;
+
+    private SmtpServer(MailgateConfig config) throws IOException {
+        this.config = config;
+        this.loops = Epoll.isAvailable()
+                ? new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())
+                : new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        this.spool = new FileSpool(config.dataDir(), true);
+    }
+
+    public static SmtpServer start(MailgateConfig config) throws IOException {
+        SmtpServer server = new SmtpServer(config);
+        try {
+            server.bind();
+            return server;
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void bind() throws IOException {
+        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
+        LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
+        housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
+        ServerContext context = new ServerContext(config, TlsContexts.server(tls), spool, new QueueIds(),
+                new Authenticator(users, new PasswordHashes()), new SubmissionPolicy(users),
+                new InboundPolicy(config.domains(), users), blocking);
+        log.info("TLS by {}, certificate {}; transport {}", TlsContexts.provider() == io.netty.handler.ssl.SslProvider.OPENSSL
+                ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO");
+        Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        long idleMillis = config.limits().commandTimeout().toMillis();
+        for (ListenerConfig listener : config.listeners()) {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(loops)
+                    .channel(channelType)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel channel) {
+                            connections.add(channel);
+                            channel.pipeline().addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
+                            channel.pipeline().addLast("smtp", new SmtpConnection(context, listener.kind()));
+                        }
+                    });
+            try {
+                Channel channel = bootstrap.bind(listener.address(), listener.port()).sync().channel();
+                serverChannels.add(channel);
+                bound.add(new Bound(listener, (InetSocketAddress) channel.localAddress()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while binding", e);
+            } catch (Exception e) {
+                throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public List<Bound> bound() {
+        return List.copyOf(bound);
+    }
+
+    /**
+     * Stops accepting, lets sessions in flight finish within the grace period, then closes the
+     * rest with 421 and waits for the spool to make every acknowledged message durable.
+     */
+    public synchronized void shutdown(Duration grace) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+        connections.forEach(channel -> channel.eventLoop().execute(() -> connection(channel).requestShutdown()));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            sleep(50);
+        }
+        connections.forEach(channel -> channel.eventLoop().execute(() -> connection(channel).forceShutdown()));
+        long hardDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!connections.isEmpty() && System.nanoTime() < hardDeadline) {
+            sleep(50);
+        }
+        connections.close().syncUninterruptibly();
+        loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        spool.close();
+        blocking.close();
+        housekeeping.shutdownNow();
+        log.info("stopped");
+    }
+
+    private static SmtpConnection connection(Channel channel) {
+        return (SmtpConnection) channel.pipeline().get("smtp");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ZERO);
+    }
+}

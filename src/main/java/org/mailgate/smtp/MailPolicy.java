@@ -1,0 +1,12 @@
+package org.mailgate.smtp;
+
+import java.util.Optional;
+
+/** The checks a session asks of policy while building an envelope. They must not block. */
+public interface MailPolicy {
+
+    /** @param authenticatedUser null when the client has not authenticated */
+    Optional<Refusal> checkSender(String authenticatedUser, Mailbox sender);
+
+    Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient);
+}

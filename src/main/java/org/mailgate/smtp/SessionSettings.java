@@ -1,0 +1,18 @@
+package org.mailgate.smtp;
+
+/**
+ * What a session needs to know about its listener.
+ *
+ * @param startTlsOffered STARTTLS is advertised while the connection is in the clear
+ * @param implicitTls the connection is TLS from the first byte (RFC 8314)
+ * @param authOffered AUTH is advertised and accepted once TLS is active
+ * @param authRequired MAIL is refused until the client authenticates (submission, RFC 6409 4.3)
+ */
+public record SessionSettings(
+        String hostname,
+        boolean startTlsOffered,
+        boolean implicitTls,
+        boolean authOffered,
+        boolean authRequired,
+        long maxMessageSize,
+        int maxRecipients) {}

@@ -1,0 +1,534 @@
+package org.mailgate.smtp;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.mailgate.smtp.Command.MailParameters;
+import org.mailgate.smtp.Envelope.Recipient;
+
+/**
+ * One SMTP server session as a state machine without I/O. The driver feeds it the bytes it
+ * reads ({@link #receive}) and carries out the {@link SessionEvent}s it emits; requests for
+ * slow work (credential checks, durable storage) pause the session, and input that arrives
+ * meanwhile waits, which is what makes PIPELINING (RFC 2920) safe.
+ */
+public final class SmtpSession {
+    // RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF.
+    private static final int MAX_COMMAND_LINE = 512;
+    // RFC 4954 4: AUTH lines may be up to 12288 octets; nothing longer is ever buffered.
+    private static final int MAX_BUFFERED_LINE = 12288;
+
+    private enum Mode { COMMAND, AUTH, DATA, BDAT, TLS_PENDING, CLOSED }
+
+    private enum Waiting { NOTHING, AUTHENTICATION, STORAGE }
+
+    private final SessionSettings settings;
+    private final MailPolicy policy;
+    private final Consumer<SessionEvent> events;
+    private final InputBuffer input = new InputBuffer();
+
+    private Mode mode = Mode.COMMAND;
+    private Waiting waiting = Waiting.NOTHING;
+    private boolean tlsActive;
+    private boolean discardingLongLine;
+    private boolean shutdownRequested;
+    private String helo;
+    private boolean extended;
+    private String authenticatedUser;
+    private SaslExchange sasl;
+    private Transaction transaction;
+    private DataDecoder data;
+    private long bdatRemaining;
+    private boolean bdatLast;
+    private Refusal chunkRefusal;
+
+    /** The mail transaction in progress (RFC 5321 3.3). */
+    private static final class Transaction {
+        final Mailbox sender;
+        final MailParameters parameters;
+        final List<Recipient> recipients = new ArrayList<>();
+        boolean messageStarted;
+        boolean chunked;
+        long size;
+
+        Transaction(Mailbox sender, MailParameters parameters) {
+            this.sender = sender;
+            this.parameters = parameters;
+        }
+    }
+
+    public SmtpSession(SessionSettings settings, MailPolicy policy, Consumer<SessionEvent> events) {
+        this.settings = settings;
+        this.policy = policy;
+        this.events = events;
+        this.tlsActive = settings.implicitTls();
+    }
+
+    /** Sends the greeting (RFC 5321 4.2: no enhanced status code in the 220 greeting). */
+    public void start() {
+        send(new Reply(220, null, List.of(settings.hostname() + " ESMTP Mailgate")));
+    }
+
+    public void receive(byte[] bytes, int offset, int length) {
+        if (mode == Mode.TLS_PENDING || mode == Mode.CLOSED) {
+            return; // CVE-2011-0411: nothing received before the handshake is ever executed
+        }
+        input.append(bytes, offset, length);
+        process();
+    }
+
+    /** True while the session waits for the driver; the driver should stop reading meanwhile. */
+    public boolean isWaiting() {
+        return waiting != Waiting.NOTHING;
+    }
+
+    public boolean isClosed() {
+        return mode == Mode.CLOSED;
+    }
+
+    /** True between MAIL and the end of the transaction: a shutdown lets it finish. */
+    public boolean inTransaction() {
+        return transaction != null || waiting != Waiting.NOTHING;
+    }
+
+    public String authenticatedUser() {
+        return authenticatedUser;
+    }
+
+    /** The TLS handshake after STARTTLS succeeded: the session starts over (RFC 3207 4.2). */
+    public void tlsEstablished() {
+        if (mode != Mode.TLS_PENDING) {
+            throw new IllegalStateException("no STARTTLS in progress");
+        }
+        tlsActive = true;
+        helo = null;
+        extended = false;
+        transaction = null;
+        input.clear();
+        mode = Mode.COMMAND;
+    }
+
+    public void authenticationResult(String username, Optional<Refusal> refusal) {
+        expectWaiting(Waiting.AUTHENTICATION);
+        if (refusal.isEmpty()) {
+            authenticatedUser = username;
+            send(Reply.of(235, EnhancedStatus.of(2, 7, 0), "Authentication successful"));
+        } else {
+            send(refusal.get().reply());
+        }
+        resume();
+    }
+
+    public void messageStored(String queueId) {
+        expectWaiting(Waiting.STORAGE);
+        send(Reply.of(250, EnhancedStatus.of(2, 0, 0), "Ok: queued as " + queueId));
+        transaction = null;
+        resume();
+    }
+
+    public void messageRefused(Refusal refusal) {
+        expectWaiting(Waiting.STORAGE);
+        send(refusal.reply());
+        transaction = null;
+        resume();
+    }
+
+    /** Stop accepting work: closes now when idle, else once the transaction in flight ends. */
+    public void requestShutdown() {
+        shutdownRequested = true;
+        if (!inTransaction() && mode != Mode.CLOSED) {
+            close(Refusal.SHUTTING_DOWN);
+        }
+    }
+
+    /** Close at once with a 421 reply (timeout, grace period over), discarding any message. */
+    public void abort(Refusal reason) {
+        if (mode != Mode.CLOSED) {
+            close(reason);
+        }
+    }
+
+    private void close(Refusal reason) {
+        if (transaction != null && transaction.messageStarted && waiting != Waiting.STORAGE) {
+            events.accept(new SessionEvent.MessageAbort());
+        }
+        send(reason.reply());
+        closeNow();
+    }
+
+    private void closeNow() {
+        mode = Mode.CLOSED;
+        input.clear();
+        events.accept(new SessionEvent.Close());
+    }
+
+    private void expectWaiting(Waiting expected) {
+        if (waiting != expected) {
+            throw new IllegalStateException("not waiting for " + expected);
+        }
+        waiting = Waiting.NOTHING;
+    }
+
+    private void resume() {
+        if (shutdownRequested && transaction == null && mode != Mode.CLOSED) {
+            close(Refusal.SHUTTING_DOWN);
+            return;
+        }
+        process();
+    }
+
+    private void process() {
+        while (waiting == Waiting.NOTHING && input.readable() > 0) {
+            switch (mode) {
+                case COMMAND, AUTH -> {
+                    if (!processLine()) {
+                        return;
+                    }
+                }
+                case DATA -> processData();
+                case BDAT -> processChunk();
+                case TLS_PENDING, CLOSED -> {
+                    input.clear();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Handles one line if a whole one is buffered; returns false when more input is needed. */
+    private boolean processLine() {
+        int lineFeed = input.indexOfLineFeed();
+        if (lineFeed < 0) {
+            if (input.readable() > MAX_BUFFERED_LINE) {
+                discardingLongLine = true;
+                input.clear();
+            }
+            return false;
+        }
+        int start = input.start();
+        int length = lineFeed - start;
+        if (length > 0 && input.array()[lineFeed - 1] == '\r') {
+            length--;
+        }
+        String line = decodeLine(input.array(), start, length);
+        int lineBytes = lineFeed + 1 - start;
+        input.skip(lineBytes);
+        if (discardingLongLine) {
+            discardingLongLine = false;
+            mode = Mode.COMMAND;
+            sasl = null;
+            send(Refusal.LINE_TOO_LONG.reply());
+        } else if (line == null) {
+            send(Refusal.SYNTAX_ERROR.reply());
+        } else if (mode == Mode.AUTH) {
+            authResponse(line);
+        } else if (lineBytes > MAX_COMMAND_LINE && !line.regionMatches(true, 0, "AUTH ", 0, 5)) {
+            send(Refusal.LINE_TOO_LONG.reply());
+        } else {
+            command(line);
+        }
+        return true;
+    }
+
+    private static String decodeLine(byte[] bytes, int offset, int length) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, offset, length))
+                    .toString();
+        } catch (CharacterCodingException malformed) {
+            return null;
+        }
+    }
+
+    private void command(String line) {
+        Command command;
+        try {
+            command = CommandParser.parse(line, transaction != null && transaction.parameters.smtpUtf8());
+        } catch (RefusalException e) {
+            send(e.refusal().reply());
+            return;
+        }
+        try {
+            execute(command);
+        } catch (RefusalException e) {
+            send(e.refusal().reply());
+        }
+    }
+
+    private void execute(Command command) {
+        switch (command) {
+            case Command.Ehlo ehlo -> hello(ehlo.domain(), true);
+            case Command.Helo h -> hello(h.domain(), false);
+            case Command.Mail mail -> mail(mail);
+            case Command.Rcpt rcpt -> rcpt(rcpt);
+            case Command.Data d -> data();
+            case Command.Bdat bdat -> bdat(bdat);
+            case Command.Rset r -> {
+                transaction = null;
+                ok(2, 0, 0, "Ok");
+            }
+            case Command.Noop n -> ok(2, 0, 0, "Ok");
+            case Command.Quit q -> {
+                send(Reply.of(221, EnhancedStatus.of(2, 0, 0), "Bye"));
+                closeNow();
+            }
+            case Command.Help h -> send(Reply.of(214, EnhancedStatus.of(2, 0, 0), "See RFC 5321"));
+            // RFC 5321 3.5.3: 252 answers VRFY without revealing whether the user exists.
+            case Command.Vrfy v -> send(Reply.of(252, EnhancedStatus.of(2, 5, 0),
+                    "Cannot VRFY user, but will accept message and attempt delivery"));
+            case Command.Expn e -> send(Refusal.NOT_IMPLEMENTED.reply());
+            case Command.StartTls s -> startTls();
+            case Command.Auth auth -> auth(auth);
+        }
+    }
+
+    private void hello(String domain, boolean ehlo) {
+        helo = domain;
+        extended = ehlo;
+        transaction = null;
+        if (!ehlo) {
+            send(new Reply(250, null, List.of(settings.hostname())));
+            return;
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(settings.hostname());
+        lines.add("PIPELINING");
+        lines.add("SIZE " + settings.maxMessageSize());
+        lines.add("8BITMIME");
+        lines.add("ENHANCEDSTATUSCODES");
+        lines.add("SMTPUTF8");
+        lines.add("CHUNKING");
+        lines.add("DSN");
+        if (settings.startTlsOffered() && !tlsActive) {
+            lines.add("STARTTLS");
+        }
+        if (settings.authOffered() && tlsActive && authenticatedUser == null) {
+            lines.add("AUTH " + SaslExchange.MECHANISMS);
+        }
+        send(new Reply(250, null, lines));
+    }
+
+    private void mail(Command.Mail mail) {
+        requireHello();
+        if (transaction != null) {
+            throw new RefusalException(Refusal.NESTED_MAIL);
+        }
+        if (settings.authRequired() && authenticatedUser == null) {
+            throw new RefusalException(tlsActive ? Refusal.AUTH_REQUIRED : Refusal.TLS_REQUIRED);
+        }
+        if (mail.parameters().size() > settings.maxMessageSize()) {
+            throw new RefusalException(Refusal.SIZE_EXCEEDED);
+        }
+        Optional<Refusal> refusal = policy.checkSender(authenticatedUser, mail.sender());
+        if (refusal.isPresent()) {
+            throw new RefusalException(refusal.get());
+        }
+        transaction = new Transaction(mail.sender(), mail.parameters());
+        ok(2, 1, 0, "Ok");
+    }
+
+    private void rcpt(Command.Rcpt rcpt) {
+        if (transaction == null) {
+            throw new RefusalException(Refusal.NEED_MAIL);
+        }
+        if (transaction.recipients.size() >= settings.maxRecipients()) {
+            throw new RefusalException(Refusal.TOO_MANY_RECIPIENTS);
+        }
+        Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, rcpt.recipient());
+        if (refusal.isPresent()) {
+            throw new RefusalException(refusal.get());
+        }
+        transaction.recipients.add(new Recipient(rcpt.recipient(), rcpt.parameters()));
+        ok(2, 1, 5, "Ok");
+    }
+
+    private void data() {
+        requireRecipients();
+        if (transaction.chunked) {
+            throw new RefusalException(Refusal.NO_VALID_TRANSACTION);
+        }
+        beginMessage();
+        data = new DataDecoder(settings.maxMessageSize(), this::content);
+        mode = Mode.DATA;
+        send(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
+    }
+
+    private void processData() {
+        int consumed = data.decode(input.array(), input.start(), input.readable());
+        input.skip(consumed);
+        if (data.isDone()) {
+            mode = Mode.COMMAND;
+            endMessage(data.refusal(), data.size());
+            data = null;
+        }
+    }
+
+    /** RFC 3030 BDAT: the chunk is always read whole, even when the command is refused. */
+    private void bdat(Command.Bdat bdat) {
+        bdatRemaining = bdat.size();
+        bdatLast = bdat.last();
+        mode = Mode.BDAT;
+        boolean valid = transaction != null && !transaction.recipients.isEmpty()
+                && (!transaction.messageStarted || transaction.chunked);
+        if (!valid) {
+            chunkRefusal = Refusal.NO_VALID_TRANSACTION;
+        } else if (!transaction.messageStarted) {
+            transaction.chunked = true;
+            beginMessage();
+        }
+        if (bdatRemaining == 0) {
+            finishChunk();
+        }
+    }
+
+    private void processChunk() {
+        int length = (int) Math.min(bdatRemaining, input.readable());
+        if (chunkRefusal == null) {
+            transaction.size += length;
+            if (transaction.size > settings.maxMessageSize()) {
+                chunkRefusal = Refusal.SIZE_EXCEEDED;
+            } else {
+                content(input.array(), input.start(), length);
+            }
+        }
+        input.skip(length);
+        bdatRemaining -= length;
+        if (bdatRemaining == 0) {
+            finishChunk();
+        }
+    }
+
+    private void finishChunk() {
+        mode = Mode.COMMAND;
+        Refusal refusal = chunkRefusal;
+        chunkRefusal = null;
+        if (refusal == Refusal.NO_VALID_TRANSACTION) {
+            send(refusal.reply());
+        } else if (bdatLast || refusal != null) {
+            endMessage(refusal, transaction.size);
+        } else {
+            ok(2, 0, 0, transaction.size + " octets received");
+        }
+    }
+
+    private void beginMessage() {
+        transaction.messageStarted = true;
+        events.accept(new SessionEvent.MessageBegin(new Envelope(
+                helo, authenticatedUser, protocol(), transaction.sender, transaction.parameters,
+                transaction.recipients)));
+    }
+
+    private void content(byte[] bytes, int offset, int length) {
+        byte[] copy = new byte[length];
+        System.arraycopy(bytes, offset, copy, 0, length);
+        events.accept(new SessionEvent.MessageContent(copy));
+    }
+
+    private void endMessage(Refusal refusal, long size) {
+        if (refusal != null) {
+            events.accept(new SessionEvent.MessageAbort());
+            transaction = null;
+            send(refusal.reply());
+            if (shutdownRequested) {
+                close(Refusal.SHUTTING_DOWN);
+            }
+            return;
+        }
+        waiting = Waiting.STORAGE;
+        events.accept(new SessionEvent.MessageEnd(size));
+    }
+
+    /** RFC 3848 and RFC 6531 "with" keywords. */
+    private String protocol() {
+        String base = transaction.parameters.smtpUtf8() ? "UTF8SMTP" : extended ? "ESMTP" : "SMTP";
+        if (base.equals("SMTP")) {
+            return base;
+        }
+        return base + (tlsActive ? "S" : "") + (authenticatedUser != null ? "A" : "");
+    }
+
+    private void startTls() {
+        if (tlsActive) {
+            throw new RefusalException(Refusal.TLS_ALREADY_ACTIVE);
+        }
+        if (!settings.startTlsOffered()) {
+            throw new RefusalException(Refusal.TLS_NOT_AVAILABLE);
+        }
+        transaction = null;
+        mode = Mode.TLS_PENDING;
+        input.clear();
+        events.accept(new SessionEvent.StartTls(Reply.of(220, EnhancedStatus.of(2, 0, 0), "Ready to start TLS")));
+    }
+
+    private void auth(Command.Auth auth) {
+        if (!settings.authOffered()) {
+            throw new RefusalException(Refusal.AUTH_NOT_AVAILABLE);
+        }
+        if (!tlsActive) {
+            throw new RefusalException(Refusal.TLS_REQUIRED);
+        }
+        requireHello();
+        if (authenticatedUser != null) {
+            throw new RefusalException(Refusal.ALREADY_AUTHENTICATED);
+        }
+        if (transaction != null) {
+            throw new RefusalException(Refusal.AUTH_IN_TRANSACTION);
+        }
+        sasl = SaslExchange.start(auth.mechanism());
+        saslStep(() -> sasl.begin(auth.initialResponse()));
+    }
+
+    private void authResponse(String line) {
+        saslStep(() -> sasl.respond(line));
+    }
+
+    private void saslStep(Supplier<SaslExchange.Step> step) {
+        mode = Mode.AUTH;
+        try {
+            switch (step.get()) {
+                case SaslExchange.Challenge challenge -> send(new Reply(334, null, List.of(challenge.base64())));
+                case SaslExchange.Credentials credentials -> {
+                    mode = Mode.COMMAND;
+                    sasl = null;
+                    waiting = Waiting.AUTHENTICATION;
+                    events.accept(new SessionEvent.Authenticate(credentials.username(), credentials.password()));
+                }
+            }
+        } catch (RefusalException e) {
+            mode = Mode.COMMAND;
+            sasl = null;
+            send(e.refusal().reply());
+        }
+    }
+
+    private void requireHello() {
+        if (helo == null) {
+            throw new RefusalException(Refusal.HELLO_FIRST);
+        }
+    }
+
+    private void requireRecipients() {
+        if (transaction == null) {
+            throw new RefusalException(Refusal.NEED_MAIL);
+        }
+        if (transaction.recipients.isEmpty()) {
+            throw new RefusalException(Refusal.NO_VALID_RECIPIENTS);
+        }
+    }
+
+    private void ok(int statusClass, int subject, int detail, String text) {
+        send(Reply.of(250, EnhancedStatus.of(statusClass, subject, detail), text));
+    }
+
+    private void send(Reply reply) {
+        events.accept(new SessionEvent.Send(reply));
+    }
+}

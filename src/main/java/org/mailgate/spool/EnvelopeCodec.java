@@ -1,0 +1,106 @@
+package org.mailgate.spool;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The envelope block at the head of a queue file: "MAILGATE-QUEUE 1", then one "key TAB value"
+ * line per field (a "rcpt" line per recipient), then an empty line; the message follows.
+ * Values never hold TAB, CR or LF: the SMTP grammar forbids them in every field kept here.
+ */
+final class EnvelopeCodec {
+    static final String MAGIC = "MAILGATE-QUEUE 1";
+
+    private EnvelopeCodec() {}
+
+    static byte[] encode(SpoolEnvelope e) {
+        StringBuilder out = new StringBuilder(MAGIC).append('\n');
+        line(out, "id", e.id());
+        line(out, "arrival", e.arrival().toString());
+        line(out, "client", e.clientAddress());
+        line(out, "helo", e.helo());
+        line(out, "auth", e.authenticatedUser());
+        line(out, "protocol", e.protocol());
+        line(out, "sender", e.sender());
+        line(out, "body", e.body());
+        line(out, "smtputf8", Boolean.toString(e.smtpUtf8()));
+        line(out, "ret", e.ret());
+        line(out, "envid", e.envelopeId());
+        for (SpoolEnvelope.Recipient r : e.recipients()) {
+            out.append("rcpt\t").append(clean(r.address())).append('\t').append(clean(r.notifyOn()))
+                    .append('\t').append(clean(r.originalRecipient())).append('\n');
+        }
+        return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Decodes the envelope block; returns it with the offset where the message starts. */
+    static Decoded decode(byte[] head, String source) throws IOException {
+        int end = indexOf(head, "\n\n");
+        if (end < 0) {
+            throw new IOException(source + ": envelope block not terminated");
+        }
+        String[] lines = new String(head, 0, end, StandardCharsets.UTF_8).split("\n");
+        if (!lines[0].equals(MAGIC)) {
+            throw new IOException(source + ": not a Mailgate queue file");
+        }
+        Map<String, String> fields = new HashMap<>();
+        List<SpoolEnvelope.Recipient> recipients = new ArrayList<>();
+        for (int i = 1; i < lines.length; i++) {
+            String[] parts = lines[i].split("\t", -1);
+            if (parts[0].equals("rcpt") && parts.length == 4) {
+                recipients.add(new SpoolEnvelope.Recipient(parts[1], parts[2], parts[3]));
+            } else if (parts.length == 2) {
+                fields.put(parts[0], parts[1]);
+            } else {
+                throw new IOException(source + ": malformed envelope line " + (i + 1));
+            }
+        }
+        try {
+            SpoolEnvelope envelope = new SpoolEnvelope(fields.getOrDefault("id", ""),
+                    Instant.parse(fields.getOrDefault("arrival", "")), fields.getOrDefault("client", ""),
+                    fields.getOrDefault("helo", ""), fields.getOrDefault("auth", ""),
+                    fields.getOrDefault("protocol", ""), fields.getOrDefault("sender", ""),
+                    fields.getOrDefault("body", "7BIT"), Boolean.parseBoolean(fields.get("smtputf8")),
+                    fields.getOrDefault("ret", ""), fields.getOrDefault("envid", ""), recipients);
+            return new Decoded(envelope, end + 2);
+        } catch (DateTimeParseException e) {
+            throw new IOException(source + ": bad arrival time", e);
+        }
+    }
+
+    record Decoded(SpoolEnvelope envelope, int contentOffset) {}
+
+    private static void line(StringBuilder out, String key, String value) {
+        out.append(key).append('\t').append(clean(value)).append('\n');
+    }
+
+    private static String clean(String value) {
+        if (value == null) {
+            return "";
+        }
+        if (value.indexOf('\t') >= 0 || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            throw new IllegalArgumentException("envelope value with TAB, CR or LF: " + value);
+        }
+        return value;
+    }
+
+    private static int indexOf(byte[] bytes, String pattern) {
+        byte[] p = pattern.getBytes(StandardCharsets.US_ASCII);
+        outer:
+        for (int i = 0; i + p.length <= bytes.length; i++) {
+            for (int j = 0; j < p.length; j++) {
+                if (bytes[i + j] != p[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

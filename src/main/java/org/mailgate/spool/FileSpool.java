@@ -1,0 +1,233 @@
+package org.mailgate.spool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue on the filesystem: a message is written to {@code incoming/}, fsynced, renamed into
+ * {@code queue/}, and the directory fsynced. One commit thread takes every message waiting and
+ * makes the whole batch durable at once: the file fsyncs run together (the filesystem journal
+ * merges them) and one directory fsync covers all renames. This group commit is what keeps
+ * durability from capping throughput.
+ */
+public final class FileSpool implements Spool {
+    private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
+    private static final int MAX_BATCH = 512;
+    private static final int HEAD_BYTES = 64 * 1024;
+
+    private record Pending(IncomingMessage message, CompletableFuture<Void> done) {}
+
+    private final Path incoming;
+    private final Path queue;
+    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final ExecutorService syncers = Executors.newVirtualThreadPerTaskExecutor();
+    private final Thread committer;
+    private volatile boolean running = true;
+
+    /** Opens the spool; with {@code commitThread} false it only reads (the CLI). */
+    public FileSpool(Path dataDir, boolean commitThread) throws IOException {
+        this.incoming = Files.createDirectories(dataDir.resolve("spool/incoming"));
+        this.queue = Files.createDirectories(dataDir.resolve("spool/queue"));
+        if (commitThread) {
+            removeIncomplete();
+            committer = Thread.ofPlatform().name("spool-commit").daemon(false).start(this::commitLoop);
+        } else {
+            committer = null;
+        }
+    }
+
+    /** Files left in incoming/ by a crash were never acknowledged: they go. */
+    private void removeIncomplete() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(incoming)) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+                log.info("removed incomplete message {}", file.getFileName());
+            }
+        }
+    }
+
+    @Override
+    public IncomingMessage begin(SpoolEnvelope envelope, byte[] trace, Function<HeaderSection, String> additions, int maxHeaderSize) {
+        return new IncomingMessage(envelope, incoming.resolve(envelope.id()), trace, additions, maxHeaderSize);
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(IncomingMessage message) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!running) {
+            done.completeExceptionally(new IOException("spool closed"));
+        } else {
+            pending.add(new Pending(message, done));
+        }
+        return done;
+    }
+
+    private void commitLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !pending.isEmpty()) {
+            try {
+                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, MAX_BATCH - 1);
+                commitBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commitBatch(List<Pending> batch) throws InterruptedException {
+        List<Future<?>> writes = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            writes.add(syncers.submit(() -> {
+                p.message().writeAndForce();
+                return null;
+            }));
+        }
+        List<Pending> written = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Pending p = batch.get(i);
+            try {
+                writes.get(i).get();
+                Files.move(p.message().file(), queue.resolve(p.message().id()), StandardCopyOption.ATOMIC_MOVE);
+                written.add(p);
+            } catch (java.util.concurrent.ExecutionException | IOException e) {
+                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+                log.error("{}: not queued: {}", p.message().id(), cause.toString());
+                p.message().discard();
+                p.done().completeExceptionally(cause);
+            }
+        }
+        try {
+            forceDirectory(queue);
+            written.forEach(p -> p.done().complete(null));
+        } catch (IOException e) {
+            log.error("queue directory fsync failed, {} messages not acknowledged: {}", written.size(), e.toString());
+            for (Pending p : written) {
+                deleteQuietly(queue.resolve(p.message().id()));
+                p.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    private static void forceDirectory(Path directory) throws IOException {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.error("cannot remove {}: {}", file, e.toString());
+        }
+    }
+
+    @Override
+    public List<QueuedMessage> list() throws IOException {
+        List<QueuedMessage> messages = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
+            for (Path file : files) {
+                try {
+                    messages.add(read(file));
+                } catch (NoSuchFileException deletedMeanwhile) {
+                    // delivered or deleted while we listed
+                }
+            }
+        }
+        messages.sort(Comparator.comparing(QueuedMessage::id));
+        return messages;
+    }
+
+    @Override
+    public Optional<QueuedMessage> find(String id) throws IOException {
+        if (!QueueIds.isValid(id)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(read(queue.resolve(id)));
+        } catch (NoSuchFileException absent) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream content(String id) throws IOException {
+        if (!QueueIds.isValid(id)) {
+            throw new NoSuchFileException(id);
+        }
+        Path file = queue.resolve(id);
+        long offset = headLength(file);
+        InputStream in = Files.newInputStream(file);
+        in.skipNBytes(offset);
+        return in;
+    }
+
+    @Override
+    public boolean delete(String id) throws IOException {
+        if (!QueueIds.isValid(id)) {
+            return false;
+        }
+        boolean deleted = Files.deleteIfExists(queue.resolve(id));
+        if (deleted) {
+            forceDirectory(queue);
+        }
+        return deleted;
+    }
+
+    private QueuedMessage read(Path file) throws IOException {
+        byte[] head = readHead(file);
+        EnvelopeCodec.Decoded decoded = EnvelopeCodec.decode(head, file.toString());
+        return new QueuedMessage(decoded.envelope(), Files.size(file) - decoded.contentOffset());
+    }
+
+    private long headLength(Path file) throws IOException {
+        return EnvelopeCodec.decode(readHead(file), file.toString()).contentOffset();
+    }
+
+    private static byte[] readHead(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(HEAD_BYTES);
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (committer != null) {
+            try {
+                committer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        syncers.close();
+    }
+}
