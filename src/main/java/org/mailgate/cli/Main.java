@@ -1,0 +1,33 @@
+package org.mailgate.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code mailgate} command. */
+@Command(name = "mailgate", mixinStandardHelpOptions = true, version = "Mailgate 0.1.0",
+        description = "A secure submission and relay mail server.",
+        subcommands = {ServeCommand.class, UserCommand.class, QueueCommand.class, CheckConfigCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (tests call this). */
+    public static int run(String... args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
+            cmd.getErr().println("mailgate: " + exception.getMessage());
+            return 1;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: serve, user, queue or check-config");
+    }
+}

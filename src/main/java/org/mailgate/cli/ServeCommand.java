@@ -1,0 +1,70 @@
+package org.mailgate.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.mailgate.config.ConfigException;
+import org.mailgate.config.ConfigLoader;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.server.SmtpServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the server; without --config, on the embedded defaults (loopback, ports 1587, 1465, 2525, 1025).")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
+    Path configFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Data directory (default: the config's data-dir, else ./mailgate-data).")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        MailgateConfig config;
+        try {
+            config = configFile != null ? ConfigLoader.load(configFile) : MailgateConfig.embedded(localHostname(), null);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return 1;
+        }
+        Path dir = dataDir != null ? dataDir : config.dataDir() != null ? config.dataDir() : Path.of("mailgate-data");
+        config = config.withDataDir(dir.toAbsolutePath().normalize());
+
+        CountDownLatch stop = new CountDownLatch(1);
+        // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle SIGTERM ourselves: a
+        // shutdown hook cannot finish the grace period and then exit 0.
+        Signal.handle(new Signal("TERM"), signal -> stop.countDown());
+        Signal.handle(new Signal("INT"), signal -> stop.countDown());
+
+        SmtpServer server = SmtpServer.start(config);
+        System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir());
+        for (SmtpServer.Bound bound : server.bound()) {
+            System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
+                    bound.address().getAddress().getHostAddress(), bound.address().getPort());
+        }
+        System.out.println("Next: add a user with  ./mailgate user add you@example.com"
+                + (configFile == null ? "" : " --data-dir " + config.dataDir()));
+        System.out.flush();
+        stop.await();
+        System.out.println("Stopping: finishing sessions in flight (up to " + config.limits().shutdownGrace().toSeconds() + "s)");
+        server.shutdown(config.limits().shutdownGrace());
+        return 0;
+    }
+
+    private static String localHostname() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
+            return name.matches("[a-z0-9.-]+") ? name : "localhost";
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

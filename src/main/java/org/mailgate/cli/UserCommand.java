@@ -1,0 +1,233 @@
+package org.mailgate.cli;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserFile;
+import org.mailgate.smtp.Mailbox;
+import org.mailgate.smtp.RefusalException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "user", mixinStandardHelpOptions = true, description = "Add, change, remove and list users.",
+        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Remove.class,
+            UserCommand.ListUsers.class, UserCommand.Alias.class, UserCommand.Import.class})
+final class UserCommand {
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; the password is prompted for, or read from standard input.")
+    static final class Add implements Callable<Integer> {
+        @Parameters(paramLabel = "ADDRESS") String address;
+        @Option(names = "--password-stdin", description = "Read the password from standard input (one line).") boolean passwordStdin;
+        @Option(names = "--any-sender", description = "Allow this user to send as any address.") boolean anySender;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = validAddress(address);
+            String hash = new PasswordHashes().hash(readPassword(passwordStdin));
+            new UserFile(data.dataDir).update(users -> {
+                if (users.stream().anyMatch(u -> u.address().equals(login))) {
+                    throw new CommandFailure("user " + login + " already exists");
+                }
+                users.add(new User(login, hash, List.of(), anySender));
+                return users;
+            });
+            System.out.println("added " + login);
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", mixinStandardHelpOptions = true, description = "Change a user's password.")
+    static final class Passwd implements Callable<Integer> {
+        @Parameters(paramLabel = "ADDRESS") String address;
+        @Option(names = "--password-stdin", description = "Read the password from standard input (one line).") boolean passwordStdin;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = User.normalize(address);
+            String hash = new PasswordHashes().hash(readPassword(passwordStdin));
+            new UserFile(data.dataDir).update(users -> replace(users, login, u -> u.withPasswordHash(hash)));
+            System.out.println("password changed for " + login);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a user.")
+    static final class Remove implements Callable<Integer> {
+        @Parameters(paramLabel = "ADDRESS") String address;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = User.normalize(address);
+            new UserFile(data.dataDir).update(users -> {
+                if (!users.removeIf(u -> u.address().equals(login))) {
+                    throw new CommandFailure("no user " + login);
+                }
+                return users;
+            });
+            System.out.println("removed " + login);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List users, their aliases and sender policy.")
+    static final class ListUsers implements Callable<Integer> {
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            List<User> users = new UserFile(data.dataDir).read();
+            for (User user : users) {
+                System.out.println(user.address() + (user.aliases().isEmpty() ? "" : "  aliases: " + String.join(", ", user.aliases()))
+                        + (user.anySender() ? "  (may send as any address)" : ""));
+            }
+            if (users.isEmpty()) {
+                System.out.println("no users; add one with: mailgate user add ADDRESS");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "alias", mixinStandardHelpOptions = true, description = "Give a user more addresses.",
+            subcommands = {AliasAdd.class, AliasRemove.class})
+    static final class Alias {}
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Let ADDRESS own ALIAS: an address, or @domain for a whole domain.")
+    static final class AliasAdd implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ADDRESS") String address;
+        @Parameters(index = "1", paramLabel = "ALIAS") String alias;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = User.normalize(address);
+            String owned = alias.startsWith("@") ? "@" + validAddress("x" + alias).substring(2) : validAddress(alias);
+            new UserFile(data.dataDir).update(users -> {
+                if (users.stream().anyMatch(u -> u.address().equals(owned) || u.aliases().contains(owned))) {
+                    throw new CommandFailure(owned + " already belongs to a user");
+                }
+                return replace(users, login, u -> {
+                    List<String> aliases = new ArrayList<>(u.aliases());
+                    aliases.add(owned);
+                    return u.withAliases(aliases);
+                });
+            });
+            System.out.println(login + " now owns " + owned);
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Take ALIAS away from ADDRESS.")
+    static final class AliasRemove implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ADDRESS") String address;
+        @Parameters(index = "1", paramLabel = "ALIAS") String alias;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = User.normalize(address);
+            String owned = User.normalize(alias);
+            new UserFile(data.dataDir).update(users -> replace(users, login, u -> {
+                if (!u.aliases().contains(owned)) {
+                    throw new CommandFailure(login + " has no alias " + owned);
+                }
+                return u.withAliases(u.aliases().stream().filter(a -> !a.equals(owned)).toList());
+            }));
+            System.out.println(login + " no longer owns " + owned);
+            return 0;
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Import users from a Dovecot passwd-file (user:{SCHEME}hash:...); bcrypt, SHA512-CRYPT and Argon2id hashes are kept as they are.")
+    static final class Import implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE") Path file;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            List<User> imported = new ArrayList<>();
+            int lineNumber = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lineNumber++;
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] fields = line.split(":", -1);
+                if (fields.length < 2 || !fields[0].contains("@") || !PasswordHashes.isSupported(fields[1])) {
+                    System.err.println(file + ":" + lineNumber + ": skipped: expected address:{SCHEME}hash with a bcrypt, SHA512-CRYPT or Argon2id hash");
+                    continue;
+                }
+                imported.add(new User(validAddress(fields[0]), fields[1], List.of(), false));
+            }
+            new UserFile(data.dataDir).update(users -> {
+                for (User user : imported) {
+                    users.removeIf(u -> u.address().equals(user.address()));
+                    users.add(user);
+                }
+                return users;
+            });
+            System.out.println("imported " + imported.size() + " users");
+            return 0;
+        }
+    }
+
+    private static List<User> replace(List<User> users, String login, java.util.function.UnaryOperator<User> change) {
+        for (int i = 0; i < users.size(); i++) {
+            if (users.get(i).address().equals(login)) {
+                users.set(i, change.apply(users.get(i)));
+                return users;
+            }
+        }
+        throw new CommandFailure("no user " + login);
+    }
+
+    /** An address a user can log in with: RFC 5321 syntax, no quoted local part, no colon or comma. */
+    private static String validAddress(String text) {
+        String address = User.normalize(text);
+        try {
+            Mailbox mailbox = Mailbox.parse(address, true);
+            if (mailbox.isQuoted() || mailbox.isAddressLiteral() || !mailbox.domain().contains(".") && !mailbox.domain().equals("localhost")) {
+                throw new RefusalException(org.mailgate.smtp.Refusal.ADDRESS_SYNTAX);
+            }
+        } catch (RefusalException e) {
+            throw new CommandFailure("not a usable address: \"" + text + "\" (expected user@example.com)");
+        }
+        return address;
+    }
+
+    private static String readPassword(boolean fromStdin) throws IOException {
+        String password;
+        if (fromStdin) {
+            password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } else {
+            Console console = System.console();
+            if (console == null) {
+                throw new CommandFailure("no terminal to prompt for the password: use --password-stdin");
+            }
+            char[] first = console.readPassword("Password: ");
+            char[] second = console.readPassword("Again: ");
+            if (first == null || second == null || !new String(first).equals(new String(second))) {
+                throw new CommandFailure("the passwords did not match");
+            }
+            password = new String(first);
+        }
+        if (password == null || password.isEmpty()) {
+            throw new CommandFailure("empty password");
+        }
+        return password;
+    }
+}
