@@ -1,0 +1,90 @@
+package org.mailgate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String toml) throws IOException {
+        return Files.writeString(dir.resolve("mailgate.toml"), toml);
+    }
+
+    @Test
+    void readsAFullConfig() throws Exception {
+        MailgateConfig config = ConfigLoader.load(write("""
+                hostname = "mail.example.com"
+                data-dir = "data"
+                domains = ["example.com", "Example.ORG"]
+
+                [tls]
+                certificate = "/etc/cert.pem"
+                key = "/etc/key.pem"
+
+                [limits]
+                max-message-size = "10MiB"
+                max-recipients = 50
+                auth-failure-delay = "250ms"
+
+                [[listener]]
+                address = "0.0.0.0"
+                port = 587
+                kind = "submission"
+
+                [[listener]]
+                address = "::"
+                port = 25
+                kind = "inbound"
+                """));
+        assertThat(config.hostname()).isEqualTo("mail.example.com");
+        assertThat(config.dataDir()).isEqualTo(dir.resolve("data"));
+        assertThat(config.domains()).containsExactlyInAnyOrder("example.com", "example.org");
+        assertThat(config.limits().maxMessageSize()).isEqualTo(10L * 1024 * 1024);
+        assertThat(config.limits().maxRecipients()).isEqualTo(50);
+        assertThat(config.limits().authFailureDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.listeners()).containsExactly(
+                new ListenerConfig("0.0.0.0", 587, ListenerKind.SUBMISSION), new ListenerConfig("::", 25, ListenerKind.INBOUND));
+    }
+
+    @Test
+    void unknownKeyNamesFileLineAndTheKeysExpected() throws Exception {
+        Path file = write("hostname = \"mx.example.com\"\nhostnme = \"typo\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(file + ":2:1: unknown key \"hostnme\": expected one of data-dir, domains, hostname");
+    }
+
+    @Test
+    void wrongTypeSaysWhatWasExpected() throws Exception {
+        Path file = write("[[listener]]\naddress = \"127.0.0.1\"\nport = \"587\"\nkind = \"submission\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ":3:1: port: expected a port number from 0 to 65535, got \"587\"");
+    }
+
+    @Test
+    void wrongValueSaysWhatWasExpected() throws Exception {
+        Path file = write("[[listener]]\naddress = \"127.0.0.1\"\nport = 587\nkind = \"smtp\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file))
+                .hasMessage(file + ":4:1: listener.kind: expected one of \"submission\", \"submissions\", \"inbound\", got \"smtp\"");
+        Path limits = write("[limits]\nauth-failure-delay = 5\n[[listener]]\naddress = \"127.0.0.1\"\nport = 587\nkind = \"inbound\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(limits)).hasMessageContaining(":2:1: auth-failure-delay: expected a duration");
+    }
+
+    @Test
+    void syntaxErrorHasItsPosition() throws Exception {
+        Path file = write("hostname = \"unterminated\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageStartingWith(file + ":1:").hasMessageContaining("TOML syntax error");
+    }
+
+    @Test
+    void listenersAreRequired() throws Exception {
+        Path file = write("hostname = \"mx.example.com\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("no [[listener]] defined");
+    }
+}
