@@ -1,0 +1,130 @@
+package org.mailgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserFile;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durability as a user sees it: kill -9 after "250" loses nothing; SIGTERM finishes what is in flight. */
+class CrashAndShutdownTest {
+    @TempDir
+    Path dir;
+    Path dataDir;
+
+    @BeforeEach
+    void users() throws Exception {
+        dataDir = dir.resolve("data");
+        new UserFile(dataDir).update(users -> {
+            users.add(new User("alice@example.com", new PasswordHashes().hash("secret"), java.util.List.of(), false));
+            return users;
+        });
+    }
+
+    /** A minimal line client: each call sends a line and returns the reply line. */
+    private record Client(Socket socket, BufferedReader in, OutputStream out) implements AutoCloseable {
+        static Client connect(int port) throws Exception {
+            Socket socket = new Socket("127.0.0.1", port);
+            socket.setSoTimeout(15_000);
+            Client c = new Client(socket, new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)), socket.getOutputStream());
+            assertThat(c.readReply()).startsWith("220");
+            return c;
+        }
+
+        String send(String line) throws Exception {
+            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            return readReply();
+        }
+
+        String readReply() throws Exception {
+            String line;
+            do {
+                line = in.readLine();
+            } while (line != null && line.length() > 3 && line.charAt(3) == '-');
+            return line;
+        }
+
+        @Override
+        public void close() throws Exception {
+            socket.close();
+        }
+    }
+
+    private static String queueId(String reply) {
+        assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+        return reply.substring(reply.lastIndexOf(' ') + 1);
+    }
+
+    private String queueList() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(Main.run("queue", "list", "--data-dir", dataDir.toString())).isZero();
+        } finally {
+            System.setOut(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void killNineRightAfter250LosesNothing() throws Exception {
+        Path config = ServerProcess.config(dir);
+        String id;
+        try (ServerProcess server = new ServerProcess(config, dataDir); Client c = Client.connect(server.inboundPort())) {
+            c.send("EHLO client.test");
+            c.send("MAIL FROM:<sender@remote.example>");
+            c.send("RCPT TO:<alice@example.com>");
+            c.send("DATA");
+            id = queueId(c.send("Subject: durable\r\n\r\nkept\r\n."));
+            server.process.destroyForcibly(); // SIGKILL, at once
+            assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        try (ServerProcess restarted = new ServerProcess(config, dataDir)) {
+            assertThat(queueList()).contains(id).contains("1 message in the queue");
+        }
+    }
+
+    @Test
+    void sigtermLetsTheSessionInFlightFinishThenExitsZero() throws Exception {
+        Path config = ServerProcess.config(dir);
+        try (ServerProcess server = new ServerProcess(config, dataDir); Client c = Client.connect(server.inboundPort())) {
+            c.send("EHLO client.test");
+            c.send("MAIL FROM:<sender@remote.example>");
+            c.send("RCPT TO:<alice@example.com>");
+            assertThat(c.send("DATA")).startsWith("354");
+            server.process.destroy(); // SIGTERM
+            Thread.sleep(500);
+            try (Socket refused = new Socket()) {
+                assertThat(connects(refused, server.inboundPort())).as("still accepting after SIGTERM").isFalse();
+            }
+            String id = queueId(c.send("Subject: in flight\r\n\r\nfinished\r\n."));
+            assertThat(c.readReply()).isEqualTo("421 4.3.2 Service shutting down, closing transmission channel");
+            assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.process.exitValue()).isZero();
+            assertThat(queueList()).contains(id);
+        }
+    }
+
+    private static boolean connects(Socket socket, int port) {
+        try {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException refused) {
+            return false;
+        }
+    }
+}

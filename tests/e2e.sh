@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# End-to-end: build ./mailgate, start it on its embedded defaults in a temporary data directory,
+# add a user, submit mail with real clients (swaks and openssl s_client) over every submission
+# listener, check what the security defaults refuse, check the queue, and stop it with SIGTERM.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+passed=0
+failed=0
+
+check() { # check NAME COMMAND...: runs the command, counts and reports the result
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+ensure_tool() { # ensure_tool COMMAND DEBIAN-PACKAGE
+  command -v "$1" >/dev/null && return 0
+  echo "e2e: installing $2 from Debian packages"
+  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  { $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >/dev/null 2>&1 \
+    || { echo "e2e: cannot install $2"; exit 1; }
+}
+ensure_tool swaks swaks
+ensure_tool openssl openssl
+
+for port in 1587 1465 2525 1025; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "e2e: port $port is in use; the embedded defaults need 1587, 1465, 2525 and 1025 free"; exit 1
+  fi
+done
+
+tmp=$(mktemp -d)
+data="$tmp/data"
+server_pid=""
+cleanup() {
+  [[ -n $server_pid ]] && kill -9 "$server_pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+./mailgate --version >/dev/null || { echo "e2e: ./mailgate does not build or run"; exit 1; }
+printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin --data-dir "$data" >/dev/null \
+  || { echo "e2e: user add failed"; exit 1; }
+
+./mailgate serve --data-dir "$data" >"$tmp/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 120); do
+  grep -q '^Next:' "$tmp/server.log" && break
+  kill -0 "$server_pid" 2>/dev/null || break
+  sleep 0.5
+done
+grep -q '^Next:' "$tmp/server.log" || { echo "e2e: server did not start:"; cat "$tmp/server.log"; exit 1; }
+check "serve prints its listeners and the next step" grep -q 'submission   127.0.0.1:1587' "$tmp/server.log"
+
+swaks_submit() { # swaks_submit PORT TLS-FLAG
+  swaks --server "127.0.0.1:$1" "$2" --auth PLAIN --auth-user alice@example.com --auth-password e2e-secret \
+    --from alice@example.com --to carol@remote.example --header "Subject: e2e via $1" --timeout 20 >"$tmp/swaks.$1" 2>&1
+  grep -q '<~  250 2.0.0 Ok: queued as' "$tmp/swaks.$1"
+}
+check "swaks STARTTLS + AUTH PLAIN on 1587" swaks_submit 1587 --tls
+check "swaks STARTTLS + AUTH PLAIN on 2525" swaks_submit 2525 --tls
+check "swaks implicit TLS + AUTH on 1465" swaks_submit 1465 --tlsc
+
+openssl_submit() {
+  local token
+  token=$(printf '\0alice@example.com\0e2e-secret' | base64 -w0)
+  { sleep 1; echo "EHLO e2e.test"; sleep 0.5; echo "AUTH PLAIN $token"; sleep 1.5
+    echo "MAIL FROM:<alice@example.com>"; echo "RCPT TO:<dave@remote.example>"; echo "DATA"; sleep 0.5
+    printf 'From: alice@example.com\nSubject: e2e via openssl\n\nHello.\n.\n'; sleep 1; echo "QUIT"; sleep 0.5
+  } | timeout 30 openssl s_client -starttls smtp -connect 127.0.0.1:1587 -crlf -quiet >"$tmp/openssl.out" 2>&1
+  grep -q '^235 2.7.0' "$tmp/openssl.out" && grep -q '^250 2.0.0 Ok: queued as' "$tmp/openssl.out"
+}
+check "openssl s_client -starttls smtp + AUTH on 1587" openssl_submit
+
+refused() { # refused EXPECTED SWAKS-ARGS...: swaks fails and the server said EXPECTED
+  swaks --server "127.0.0.1:$2" "${@:3}" --timeout 20 >"$tmp/refused" 2>&1
+  grep -qE "<[~*]\* +$1" "$tmp/refused"
+}
+auth_before_tls() { # swaks will not try an AUTH that is not advertised: Python's smtplib sends it anyway
+  python3 - <<'PY'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", 1587, timeout=20)
+s.ehlo("e2e.test")
+code, text = s.docmd("AUTH", "PLAIN AGFsaWNlQGV4YW1wbGUuY29tAGUyZS1zZWNyZXQ=")
+s.quit()
+sys.exit(0 if (code, text[:5]) == (530, b"5.7.0") else 1)
+PY
+}
+check "AUTH before STARTTLS is refused (530 5.7.0)" auth_before_tls
+check "inbound 1025 refuses relaying (554 5.7.1)" refused "554 5.7.1" 1025 --from a@remote.example --to victim@elsewhere.example
+check "inbound 1025 refuses unknown users (550 5.1.1)" refused "550 5.1.1" 1025 --from a@remote.example --to nobody@example.com
+check "sending as someone else is refused (553 5.7.1)" refused "553 5.7.1" 1587 --tls --auth PLAIN \
+  --auth-user alice@example.com --auth-password e2e-secret --from ceo@example.com --to x@remote.example
+
+queued=$(./mailgate queue list --json --data-dir "$data" | grep -o '"id"' | wc -l)
+check "queue list shows the 4 accepted messages (saw $queued)" test "$queued" -eq 4
+first=$(./mailgate queue list --data-dir "$data" | head -1 | cut -d' ' -f1)
+check "queue show prints our Received header" bash -c "./mailgate queue show $first --data-dir '$data' | grep -q '(Mailgate) with ESMTPSA id $first'"
+
+kill -TERM "$server_pid"
+wait "$server_pid"
+status=$?
+server_pid=""
+check "SIGTERM stops the server with exit code 0 (got $status)" test "$status" -eq 0
+
+echo "e2e: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
