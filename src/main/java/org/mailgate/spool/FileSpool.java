@@ -14,11 +14,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +45,7 @@ public final class FileSpool implements Spool {
     private final ExecutorService syncers = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread committer;
     private volatile boolean running = true;
+    private final AtomicLong directorySyncs = new AtomicLong();
 
     /** Opens the spool; with {@code commitThread} false it only reads (the CLI). */
     public FileSpool(Path dataDir, boolean commitThread) throws IOException {
@@ -117,8 +120,8 @@ public final class FileSpool implements Spool {
                 writes.get(i).get();
                 Files.move(p.message().file(), queue.resolve(p.message().id()), StandardCopyOption.ATOMIC_MOVE);
                 written.add(p);
-            } catch (java.util.concurrent.ExecutionException | IOException e) {
-                Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            } catch (ExecutionException | IOException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 log.error("{}: not queued: {}", p.message().id(), cause.toString());
                 p.message().discard();
                 p.done().completeExceptionally(cause);
@@ -126,6 +129,7 @@ public final class FileSpool implements Spool {
         }
         try {
             forceDirectory(queue);
+            directorySyncs.incrementAndGet();
             written.forEach(p -> p.done().complete(null));
         } catch (IOException e) {
             log.error("queue directory fsync failed, {} messages not acknowledged: {}", written.size(), e.toString());
@@ -148,6 +152,11 @@ public final class FileSpool implements Spool {
         } catch (IOException e) {
             log.error("cannot remove {}: {}", file, e.toString());
         }
+    }
+
+    /** How many batches were made durable: fewer than the messages when sessions shared fsyncs. */
+    public long directorySyncs() {
+        return directorySyncs.get();
     }
 
     @Override

@@ -1,0 +1,122 @@
+package org.mailgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mailgate command as an administrator types it. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Result(int exitCode, String out, String err) {}
+
+    private Result run(String stdin, String... args) {
+        InputStream originalIn = System.in;
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.run(args);
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setIn(originalIn);
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+
+    private String data() {
+        return dir.resolve("data").toString();
+    }
+
+    @Test
+    void userLifecycle() throws Exception {
+        assertThat(run("s3cret\n", "user", "add", "Alice@Example.com", "--password-stdin", "--data-dir", data()).exitCode()).isZero();
+        assertThat(run("", "user", "alias", "add", "alice@example.com", "@example.org", "--data-dir", data()).exitCode()).isZero();
+        assertThat(run("", "user", "alias", "add", "alice@example.com", "sales@example.com", "--data-dir", data()).exitCode()).isZero();
+        assertThat(run("", "user", "list", "--data-dir", data()).out())
+                .contains("alice@example.com  aliases: @example.org, sales@example.com");
+        User alice = new UserFile(dir.resolve("data")).read().get(0);
+        assertThat(new PasswordHashes().verify("s3cret", alice.passwordHash())).isTrue();
+        assertThat(Files.readString(dir.resolve("data/users"))).doesNotContain("s3cret");
+
+        assertThat(run("n3w\n", "user", "passwd", "alice@example.com", "--password-stdin", "--data-dir", data()).exitCode()).isZero();
+        assertThat(new PasswordHashes().verify("n3w", new UserFile(dir.resolve("data")).read().get(0).passwordHash())).isTrue();
+
+        assertThat(run("", "user", "remove", "alice@example.com", "--data-dir", data()).exitCode()).isZero();
+        assertThat(run("", "user", "list", "--data-dir", data()).out()).contains("no users");
+    }
+
+    @Test
+    void userErrorsAreClearAndWithoutStackTraces() {
+        run("pw\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data());
+        Result duplicate = run("pw\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data());
+        assertThat(duplicate.exitCode()).isEqualTo(1);
+        assertThat(duplicate.err()).isEqualTo("mailgate: user alice@example.com already exists\n");
+        assertThat(run("pw\n", "user", "add", "not-an-address", "--password-stdin", "--data-dir", data()).err())
+                .isEqualTo("mailgate: not a usable address: \"not-an-address\" (expected user@example.com)\n");
+        assertThat(run("", "user", "add", "bob@example.com", "--password-stdin", "--data-dir", data()).err())
+                .isEqualTo("mailgate: empty password\n");
+        assertThat(run("", "user", "remove", "nobody@example.com", "--data-dir", data()).err()).isEqualTo("mailgate: no user nobody@example.com\n");
+        Result unknownOption = run("", "user", "add", "x@example.com", "--password", "secret");
+        assertThat(unknownOption.exitCode()).isEqualTo(2);
+        assertThat(unknownOption.err()).contains("Unknown options: '--password'", "Possible solutions: --password-stdin").doesNotContain("Exception");
+    }
+
+    @Test
+    void importsADovecotPasswdFile() throws Exception {
+        Path passwd = Files.writeString(dir.resolve("passwd"), """
+                carol@example.com:{SHA512-CRYPT}$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1::::::
+                dave@example.com:{BLF-CRYPT}$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW::::::
+                erin@example.com:{PLAIN}cleartext::::::
+                """);
+        Result result = run("", "user", "import", passwd.toString(), "--data-dir", data());
+        assertThat(result.out()).contains("imported 2 users");
+        assertThat(result.err()).contains(passwd + ":3: skipped");
+        var users = new UserFile(dir.resolve("data")).read();
+        assertThat(new PasswordHashes().verify("Hello world!", users.get(0).passwordHash())).isTrue();
+        assertThat(new PasswordHashes().verify("U*U", users.get(1).passwordHash())).isTrue();
+    }
+
+    @Test
+    void queueCommandsOnAnEmptyQueue() {
+        assertThat(run("", "queue", "list", "--data-dir", data()).out()).isEqualTo("0 messages in the queue\n");
+        assertThat(run("", "queue", "list", "--json", "--data-dir", data()).out()).isEqualTo("[]\n");
+        assertThat(run("", "queue", "show", "0000000000000000Z", "--data-dir", data()).err()).isEqualTo("mailgate: no message 0000000000000000Z in the queue\n");
+        assertThat(run("", "queue", "delete", "../../etc/passwd", "--data-dir", data()).err()).isEqualTo("mailgate: no message ../../etc/passwd in the queue\n");
+    }
+
+    @Test
+    void checkConfigReportsFileAndLine() throws Exception {
+        Path good = Files.writeString(dir.resolve("good.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
+        assertThat(run("", "check-config", good.toString()).out()).startsWith(good + ": OK");
+        Path bad = Files.writeString(dir.resolve("bad.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 99999\nkind = \"submission\"\n");
+        Result result = run("", "check-config", bad.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo(bad + ":3:1: listener.port: expected a port number from 0 to 65535, got 99999\n");
+    }
+
+    @Test
+    void serveRefusesABrokenConfigWithoutStarting() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.toml"), "lisener = 1\n");
+        Result result = run("", "serve", "--config", bad.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).startsWith(bad + ":1:1: unknown key \"lisener\"");
+    }
+}

@@ -1,0 +1,100 @@
+package org.mailgate.spool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSpoolTest {
+    @TempDir
+    Path dataDir;
+    private final QueueIds ids = new QueueIds();
+
+    private SpoolEnvelope envelope() {
+        return new SpoolEnvelope(ids.next(System.currentTimeMillis()), Instant.now(), "127.0.0.1", "client.test",
+                "alice@example.com", "ESMTPSA", "alice@example.com", "8BITMIME", false, "HDRS", "env+2B1",
+                List.of(new SpoolEnvelope.Recipient("bob@example.org", "FAILURE,DELAY", "rfc822;bob@example.org")));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void envelopeAndContentSurviveTheRoundTrip() throws Exception {
+        SpoolEnvelope envelope = envelope();
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            IncomingMessage m = spool.begin(envelope, bytes("Received: x\r\n"), HeaderFields.none(), 1000);
+            m.append(bytes("Subject: hi\r\n\r\nbody\r\n"));
+            spool.commit(m).join();
+            assertThat(spool.find(envelope.id())).get().satisfies(q -> {
+                assertThat(q.envelope()).isEqualTo(envelope);
+                assertThat(q.size()).isEqualTo("Received: x\r\nSubject: hi\r\n\r\nbody\r\n".length());
+            });
+            assertThat(new String(spool.content(envelope.id()).readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo("Received: x\r\nSubject: hi\r\n\r\nbody\r\n");
+            assertThat(spool.delete(envelope.id())).isTrue();
+            assertThat(spool.list()).isEmpty();
+        }
+    }
+
+    @Test
+    void concurrentCommitsShareFsyncs() throws Exception {
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            List<CompletableFuture<Void>> commits = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                IncomingMessage m = spool.begin(envelope(), bytes(""), HeaderFields.none(), 1000);
+                m.append(bytes("Subject: " + i + "\r\n\r\nbody\r\n"));
+                commits.add(spool.commit(m));
+            }
+            CompletableFuture.allOf(commits.toArray(CompletableFuture[]::new)).join();
+            assertThat(spool.list()).hasSize(200);
+            assertThat(spool.directorySyncs()).isLessThan(200);
+        }
+    }
+
+    @Test
+    void largeMessagesSpillToDiskAndHeaderAdditionsApply() throws Exception {
+        SpoolEnvelope envelope = envelope();
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            IncomingMessage m = spool.begin(envelope, bytes(""), HeaderFields.submissionAdditions(envelope, "mx.test"), 1000);
+            m.append(bytes("From: a@example.com\r\n"));
+            m.append(bytes("\r\n"));
+            String line = "z".repeat(998) + "\r\n";
+            for (int i = 0; i < 1000; i++) {
+                m.append(bytes(line));
+            }
+            assertThat(Files.exists(dataDir.resolve("spool/incoming").resolve(envelope.id()))).isTrue();
+            spool.commit(m).join();
+            String content = new String(spool.content(envelope.id()).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(content).startsWith("Message-ID: <" + envelope.id() + "@mx.test>\r\nDate: ");
+            assertThat(content).contains("From: a@example.com\r\n\r\nzzz").hasSize(content.indexOf("\r\n\r\n") + 4 + 1000 * line.length());
+        }
+    }
+
+    @Test
+    void oversizedHeaderIsFlagged() throws Exception {
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            IncomingMessage m = spool.begin(envelope(), bytes(""), HeaderFields.none(), 100);
+            m.append(bytes(("X-Long: " + "a".repeat(60) + "\r\n").repeat(3)));
+            assertThat(m.headerTooLarge()).isTrue();
+            m.discard();
+        }
+    }
+
+    @Test
+    void incompleteMessagesFromACrashAreRemovedAtStart() throws Exception {
+        Files.createDirectories(dataDir.resolve("spool/incoming"));
+        Files.writeString(dataDir.resolve("spool/incoming/LEFTOVER"), "half a message");
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            assertThat(dataDir.resolve("spool/incoming/LEFTOVER")).doesNotExist();
+        }
+    }
+}
