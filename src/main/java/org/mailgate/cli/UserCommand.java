@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Add, change, remove and list users.",
         subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Remove.class,
-            UserCommand.ListUsers.class, UserCommand.Alias.class, UserCommand.Import.class})
+            UserCommand.ListUsers.class, UserCommand.Alias.class, UserCommand.Sender.class, UserCommand.Import.class})
 final class UserCommand {
 
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; the password is prompted for, or read from standard input.")
@@ -147,6 +147,25 @@ final class UserCommand {
                 return u.withAliases(u.aliases().stream().filter(a -> !a.equals(owned)).toList());
             }));
             System.out.println(login + " no longer owns " + owned);
+            return 0;
+        }
+    }
+
+    @Command(name = "sender", mixinStandardHelpOptions = true,
+            description = "Set which sender addresses a user may use: own (the user's addresses, the default) or any.")
+    static final class Sender implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "ADDRESS") String address;
+        @Parameters(index = "1", paramLabel = "POLICY", description = "own or any") String policy;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = User.normalize(address);
+            if (!policy.equals("own") && !policy.equals("any")) {
+                throw new CommandFailure("sender policy must be \"own\" or \"any\", not \"" + policy + "\"");
+            }
+            new UserFile(data.dataDir).update(users -> replace(users, login, u -> u.withAnySender(policy.equals("any"))));
+            System.out.println(login + " may send as " + (policy.equals("any") ? "any address" : "its own addresses only"));
             return 0;
         }
     }

@@ -59,6 +59,11 @@ class CliTest {
         assertThat(run("n3w\n", "user", "passwd", "alice@example.com", "--password-stdin", "--data-dir", data()).exitCode()).isZero();
         assertThat(new PasswordHashes().verify("n3w", new UserFile(dir.resolve("data")).read().get(0).passwordHash())).isTrue();
 
+        assertThat(run("", "user", "sender", "alice@example.com", "any", "--data-dir", data()).exitCode()).isZero();
+        assertThat(new UserFile(dir.resolve("data")).read().get(0).anySender()).isTrue();
+        assertThat(run("", "user", "sender", "alice@example.com", "everyone", "--data-dir", data()).err())
+                .isEqualTo("mailgate: sender policy must be \"own\" or \"any\", not \"everyone\"\n");
+
         assertThat(run("", "user", "remove", "alice@example.com", "--data-dir", data()).exitCode()).isZero();
         assertThat(run("", "user", "list", "--data-dir", data()).out()).contains("no users");
     }

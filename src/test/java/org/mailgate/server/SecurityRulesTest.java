@@ -232,6 +232,22 @@ class SecurityRulesTest {
     }
 
     @Test
+    void dataOverTheSizeLimitIsRefusedAndNotQueued() throws Exception {
+        try (SmtpClient c = inbound()) {
+            c.command("MAIL FROM:<s@remote.example>");
+            c.command("RCPT TO:<alice@example.com>");
+            c.command("DATA");
+            byte[] line = ("x".repeat(998) + "\r\n").getBytes();
+            for (int i = 0; i < 26 * 1024 * 1024 / line.length + 1; i++) {
+                c.write(line);
+            }
+            c.write(".\r\n");
+            assertThat(c.reply()).isEqualTo("552 5.3.4 Message size exceeds fixed maximum message size");
+        }
+        assertThat(server.queue()).hasSize(queuedBefore);
+    }
+
+    @Test
     void bdatOverTheNetwork() throws Exception {
         try (SmtpClient c = inbound()) {
             c.command("MAIL FROM:<s@remote.example>");
