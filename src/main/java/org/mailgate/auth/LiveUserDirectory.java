@@ -19,7 +19,10 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
 
     private final UserFile file;
     private volatile UserDirectory current = UserDirectory.EMPTY;
-    private Object lastSeen;
+    private Stamp lastSeen;
+
+    /** What tells a changed file: the rename that replaces it gives a new inode. */
+    private record Stamp(FileTime modified, long size, Object fileKey) {}
 
     public LiveUserDirectory(UserFile file) throws IOException {
         this.file = file;
@@ -35,7 +38,7 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
     /** Reloads when the file changed; call from one thread, off the event loops. */
     public void refresh() {
         try {
-            Object stamp = stamp();
+            Stamp stamp = stamp();
             if (Objects.equals(stamp, lastSeen)) {
                 return;
             }
@@ -47,11 +50,10 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
         }
     }
 
-    private Object stamp() throws IOException {
+    private Stamp stamp() throws IOException {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file.path(), BasicFileAttributes.class);
-            return java.util.List.<Object>of(attributes.lastModifiedTime(), attributes.size(),
-                    Objects.requireNonNullElse(attributes.fileKey(), FileTime.fromMillis(0)));
+            return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
         } catch (NoSuchFileException absent) {
             return null;
         }

@@ -12,7 +12,6 @@ import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.server.SmtpServer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 

@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.mailgate.smtp.Mailbox;
+import org.mailgate.smtp.Refusal;
 import org.mailgate.smtp.RefusalException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -204,7 +206,7 @@ final class UserCommand {
         }
     }
 
-    private static List<User> replace(List<User> users, String login, java.util.function.UnaryOperator<User> change) {
+    private static List<User> replace(List<User> users, String login, UnaryOperator<User> change) {
         for (int i = 0; i < users.size(); i++) {
             if (users.get(i).address().equals(login)) {
                 users.set(i, change.apply(users.get(i)));
@@ -220,7 +222,7 @@ final class UserCommand {
         try {
             Mailbox mailbox = Mailbox.parse(address, true);
             if (mailbox.isQuoted() || mailbox.isAddressLiteral() || !mailbox.domain().contains(".") && !mailbox.domain().equals("localhost")) {
-                throw new RefusalException(org.mailgate.smtp.Refusal.ADDRESS_SYNTAX);
+                throw new RefusalException(Refusal.ADDRESS_SYNTAX);
             }
         } catch (RefusalException e) {
             throw new CommandFailure("not a usable address: \"" + text + "\" (expected user@example.com)");

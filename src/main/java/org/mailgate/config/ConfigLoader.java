@@ -2,6 +2,7 @@ package org.mailgate.config;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -264,7 +265,7 @@ public final class ConfigLoader {
         try {
             InetAddress.getByName(text); // a literal: no lookup happens
             return true;
-        } catch (java.net.UnknownHostException e) {
+        } catch (UnknownHostException e) {
             return false;
         }
     }

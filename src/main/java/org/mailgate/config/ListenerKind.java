@@ -1,5 +1,7 @@
 package org.mailgate.config;
 
+import java.util.Locale;
+
 /** What a listener is for; this decides TLS and AUTH behaviour, not the port number. */
 public enum ListenerKind {
     /** RFC 6409 submission: STARTTLS, then AUTH, then mail (ports 587, 2525). */
@@ -10,6 +12,6 @@ public enum ListenerKind {
     INBOUND;
 
     public String configName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

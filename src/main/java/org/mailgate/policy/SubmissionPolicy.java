@@ -25,7 +25,7 @@ public final class SubmissionPolicy implements MailPolicy {
         if (authenticatedUser == null) {
             return Optional.of(Refusal.AUTH_REQUIRED);
         }
-        return mayUse(authenticatedUser, sender == null ? List.of() : List.of(sender.toString()), true)
+        return mayUse(authenticatedUser, sender == null ? List.of() : List.of(sender.toString()))
                 ? Optional.empty() : Optional.of(Refusal.SENDER_NOT_OWNED);
     }
 
@@ -36,11 +36,11 @@ public final class SubmissionPolicy implements MailPolicy {
 
     /** RFC 6409 8: the From header must name only addresses the user owns. */
     public Optional<Refusal> checkHeaderFrom(String authenticatedUser, List<String> fromAddresses) {
-        return mayUse(authenticatedUser, fromAddresses, false)
+        return mayUse(authenticatedUser, fromAddresses)
                 ? Optional.empty() : Optional.of(Refusal.HEADER_FROM_NOT_OWNED);
     }
 
-    private boolean mayUse(String login, List<String> addresses, boolean envelope) {
+    private boolean mayUse(String login, List<String> addresses) {
         UserDirectory users = directory.get();
         Optional<User> user = users.login(login);
         if (user.isEmpty()) {

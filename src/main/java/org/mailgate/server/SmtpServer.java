@@ -15,6 +15,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
@@ -85,7 +86,7 @@ public final class SmtpServer implements AutoCloseable {
         ServerContext context = new ServerContext(config, TlsContexts.server(tls), spool, new QueueIds(),
                 new Authenticator(users, new PasswordHashes()), new SubmissionPolicy(users),
                 new InboundPolicy(config.domains(), users), blocking);
-        log.info("TLS by {}, certificate {}; transport {}", TlsContexts.provider() == io.netty.handler.ssl.SslProvider.OPENSSL
+        log.info("TLS by {}, certificate {}; transport {}", TlsContexts.provider() == SslProvider.OPENSSL
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO");
         Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         long idleMillis = config.limits().commandTimeout().toMillis();

@@ -1,5 +1,6 @@
 package org.mailgate.smtp;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** Bytes received but not yet processed. */
@@ -60,6 +61,6 @@ final class InputBuffer {
 
     @Override
     public String toString() {
-        return new String(Arrays.copyOfRange(bytes, start, end), java.nio.charset.StandardCharsets.ISO_8859_1);
+        return new String(Arrays.copyOfRange(bytes, start, end), StandardCharsets.ISO_8859_1);
     }
 }

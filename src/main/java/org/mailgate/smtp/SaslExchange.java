@@ -1,5 +1,6 @@
 package org.mailgate.smtp;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -72,7 +73,7 @@ final class SaslExchange {
             byte[] bytes = Base64.getDecoder().decode(base64);
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes))
+                    .decode(ByteBuffer.wrap(bytes))
                     .toString();
         } catch (IllegalArgumentException | CharacterCodingException malformed) {
             throw new RefusalException(Refusal.AUTH_BAD_ENCODING);

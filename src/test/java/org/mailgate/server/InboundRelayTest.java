@@ -2,31 +2,13 @@ package org.mailgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import org.mailgate.config.ListenerKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The inbound (MX-style) listener: local users only, never an open relay, nothing revealed. */
-class InboundRelayTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class InboundRelayTest extends SharedServer {
     private static SmtpClient transaction() throws Exception {
         SmtpClient c = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate());
         c.reply();

@@ -10,7 +10,6 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.Properties;
@@ -20,27 +19,10 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.spool.QueuedMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A real mail client (Angus Mail, the Jakarta Mail implementation) against the running server. */
-class JakartaMailSubmissionTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class JakartaMailSubmissionTest extends SharedServer {
     private static SSLSocketFactory trustingTestCertificate() throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null);

@@ -2,35 +2,17 @@ package org.mailgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.ListenerKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Raw-socket tests of the rules that are on without configuration. */
-class SecurityRulesTest {
-    @TempDir
-    static Path dataDir;
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new TestServer(dataDir);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class SecurityRulesTest extends SharedServer {
     private int queuedBefore;
 
     @BeforeEach
