@@ -47,11 +47,16 @@ public final class FileSpool implements Spool {
     private volatile boolean running = true;
     private final AtomicLong directorySyncs = new AtomicLong();
 
-    /** Opens the spool; with {@code commitThread} false it only reads (the CLI). */
+    /**
+     * Opens the spool; with {@code commitThread} false it only reads and deletes (the CLI), and
+     * creates no directories, so a mistyped --data-dir shows an empty queue and leaves no trace.
+     */
     public FileSpool(Path dataDir, boolean commitThread) throws IOException {
-        this.incoming = Files.createDirectories(dataDir.resolve("spool/incoming"));
-        this.queue = Files.createDirectories(dataDir.resolve("spool/queue"));
+        this.incoming = dataDir.resolve("spool/incoming");
+        this.queue = dataDir.resolve("spool/queue");
         if (commitThread) {
+            Files.createDirectories(incoming);
+            Files.createDirectories(queue);
             removeIncomplete();
             committer = Thread.ofPlatform().name("spool-commit").daemon(false).start(this::commitLoop);
         } else {
@@ -162,6 +167,9 @@ public final class FileSpool implements Spool {
     @Override
     public List<QueuedMessage> list() throws IOException {
         List<QueuedMessage> messages = new ArrayList<>();
+        if (!Files.isDirectory(queue)) {
+            return messages;
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(queue)) {
             for (Path file : files) {
                 try {
