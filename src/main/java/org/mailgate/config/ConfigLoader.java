@@ -130,14 +130,15 @@ public final class ConfigLoader {
         }
         TomlTable t = table(toml, "limits");
         allowOnly(t, "limits.", Set.of("max-message-size", "max-recipients", "max-header-size",
-                "auth-failure-delay", "command-timeout", "shutdown-grace"));
+                "auth-failure-delay", "command-timeout", "shutdown-grace", "auth-cache-ttl"));
         return new Limits(
                 t.contains("max-message-size") ? size(t, "max-message-size") : d.maxMessageSize(),
                 t.contains("max-recipients") ? (int) positive(t, "max-recipients") : d.maxRecipients(),
                 t.contains("max-header-size") ? (int) Math.min(size(t, "max-header-size"), Integer.MAX_VALUE) : d.maxHeaderSize(),
                 t.contains("auth-failure-delay") ? duration(t, "auth-failure-delay") : d.authFailureDelay(),
                 t.contains("command-timeout") ? duration(t, "command-timeout") : d.commandTimeout(),
-                t.contains("shutdown-grace") ? duration(t, "shutdown-grace") : d.shutdownGrace());
+                t.contains("shutdown-grace") ? duration(t, "shutdown-grace") : d.shutdownGrace(),
+                t.contains("auth-cache-ttl") ? duration(t, "auth-cache-ttl") : d.authCacheTtl());
     }
 
     private void allowOnly(TomlTable table, String prefix, Set<String> allowed) throws ConfigException {

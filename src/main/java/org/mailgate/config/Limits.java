@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param authFailureDelay auth-failure-delay: the same wait before every failed AUTH reply
  * @param commandTimeout command-timeout: idle time before the server closes (RFC 5321 4.5.3.2.7)
  * @param shutdownGrace shutdown-grace: how long sessions in flight may finish after SIGTERM
+ * @param authCacheTtl auth-cache-ttl: how long a successful login is remembered (keyed hash only); 0 disables
  */
 public record Limits(
         long maxMessageSize,
@@ -18,7 +19,8 @@ public record Limits(
         int maxHeaderSize,
         Duration authFailureDelay,
         Duration commandTimeout,
-        Duration shutdownGrace) {
+        Duration shutdownGrace,
+        Duration authCacheTtl) {
 
     public static final Limits DEFAULTS = new Limits(
             25L * 1024 * 1024,
@@ -26,9 +28,10 @@ public record Limits(
             256 * 1024,
             Duration.ofSeconds(1),
             Duration.ofMinutes(5),
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30),
+            Duration.ofHours(1));
 
     public Limits withAuthFailureDelay(Duration delay) {
-        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, delay, commandTimeout, shutdownGrace);
+        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, delay, commandTimeout, shutdownGrace, authCacheTtl);
     }
 }

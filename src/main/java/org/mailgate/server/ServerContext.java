@@ -18,4 +18,4 @@ record ServerContext(
         Authenticator authenticator,
         SubmissionPolicy submissionPolicy,
         InboundPolicy inboundPolicy,
-        ExecutorService blocking) {}
+        ExecutorService authPool) {}

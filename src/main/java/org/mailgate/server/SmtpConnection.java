@@ -161,7 +161,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(String username, String password) {
-        context.blocking().execute(() -> {
+        context.authPool().execute(() -> {
             Optional<User> user = context.authenticator().authenticate(username, password);
             if (user.isPresent()) {
                 ctx.executor().execute(() -> {

@@ -52,7 +52,10 @@ public final class SmtpServer implements AutoCloseable {
     private final MailgateConfig config;
     private final EventLoopGroup loops;
     private final Spool spool;
-    private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
+    // Password hashing is CPU work: a bounded pool of platform threads, never the event loops
+    // and never virtual threads (they would starve the carriers that fsync waits on).
+    private final ExecutorService authPool = Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("auth-", 0).daemon(true).factory());
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("housekeeping").daemon(true).factory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -84,8 +87,8 @@ public final class SmtpServer implements AutoCloseable {
         LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         ServerContext context = new ServerContext(config, TlsContexts.server(tls), spool, new QueueIds(),
-                new Authenticator(users, new PasswordHashes()), new SubmissionPolicy(users),
-                new InboundPolicy(config.domains(), users), blocking);
+                new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl()), new SubmissionPolicy(users),
+                new InboundPolicy(config.domains(), users), authPool);
         log.info("TLS by {}, certificate {}; transport {}", TlsContexts.provider() == SslProvider.OPENSSL
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO");
         Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -143,7 +146,7 @@ public final class SmtpServer implements AutoCloseable {
         connections.close().syncUninterruptibly();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         spool.close();
-        blocking.close();
+        authPool.shutdownNow();
         housekeeping.shutdownNow();
         log.info("stopped");
     }

@@ -42,7 +42,8 @@ public final class FileSpool implements Spool {
     private final Path incoming;
     private final Path queue;
     private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
-    private final ExecutorService syncers = Executors.newVirtualThreadPerTaskExecutor();
+    // fsync blocks in the kernel: enough platform threads that a batch's fsyncs run together.
+    private final ExecutorService syncers = Executors.newFixedThreadPool(16, Thread.ofPlatform().name("spool-sync-", 0).daemon(true).factory());
     private final Thread committer;
     private volatile boolean running = true;
     private final AtomicLong directorySyncs = new AtomicLong();
@@ -245,6 +246,6 @@ public final class FileSpool implements Spool {
                 Thread.currentThread().interrupt();
             }
         }
-        syncers.close();
+        syncers.shutdown();
     }
 }

@@ -17,7 +17,7 @@ class TimeoutTest {
     @Test
     @DisplayName("RFC 5321 4.5.3.2.7: an idle client is closed with 421 4.4.2")
     void idleClientIsClosed() throws Exception {
-        Limits limits = new Limits(1024 * 1024, 100, 64 * 1024, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1));
+        Limits limits = new Limits(1024 * 1024, 100, 64 * 1024, Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ZERO);
         try (TestServer server = new TestServer(dataDir, limits);
                 SmtpClient c = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate())) {
             c.reply();

@@ -1,0 +1,102 @@
+package org.mailgate.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs a load: {@code sessions} virtual threads, each opening a connection, sending up to
+ * {@code messagesPerSession} messages, and starting over, until the total is sent or the time
+ * is up. Always stops by itself.
+ */
+public final class LoadGenerator {
+    private static final int TIMEOUT_MILLIS = 30_000;
+    private static final long HOUR_MICROS = 3_600_000_000L;
+
+    private final BenchOptions options;
+    private final byte[] message;
+    private final AtomicLong remaining;
+    private final long deadline;
+    private final Histogram latency = new ConcurrentHistogram(HOUR_MICROS, 3);
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder sessions = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+
+    private LoadGenerator(BenchOptions options) {
+        this.options = options;
+        this.message = message(options.messageSize(), options.from(), options.to());
+        this.remaining = new AtomicLong(options.totalMessages());
+        this.deadline = System.nanoTime() + options.maxDuration().toNanos();
+    }
+
+    public static BenchReport run(BenchOptions options) throws InterruptedException {
+        return new LoadGenerator(options).run();
+    }
+
+    private BenchReport run() throws InterruptedException {
+        long start = System.nanoTime();
+        List<Thread> workers = new ArrayList<>();
+        for (int i = 0; i < options.sessions(); i++) {
+            workers.add(Thread.ofVirtual().name("bench-", i).start(this::work));
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        Map<String, Long> errorCounts = new HashMap<>();
+        errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
+        return new BenchReport(sent.sum(), sessions.sum(), elapsed, latency, errorCounts, bytes.sum());
+    }
+
+    /** Claims one message of the total; false when the total is sent or the time is up. */
+    private boolean claim() {
+        return System.nanoTime() < deadline && remaining.getAndDecrement() > 0;
+    }
+
+    private void work() {
+        while (claim()) {
+            try (BenchConnection connection = new BenchConnection(options.host(), options.port(), options.security(), TIMEOUT_MILLIS)) {
+                try {
+                    connection.open(options);
+                    int sentHere = 0;
+                    do {
+                        long begin = System.nanoTime();
+                        connection.sendMessage(options.from(), options.to(), message);
+                        latency.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
+                        sent.increment();
+                    } while (++sentHere < options.messagesPerSession() && claim());
+                    connection.quit();
+                    sessions.increment();
+                } finally {
+                    bytes.add(connection.bytesSent);
+                }
+            } catch (BenchConnection.ReplyException e) {
+                errors.computeIfAbsent(Integer.toString(e.code), code -> new LongAdder()).increment();
+            } catch (IOException e) {
+                errors.computeIfAbsent("io", code -> new LongAdder()).increment();
+            }
+        }
+    }
+
+    /** A message of {@code size} bytes: header fields naming the envelope's sender and recipient, then text lines. */
+    static byte[] message(int size, String from, String to) {
+        StringBuilder text = new StringBuilder("From: " + from + "\r\nTo: " + to + "\r\nSubject: Mailgate bench\r\n"
+                + "Message-ID: <bench@bench.mailgate.test>\r\nDate: Tue, 24 Nov 2026 00:00:00 +0000\r\n\r\n");
+        String line = "The quick brown fox jumps over the lazy dog. 0123456789 abcdefghijklmnopqrstu\r\n";
+        while (text.length() + line.length() <= size) {
+            text.append(line);
+        }
+        text.append("x".repeat(Math.max(0, size - text.length() - 2))).append("\r\n.\r\n");
+        return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+}
