@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * holds them idle for a while, then checks how many are still open with a NOOP.
  */
 public final class ConnectionHolder {
-    private static final int TIMEOUT_MILLIS = 60_000;
+    // A server that is not answering within this time is not holding the connection.
+    private static final int TIMEOUT_MILLIS = 15_000;
 
     /** @param opened connections that completed EHLO; @param stillOpen those that answered NOOP after the hold */
     public record Report(int requested, long opened, long stillOpen, Duration openTime, Map<String, Long> errors) {}

@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchOptions options = new BenchOptions(target.substring(0, colon).replaceAll("^\\[|]$", ""), port, security, user, password,
                 sessions, perSession, size, total, seconds(duration), from, to);
         if (hold != null) {
-            ConnectionHolder.Report report = ConnectionHolder.run(options, hold, seconds(holdTime), Math.min(hold, 200));
+            ConnectionHolder.Report report = ConnectionHolder.run(options, hold, seconds(holdTime), Math.min(hold, 1000));
             System.out.println(json ? holdJson(report) : holdText(report));
             return 0;
         }

@@ -19,6 +19,7 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit code (tests call this). */
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most Unix tools
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
             cmd.getErr().println("mailgate: " + exception.getMessage());
             return 1;

@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Mailgate and Postfix on this machine, in the same run, under the same
+# load generator (`mailgate bench`), alternating A B A B, with Postfix's smtp-sink as the ceiling.
+# Everything runs on loopback in a temporary directory and is stopped at the end.
+#
+#   bench/compare.sh [--repeats N] [--quick]
+#
+# Prints one Markdown table (also written to bench/results/latest.md).
+set -euo pipefail
+
+repeats=3
+quick=0
+while (($#)); do
+  case $1 in
+    --repeats) repeats=$2; shift 2 ;;
+    --quick) quick=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown argument $1 (expected --repeats N or --quick)" >&2; exit 2 ;;
+  esac
+done
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+work=$(mktemp -d /tmp/mailgate-compare.XXXXXX)
+chmod 755 "$work"
+MG_PORT=20025 MG_SUB=20587 PF_PORT=10025 PF_SUB=10587 SINK_PORT=30025
+USER_ADDR=sink@example.com USER_PASS=bench-password-1
+export MAILGATE_BENCH_PASSWORD=$USER_PASS
+mg_pid="" sink_pid="" postfix_up=0 dovecot_up=0
+
+log() { echo "compare: $*" >&2; }
+
+cleanup() {
+  set +e
+  [[ -n $mg_pid ]] && kill -TERM "$mg_pid" 2>/dev/null && wait "$mg_pid" 2>/dev/null
+  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null
+  ((postfix_up)) && postfix -c "$work/postfix/etc" stop >/dev/null 2>&1
+  ((dovecot_up)) && doveadm -c "$work/dovecot/dovecot.conf" stop >/dev/null 2>&1
+  sleep 1
+  pkill -f "$work" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+install_packages() {
+  local missing=()
+  command -v postfix >/dev/null || missing+=(postfix)
+  command -v dovecot >/dev/null || missing+=(dovecot-core)
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]} from Debian packages (services are not started system-wide)"
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+wait_port() { # wait_port PORT: until something accepts on 127.0.0.1:PORT
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.2
+  done
+  log "nothing listens on port $1"; return 1
+}
+
+start_mailgate() {
+  mkdir -p "$work/mailgate"
+  cat >"$work/mailgate/mailgate.toml" <<TOML
+hostname = "bench.mailgate.test"
+domains = ["example.com"]
+[tls]
+certificate = "$work/tls/cert.pem"
+key = "$work/tls/key.pem"
+[[listener]]
+address = "127.0.0.1"
+port = $MG_PORT
+kind = "inbound"
+[[listener]]
+address = "127.0.0.1"
+port = $MG_SUB
+kind = "submission"
+TOML
+  printf '%s\n' "$USER_PASS" | "$root/mailgate" user add "$USER_ADDR" --password-stdin --data-dir "$work/mailgate/data" >/dev/null
+  "$root/mailgate" serve --config "$work/mailgate/mailgate.toml" --data-dir "$work/mailgate/data" >"$work/mailgate/server.log" 2>&1 &
+  mg_pid=$!
+  wait_port $MG_SUB
+}
+
+make_certificate() { # one ECDSA P-256 certificate for both servers
+  mkdir -p "$work/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=bench.test" \
+    -keyout "$work/tls/key.pem" -out "$work/tls/cert.pem" >/dev/null 2>&1
+  chmod 644 "$work/tls/key.pem"
+}
+
+start_dovecot() { # SASL for Postfix, with the same Argon2id hash Mailgate stores
+  local hash
+  hash=$(cut -d: -f2 "$work/mailgate/data/users" | grep argon2id)
+  mkdir -p "$work/dovecot/run" "$work/dovecot/state"
+  echo "$USER_ADDR:{ARGON2ID}$hash" >"$work/dovecot/passwd"
+  chmod 644 "$work/dovecot/passwd"
+  cat >"$work/dovecot/dovecot.conf" <<CONF
+protocols = none
+base_dir = $work/dovecot/run
+state_dir = $work/dovecot/state
+log_path = $work/dovecot/dovecot.log
+ssl = no
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = $work/dovecot/passwd
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=/nonexistent
+}
+service auth {
+  unix_listener $work/postfix/queue/private/auth {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+CONF
+  dovecot -c "$work/dovecot/dovecot.conf" </dev/null >/dev/null 2>&1
+  dovecot_up=1
+}
+
+start_postfix() {
+  local etc=$work/postfix/etc
+  mkdir -p "$etc" "$work/postfix/queue" "$work/postfix/data"
+  cat >"$etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $work/postfix/queue
+data_directory = $work/postfix/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = bench.postfix.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+relay_domains =
+default_transport = discard
+relay_transport = discard
+local_transport = discard
+smtpd_relay_restrictions = permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination
+smtpd_tls_cert_file = $work/tls/cert.pem
+smtpd_tls_key_file = $work/tls/key.pem
+smtpd_tls_security_level = may
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = private/auth
+maillog_file = $work/postfix/maillog
+maillog_file_prefixes = $work
+CONF
+  # Every service unchrooted (the private instance has no chroot tree); otherwise Debian's defaults.
+  cat >"$etc/master.cf" <<CONF
+127.0.0.1:$PF_PORT inet n - n - - smtpd
+127.0.0.1:$PF_SUB inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
+pickup unix n - n 60 1 pickup
+cleanup unix n - n - 0 cleanup
+qmgr unix n - n 300 1 qmgr
+tlsmgr unix - - n 1000? 1 tlsmgr
+rewrite unix - - n - - trivial-rewrite
+bounce unix - - n - 0 bounce
+defer unix - - n - 0 bounce
+trace unix - - n - 0 bounce
+verify unix - - n - 1 verify
+flush unix n - n 1000? 0 flush
+proxymap unix - - n - - proxymap
+smtp unix - - n - - smtp
+relay unix - - n - - smtp
+showq unix n - n - - showq
+error unix - - n - - error
+retry unix - - n - - error
+discard unix - - n - - discard
+anvil unix - - n - 1 anvil
+scache unix - - n - 1 scache
+postlog unix-dgram n - n - 1 postlogd
+CONF
+  chown postfix:postfix "$work/postfix/data"
+  postfix -c "$etc" check >/dev/null 2>&1 || true # creates the queue directories
+  postfix -c "$etc" start </dev/null >/dev/null 2>&1 || { log "postfix did not start:"; cat "$work/postfix/maillog" >&2 || true; return 1; }
+  postfix_up=1
+  wait_port $PF_PORT
+}
+
+start_sink() {
+  smtp-sink -u postfix -c 127.0.0.1:$SINK_PORT 1024 </dev/null >/dev/null 2>&1 &
+  sink_pid=$!
+  wait_port $SINK_PORT
+}
+
+postfix_pids() { # master and its children (smtpd, cleanup, qmgr, ...)
+  local master
+  master=$(head -1 "$work/postfix/queue/pid/master.pid" | tr -d ' ')
+  echo "$master"; pgrep -P "$master" || true
+}
+
+rss_kib() { # rss_kib SERVER: memory of the whole server as PSS (shared pages counted once across processes)
+  local pids
+  case $1 in
+    mailgate) pids=$mg_pid ;;
+    postfix) pids=$(postfix_pids) ;;
+  esac
+  for pid in $pids; do awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null; done | awk '{s+=$1} END {print s+0}'
+}
+
+
+port_of() { # port_of SERVER KIND
+  case $1:$2 in
+    mailgate:plain) echo $MG_PORT ;; mailgate:auth) echo $MG_SUB ;;
+    postfix:plain) echo $PF_PORT ;; postfix:auth) echo $PF_SUB ;;
+    sink:plain) echo $SINK_PORT ;;
+  esac
+}
+
+clear_queues() { rm -f "$work/mailgate/data/spool/queue/"* 2>/dev/null || true; }
+
+bench() { # bench SERVER ARGS...: one run, JSON on stdout
+  "$root/mailgate" bench "127.0.0.1:$(port_of "$1" "${BENCH_KIND:-plain}")" --json "${@:2}"
+}
+
+results=$work/results.jsonl
+record() { # record LOAD SERVER JSON
+  printf '{"load":"%s","server":"%s","result":%s}\n' "$1" "$2" "$3" >>"$results"
+}
+
+run_load() { # run_load NAME KIND SERVERS BENCH-ARGS...
+  local name=$1 kind=$2 servers=$3; shift 3
+  log "load: $name"
+  for server in $servers; do BENCH_KIND=$kind bench "$server" "$@" --duration 3 >/dev/null; done # warm-up (JIT, caches)
+  for ((r = 1; r <= repeats; r++)); do
+    for server in $servers; do
+      clear_queues
+      record "$name" "$server" "$(BENCH_KIND=$kind bench "$server" "$@")"
+    done
+  done
+}
+
+peak_rss_during() { # peak_rss_during SERVER COMMAND...: runs the command, samples the server's RSS
+  local server=$1 peak=0 rss pid; shift
+  "$@" >/dev/null &
+  pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    rss=$(rss_kib "$server"); ((rss > peak)) && peak=$rss
+    sleep 0.2
+  done
+  wait "$pid"
+  echo "$peak"
+}
+
+main() {
+  install_packages
+  (cd "$root" && ./mailgate --version >/dev/null)
+  make_certificate
+  start_mailgate
+  start_postfix
+  start_dovecot
+  start_sink
+  sleep 2
+  local idle_mg idle_pf
+  idle_mg=$(rss_kib mailgate); idle_pf=$(rss_kib postfix)
+  printf '{"load":"rss-idle","server":"mailgate","result":{"rss_kib":%s}}\n{"load":"rss-idle","server":"postfix","result":{"rss_kib":%s}}\n' \
+    "$idle_mg" "$idle_pf" >>"$results"
+
+  local sizes="1024 102400" parallel="1 10 50 200" seconds=8
+  ((quick)) && { sizes=1024; parallel=50; }
+  for size in $sizes; do
+    for s in $parallel; do
+      run_load "plain ${size}B ${s} sessions" plain "mailgate postfix sink" -s "$s" -l "$size" --total 10000000 --duration "$seconds"
+    done
+  done
+  run_load "STARTTLS+AUTH 1 msg/session" auth "mailgate postfix" --tls starttls --auth-user "$USER_ADDR" --from "$USER_ADDR" -s 20 -m 1 --total 10000000 --duration "$seconds"
+  run_load "STARTTLS+AUTH 10 msg/session" auth "mailgate postfix" --tls starttls --auth-user "$USER_ADDR" --from "$USER_ADDR" -s 20 -m 10 --total 10000000 --duration "$seconds"
+
+  log "load: peak RSS at 50 sessions"
+  for server in mailgate postfix; do
+    local peak
+    peak=$(peak_rss_during "$server" bench "$server" -s 50 -l 1024 --total 10000000 --duration "$seconds")
+    printf '{"load":"rss-peak-50","server":"%s","result":{"rss_kib":%s}}\n' "$server" "$peak" >>"$results"
+  done
+
+  local hold=10000
+  ((quick)) && hold=2000
+  log "load: $hold idle TLS connections"
+  for server in mailgate postfix; do
+    local report rss
+    "$root/mailgate" bench "127.0.0.1:$(port_of "$server" plain)" --tls starttls --hold "$hold" --hold-time 10 --json >"$work/hold.json" &
+    local bench_pid=$!
+    rss=0
+    while kill -0 "$bench_pid" 2>/dev/null; do
+      local now; now=$(rss_kib "$server"); ((now > rss)) && rss=$now
+      sleep 0.5
+    done
+    wait "$bench_pid" || true
+    report=$(cat "$work/hold.json")
+    printf '{"load":"hold","server":"%s","result":%s,"rss_kib":%s}\n' "$server" "$report" "$rss" >>"$results"
+  done
+
+  python3 "$root/bench/summarize.py" "$results" \
+    "$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)" \
+    "Mailgate $(cd "$root" && git describe --always --dirty 2>/dev/null || echo dev), Postfix $(postconf -d -h mail_version), Dovecot $(dovecot --version | cut -d' ' -f1)" \
+    | tee "$root/bench/results/latest.md"
+}
+
+mkdir -p "$root/bench/results"
+main
