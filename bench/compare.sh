@@ -212,7 +212,17 @@ port_of() { # port_of SERVER KIND
   esac
 }
 
-clear_queues() { rm -f "$work/mailgate/data/spool/queue/"* 2>/dev/null || true; }
+clear_queues() { # between runs: Mailgate's queue emptied, Postfix's delivered (to discard), so no run pays for the last
+  find "$work/mailgate/data/spool/queue" -type f -delete 2>/dev/null || true
+  for _ in $(seq 1 600); do
+    if [[ -z $(find "$work/postfix/queue/incoming" "$work/postfix/queue/active" "$work/postfix/queue/deferred" -type f -print -quit 2>/dev/null) ]]; then
+      sync # no run pays for the previous one's writeback
+      return 0
+    fi
+    sleep 0.2
+  done
+  log "Postfix's queue did not drain within 120 s"
+}
 
 bench() { # bench SERVER ARGS...: one run, JSON on stdout
   "$root/mailgate" bench "127.0.0.1:$(port_of "$1" "${BENCH_KIND:-plain}")" --json "${@:2}"
@@ -226,11 +236,10 @@ record() { # record LOAD SERVER JSON
 run_load() { # run_load NAME KIND SERVERS BENCH-ARGS...
   local name=$1 kind=$2 servers=$3; shift 3
   log "load: $name"
-  for server in $servers; do BENCH_KIND=$kind bench "$server" "$@" --duration 3 >/dev/null; done # warm-up (JIT, caches)
   for ((r = 1; r <= repeats; r++)); do
     for server in $servers; do
       clear_queues
-      record "$name" "$server" "$(BENCH_KIND=$kind bench "$server" "$@")"
+      record "$name" "$server" "$(BENCH_KIND=$kind bench "$server" "$@" --warmup 2)"
     done
   done
 }

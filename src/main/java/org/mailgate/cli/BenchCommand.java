@@ -57,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--to", defaultValue = "sink@example.com", description = "Envelope recipient (default: ${DEFAULT-VALUE}).")
     String to;
 
+    @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Run the load this long first, unmeasured, so neither side is measured cold (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
     @Option(names = "--hold", paramLabel = "N", description = "Hold N idle connections instead of sending mail.")
     Integer hold;
 
@@ -89,6 +93,10 @@ final class BenchCommand implements Callable<Integer> {
             ConnectionHolder.Report report = ConnectionHolder.run(options, hold, seconds(holdTime), Math.min(hold, 1000));
             System.out.println(json ? holdJson(report) : holdText(report));
             return 0;
+        }
+        if (warmup > 0) {
+            LoadGenerator.run(new BenchOptions(options.host(), options.port(), security, user, password, sessions, perSession,
+                    size, Long.MAX_VALUE, seconds(warmup), from, to));
         }
         BenchReport report = LoadGenerator.run(options);
         System.out.println(json ? json(report) : text(report));
