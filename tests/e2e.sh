@@ -18,8 +18,10 @@ ensure_tool() { # ensure_tool COMMAND DEBIAN-PACKAGE
   command -v "$1" >/dev/null && return 0
   echo "e2e: installing $2 from Debian packages"
   local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  { $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2"; } >/dev/null 2>&1 \
-    || { echo "e2e: cannot install $2"; exit 1; }
+  # A fresh machine may still be running its own apt at boot: wait for the lock rather than fail.
+  local apt=($sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -qq)
+  { "${apt[@]}" update && "${apt[@]}" install -y "$2"; } >"${TMPDIR:-/tmp}/e2e-apt.log" 2>&1 \
+    || { echo "e2e: cannot install $2:"; tail -20 "${TMPDIR:-/tmp}/e2e-apt.log"; exit 1; }
 }
 ensure_tool swaks swaks
 ensure_tool openssl openssl
