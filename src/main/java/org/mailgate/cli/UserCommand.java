@@ -92,9 +92,12 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             List<User> users = new UserFile(data.dataDir).read();
+            // Recent sending counts and lockouts, as the running server last wrote them.
+            java.util.Map<String, String> status = org.mailgate.server.ServerStatus.read(data.dataDir);
             for (User user : users) {
                 System.out.println(user.address() + (user.aliases().isEmpty() ? "" : "  aliases: " + String.join(", ", user.aliases()))
-                        + (user.anySender() ? "  (may send as any address)" : ""));
+                        + (user.anySender() ? "  (may send as any address)" : "")
+                        + (status.containsKey(user.address()) ? "  " + status.get(user.address()) : ""));
             }
             if (users.isEmpty()) {
                 System.out.println("no users; add one with: mailgate user add ADDRESS");

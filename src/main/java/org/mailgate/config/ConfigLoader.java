@@ -24,7 +24,7 @@ import org.tomlj.TomlTable;
  * value is an error naming the file, the line and what was expected.
  */
 public final class ConfigLoader {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
     private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
@@ -49,11 +49,30 @@ public final class ConfigLoader {
             TomlParseError error = toml.errors().get(0);
             throw new ConfigException(at(error.position()) + "TOML syntax error: " + error.getMessage());
         }
-        allowOnly(toml, "", Set.of("hostname", "data-dir", "domains", "listener", "tls", "limits"));
+        allowOnly(toml, "", Set.of("hostname", "data-dir", "domains", "listener", "tls", "limits",
+                "login-throttle", "sending-limits", "auto-ban", "trusted-proxies"));
         Path base = file.toAbsolutePath().getParent();
         String hostname = toml.contains("hostname") ? hostname(toml, "hostname") : "localhost";
         Path dataDir = toml.contains("data-dir") ? base.resolve(string(toml, "data-dir", "a directory path")) : null;
-        return new MailgateConfig(hostname, dataDir, domains(toml), listeners(toml), tls(toml, base), limits(toml));
+        return new MailgateConfig(hostname, dataDir, domains(toml), listeners(toml), tls(toml, base), limits(toml),
+                loginThrottle(toml), sendingLimits(toml), autoBan(toml), trustedProxies(toml));
+    }
+
+    private List<AddressRange> trustedProxies(TomlTable toml) throws ConfigException {
+        List<AddressRange> ranges = new ArrayList<>();
+        if (!toml.contains("trusted-proxies")) {
+            return ranges;
+        }
+        String expected = "addresses or networks such as \"10.0.0.0/8\" or \"2001:db8::/32\"";
+        TomlArray array = array(toml, "trusted-proxies", "an array of " + expected);
+        for (int i = 0; i < array.size(); i++) {
+            AddressRange range = array.get(i) instanceof String text ? AddressRange.parse(text).orElse(null) : null;
+            if (range == null) {
+                throw new ConfigException(at(array.inputPositionOf(i)) + "trusted-proxies: expected " + expected + ", got " + show(array.get(i)));
+            }
+            ranges.add(range);
+        }
+        return ranges;
     }
 
     private Set<String> domains(TomlTable toml) throws ConfigException {
@@ -86,10 +105,10 @@ public final class ConfigLoader {
             if (!(array.get(i) instanceof TomlTable table)) {
                 throw new ConfigException(at(array.inputPositionOf(i)) + "listener: expected a [[listener]] table");
             }
-            allowOnly(table, "listener.", Set.of("address", "port", "kind"));
+            allowOnly(table, "listener.", Set.of("address", "port", "kind", "proxy-protocol"));
             require(table, "address", "listener.");
             String addressText = string(table, "address", "an IP address such as \"0.0.0.0\" or \"::\"");
-            if (!isIpAddress(addressText)) {
+            if (!AddressRange.isAddressLiteral(addressText)) {
                 throw new ConfigException(at(table.inputPositionOf("address")) + "listener.address: expected an IP address such as \"0.0.0.0\" or \"::\", got \"" + addressText + "\"");
             }
             require(table, "port", "listener.");
@@ -106,7 +125,14 @@ public final class ConfigLoader {
                 default -> throw new ConfigException(at(table.inputPositionOf("kind"))
                         + "listener.kind: expected one of \"submission\", \"submissions\", \"inbound\", got \"" + kind + "\"");
             };
-            listeners.add(new ListenerConfig(addressText, (int) port, parsed));
+            boolean proxy = false;
+            if (table.contains("proxy-protocol")) {
+                if (!(table.get("proxy-protocol") instanceof Boolean flag)) {
+                    throw wrong(table, "proxy-protocol", "true or false", table.get("proxy-protocol"));
+                }
+                proxy = flag;
+            }
+            listeners.add(new ListenerConfig(addressText, (int) port, parsed, proxy));
         }
         return listeners;
     }
@@ -116,10 +142,30 @@ public final class ConfigLoader {
             return null;
         }
         TomlTable table = table(toml, "tls");
-        allowOnly(table, "tls.", Set.of("certificate", "key"));
-        require(table, "certificate", "tls.");
-        require(table, "key", "tls.");
-        return new TlsConfig(base.resolve(string(table, "certificate", "a PEM file path")),
+        allowOnly(table, "tls.", Set.of("certificate", "key", "sni"));
+        TlsConfig.CertificateFiles main = certificateFiles(table, "tls.", base);
+        List<TlsConfig.CertificateFiles> sni = new ArrayList<>();
+        if (table.contains("sni")) {
+            TomlArray array = table.isArray("sni") ? table.getArrayOrEmpty("sni") : null;
+            for (int i = 0; array != null && i < array.size(); i++) {
+                if (!(array.get(i) instanceof TomlTable entry)) {
+                    array = null;
+                    break;
+                }
+                allowOnly(entry, "tls.sni.", Set.of("certificate", "key"));
+                sni.add(certificateFiles(entry, "tls.sni.", base));
+            }
+            if (array == null) {
+                throw wrong(table, "sni", "[[tls.sni]] tables, each with certificate and key", table.get("sni"));
+            }
+        }
+        return new TlsConfig(main.certificate(), main.key(), sni);
+    }
+
+    private TlsConfig.CertificateFiles certificateFiles(TomlTable table, String prefix, Path base) throws ConfigException {
+        require(table, "certificate", prefix);
+        require(table, "key", prefix);
+        return new TlsConfig.CertificateFiles(base.resolve(string(table, "certificate", "a PEM file path")),
                 base.resolve(string(table, "key", "a PEM file path")));
     }
 
@@ -129,16 +175,72 @@ public final class ConfigLoader {
             return d;
         }
         TomlTable t = table(toml, "limits");
-        allowOnly(t, "limits.", Set.of("max-message-size", "max-recipients", "max-header-size",
-                "auth-failure-delay", "command-timeout", "shutdown-grace", "auth-cache-ttl"));
+        allowOnly(t, "limits.", Set.of("max-message-size", "max-recipients", "max-header-size", "max-errors",
+                "max-junk-commands", "auth-failure-delay", "auth-cache-ttl", "command-timeout", "data-timeout",
+                "tls-handshake-timeout", "session-timeout", "shutdown-grace", "max-connections",
+                "max-connections-per-address", "max-connection-rate", "max-tls-handshakes"));
         return new Limits(
                 t.contains("max-message-size") ? size(t, "max-message-size") : d.maxMessageSize(),
-                t.contains("max-recipients") ? (int) positive(t, "max-recipients") : d.maxRecipients(),
+                positive(t, "max-recipients", d.maxRecipients()),
                 t.contains("max-header-size") ? (int) Math.min(size(t, "max-header-size"), Integer.MAX_VALUE) : d.maxHeaderSize(),
-                t.contains("auth-failure-delay") ? duration(t, "auth-failure-delay") : d.authFailureDelay(),
-                t.contains("command-timeout") ? duration(t, "command-timeout") : d.commandTimeout(),
-                t.contains("shutdown-grace") ? duration(t, "shutdown-grace") : d.shutdownGrace(),
-                t.contains("auth-cache-ttl") ? duration(t, "auth-cache-ttl") : d.authCacheTtl());
+                positive(t, "max-errors", d.maxErrors()),
+                positive(t, "max-junk-commands", d.maxJunkCommands()),
+                duration(t, "auth-failure-delay", d.authFailureDelay()),
+                duration(t, "auth-cache-ttl", d.authCacheTtl()),
+                duration(t, "command-timeout", d.commandTimeout()),
+                duration(t, "data-timeout", d.dataTimeout()),
+                duration(t, "tls-handshake-timeout", d.tlsHandshakeTimeout()),
+                duration(t, "session-timeout", d.sessionTimeout()),
+                duration(t, "shutdown-grace", d.shutdownGrace()),
+                positive(t, "max-connections", d.maxConnections()),
+                positive(t, "max-connections-per-address", d.maxConnectionsPerAddress()),
+                positive(t, "max-connection-rate", d.maxConnectionRate()),
+                positive(t, "max-tls-handshakes", d.maxTlsHandshakes()));
+    }
+
+    private LoginThrottleConfig loginThrottle(TomlTable toml) throws ConfigException {
+        LoginThrottleConfig d = LoginThrottleConfig.DEFAULTS;
+        if (!toml.contains("login-throttle")) {
+            return d;
+        }
+        TomlTable t = table(toml, "login-throttle");
+        allowOnly(t, "login-throttle.", Set.of("window", "delay-after", "max-delay", "lockout-after", "lockout", "known-good"));
+        return new LoginThrottleConfig(
+                duration(t, "window", d.window()),
+                positive(t, "delay-after", d.delayAfter()),
+                duration(t, "max-delay", d.maxDelay()),
+                positive(t, "lockout-after", d.lockoutAfter()),
+                duration(t, "lockout", d.lockout()),
+                duration(t, "known-good", d.knownGood()));
+    }
+
+    private SendingLimitsConfig sendingLimits(TomlTable toml) throws ConfigException {
+        SendingLimitsConfig d = SendingLimitsConfig.DEFAULTS;
+        if (!toml.contains("sending-limits")) {
+            return d;
+        }
+        TomlTable t = table(toml, "sending-limits");
+        allowOnly(t, "sending-limits.", Set.of("messages-per-hour", "messages-per-day", "recipients-per-hour", "recipients-per-day"));
+        return new SendingLimitsConfig(
+                positive(t, "messages-per-hour", d.messagesPerHour()),
+                positive(t, "messages-per-day", d.messagesPerDay()),
+                positive(t, "recipients-per-hour", d.recipientsPerHour()),
+                positive(t, "recipients-per-day", d.recipientsPerDay()));
+    }
+
+    private AutoBanConfig autoBan(TomlTable toml) throws ConfigException {
+        AutoBanConfig d = AutoBanConfig.DEFAULTS;
+        if (!toml.contains("auto-ban")) {
+            return d;
+        }
+        TomlTable t = table(toml, "auto-ban");
+        allowOnly(t, "auto-ban.", Set.of("window", "failed-logins", "relay-attempts", "unknown-recipients", "duration"));
+        return new AutoBanConfig(
+                duration(t, "window", d.window()),
+                positive(t, "failed-logins", d.failedLogins()),
+                positive(t, "relay-attempts", d.relayAttempts()),
+                positive(t, "unknown-recipients", d.unknownRecipients()),
+                duration(t, "duration", d.duration()));
     }
 
     private void allowOnly(TomlTable table, String prefix, Set<String> allowed) throws ConfigException {
@@ -180,12 +282,15 @@ public final class ConfigLoader {
         return number;
     }
 
-    private long positive(TomlTable table, String key) throws ConfigException {
+    private int positive(TomlTable table, String key, int absent) throws ConfigException {
+        if (!table.contains(List.of(key))) {
+            return absent;
+        }
         long value = integer(table, key, "a positive integer");
         if (value <= 0 || value > Integer.MAX_VALUE) {
             throw wrong(table, key, "a positive integer", value);
         }
-        return value;
+        return (int) value;
     }
 
     /** A size in bytes: an integer, or a string such as "25MiB". */
@@ -212,9 +317,12 @@ public final class ConfigLoader {
         return bytes;
     }
 
-    /** A duration string such as "250ms", "30s", "5m", "1h". */
-    private Duration duration(TomlTable table, String key) throws ConfigException {
-        String expected = "a duration such as \"250ms\", \"30s\", \"5m\" or \"1h\"";
+    /** A duration string such as "250ms", "30s", "5m", "1h", "30d". */
+    private Duration duration(TomlTable table, String key, Duration absent) throws ConfigException {
+        if (!table.contains(List.of(key))) {
+            return absent;
+        }
+        String expected = "a duration such as \"250ms\", \"30s\", \"5m\", \"1h\" or \"30d\"";
         Object value = table.get(List.of(key));
         Matcher m = value instanceof String text ? DURATION.matcher(text.strip()) : null;
         if (m == null || !m.matches() || m.group(1).length() > 9) {
@@ -225,7 +333,8 @@ public final class ConfigLoader {
             case "ms" -> Duration.ofMillis(amount);
             case "s" -> Duration.ofSeconds(amount);
             case "m" -> Duration.ofMinutes(amount);
-            default -> Duration.ofHours(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
         };
     }
 
@@ -257,18 +366,6 @@ public final class ConfigLoader {
             case TomlArray a -> "an array";
             default -> value.toString();
         };
-    }
-
-    private static boolean isIpAddress(String text) {
-        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
-            return false;
-        }
-        try {
-            InetAddress.getByName(text); // a literal: no lookup happens
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 
     private String at(TomlPosition position) {

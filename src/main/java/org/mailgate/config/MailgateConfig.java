@@ -9,6 +9,7 @@ import java.util.Set;
  *
  * @param domains the domains named in the config; users' domains are local too
  * @param tls null for a self-signed certificate generated into the data directory
+ * @param trustedProxies the only peers whose PROXY protocol headers are believed
  */
 public record MailgateConfig(
         String hostname,
@@ -16,11 +17,23 @@ public record MailgateConfig(
         Set<String> domains,
         List<ListenerConfig> listeners,
         TlsConfig tls,
-        Limits limits) {
+        Limits limits,
+        LoginThrottleConfig loginThrottle,
+        SendingLimitsConfig sendingLimits,
+        AutoBanConfig autoBan,
+        List<AddressRange> trustedProxies) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
         listeners = List.copyOf(listeners);
+        trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** Every protection at its default. */
+    public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
+            TlsConfig tls, Limits limits) {
+        this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of());
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -34,18 +47,23 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies);
     }
 
     public MailgateConfig withDomains(Set<String> replacement) {
-        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits);
+        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies);
+    }
+
+    public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
+            List<AddressRange> proxies) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies);
     }
 }

@@ -27,7 +27,7 @@ public final class InboundPolicy implements MailPolicy {
     }
 
     @Override
-    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient) {
+    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted) {
         UserDirectory users = directory.get();
         // An address literal is never one of our domains: relaying by IP is what scanners try.
         if (recipient.isAddressLiteral()

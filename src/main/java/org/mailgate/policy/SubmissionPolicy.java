@@ -11,13 +11,16 @@ import org.mailgate.smtp.Refusal;
 
 /**
  * Submission (RFC 6409): an authenticated user may send to anyone, but only as an address
- * they own, in the envelope and in the From header, unless their account allows any sender.
+ * they own, in the envelope and in the From header, unless their account allows any sender;
+ * and no more than the sending limits allow.
  */
 public final class SubmissionPolicy implements MailPolicy {
     private final Supplier<UserDirectory> directory;
+    private final SendingLimits limits;
 
-    public SubmissionPolicy(Supplier<UserDirectory> directory) {
+    public SubmissionPolicy(Supplier<UserDirectory> directory, SendingLimits limits) {
         this.directory = directory;
+        this.limits = limits;
     }
 
     @Override
@@ -25,13 +28,15 @@ public final class SubmissionPolicy implements MailPolicy {
         if (authenticatedUser == null) {
             return Optional.of(Refusal.AUTH_REQUIRED);
         }
-        return mayUse(authenticatedUser, sender == null ? List.of() : List.of(sender.toString()))
-                ? Optional.empty() : Optional.of(Refusal.SENDER_NOT_OWNED);
+        if (!mayUse(authenticatedUser, sender == null ? List.of() : List.of(sender.toString()))) {
+            return Optional.of(Refusal.SENDER_NOT_OWNED);
+        }
+        return limits.checkMessage(authenticatedUser);
     }
 
     @Override
-    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient) {
-        return Optional.empty();
+    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted) {
+        return limits.checkRecipient(authenticatedUser, accepted);
     }
 
     /** RFC 6409 8: the From header must name only addresses the user owns. */

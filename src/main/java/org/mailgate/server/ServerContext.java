@@ -1,10 +1,13 @@
 package org.mailgate.server;
 
-import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.ExecutorService;
 import org.mailgate.auth.Authenticator;
+import org.mailgate.auth.LoginThrottle;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.policy.AutoBan;
+import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
+import org.mailgate.policy.SendingLimits;
 import org.mailgate.policy.SubmissionPolicy;
 import org.mailgate.spool.QueueIds;
 import org.mailgate.spool.Spool;
@@ -12,10 +15,15 @@ import org.mailgate.spool.Spool;
 /** What every connection shares; built once by {@link SmtpServer}. */
 record ServerContext(
         MailgateConfig config,
-        SslContext tls,
+        TlsContexts tls,
         Spool spool,
         QueueIds queueIds,
         Authenticator authenticator,
+        LoginThrottle loginThrottle,
         SubmissionPolicy submissionPolicy,
+        SendingLimits sendingLimits,
         InboundPolicy inboundPolicy,
+        BanList bans,
+        AutoBan autoBan,
+        ConnectionLimiter connections,
         ExecutorService authPool) {}

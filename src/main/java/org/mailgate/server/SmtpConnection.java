@@ -5,16 +5,21 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.User;
+import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
+import org.mailgate.policy.AutoBan;
 import org.mailgate.smtp.Envelope;
 import org.mailgate.smtp.MailPolicy;
 import org.mailgate.smtp.Refusal;
@@ -30,35 +35,74 @@ import org.slf4j.LoggerFactory;
 /**
  * Drives one {@link SmtpSession} over one connection: bytes in, replies out, and the slow work
  * the session asks for (credential checks, fsync) on other threads, answered on the event loop.
+ * Before the session starts it learns the real client (from a PROXY header when the listener
+ * has one) and applies bans and connection limits to it.
  */
 final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SmtpConnection.class);
 
     private final ServerContext context;
+    private final ListenerConfig listener;
     private final ListenerKind kind;
     private ChannelHandlerContext ctx;
     private SmtpSession session;
+    private InetAddress clientAddress;
     private String client;
+    private boolean admitted;
+    private boolean handshaking;
+    private Deadlines deadlines;
     private IncomingMessage message;
     private IOException messageFailure;
 
-    SmtpConnection(ServerContext context, ListenerKind kind) {
+    SmtpConnection(ServerContext context, ListenerConfig listener) {
         this.context = context;
-        this.kind = kind;
+        this.listener = listener;
+        this.kind = listener.kind();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-        client = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress().getHostAddress();
+        InetAddress peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+        if (!listener.proxyProtocol()) {
+            begin(peer);
+        } else if (context.config().trustedProxies().stream().noneMatch(range -> range.contains(peer))) {
+            // A PROXY header is believed only from a proxy we trust; anyone else could claim any address.
+            log.warn("client={} refused: PROXY protocol listener, and not a trusted proxy", peer.getHostAddress());
+            ctx.close();
+        } else {
+            client = peer.getHostAddress(); // until the header names the real client
+        }
+    }
+
+    /** The real client is known: bans and limits, then the greeting (or the TLS handshake first). */
+    private void begin(InetAddress address) {
+        clientAddress = address;
+        client = address.getHostAddress();
+        Optional<Refusal> refusal = context.bans().find(address).map(ban -> Refusal.BANNED)
+                .or(() -> context.connections().admit(address));
+        if (refusal.isPresent()) {
+            log.info("client={} refused at connect: {}", client, refusal.get());
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal.get().reply().toBytes())).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        admitted = true;
         var limits = context.config().limits();
         session = new SmtpSession(new SessionSettings(context.config().hostname(),
                 kind != ListenerKind.SUBMISSIONS, kind == ListenerKind.SUBMISSIONS,
                 kind != ListenerKind.INBOUND, kind != ListenerKind.INBOUND,
-                limits.maxMessageSize(), limits.maxRecipients()), policy(), this::handle);
+                limits.maxMessageSize(), limits.maxRecipients(), limits.maxErrors(), limits.maxJunkCommands()),
+                policy(), this::handle);
+        deadlines = new Deadlines(ctx, limits, reason -> {
+            if (!session.isWaiting()) {
+                log.info("client={} closed: {}", client, reason);
+                session.abort(reason);
+                afterSessionWork();
+            }
+        });
+        deadlines.start();
         if (kind == ListenerKind.SUBMISSIONS) {
-            SslHandler tls = context.tls().newHandler(ctx.alloc());
-            ctx.pipeline().addFirst("tls", tls);
+            startTls(); // RFC 8314 3.3: the greeting follows the handshake
         } else {
             session.start();
             ctx.flush();
@@ -71,8 +115,19 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HAProxyMessage header) {
+            try {
+                begin(proxiedClient(header));
+            } finally {
+                header.release();
+            }
+            return;
+        }
         ByteBuf buffer = (ByteBuf) msg;
         try {
+            if (session == null) {
+                return; // refused at connect, or no PROXY header yet: nothing is ever read as a command
+            }
             byte[] bytes = new byte[buffer.readableBytes()];
             buffer.readBytes(bytes);
             session.receive(bytes, 0, bytes.length);
@@ -82,20 +137,28 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         afterSessionWork();
     }
 
+    private InetAddress proxiedClient(HAProxyMessage header) {
+        try {
+            // PROXY "UNKNOWN" / LOCAL (a proxy's health check) carries no client: the proxy itself it is.
+            return header.sourceAddress() == null ? ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress()
+                    : InetAddress.getByName(header.sourceAddress());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("the PROXY decoder passes only address literals", e);
+        }
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
+            endHandshake();
             if (!handshake.isSuccess()) {
                 log.info("client={} TLS handshake failed: {}", client, handshake.cause().getMessage());
                 ctx.close();
             } else if (kind == ListenerKind.SUBMISSIONS) {
-                session.start(); // RFC 8314 3.3: the greeting follows the handshake
+                session.start();
             } else {
                 session.tlsEstablished();
             }
-            afterSessionWork();
-        } else if (event instanceof IdleStateEvent) {
-            session.abort(Refusal.TIMEOUT);
             afterSessionWork();
         } else {
             ctx.fireUserEventTriggered(event);
@@ -114,17 +177,31 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             message.discard(); // dropped mid-message: nothing was acknowledged, nothing stays
             message = null;
         }
+        endHandshake();
+        if (deadlines != null) {
+            deadlines.cancel();
+        }
+        if (admitted) {
+            admitted = false;
+            context.connections().release(clientAddress);
+        }
     }
 
     /** SIGTERM: close when idle, or once the transaction in flight ends. */
     void requestShutdown() {
+        if (session == null) {
+            ctx.close();
+            return;
+        }
         session.requestShutdown();
         afterSessionWork();
     }
 
     /** The grace period is over: close now, unless the message is already being fsynced. */
     void forceShutdown() {
-        if (!session.isWaiting()) {
+        if (session == null) {
+            ctx.close();
+        } else if (!session.isWaiting()) {
             session.abort(Refusal.SHUTTING_DOWN);
             afterSessionWork();
         }
@@ -140,30 +217,71 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     private void handle(SessionEvent event) {
         switch (event) {
-            case SessionEvent.Send send -> ctx.write(Unpooled.wrappedBuffer(send.reply().toBytes()));
+            case SessionEvent.Send send -> {
+                deadlines.progress();
+                ctx.write(Unpooled.wrappedBuffer(send.reply().toBytes()));
+            }
             case SessionEvent.StartTls start -> {
-                // Installed before the 220 is written: startTls=true lets that one reply out in the clear.
-                ctx.pipeline().addFirst("tls", new SslHandler(context.tls().newEngine(ctx.alloc()), true));
-                ctx.write(Unpooled.wrappedBuffer(start.ready().toBytes()));
+                if (startTls()) {
+                    // The handler passes writes in the clear until the ClientHello: the 220 goes out first.
+                    ctx.write(Unpooled.wrappedBuffer(start.ready().toBytes()));
+                }
             }
             case SessionEvent.Authenticate auth -> authenticate(auth.username(), auth.password());
             case SessionEvent.MessageBegin begin -> beginMessage(begin.envelope());
             case SessionEvent.MessageContent content -> append(content.bytes());
             case SessionEvent.MessageEnd end -> endMessage();
             case SessionEvent.MessageAbort abort -> {
+                deadlines.dataMode(false);
                 if (message != null) {
                     message.discard();
                     message = null;
+                }
+            }
+            case SessionEvent.Refused refused -> {
+                switch (refused.refusal()) {
+                    case RELAY_DENIED -> context.autoBan().record(clientAddress, AutoBan.Offence.RELAY_ATTEMPT);
+                    case UNKNOWN_USER -> context.autoBan().record(clientAddress, AutoBan.Offence.UNKNOWN_RECIPIENT);
+                    default -> { }
                 }
             }
             case SessionEvent.Close close -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
+    /** Installs TLS before the next read; false (and the connection closed) when too many handshakes run. */
+    private boolean startTls() {
+        if (!context.connections().beginHandshake()) {
+            log.info("client={} closed: too many TLS handshakes in progress", client);
+            session.abort(Refusal.SERVER_BUSY);
+            return false;
+        }
+        handshaking = true;
+        // Right before this handler, so bytes after a PROXY header reach it too.
+        ctx.pipeline().addBefore(ctx.name(), "tls", context.tls().newHandler());
+        return true;
+    }
+
+    private void endHandshake() {
+        if (handshaking) {
+            handshaking = false;
+            context.connections().handshakeEnded();
+        }
+    }
+
     private void authenticate(String username, String password) {
+        String clientKey = ClientKey.of(clientAddress);
+        String account = User.normalize(username);
+        if (!context.loginThrottle().allowed(clientKey, account)) {
+            // Locked out: no password check at all (nothing to learn), the same slow answer.
+            context.autoBan().record(clientAddress, AutoBan.Offence.FAILED_LOGIN);
+            answerAuthFailure(username, Refusal.AUTH_LOCKED, context.loginThrottle().refusedDelay());
+            return;
+        }
         context.authPool().execute(() -> {
             Optional<User> user = context.authenticator().authenticate(username, password);
             if (user.isPresent()) {
+                context.loginThrottle().succeeded(clientKey, account);
                 ctx.executor().execute(() -> {
                     log.info("client={} authenticated user={}", client, user.get().address());
                     session.authenticationResult(user.get().address(), Optional.empty());
@@ -171,16 +289,24 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 });
             } else {
                 // The same delay for unknown users and wrong passwords: nothing to learn from timing.
-                ctx.executor().schedule(() -> {
-                    log.info("client={} authentication failed user={}", client, username);
-                    session.authenticationResult(username, Optional.of(Refusal.AUTH_FAILED));
-                    afterSessionWork();
-                }, context.config().limits().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+                Duration delay = context.loginThrottle().failed(clientKey, account, password);
+                context.autoBan().record(clientAddress, AutoBan.Offence.FAILED_LOGIN);
+                answerAuthFailure(username, Refusal.AUTH_FAILED, delay);
             }
         });
     }
 
+    private void answerAuthFailure(String username, Refusal refusal, Duration delay) {
+        ctx.executor().schedule(() -> {
+            log.info("client={} authentication failed user={}{}", client, username,
+                    refusal == Refusal.AUTH_LOCKED ? " (locked out)" : "");
+            session.authenticationResult(username, Optional.of(refusal));
+            afterSessionWork();
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void beginMessage(Envelope envelope) {
+        deadlines.dataMode(true);
         Instant arrival = Instant.now();
         SpoolEnvelope spooled = SpoolEnvelopes.of(envelope, context.queueIds().next(arrival.toEpochMilli()), arrival, client);
         String hostname = context.config().hostname();
@@ -191,6 +317,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void append(byte[] bytes) {
+        deadlines.content(bytes.length);
         if (message == null || messageFailure != null) {
             return;
         }
@@ -202,6 +329,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void endMessage() {
+        deadlines.dataMode(false);
         IncomingMessage m = message;
         message = null;
         Optional<Refusal> refusal = check(m);
@@ -218,6 +346,9 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             } else {
                 log.info("{} queued client={} from=<{}> recipients={} size={}", m.id(), client,
                         m.envelope().sender(), m.envelope().recipients().size(), m.contentSize());
+                if (session.authenticatedUser() != null) {
+                    context.sendingLimits().record(session.authenticatedUser(), m.envelope().recipients().size());
+                }
                 session.messageStored(m.id());
             }
             afterSessionWork();

@@ -16,10 +16,11 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslProvider;
-import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +30,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.Authenticator;
 import org.mailgate.auth.LiveUserDirectory;
+import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.TlsConfig;
+import org.mailgate.policy.AutoBan;
+import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
+import org.mailgate.policy.SendingLimits;
 import org.mailgate.policy.SubmissionPolicy;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueueIds;
@@ -83,16 +88,8 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void bind() throws IOException {
-        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
-        LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
-        housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
-        ServerContext context = new ServerContext(config, TlsContexts.server(tls), spool, new QueueIds(),
-                new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl()), new SubmissionPolicy(users),
-                new InboundPolicy(config.domains(), users), authPool);
-        log.info("TLS by {}, certificate {}; transport {}", TlsContexts.provider() == SslProvider.OPENSSL
-                ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO");
+        ServerContext context = context();
         Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        long idleMillis = config.limits().commandTimeout().toMillis();
         for (ListenerConfig listener : config.listeners()) {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(loops)
@@ -102,8 +99,10 @@ public final class SmtpServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel channel) {
                             connections.add(channel);
-                            channel.pipeline().addLast("idle", new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-                            channel.pipeline().addLast("smtp", new SmtpConnection(context, listener.kind()));
+                            if (listener.proxyProtocol()) {
+                                channel.pipeline().addLast("proxy", new HAProxyMessageDecoder());
+                            }
+                            channel.pipeline().addLast("smtp", new SmtpConnection(context, listener));
                         }
                     });
             try {
@@ -117,6 +116,35 @@ public final class SmtpServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Everything connections share, and the housekeeping that keeps it current. */
+    private ServerContext context() throws IOException {
+        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
+        TlsContexts tlsContexts = TlsContexts.load(tls, config.limits().tlsHandshakeTimeout().toMillis());
+        LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
+        BanList bans = new BanList(config.dataDir(), Clock.systemUTC());
+        bans.load();
+        LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), System::currentTimeMillis);
+        SendingLimits sending = new SendingLimits(config.sendingLimits(), System::currentTimeMillis);
+        ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), System::currentTimeMillis);
+        ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
+        housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(tlsContexts::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(status::write, 1, 5, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> {
+            throttle.prune();
+            sending.prune();
+            limiter.prune();
+        }, 1, 1, TimeUnit.MINUTES);
+        log.info("TLS by {}, certificate {}; transport {}; {} bans in force", TlsContexts.provider() == SslProvider.OPENSSL
+                ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
+                bans.active().size());
+        return new ServerContext(config, tlsContexts, spool, new QueueIds(),
+                new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl()), throttle,
+                new SubmissionPolicy(users, sending), sending, new InboundPolicy(config.domains(), users),
+                bans, new AutoBan(config.autoBan(), bans, housekeeping, Clock.systemUTC()), limiter, authPool);
     }
 
     public List<Bound> bound() {

@@ -1,16 +1,40 @@
 package org.mailgate.server;
 
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SniHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.DomainWildcardMappingBuilder;
+import io.netty.util.Mapping;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import javax.net.ssl.SSLException;
+import javax.security.auth.x500.X500Principal;
 import org.mailgate.config.TlsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The server's TLS: 1.2 and 1.3 only, OpenSSL (BoringSSL) through netty-tcnative when it loads. */
+/**
+ * The server's TLS: 1.2 and 1.3 only, Mozilla "intermediate" suites, OpenSSL (BoringSSL) through
+ * netty-tcnative when it loads. Each certificate serves the names it covers (its DNS subject
+ * alternative names) when the client asks for one by SNI; the first is the default. The files
+ * are reloaded when they change, without a restart; a broken new pair is logged and the old kept.
+ */
 final class TlsContexts {
+    private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
     // Mozilla "intermediate" TLS 1.2 suites; TLS 1.3 suites are the provider's (all are good).
     private static final List<String> TLS12_CIPHERS = List.of(
             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -18,21 +42,118 @@ final class TlsContexts {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
-    private TlsContexts() {}
+    private record Stamp(Object modified, long size, Object fileKey) {}
+
+    private final TlsConfig config;
+    private final long handshakeTimeoutMillis;
+    private volatile Mapping<String, SslContext> byName;
+    private List<Stamp> stamps;
+
+    private TlsContexts(TlsConfig config, long handshakeTimeoutMillis) {
+        this.config = config;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
+    }
+
+    static TlsContexts load(TlsConfig config, long handshakeTimeoutMillis) throws IOException {
+        TlsContexts contexts = new TlsContexts(config, handshakeTimeoutMillis);
+        contexts.stamps = contexts.stamps();
+        contexts.byName = contexts.build();
+        return contexts;
+    }
 
     static SslProvider provider() {
         return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
-    static SslContext server(TlsConfig tls) throws IOException {
+    /**
+     * A handler that reads the ClientHello, picks the certificate for the name asked for, and
+     * replaces itself with the TLS handler. Until then writes pass in the clear, which lets the
+     * 220 reply to STARTTLS out (RFC 3207).
+     */
+    SniHandler newHandler() {
+        return new SniHandler(byName, handshakeTimeoutMillis);
+    }
+
+    /** Reloads the certificates when a file changed; call from one thread, off the event loops. */
+    void reloadIfChanged() {
         try {
-            return SslContextBuilder.forServer(tls.certificate().toFile(), tls.key().toFile())
+            List<Stamp> now = stamps();
+            if (Objects.equals(now, stamps)) {
+                return;
+            }
+            stamps = now;
+            byName = build();
+            log.info("TLS certificates reloaded from {}", config.certificate());
+        } catch (IOException e) {
+            log.error("TLS certificates not reloaded, keeping the previous ones: {}", e.getMessage());
+        }
+    }
+
+    private Mapping<String, SslContext> build() throws IOException {
+        SslContext fallback = context(config.certificate(), config.key());
+        DomainWildcardMappingBuilder<SslContext> mapping = new DomainWildcardMappingBuilder<>(fallback);
+        for (TlsConfig.CertificateFiles files : config.sni()) {
+            SslContext context = context(files.certificate(), files.key());
+            for (String name : names(files.certificate())) {
+                mapping.add(name, context);
+            }
+        }
+        return mapping.build();
+    }
+
+    private static SslContext context(Path certificate, Path key) throws IOException {
+        try {
+            return SslContextBuilder.forServer(certificate.toFile(), key.toFile())
                     .sslProvider(provider())
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(TLS12_CIPHERS)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IOException("cannot load TLS certificate " + tls.certificate() + " and key " + tls.key() + ": " + e.getMessage(), e);
+            throw new IOException("cannot load TLS certificate " + certificate + " and key " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The DNS names a certificate covers: its subject alternative names, else its common name. */
+    static List<String> names(Path certificate) throws IOException {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            List<String> names = new ArrayList<>();
+            Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();
+            if (alternatives != null) {
+                for (List<?> name : alternatives) {
+                    if (Integer.valueOf(2).equals(name.get(0))) { // RFC 5280 4.2.1.6: dNSName
+                        names.add(((String) name.get(1)).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+            if (names.isEmpty()) {
+                String subject = x509.getSubjectX500Principal().getName(X500Principal.RFC2253);
+                for (String part : subject.split(",")) {
+                    if (part.startsWith("CN=")) {
+                        names.add(part.substring(3).toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+            return names;
+        } catch (CertificateParsingException e) {
+            throw new IOException(certificate + ": unreadable subject alternative names: " + e.getMessage(), e);
+        } catch (CertificateException e) {
+            throw new IOException(certificate + ": not a PEM certificate: " + e.getMessage(), e);
+        }
+    }
+
+    private List<Stamp> stamps() throws IOException {
+        List<Path> files = new ArrayList<>(List.of(config.certificate(), config.key()));
+        config.sni().forEach(f -> files.addAll(List.of(f.certificate(), f.key())));
+        List<Stamp> result = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                result.add(new Stamp(a.lastModifiedTime(), a.size(), a.fileKey()));
+            } catch (NoSuchFileException e) {
+                throw new IOException("TLS file missing: " + file, e);
+            }
+        }
+        return result;
     }
 }

@@ -8,5 +8,6 @@ public interface MailPolicy {
     /** @param authenticatedUser null when the client has not authenticated */
     Optional<Refusal> checkSender(String authenticatedUser, Mailbox sender);
 
-    Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient);
+    /** @param accepted recipients already accepted for this message */
+    Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted);
 }

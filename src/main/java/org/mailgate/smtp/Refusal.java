@@ -42,7 +42,16 @@ public enum Refusal {
     NUL_BYTE(554, 5, 6, 0, "Message refused: NUL character"),
     STORAGE_FAILED(451, 4, 3, 0, "Local error in processing: message not queued"),
     SHUTTING_DOWN(421, 4, 3, 2, "Service shutting down, closing transmission channel"),
-    TIMEOUT(421, 4, 4, 2, "Timeout exceeded, closing transmission channel");
+    TIMEOUT(421, 4, 4, 2, "Timeout exceeded, closing transmission channel"),
+    SESSION_TIME_EXCEEDED(421, 4, 4, 2, "Session time limit exceeded, closing transmission channel"),
+    TOO_MANY_ERRORS(421, 4, 7, 0, "Too many errors, closing transmission channel"),
+    AUTH_LOCKED(454, 4, 7, 0, "Too many failed logins, try again later"),
+    MESSAGE_RATE_EXCEEDED(451, 4, 7, 1, "Sending limit reached: too many messages from this account, try again later"),
+    RECIPIENT_RATE_EXCEEDED(451, 4, 7, 1, "Sending limit reached: too many recipients from this account, try again later"),
+    BANNED(554, 5, 7, 1, "Access denied: too many failed attempts from your address"),
+    TOO_MANY_CONNECTIONS(421, 4, 7, 0, "Too many connections from your address, try again later"),
+    CONNECTION_RATE_EXCEEDED(421, 4, 7, 0, "Too many connections from your address in a short time, try again later"),
+    SERVER_BUSY(421, 4, 3, 2, "Too many connections, try again later");
 
     private final Reply reply;
 

@@ -33,6 +33,9 @@ public sealed interface SessionEvent {
     /** The message in progress is refused or cut off: discard what was received. */
     record MessageAbort() implements SessionEvent {}
 
+    /** A command was refused: for the driver's abuse counters (relay attempts, recipient probes). */
+    record Refused(Refusal refusal) implements SessionEvent {}
+
     /** Close the connection after the replies written so far. */
     record Close() implements SessionEvent {}
 }

@@ -7,6 +7,8 @@ package org.mailgate.smtp;
  * @param implicitTls the connection is TLS from the first byte (RFC 8314)
  * @param authOffered AUTH is advertised and accepted once TLS is active
  * @param authRequired MAIL is refused until the client authenticates (submission, RFC 6409 4.3)
+ * @param maxErrors refused commands after which the session is closed with 421 4.7.0
+ * @param maxJunkCommands NOOP, RSET, VRFY, EXPN and HELP commands allowed before each further one counts as an error
  */
 public record SessionSettings(
         String hostname,
@@ -15,4 +17,6 @@ public record SessionSettings(
         boolean authOffered,
         boolean authRequired,
         long maxMessageSize,
-        int maxRecipients) {}
+        int maxRecipients,
+        int maxErrors,
+        int maxJunkCommands) {}

@@ -47,6 +47,9 @@ public final class SmtpSession {
     private long bdatRemaining;
     private boolean bdatLast;
     private Refusal chunkRefusal;
+    private int errors;
+    private int junkCommands;
+    private int overshoot;
 
     /** The mail transaction in progress (RFC 5321 3.3). */
     private static final class Transaction {
@@ -120,7 +123,7 @@ public final class SmtpSession {
             authenticatedUser = username;
             send(Reply.of(235, EnhancedStatus.of(2, 7, 0), "Authentication successful"));
         } else {
-            send(refusal.get().reply());
+            refuse(refusal.get());
         }
         resume();
     }
@@ -134,7 +137,7 @@ public final class SmtpSession {
 
     public void messageRefused(Refusal refusal) {
         expectWaiting(Waiting.STORAGE);
-        send(refusal.reply());
+        refuse(refusal);
         transaction = null;
         resume();
     }
@@ -223,13 +226,13 @@ public final class SmtpSession {
             discardingLongLine = false;
             mode = Mode.COMMAND;
             sasl = null;
-            send(Refusal.LINE_TOO_LONG.reply());
+            refuse(Refusal.LINE_TOO_LONG);
         } else if (line == null) {
-            send(Refusal.SYNTAX_ERROR.reply());
+            refuse(Refusal.SYNTAX_ERROR);
         } else if (mode == Mode.AUTH) {
             authResponse(line);
         } else if (lineBytes > MAX_COMMAND_LINE && !line.regionMatches(true, 0, "AUTH ", 0, 5)) {
-            send(Refusal.LINE_TOO_LONG.reply());
+            refuse(Refusal.LINE_TOO_LONG);
         } else {
             command(line);
         }
@@ -253,17 +256,52 @@ public final class SmtpSession {
         try {
             command = CommandParser.parse(line, transaction != null && transaction.parameters.smtpUtf8());
         } catch (RefusalException e) {
-            send(e.refusal().reply());
+            refuse(e.refusal());
             return;
         }
         try {
             execute(command);
         } catch (RefusalException e) {
-            send(e.refusal().reply());
+            refuse(e.refusal());
+        }
+    }
+
+    /**
+     * Sends a refusal and counts it, as Postfix's smtpd_hard_error_limit does: a client that keeps
+     * failing (a scanner, a password guesser, a broken script) is cut off with 421 4.7.0.
+     */
+    private void refuse(Refusal refusal) {
+        send(refusal.reply());
+        events.accept(new SessionEvent.Refused(refusal));
+        // A client that pipelines past the recipient limit is not an attacker until it overshoots
+        // by as many again (Postfix's smtpd_recipient_overshoot_limit).
+        if (refusal == Refusal.TOO_MANY_RECIPIENTS && ++overshoot <= settings.maxRecipients()) {
+            return;
+        }
+        countError();
+    }
+
+    private void countError() {
+        if (++errors >= settings.maxErrors() && mode != Mode.CLOSED) {
+            close(Refusal.TOO_MANY_ERRORS);
+        }
+    }
+
+    /** NOOP, RSET, VRFY, EXPN, HELP: answered, but past the limit each one counts as an error. */
+    private void junk() {
+        if (++junkCommands > settings.maxJunkCommands()) {
+            countError();
         }
     }
 
     private void execute(Command command) {
+        if (command instanceof Command.Noop || command instanceof Command.Rset || command instanceof Command.Vrfy
+                || command instanceof Command.Expn || command instanceof Command.Help) {
+            junk();
+        }
+        if (mode == Mode.CLOSED) {
+            return;
+        }
         switch (command) {
             case Command.Ehlo ehlo -> hello(ehlo.domain(), true);
             case Command.Helo h -> hello(h.domain(), false);
@@ -284,7 +322,7 @@ public final class SmtpSession {
             // RFC 5321 3.5.3: 252 answers VRFY without revealing whether the user exists.
             case Command.Vrfy v -> send(Reply.of(252, EnhancedStatus.of(2, 5, 0),
                     "Cannot VRFY user, but will accept message and attempt delivery"));
-            case Command.Expn e -> send(Refusal.NOT_IMPLEMENTED.reply());
+            case Command.Expn e -> throw new RefusalException(Refusal.NOT_IMPLEMENTED);
             case Command.StartTls s -> startTls();
             case Command.Auth auth -> auth(auth);
         }
@@ -342,7 +380,7 @@ public final class SmtpSession {
         if (transaction.recipients.size() >= settings.maxRecipients()) {
             throw new RefusalException(Refusal.TOO_MANY_RECIPIENTS);
         }
-        Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, rcpt.recipient());
+        Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, rcpt.recipient(), transaction.recipients.size());
         if (refusal.isPresent()) {
             throw new RefusalException(refusal.get());
         }
@@ -411,7 +449,7 @@ public final class SmtpSession {
         Refusal refusal = chunkRefusal;
         chunkRefusal = null;
         if (refusal == Refusal.NO_VALID_TRANSACTION) {
-            send(refusal.reply());
+            refuse(refusal);
         } else if (bdatLast || refusal != null) {
             endMessage(refusal, transaction.size);
         } else {
@@ -436,8 +474,8 @@ public final class SmtpSession {
         if (refusal != null) {
             events.accept(new SessionEvent.MessageAbort());
             transaction = null;
-            send(refusal.reply());
-            if (shutdownRequested) {
+            refuse(refusal);
+            if (shutdownRequested && mode != Mode.CLOSED) {
                 close(Refusal.SHUTTING_DOWN);
             }
             return;
@@ -505,7 +543,7 @@ public final class SmtpSession {
         } catch (RefusalException e) {
             mode = Mode.COMMAND;
             sasl = null;
-            send(e.refusal().reply());
+            refuse(e.refusal());
         }
     }
 

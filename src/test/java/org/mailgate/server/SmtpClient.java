@@ -24,8 +24,15 @@ final class SmtpClient implements AutoCloseable {
     private final Path trustedCertificate;
 
     SmtpClient(int port, Path trustedCertificate) throws IOException {
+        this(port, trustedCertificate, "127.0.0.1");
+    }
+
+    /** Connects from {@code localAddress}: any of 127.0.0.0/8 is a distinct client to the server. */
+    SmtpClient(int port, Path trustedCertificate, String localAddress) throws IOException {
         this.trustedCertificate = trustedCertificate;
-        socket = new Socket("127.0.0.1", port);
+        socket = new Socket();
+        socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
         socket.setSoTimeout(10_000);
         streams();
     }
@@ -70,6 +77,11 @@ final class SmtpClient implements AutoCloseable {
     String command(String line) throws IOException {
         write(line + "\r\n");
         return reply();
+    }
+
+    /** True when a reply (or part of one) is waiting to be read, without blocking. */
+    boolean hasReply() throws IOException {
+        return in.ready() || socket.getInputStream().available() > 0;
     }
 
     /** True when the server closed the connection (EOF) within the socket timeout. */

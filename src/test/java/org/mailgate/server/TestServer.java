@@ -9,7 +9,11 @@ import java.util.Set;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import java.util.function.UnaryOperator;
+import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Limits;
+import org.mailgate.config.LoginThrottleConfig;
+import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
@@ -32,6 +36,13 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dataDir, Limits limits) throws IOException {
+        // Automatic bans off: test classes share a server and all connect from 127.0.0.1.
+        this(dataDir, config -> config.withLimits(limits).withProtections(LoginThrottleConfig.DEFAULTS,
+                SendingLimitsConfig.DEFAULTS, new AutoBanConfig(Duration.ofMinutes(15), 30, 10, 20, Duration.ZERO), List.of()));
+    }
+
+    /** A server with the test users and listeners, and the config as {@code customize} makes it. */
+    TestServer(Path dataDir, UnaryOperator<MailgateConfig> customize) throws IOException {
         this.dataDir = dataDir;
         PasswordHashes hashes = new PasswordHashes();
         new UserFile(dataDir).update(users -> {
@@ -44,8 +55,8 @@ final class TestServer implements AutoCloseable {
         MailgateConfig config = new MailgateConfig("mx.test", dataDir, Set.of("example.net"), List.of(
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
-                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, limits);
-        server = SmtpServer.start(config);
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS.withAuthFailureDelay(AUTH_FAILURE_DELAY));
+        server = SmtpServer.start(customize.apply(config));
     }
 
     int port(ListenerKind kind) {

@@ -11,8 +11,8 @@ import java.util.Optional;
  * ("secret" is the only password), stores messages in memory, completes STARTTLS at once.
  */
 final class SessionHarness {
-    static final SessionSettings SUBMISSION = new SessionSettings("mx.test", true, false, true, true, 1000, 3);
-    static final SessionSettings INBOUND = new SessionSettings("mx.test", true, false, false, false, 1000, 3);
+    static final SessionSettings SUBMISSION = new SessionSettings("mx.test", true, false, true, true, 1000, 3, 20, 100);
+    static final SessionSettings INBOUND = new SessionSettings("mx.test", true, false, false, false, 1000, 3, 20, 100);
 
     final List<SessionEvent> events = new ArrayList<>();
     final List<Envelope> stored = new ArrayList<>();
@@ -34,7 +34,7 @@ final class SessionHarness {
             }
 
             @Override
-            public Optional<Refusal> checkRecipient(String user, Mailbox recipient) {
+            public Optional<Refusal> checkRecipient(String user, Mailbox recipient, int accepted) {
                 return recipient.domain().equals("nowhere.test") ? Optional.of(Refusal.RELAY_DENIED) : Optional.empty();
             }
         });

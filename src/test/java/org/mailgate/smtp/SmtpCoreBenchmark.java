@@ -57,7 +57,7 @@ public class SmtpCoreBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public int sessionTransaction1KiB(Blackhole hole) {
         int[] events = new int[1];
-        SmtpSession session = new SmtpSession(new SessionSettings("mx.test", true, false, false, false, 1 << 20, 100),
+        SmtpSession session = new SmtpSession(new SessionSettings("mx.test", true, false, false, false, 1 << 20, 100, 20, 100),
                 new MailPolicy() {
                     @Override
                     public java.util.Optional<Refusal> checkSender(String user, Mailbox sender) {
@@ -65,7 +65,7 @@ public class SmtpCoreBenchmark {
                     }
 
                     @Override
-                    public java.util.Optional<Refusal> checkRecipient(String user, Mailbox recipient) {
+                    public java.util.Optional<Refusal> checkRecipient(String user, Mailbox recipient, int accepted) {
                         return java.util.Optional.empty();
                     }
                 }, event -> {

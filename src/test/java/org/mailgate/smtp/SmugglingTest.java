@@ -43,7 +43,7 @@ class SmugglingTest {
 
     @org.junit.jupiter.api.Test
     void textLineOver1000OctetsIsRefused() {
-        SessionHarness h = new SessionHarness(new SessionSettings("mx.test", true, false, false, false, 100_000, 3));
+        SessionHarness h = new SessionHarness(new SessionSettings("mx.test", true, false, false, false, 100_000, 3, 20, 100));
         h.send("EHLO c\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");
         assertThat(h.send("x".repeat(998) + "\r\n.\r\n")).containsExactly("250 2.0.0 Ok: queued as ID1");
         h.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\n");

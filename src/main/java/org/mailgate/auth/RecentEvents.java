@@ -1,0 +1,110 @@
+package org.mailgate.auth;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Events per key (a client, an account) within a sliding window, for throttles and limits.
+ * Memory is bounded: each key keeps at most {@code maxEvents} (the oldest go first), keys whose
+ * events have all expired are dropped by {@link #prune}, and past {@code maxKeys} the map starts
+ * over rather than grow (a flood of distinct keys is itself what a limit on one key cannot stop).
+ */
+public final class RecentEvents {
+    /** One event: when, how much it weighs (recipients of a message, say), and a tag for distinct counting. */
+    private record Event(long at, int weight, long tag) {}
+
+    private final long windowMillis;
+    private final int maxEvents;
+    private final int maxKeys;
+    private final Map<String, ArrayDeque<Event>> events = new ConcurrentHashMap<>();
+
+    public RecentEvents(long windowMillis, int maxEvents, int maxKeys) {
+        this.windowMillis = windowMillis;
+        this.maxEvents = maxEvents;
+        this.maxKeys = maxKeys;
+    }
+
+    /** Records an event of weight 1. */
+    public void add(String key, long now) {
+        add(key, now, 1, 0);
+    }
+
+    /** Records an event; one with a tag already in the window only refreshes that one (distinct counting). */
+    public void add(String key, long now, int weight, long tag) {
+        if (events.size() >= maxKeys && !events.containsKey(key)) {
+            prune(now);
+            if (events.size() >= maxKeys) {
+                events.clear();
+            }
+        }
+        ArrayDeque<Event> queue = events.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (queue) {
+            expire(queue, now);
+            if (tag != 0) {
+                queue.removeIf(e -> e.tag() == tag);
+            }
+            queue.addLast(new Event(now, weight, tag));
+            while (queue.size() > maxEvents) {
+                queue.removeFirst();
+            }
+        }
+    }
+
+    /** Events of this key in the window. */
+    public int count(String key, long now) {
+        ArrayDeque<Event> queue = events.get(key);
+        if (queue == null) {
+            return 0;
+        }
+        synchronized (queue) {
+            expire(queue, now);
+            return queue.size();
+        }
+    }
+
+    /** The summed weight of this key's events in the window. */
+    public long sum(String key, long now) {
+        ArrayDeque<Event> queue = events.get(key);
+        if (queue == null) {
+            return 0;
+        }
+        synchronized (queue) {
+            expire(queue, now);
+            long sum = 0;
+            for (Event e : queue) {
+                sum += e.weight();
+            }
+            return sum;
+        }
+    }
+
+    /** The keys with events (some may have expired since; {@link #prune} drops those). */
+    public java.util.Set<String> keys() {
+        return java.util.Set.copyOf(events.keySet());
+    }
+
+    public void clear(String key) {
+        events.remove(key);
+    }
+
+    /** Drops keys with no event left in the window. */
+    public void prune(long now) {
+        for (Iterator<ArrayDeque<Event>> it = events.values().iterator(); it.hasNext(); ) {
+            ArrayDeque<Event> queue = it.next();
+            synchronized (queue) {
+                expire(queue, now);
+                if (queue.isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    private void expire(ArrayDeque<Event> queue, long now) {
+        while (!queue.isEmpty() && now - queue.peekFirst().at() >= windowMillis) {
+            queue.removeFirst();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package org.mailgate.cli;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailgate.config.AddressRange;
+import org.mailgate.policy.BanList;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "ban", mixinStandardHelpOptions = true,
+        description = "Show and steer the clients refused at connect; the running server sees changes within a second.",
+        subcommands = {BanCommand.ListBans.class, BanCommand.Add.class, BanCommand.Remove.class})
+final class BanCommand {
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The bans in force, automatic and manual.")
+    static final class ListBans implements Callable<Integer> {
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            BanList bans = new BanList(data.dataDir, Clock.systemUTC());
+            bans.load();
+            List<BanList.Ban> active = bans.active();
+            for (BanList.Ban ban : active) {
+                System.out.printf("%-28s %-22s %s%n", ban.range(), ban.until() == null ? "never expires" : "until " + ban.until(), ban.reason());
+            }
+            if (active.isEmpty()) {
+                System.out.println("no bans in force");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Refuse ADDRESS (or a network, ADDRESS/PREFIX) at connect.")
+    static final class Add implements Callable<Integer> {
+        @Parameters(paramLabel = "ADDRESS[/PREFIX]") String address;
+        @Option(names = "--for", paramLabel = "DURATION", description = "How long, e.g. 30m, 12h, 7d (default: until removed).")
+        String duration;
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Why, for the list (default: manual).", defaultValue = "manual")
+        String reason;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            AddressRange range = range(address);
+            Instant until = duration == null ? null : Instant.now().plus(parseDuration(duration));
+            new BanList(data.dataDir, Clock.systemUTC()).add(new BanList.Ban(range, until, reason));
+            System.out.println("banned " + range + (until == null ? "" : " until " + until));
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Lift the ban of ADDRESS (or ADDRESS/PREFIX), as listed.")
+    static final class Remove implements Callable<Integer> {
+        @Parameters(paramLabel = "ADDRESS[/PREFIX]") String address;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            AddressRange range = range(address);
+            if (!new BanList(data.dataDir, Clock.systemUTC()).remove(range)) {
+                throw new CommandFailure("no ban of " + range + "; see: mailgate ban list");
+            }
+            System.out.println("removed the ban of " + range);
+            return 0;
+        }
+    }
+
+    private static AddressRange range(String text) {
+        return AddressRange.parse(text).orElseThrow(() ->
+                new CommandFailure("expected an IP address or a network such as 192.0.2.7, 2001:db8::/64 or 10.0.0.0/8, got \"" + text + "\""));
+    }
+
+    private static Duration parseDuration(String text) {
+        var m = java.util.regex.Pattern.compile("(\\d{1,6})(m|h|d)").matcher(text.strip());
+        if (!m.matches()) {
+            throw new CommandFailure("--for: expected a duration such as 30m, 12h or 7d, got \"" + text + "\"");
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
+    }
+}

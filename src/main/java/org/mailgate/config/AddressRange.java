@@ -1,0 +1,60 @@
+package org.mailgate.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+
+/** A network in CIDR notation, such as 10.0.0.0/8 or 2001:db8::/32; a bare address is its own /32 or /128. */
+public record AddressRange(InetAddress network, int prefixLength) {
+
+    /** Parses "address" or "address/prefix"; only literals, never a name lookup. */
+    public static Optional<AddressRange> parse(String text) {
+        String[] parts = text.strip().split("/", -1);
+        if (parts.length > 2 || !isAddressLiteral(parts[0]) || parts.length == 2 && !parts[1].matches("\\d{1,3}")) {
+            return Optional.empty();
+        }
+        try {
+            InetAddress network = InetAddress.getByName(parts[0]);
+            int bits = network.getAddress().length * 8;
+            int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : bits;
+            return prefix <= bits ? Optional.of(new AddressRange(network, prefix)) : Optional.empty();
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An IPv4 or IPv6 literal (getByName then does no lookup). */
+    public static boolean isAddressLiteral(String text) {
+        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            return false;
+        }
+        try {
+            InetAddress.getByName(text);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    public boolean contains(InetAddress address) {
+        byte[] a = network.getAddress();
+        byte[] b = address.getAddress();
+        if (a.length != b.length) {
+            return false;
+        }
+        int full = prefixLength / 8;
+        for (int i = 0; i < full; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        int rest = prefixLength % 8;
+        int mask = (0xff << (8 - rest)) & 0xff;
+        return rest == 0 || (a[full] & mask) == (b[full] & mask);
+    }
+
+    @Override
+    public String toString() {
+        return network.getHostAddress() + "/" + prefixLength;
+    }
+}

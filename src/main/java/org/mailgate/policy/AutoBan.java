@@ -1,0 +1,81 @@
+package org.mailgate.policy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import org.mailgate.auth.ClientKey;
+import org.mailgate.auth.RecentEvents;
+import org.mailgate.config.AddressRange;
+import org.mailgate.config.AutoBanConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bans a client that keeps failing logins, keeps trying to relay, or probes for valid
+ * recipients, as Stalwart does without fail2ban: past the threshold within the window, the
+ * client (IPv4 address, IPv6 /64) is refused at connect for the ban's duration.
+ */
+public final class AutoBan {
+    private static final Logger log = LoggerFactory.getLogger(AutoBan.class);
+
+    public enum Offence { FAILED_LOGIN, RELAY_ATTEMPT, UNKNOWN_RECIPIENT }
+
+    private final AutoBanConfig config;
+    private final BanList bans;
+    private final Executor writer;
+    private final Clock clock;
+    private final RecentEvents events;
+
+    /** @param writer where the ban file is written: never an event loop */
+    public AutoBan(AutoBanConfig config, BanList bans, Executor writer, Clock clock) {
+        this.config = config;
+        this.bans = bans;
+        this.writer = writer;
+        this.clock = clock;
+        int most = Math.max(config.failedLogins(), Math.max(config.relayAttempts(), config.unknownRecipients()));
+        this.events = new RecentEvents(config.window().toMillis(), most + 1, 100_000);
+    }
+
+    public void record(InetAddress client, Offence offence) {
+        if (!config.enabled()) {
+            return;
+        }
+        String key = ClientKey.of(client);
+        long now = clock.millis();
+        String counter = offence + " " + key;
+        events.add(counter, now);
+        int count = events.count(counter, now);
+        if (count < threshold(offence)) {
+            return;
+        }
+        events.clear(counter);
+        AddressRange range = ClientKey.range(client);
+        String reason = "auto: " + count + " " + describe(offence) + " in " + config.window();
+        BanList.Ban ban = new BanList.Ban(range, clock.instant().plus(config.duration()), reason);
+        log.warn("client={} banned for {}: {}", key, config.duration(), reason);
+        writer.execute(() -> {
+            try {
+                bans.add(ban);
+            } catch (IOException e) {
+                log.error("client={} ban not saved: {}", key, e.getMessage());
+            }
+        });
+    }
+
+    private int threshold(Offence offence) {
+        return switch (offence) {
+            case FAILED_LOGIN -> config.failedLogins();
+            case RELAY_ATTEMPT -> config.relayAttempts();
+            case UNKNOWN_RECIPIENT -> config.unknownRecipients();
+        };
+    }
+
+    private static String describe(Offence offence) {
+        return switch (offence) {
+            case FAILED_LOGIN -> "failed logins";
+            case RELAY_ATTEMPT -> "relay attempts";
+            case UNKNOWN_RECIPIENT -> "unknown recipients";
+        };
+    }
+}

@@ -1,0 +1,76 @@
+package org.mailgate.server;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.mailgate.auth.ClientKey;
+import org.mailgate.auth.RecentEvents;
+import org.mailgate.config.Limits;
+import org.mailgate.smtp.Refusal;
+
+/**
+ * The connection limits: connections open server-wide and per client (IPv4 address, IPv6 /64),
+ * new connections per minute per client, and TLS handshakes in progress server-wide. A client
+ * past a limit gets a 421 and the connection closes; everyone else is served.
+ */
+final class ConnectionLimiter {
+    private static final long MINUTE = 60_000;
+
+    private final Limits limits;
+    private final LongSupplier clock;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger handshakes = new AtomicInteger();
+    private final Map<String, AtomicInteger> openPerClient = new ConcurrentHashMap<>();
+    private final RecentEvents recentConnections;
+
+    ConnectionLimiter(Limits limits, LongSupplier clock) {
+        this.limits = limits;
+        this.clock = clock;
+        this.recentConnections = new RecentEvents(MINUTE, limits.maxConnectionRate() + 1, 100_000);
+    }
+
+    /** A new connection from this client: admitted (and counted until {@link #release}), or why not. */
+    Optional<Refusal> admit(InetAddress client) {
+        String key = ClientKey.of(client);
+        long now = clock.getAsLong();
+        recentConnections.add(key, now);
+        if (recentConnections.count(key, now) > limits.maxConnectionRate()) {
+            return Optional.of(Refusal.CONNECTION_RATE_EXCEEDED);
+        }
+        if (open.incrementAndGet() > limits.maxConnections()) {
+            open.decrementAndGet();
+            return Optional.of(Refusal.SERVER_BUSY);
+        }
+        AtomicInteger mine = openPerClient.computeIfAbsent(key, k -> new AtomicInteger());
+        if (mine.incrementAndGet() > limits.maxConnectionsPerAddress()) {
+            release(client);
+            return Optional.of(Refusal.TOO_MANY_CONNECTIONS);
+        }
+        return Optional.empty();
+    }
+
+    void release(InetAddress client) {
+        open.decrementAndGet();
+        openPerClient.computeIfPresent(ClientKey.of(client), (k, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /** A TLS handshake may begin; false when too many are in progress. Each true needs one {@link #handshakeEnded}. */
+    boolean beginHandshake() {
+        if (handshakes.incrementAndGet() > limits.maxTlsHandshakes()) {
+            handshakes.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    void handshakeEnded() {
+        handshakes.decrementAndGet();
+    }
+
+    void prune() {
+        recentConnections.prune(clock.getAsLong());
+    }
+}

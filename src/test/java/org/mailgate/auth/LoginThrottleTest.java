@@ -1,0 +1,79 @@
+package org.mailgate.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mailgate.config.LoginThrottleConfig;
+import org.junit.jupiter.api.Test;
+
+class LoginThrottleTest {
+    // window 15m, slower after 3, at most 8 s, locked after 10 for 15m, known-good for 30 days
+    private static final LoginThrottleConfig CONFIG = new LoginThrottleConfig(
+            Duration.ofMinutes(15), 3, Duration.ofSeconds(8), 10, Duration.ofMinutes(15), Duration.ofDays(30));
+    private static final Duration BASE = Duration.ofSeconds(1);
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final LoginThrottle throttle = new LoginThrottle(CONFIG, BASE, now::get);
+
+    @Test
+    void eachFailureAfterTheFirstFewWaitsTwiceAsLongUpToTheCap() {
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess1")).isEqualTo(BASE);
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess2")).isEqualTo(BASE);
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess3")).isEqualTo(BASE);
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess4")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess5")).isEqualTo(Duration.ofSeconds(4));
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess6")).isEqualTo(Duration.ofSeconds(8));
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "guess7")).isEqualTo(Duration.ofSeconds(8));
+    }
+
+    @Test
+    void theSameWrongPasswordAgainCountsOnce() {
+        // A phone retrying the user's old password after a change must not lock the account.
+        for (int i = 0; i < 100; i++) {
+            assertThat(throttle.failed("192.0.2.1", "alice@example.com", "old-password")).isEqualTo(BASE);
+        }
+        assertThat(throttle.allowed("192.0.2.1", "alice@example.com")).isTrue();
+        assertThat(throttle.lockedAccounts()).isEmpty();
+    }
+
+    @Test
+    void aClientThatKeepsGuessingIsLockedOutForEveryAccountThenLetGo() {
+        for (int i = 0; i < 10; i++) {
+            throttle.failed("192.0.2.66", "user" + i + "@example.com", "guess");
+        }
+        assertThat(throttle.allowed("192.0.2.66", "carol@example.com")).isFalse();
+        assertThat(throttle.allowed("192.0.2.7", "carol@example.com")).isTrue();
+        now.addAndGet(Duration.ofMinutes(15).toMillis());
+        assertThat(throttle.allowed("192.0.2.66", "carol@example.com")).isTrue();
+    }
+
+    @Test
+    void aLockedAccountStillLetsInAddressesItLoggedInFrom() {
+        throttle.succeeded("198.51.100.5", "alice@example.com");
+        for (int i = 0; i < 10; i++) {
+            throttle.failed("203.0.113." + i, "alice@example.com", "guess" + i); // ten attackers, one guess each
+        }
+        assertThat(throttle.lockedAccounts()).extracting(LoginThrottle.Lock::who).containsExactly("alice@example.com");
+        assertThat(throttle.allowed("203.0.113.200", "alice@example.com")).isFalse();
+        assertThat(throttle.allowed("198.51.100.5", "alice@example.com")).isTrue();
+    }
+
+    @Test
+    void failuresOutsideTheWindowNoLongerCount() {
+        for (int i = 0; i < 9; i++) {
+            throttle.failed("192.0.2.1", "alice@example.com", "guess" + i);
+        }
+        now.addAndGet(Duration.ofMinutes(16).toMillis());
+        assertThat(throttle.failed("192.0.2.1", "alice@example.com", "one more")).isEqualTo(BASE);
+        assertThat(throttle.allowed("192.0.2.1", "alice@example.com")).isTrue();
+    }
+
+    @Test
+    void unknownAccountsAreCountedLikeKnownOnes() {
+        for (int i = 0; i < 10; i++) {
+            throttle.failed("192.0.2.1", "nobody@example.com", "guess" + i);
+        }
+        assertThat(throttle.lockedAccounts()).extracting(LoginThrottle.Lock::who).containsExactly("nobody@example.com");
+    }
+}
