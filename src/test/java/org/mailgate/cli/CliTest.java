@@ -124,4 +124,26 @@ class CliTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith(bad + ":1:1: unknown key \"lisener\"");
     }
+
+    @Test
+    void banLifecycle() {
+        assertThat(run("", "ban", "list", "--data-dir", data()).out()).contains("no bans in force");
+        assertThat(run("", "ban", "add", "192.0.2.7", "--for", "2h", "--reason", "phishing", "--data-dir", data()).out())
+                .startsWith("banned 192.0.2.7/32 until ");
+        assertThat(run("", "ban", "add", "2001:db8::/32", "--data-dir", data()).exitCode()).isZero();
+        String list = run("", "ban", "list", "--data-dir", data()).out();
+        assertThat(list).contains("192.0.2.7/32").contains("phishing").contains("2001:db8:0:0:0:0:0:0/32").contains("never expires");
+        assertThat(run("", "ban", "remove", "192.0.2.7", "--data-dir", data()).out()).contains("removed the ban of 192.0.2.7/32");
+        assertThat(run("", "ban", "list", "--data-dir", data()).out()).doesNotContain("192.0.2.7");
+    }
+
+    @Test
+    void banRefusesWhatIsNotAnAddress() {
+        Result notAnAddress = run("", "ban", "add", "mail.example.com", "--data-dir", data());
+        assertThat(notAnAddress.exitCode()).isEqualTo(1);
+        assertThat(notAnAddress.err()).contains("expected an IP address or a network");
+        Result badDuration = run("", "ban", "add", "192.0.2.7", "--for", "soon", "--data-dir", data());
+        assertThat(badDuration.err()).contains("--for: expected a duration such as 30m, 12h or 7d");
+        assertThat(run("", "ban", "remove", "192.0.2.99", "--data-dir", data()).err()).contains("no ban of 192.0.2.99/32");
+    }
 }

@@ -1,0 +1,298 @@
+package org.mailgate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.mailgate.config.AutoBanConfig;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerKind;
+import org.mailgate.config.LoginThrottleConfig;
+import org.mailgate.config.SendingLimitsConfig;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * What attackers do to a mail server, over real sockets, each against a server of its own with
+ * the default protections (short delays, so the suite stays quick): the replies, and that
+ * nothing is queued. Every client address is on loopback; 127.0.0.0/8 gives as many as needed.
+ */
+class AttackTest {
+    @TempDir
+    Path dataDir;
+
+    /** Defaults throughout, with short AUTH delays so a thousand failed logins take seconds. */
+    private TestServer server() throws IOException {
+        return new TestServer(dataDir, config -> config
+                .withLimits(Limits.DEFAULTS.withAuthFailureDelay(Duration.ofMillis(5)))
+                .withProtections(new LoginThrottleConfig(Duration.ofMinutes(15), 3, Duration.ofMillis(40), 10,
+                        Duration.ofMinutes(15), Duration.ofDays(30)), SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of()));
+    }
+
+    private static SmtpClient inbound(TestServer server, String from) throws IOException {
+        SmtpClient c = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), from);
+        assertThat(c.reply()).startsWith("220");
+        c.command("EHLO attacker.test");
+        return c;
+    }
+
+    private static String plain(String user, String password) {
+        return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "false end of data {0}")
+    @ValueSource(strings = {"\n.\n", "\r.\r", "\n.\r\n", "\r\n.\n", "\r\n.\r", "\r.\n", "\r\n\0.\r\n"})
+    @DisplayName("SMTP smuggling (CVE-2023-51764): no false end of data ends the message or runs a command")
+    void smugglingOnTheWire(String falseEnd) throws Exception {
+        try (TestServer server = server(); SmtpClient c = inbound(server, "127.0.0.1")) {
+            c.command("MAIL FROM:<a@remote.example>");
+            c.command("RCPT TO:<alice@example.com>");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.write("Subject: smuggle\r\n\r\nhello" + falseEnd
+                    + "MAIL FROM:<ceo@example.com>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\nSubject: forged\r\n\r\nforged\r\n.\r\n");
+            assertThat(c.reply()).startsWith("554 5.6.0");
+            assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok"); // the smuggled commands never answered
+            assertThat(server.queue()).isEmpty();
+        }
+    }
+
+    @Test
+    void authWithBadBase64AndAuthAbortedWithStar() throws Exception {
+        try (TestServer server = server();
+                SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate())) {
+            c.reply();
+            c.command("EHLO client.test");
+            c.command("STARTTLS");
+            c.upgrade();
+            c.command("EHLO client.test");
+            assertThat(c.command("AUTH PLAIN not*base64!")).isEqualTo("501 5.5.2 Invalid base64 data");
+            assertThat(c.command("AUTH LOGIN")).startsWith("334 ");
+            assertThat(c.command("*")).isEqualTo("501 5.0.0 Authentication cancelled");
+            assertThat(c.command("MAIL FROM:<alice@example.com>")).isEqualTo("530 5.7.0 Authentication required");
+        }
+    }
+
+    @Test
+    @DisplayName("a 10 MB line is refused, never buffered, and the session goes on")
+    void tenMegabyteLine() throws Exception {
+        try (TestServer server = server(); SmtpClient c = inbound(server, "127.0.0.1")) {
+            byte[] line = new byte[10 * 1024 * 1024];
+            java.util.Arrays.fill(line, (byte) 'A');
+            c.write(line);
+            c.write("\r\n");
+            assertThat(c.reply()).isEqualTo("500 5.5.2 Line too long");
+            assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+        }
+    }
+
+    @Test
+    @DisplayName("100,000 pipelined recipients: 100 accepted, then 452 4.5.3, then the session is cut off")
+    void hundredThousandRecipients() throws Exception {
+        try (TestServer server = server(); SmtpClient c = inbound(server, "127.0.0.1")) {
+            c.command("MAIL FROM:<a@remote.example>");
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    c.write("RCPT TO:<alice@example.com>\r\n".repeat(100_000));
+                } catch (IOException closedByServer) {
+                    // expected: the server hangs up long before the last one
+                }
+            });
+            List<String> replies = new ArrayList<>();
+            try {
+                while (replies.size() < 100_000) {
+                    replies.add(c.reply());
+                }
+            } catch (IOException closed) {
+                // the 421 was the last reply
+            }
+            writer.join(10_000);
+            assertThat(replies.subList(0, 100)).allMatch(r -> r.equals("250 2.1.5 Ok"));
+            assertThat(replies.get(100)).isEqualTo("452 4.5.3 Too many recipients");
+            assertThat(replies).last().isEqualTo("421 4.7.0 Too many errors, closing transmission channel");
+            assertThat(replies.size()).isLessThan(300);
+            assertThat(server.queue()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("1,000 failed logins from one address: it is locked out and banned; the user still gets in from home")
+    void thousandFailedLogins() throws Exception {
+        try (TestServer server = server()) {
+            int port = server.port(ListenerKind.SUBMISSION);
+            try (SmtpClient home = new SmtpClient(port, server.certificate(), "127.0.0.3")) {
+                home.login("alice@example.com", "secret"); // alice's usual address
+            }
+            int attempts = 0;
+            int refusedAtConnect = 0;
+            while (attempts < 1000) {
+                try (SmtpClient attacker = new SmtpClient(port, server.certificate(), "127.0.0.2")) {
+                    String greeting = attacker.reply();
+                    if (!greeting.startsWith("220")) {
+                        assertThat(greeting).isEqualTo("554 5.7.1 Access denied: too many failed attempts from your address");
+                        refusedAtConnect++;
+                        attempts++;
+                        continue;
+                    }
+                    attacker.command("EHLO guesser.test");
+                    attacker.command("STARTTLS");
+                    attacker.upgrade();
+                    attacker.command("EHLO guesser.test");
+                    while (attempts < 1000) {
+                        String reply = attacker.command("AUTH PLAIN " + plain("alice@example.com", "guess" + attempts++));
+                        assertThat(reply).matches("535 5\\.7\\.8 .*|454 4\\.7\\.0 .*|421 4\\.7\\.0 .*");
+                        if (reply.startsWith("421")) {
+                            break;
+                        }
+                    }
+                } catch (IOException closedByServer) {
+                    // cut off: connect again, as a guesser does
+                }
+            }
+            assertThat(refusedAtConnect).isGreaterThan(900);
+            long start = System.nanoTime();
+            try (SmtpClient home = new SmtpClient(port, server.certificate(), "127.0.0.3")) {
+                home.login("alice@example.com", "secret");
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            try (SmtpClient elsewhere = new SmtpClient(port, server.certificate(), "127.0.0.4")) {
+                elsewhere.reply();
+                elsewhere.command("EHLO new.place");
+                elsewhere.command("STARTTLS");
+                elsewhere.upgrade();
+                elsewhere.command("EHLO new.place");
+                // The account is locked for addresses it never logged in from, even with the right password.
+                assertThat(elsewhere.command("AUTH PLAIN " + plain("alice@example.com", "secret")))
+                        .isEqualTo("454 4.7.0 Too many failed logins, try again later");
+            }
+            assertThat(server.dataDir.resolve("bans")).content().contains("127.0.0.2/32");
+        }
+    }
+
+    @Test
+    @DisplayName("5,000 connections from one address: it gets its share (421 4.7.0 past it); others are served")
+    void fiveThousandConnectionsFromOneAddress() throws Exception {
+        try (TestServer server = server()) {
+            List<Socket> sockets = new ArrayList<>();
+            int greeted = 0;
+            int refused = 0;
+            try {
+                for (int i = 0; i < 5000; i++) {
+                    Socket s = new Socket();
+                    sockets.add(s);
+                    s.bind(new InetSocketAddress("127.0.0.5", 0));
+                    s.connect(new InetSocketAddress("127.0.0.1", server.port(ListenerKind.INBOUND)));
+                    s.setSoTimeout(10_000);
+                    String first = firstLine(s);
+                    if (first.startsWith("220")) {
+                        greeted++;
+                    } else {
+                        assertThat(first).startsWith("421 4.7.0");
+                        refused++;
+                        s.close();
+                    }
+                }
+                assertThat(greeted).isEqualTo(Limits.DEFAULTS.maxConnectionsPerAddress());
+                assertThat(refused).isEqualTo(5000 - greeted);
+                try (SmtpClient other = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.6")) {
+                    assertThat(other.reply()).startsWith("220");
+                }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    private static String firstLine(Socket socket) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int b;
+        while ((b = socket.getInputStream().read()) != -1 && b != '\n') {
+            line.append((char) b);
+        }
+        return line.toString().strip();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ListenerKind.class)
+    @DisplayName("an open-relay attempt without credentials fails on every listener")
+    void noOpenRelayOnAnyListener(ListenerKind kind) throws Exception {
+        try (TestServer server = server()) {
+            for (String sender : List.of("<>", "<spammer@remote.example>", "<alice@example.com>")) {
+                try (SmtpClient c = kind == ListenerKind.SUBMISSIONS
+                        ? SmtpClient.implicitTls(server.port(kind), server.certificate())
+                        : new SmtpClient(server.port(kind), server.certificate())) {
+                    c.reply();
+                    c.command("EHLO relay-scanner.test");
+                    String mail = c.command("MAIL FROM:" + sender);
+                    if (kind != ListenerKind.INBOUND) {
+                        assertThat(mail).startsWith("530 5.7.0");
+                        assertThat(c.command("RCPT TO:<victim@remote.example>")).startsWith("503 5.5.1");
+                        continue;
+                    }
+                    assertThat(mail).startsWith("250");
+                    for (String rcpt : List.of("<victim@remote.example>", "<victim%remote.example@example.com>",
+                            "<@example.com:victim@remote.example>", "<\"victim@remote.example\"@example.com>",
+                            "<remote.example!victim@example.com>", "<victim@[192.0.2.1]>")) {
+                        assertThat(c.command("RCPT TO:" + rcpt)).matches("5\\d\\d 5\\.\\d\\.\\d .*");
+                    }
+                    assertThat(c.command("DATA")).startsWith("554 5.5.1");
+                }
+            }
+            assertThat(server.queue()).isEmpty();
+        }
+    }
+
+    @Test
+    @DisplayName("user enumeration on the inbound listener: VRFY and EXPN tell nothing, RCPT probing ends in a ban")
+    void recipientProbingIsBanned() throws Exception {
+        try (TestServer server = server()) {
+            try (SmtpClient c = inbound(server, "127.0.0.8")) {
+                assertThat(c.command("VRFY alice")).startsWith("252 2.5.0");
+                assertThat(c.command("VRFY nosuchuser")).startsWith("252 2.5.0");
+                assertThat(c.command("EXPN staff")).startsWith("502 5.5.1");
+                c.command("MAIL FROM:<probe@remote.example>");
+                for (int i = 0; i < AutoBanConfig.DEFAULTS.unknownRecipients() - 1; i++) {
+                    String reply = c.command("RCPT TO:<guess" + i + "@example.com>");
+                    if (reply.startsWith("421")) {
+                        break; // the error limit cut the session first
+                    }
+                    assertThat(reply).isEqualTo("550 5.1.1 Recipient address rejected: user unknown");
+                }
+            } catch (IOException closed) {
+                // cut off by the error limit
+            }
+            try (SmtpClient c = inbound(server, "127.0.0.8")) {
+                assertThat(c.command("MAIL FROM:<probe@remote.example>")).startsWith("250");
+                assertThat(c.command("RCPT TO:<last-guess@example.com>")).startsWith("550 5.1.1");
+            }
+            awaitBan(server, "127.0.0.8");
+            try (SmtpClient c = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.8")) {
+                assertThat(c.reply()).isEqualTo("554 5.7.1 Access denied: too many failed attempts from your address");
+                assertThat(c.closedByServer()).isTrue();
+            }
+        }
+    }
+
+    static void awaitBan(TestServer server, String address) throws Exception {
+        for (int i = 0; i < 50; i++) {
+            if (java.nio.file.Files.exists(server.dataDir.resolve("bans"))
+                    && java.nio.file.Files.readString(server.dataDir.resolve("bans")).contains(address + "/32")) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(address + " was not banned");
+    }
+}
