@@ -23,11 +23,21 @@ public final class Authenticator {
         this.cache = new CredentialCache(cacheTtl);
     }
 
-    public Optional<User> authenticate(String username, String password) {
+    /**
+     * A login remembered from a recent success: a keyed hash, microseconds, safe on an event
+     * loop. Empty means "check in full", never "wrong".
+     */
+    public Optional<User> remembered(String username, String password) {
         Optional<User> user = directory.get().login(username);
-        if (user.isPresent() && cache.enabled() && cache.matches(user.get(), password)) {
-            return user;
+        return user.isPresent() && cache.enabled() && cache.matches(user.get(), password) ? user : Optional.empty();
+    }
+
+    public Optional<User> authenticate(String username, String password) {
+        Optional<User> remembered = remembered(username, password);
+        if (remembered.isPresent()) {
+            return remembered;
         }
+        Optional<User> user = directory.get().login(username);
         boolean valid = hashes.verify(password, user.map(User::passwordHash).orElse(dummyHash));
         if (!valid || user.isEmpty()) {
             return Optional.empty();

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * lockout period. An address that has logged in to the account before still may (with the
  * right password), so an attacker cannot lock a user out. Unknown accounts are counted exactly
  * like known ones: the answers tell nothing about which users exist.
+ *
+ * <p>Checks still in progress count too: a guesser that sends a hundred AUTHs at once on a
+ * hundred connections gets no more full password checks than one sending them in turn.
  */
 public final class LoginThrottle {
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
@@ -43,6 +46,7 @@ public final class LoginThrottle {
     private final Map<String, Long> lockedClients = new ConcurrentHashMap<>();
     private final Map<String, Long> lockedAccounts = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> knownGood = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
 
     /** @param baseDelay the wait before every failed AUTH reply (auth-failure-delay) */
@@ -58,17 +62,31 @@ public final class LoginThrottle {
         this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
 
-    /** Whether an attempt from this client on this account may be checked at all. */
-    public boolean allowed(String client, String account) {
+    /**
+     * Whether an attempt from this client on this account may be checked at all; when it may,
+     * it is in progress until {@link #failed} or {@link #succeeded} ends it.
+     */
+    public boolean begin(String client, String account) {
         long now = clock.getAsLong();
-        if (lockedUntil(lockedClients, client, now)) {
+        if (lockedUntil(lockedClients, client, now)
+                || lockedUntil(lockedAccounts, account, now) && !isKnownGood(account, client, now)) {
             return false;
         }
-        return !lockedUntil(lockedAccounts, account, now) || isKnownGood(account, client, now);
+        var checking = inFlight.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicInteger());
+        if (checking.incrementAndGet() + clientFailures.count(client, now) > config.lockoutAfter()) {
+            end(client);
+            return false;
+        }
+        return true;
+    }
+
+    private void end(String client) {
+        inFlight.computeIfPresent(client, (c, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     /** A wrong password (or an unknown user): counts it, and says how long to wait before answering. */
     public Duration failed(String client, String account, String password) {
+        end(client);
         long now = clock.getAsLong();
         long tag = tag(account, password);
         clientFailures.add(client, now, 1, tag);
@@ -91,6 +109,7 @@ public final class LoginThrottle {
     }
 
     public void succeeded(String client, String account) {
+        end(client);
         long now = clock.getAsLong();
         Map<String, Long> addresses = knownGood.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
         if (addresses.size() >= MAX_KNOWN_ADDRESSES && !addresses.containsKey(client)) {

@@ -45,8 +45,12 @@ final class BenchConnection implements AutoCloseable {
         }
     }
 
-    BenchConnection(String host, int port, Security security, int timeoutMillis) throws IOException {
+    /** @param source the local address to connect from, or null for the system's choice */
+    BenchConnection(String host, int port, Security security, String source, int timeoutMillis) throws IOException {
         socket = new Socket();
+        if (source != null) {
+            socket.bind(new InetSocketAddress(source, 0));
+        }
         socket.setTcpNoDelay(true);
         // Close with a reset, as load generators do: tens of thousands of connections in
         // TIME_WAIT would exhaust the loopback's ephemeral ports and slow every later run.

@@ -1,12 +1,15 @@
 package org.mailgate.bench;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * One load. The run stops at whichever comes first: {@code totalMessages} sent or
  * {@code maxDuration} elapsed.
  *
  * @param user null for no AUTH
+ * @param sources local addresses to connect from, in turn (empty: the system's choice)
+ * @param rate new sessions per second across all workers, 0 for as fast as they go
  */
 public record BenchOptions(
         String host,
@@ -20,4 +23,17 @@ public record BenchOptions(
         long totalMessages,
         Duration maxDuration,
         String from,
-        String to) {}
+        String to,
+        List<String> sources,
+        double rate) {
+
+    public BenchOptions {
+        sources = List.copyOf(sources);
+    }
+
+    /** The same load for a different time and total (a warm-up run). */
+    public BenchOptions withBounds(long total, Duration duration) {
+        return new BenchOptions(host, port, security, user, password, sessions, messagesPerSession, messageSize,
+                total, duration, from, to, sources, rate);
+    }
+}

@@ -6,7 +6,8 @@ import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /**
- * What a load run measured. Latency is per message, from MAIL to the 250 after the content.
+ * What a load run measured. Latency is per message, from MAIL to the 250 after the content;
+ * session latency from the connect to the 250 after the session's last message (TLS, AUTH and all).
  *
  * @param errors counts by reply code, or "io" for connections that failed without a reply
  */
@@ -15,6 +16,7 @@ public record BenchReport(
         long sessions,
         Duration elapsed,
         Histogram latencyMicros,
+        Histogram sessionLatencyMicros,
         Map<String, Long> errors,
         long bytesSent) {
 
@@ -41,6 +43,11 @@ public record BenchReport(
 
     public double maxLatencyMillis() {
         return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getMaxValue() / 1000.0;
+    }
+
+    /** A session latency percentile in milliseconds (0 when no session completed). */
+    public double sessionLatencyMillis(double percentile) {
+        return sessionLatencyMicros.getTotalCount() == 0 ? 0 : sessionLatencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
 
     public long errorCount() {

@@ -36,7 +36,7 @@ public final class ConnectionHolder {
                 while (next.getAndIncrement() < connections) {
                     BenchConnection connection = null;
                     try {
-                        connection = new BenchConnection(options.host(), options.port(), options.security(), TIMEOUT_MILLIS);
+                        connection = new BenchConnection(options.host(), options.port(), options.security(), null, TIMEOUT_MILLIS);
                         connection.open(options);
                         open.add(connection);
                     } catch (BenchConnection.ReplyException e) {

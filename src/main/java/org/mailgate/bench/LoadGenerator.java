@@ -27,6 +27,9 @@ public final class LoadGenerator {
     private final AtomicLong remaining;
     private final long deadline;
     private final Histogram latency = new ConcurrentHistogram(HOUR_MICROS, 3);
+    private final Histogram sessionLatency = new ConcurrentHistogram(HOUR_MICROS, 3);
+    private final AtomicLong started = new AtomicLong();
+    private long startNanos;
     private final LongAdder sent = new LongAdder();
     private final LongAdder sessions = new LongAdder();
     private final LongAdder bytes = new LongAdder();
@@ -45,6 +48,7 @@ public final class LoadGenerator {
 
     private BenchReport run() throws InterruptedException {
         long start = System.nanoTime();
+        startNanos = start;
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < options.sessions(); i++) {
             workers.add(Thread.ofVirtual().name("bench-", i).start(this::work));
@@ -55,7 +59,7 @@ public final class LoadGenerator {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
         Map<String, Long> errorCounts = new HashMap<>();
         errors.forEach((code, count) -> errorCounts.put(code, count.sum()));
-        return new BenchReport(sent.sum(), sessions.sum(), elapsed, latency, errorCounts, bytes.sum());
+        return new BenchReport(sent.sum(), sessions.sum(), elapsed, latency, sessionLatency, errorCounts, bytes.sum());
     }
 
     /** Claims one message of the total; false when the total is sent or the time is up. */
@@ -63,9 +67,38 @@ public final class LoadGenerator {
         return System.nanoTime() < deadline && remaining.getAndDecrement() > 0;
     }
 
+    /**
+     * Waits for this session's turn when a rate is set (session n starts n/rate seconds in), and
+     * picks its source address in turn; false when the time ran out meanwhile.
+     */
+    private boolean pace(long session) throws InterruptedException {
+        if (options.rate() > 0) {
+            long due = startNanos + (long) (session * 1e9 / options.rate());
+            long wait = due - System.nanoTime();
+            if (due > deadline) {
+                return false;
+            }
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
+        return true;
+    }
+
     private void work() {
         while (claim()) {
-            try (BenchConnection connection = new BenchConnection(options.host(), options.port(), options.security(), TIMEOUT_MILLIS)) {
+            long session = started.getAndIncrement();
+            try {
+                if (!pace(session)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            String source = options.sources().isEmpty() ? null : options.sources().get((int) (session % options.sources().size()));
+            long sessionBegin = System.nanoTime();
+            try (BenchConnection connection = new BenchConnection(options.host(), options.port(), options.security(), source, TIMEOUT_MILLIS)) {
                 try {
                     connection.open(options);
                     int sentHere = 0;
@@ -75,6 +108,7 @@ public final class LoadGenerator {
                         latency.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
                         sent.increment();
                     } while (++sentHere < options.messagesPerSession() && claim());
+                    sessionLatency.recordValue(Math.max(1, (System.nanoTime() - sessionBegin) / 1000));
                     connection.quit();
                     sessions.increment();
                 } finally {

@@ -61,6 +61,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "Run the load this long first, unmeasured, so neither side is measured cold (default: ${DEFAULT-VALUE}).")
     double warmup;
 
+    @Option(names = "--source", paramLabel = "ADDRESS", split = ",",
+            description = "Connect from these local addresses in turn (e.g. 127.0.0.2,127.0.0.3): several clients from one machine.")
+    List<String> sources = List.of();
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "0",
+            description = "Start at most N sessions per second in all (default: as fast as they go).")
+    double rate;
+
     @Option(names = "--hold", paramLabel = "N", description = "Hold N idle connections instead of sending mail.")
     Integer hold;
 
@@ -83,20 +91,25 @@ final class BenchCommand implements Callable<Integer> {
             case "implicit" -> Security.IMPLICIT;
             default -> throw new CommandFailure("--tls must be none, starttls or implicit, not \"" + tls + "\"");
         };
-        if (sessions < 1 || perSession < 1 || size < 200 || total < 1 || duration <= 0) {
-            throw new CommandFailure("--sessions, --messages-per-session and --total must be at least 1, --size at least 200, --duration positive");
+        if (sessions < 1 || perSession < 1 || size < 200 || total < 1 || duration <= 0 || rate < 0) {
+            throw new CommandFailure("--sessions, --messages-per-session and --total must be at least 1, --size at least 200, "
+                    + "--duration positive, --rate not negative");
+        }
+        for (String source : sources) {
+            if (!org.mailgate.config.AddressRange.isAddressLiteral(source)) {
+                throw new CommandFailure("--source must be IP addresses of this machine, got \"" + source + "\"");
+            }
         }
         String password = user == null ? null : password();
         BenchOptions options = new BenchOptions(target.substring(0, colon).replaceAll("^\\[|]$", ""), port, security, user, password,
-                sessions, perSession, size, total, seconds(duration), from, to);
+                sessions, perSession, size, total, seconds(duration), from, to, sources, rate);
         if (hold != null) {
             ConnectionHolder.Report report = ConnectionHolder.run(options, hold, seconds(holdTime), Math.min(hold, 1000));
             System.out.println(json ? holdJson(report) : holdText(report));
             return 0;
         }
         if (warmup > 0) {
-            LoadGenerator.run(new BenchOptions(options.host(), options.port(), security, user, password, sessions, perSession,
-                    size, Long.MAX_VALUE, seconds(warmup), from, to));
+            LoadGenerator.run(options.withBounds(Long.MAX_VALUE, seconds(warmup)));
         }
         BenchReport report = LoadGenerator.run(options);
         System.out.println(json ? json(report) : text(report));
@@ -134,10 +147,12 @@ final class BenchCommand implements Callable<Integer> {
                 messages:   %d (%.1f/s)
                 sessions:   %d (%.1f/s)
                 latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f  (MAIL to the 250 after the content)
+                session ms: p50 %.2f  p99 %.2f  (connect, TLS, AUTH, to the 250 after the last message)
                 errors:     %s
                 bytes sent: %d in %.2f s""",
                 r.messages(), r.messagesPerSecond(), r.sessions(), r.sessionsPerSecond(),
                 r.latencyMillis(50), r.latencyMillis(90), r.latencyMillis(99), r.maxLatencyMillis(),
+                r.sessionLatencyMillis(50), r.sessionLatencyMillis(99),
                 r.errors().isEmpty() ? "none" : r.errors(), r.bytesSent(), r.elapsed().toNanos() / 1e9);
     }
 
@@ -149,6 +164,7 @@ final class BenchCommand implements Callable<Integer> {
                 "sessions_per_second", number(r.sessionsPerSecond()),
                 "latency_ms", Json.object("p50", number(r.latencyMillis(50)), "p90", number(r.latencyMillis(90)),
                         "p99", number(r.latencyMillis(99)), "max", number(r.maxLatencyMillis())),
+                "session_latency_ms", Json.object("p50", number(r.sessionLatencyMillis(50)), "p99", number(r.sessionLatencyMillis(99))),
                 "errors", errors(r.errors()),
                 "bytes_sent", Long.toString(r.bytesSent()),
                 "seconds", number(r.elapsed().toNanos() / 1e9));

@@ -272,21 +272,24 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private void authenticate(String username, String password) {
         String clientKey = ClientKey.of(clientAddress);
         String account = User.normalize(username);
-        if (!context.loginThrottle().allowed(clientKey, account)) {
+        if (!context.loginThrottle().begin(clientKey, account)) {
             // Locked out: no password check at all (nothing to learn), the same slow answer.
             context.autoBan().record(clientAddress, AutoBan.Offence.FAILED_LOGIN);
             answerAuthFailure(username, Refusal.AUTH_LOCKED, context.loginThrottle().refusedDelay());
             return;
         }
+        // A recent login is remembered (a keyed hash, microseconds): it never queues behind the
+        // full hashes a password-guessing flood puts on the pool.
+        Optional<User> remembered = context.authenticator().remembered(username, password);
+        if (remembered.isPresent()) {
+            // Answered in a task of its own: the session is still inside the command that asked.
+            ctx.executor().execute(() -> authenticated(clientKey, account, remembered.get()));
+            return;
+        }
         context.authPool().execute(() -> {
             Optional<User> user = context.authenticator().authenticate(username, password);
             if (user.isPresent()) {
-                context.loginThrottle().succeeded(clientKey, account);
-                ctx.executor().execute(() -> {
-                    log.info("client={} authenticated user={}", client, user.get().address());
-                    session.authenticationResult(user.get().address(), Optional.empty());
-                    afterSessionWork();
-                });
+                ctx.executor().execute(() -> authenticated(clientKey, account, user.get()));
             } else {
                 // The same delay for unknown users and wrong passwords: nothing to learn from timing.
                 Duration delay = context.loginThrottle().failed(clientKey, account, password);
@@ -294,6 +297,13 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 answerAuthFailure(username, Refusal.AUTH_FAILED, delay);
             }
         });
+    }
+
+    private void authenticated(String clientKey, String account, User user) {
+        context.loginThrottle().succeeded(clientKey, account);
+        log.info("client={} authenticated user={}", client, user.address());
+        session.authenticationResult(user.address(), Optional.empty());
+        afterSessionWork();
     }
 
     private void answerAuthFailure(String username, Refusal refusal, Duration delay) {

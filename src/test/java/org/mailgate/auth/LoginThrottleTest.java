@@ -33,7 +33,7 @@ class LoginThrottleTest {
         for (int i = 0; i < 100; i++) {
             assertThat(throttle.failed("192.0.2.1", "alice@example.com", "old-password")).isEqualTo(BASE);
         }
-        assertThat(throttle.allowed("192.0.2.1", "alice@example.com")).isTrue();
+        assertThat(throttle.begin("192.0.2.1", "alice@example.com")).isTrue();
         assertThat(throttle.lockedAccounts()).isEmpty();
     }
 
@@ -42,10 +42,10 @@ class LoginThrottleTest {
         for (int i = 0; i < 10; i++) {
             throttle.failed("192.0.2.66", "user" + i + "@example.com", "guess");
         }
-        assertThat(throttle.allowed("192.0.2.66", "carol@example.com")).isFalse();
-        assertThat(throttle.allowed("192.0.2.7", "carol@example.com")).isTrue();
+        assertThat(throttle.begin("192.0.2.66", "carol@example.com")).isFalse();
+        assertThat(throttle.begin("192.0.2.7", "carol@example.com")).isTrue();
         now.addAndGet(Duration.ofMinutes(15).toMillis());
-        assertThat(throttle.allowed("192.0.2.66", "carol@example.com")).isTrue();
+        assertThat(throttle.begin("192.0.2.66", "carol@example.com")).isTrue();
     }
 
     @Test
@@ -55,8 +55,8 @@ class LoginThrottleTest {
             throttle.failed("203.0.113." + i, "alice@example.com", "guess" + i); // ten attackers, one guess each
         }
         assertThat(throttle.lockedAccounts()).extracting(LoginThrottle.Lock::who).containsExactly("alice@example.com");
-        assertThat(throttle.allowed("203.0.113.200", "alice@example.com")).isFalse();
-        assertThat(throttle.allowed("198.51.100.5", "alice@example.com")).isTrue();
+        assertThat(throttle.begin("203.0.113.200", "alice@example.com")).isFalse();
+        assertThat(throttle.begin("198.51.100.5", "alice@example.com")).isTrue();
     }
 
     @Test
@@ -66,7 +66,7 @@ class LoginThrottleTest {
         }
         now.addAndGet(Duration.ofMinutes(16).toMillis());
         assertThat(throttle.failed("192.0.2.1", "alice@example.com", "one more")).isEqualTo(BASE);
-        assertThat(throttle.allowed("192.0.2.1", "alice@example.com")).isTrue();
+        assertThat(throttle.begin("192.0.2.1", "alice@example.com")).isTrue();
     }
 
     @Test
@@ -75,5 +75,19 @@ class LoginThrottleTest {
             throttle.failed("192.0.2.1", "nobody@example.com", "guess" + i);
         }
         assertThat(throttle.lockedAccounts()).extracting(LoginThrottle.Lock::who).containsExactly("nobody@example.com");
+    }
+
+    @Test
+    void checksInProgressCountSoAFloodOfParallelGuessesIsCutShort() {
+        int admitted = 0;
+        for (int i = 0; i < 100; i++) {
+            if (throttle.begin("192.0.2.1", "alice@example.com")) {
+                admitted++;
+            }
+        }
+        assertThat(admitted).isEqualTo(CONFIG.lockoutAfter());
+        throttle.failed("192.0.2.1", "alice@example.com", "guess");
+        assertThat(throttle.begin("192.0.2.1", "alice@example.com")).isFalse(); // one failure + nine still checking
+        assertThat(throttle.begin("192.0.2.2", "alice@example.com")).isTrue(); // another client is not held up
     }
 }
