@@ -87,4 +87,62 @@ class ConfigLoaderTest {
         Path file = write("hostname = \"mx.example.com\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessageContaining("no [[listener]] defined");
     }
+
+    @Test
+    void readsTheProtections() throws Exception {
+        MailgateConfig config = ConfigLoader.load(write("""
+                trusted-proxies = ["10.0.0.5", "2001:db8::/32"]
+
+                [limits]
+                max-errors = 5
+                max-connections-per-address = 7
+                session-timeout = "10m"
+
+                [login-throttle]
+                lockout-after = 4
+                known-good = "7d"
+
+                [sending-limits]
+                messages-per-hour = 30
+
+                [auto-ban]
+                duration = "0s"
+
+                [tls]
+                certificate = "/etc/cert.pem"
+                key = "/etc/key.pem"
+                [[tls.sni]]
+                certificate = "/etc/other-cert.pem"
+                key = "/etc/other-key.pem"
+
+                [[listener]]
+                address = "0.0.0.0"
+                port = 25
+                kind = "inbound"
+                proxy-protocol = true
+                """));
+        assertThat(config.trustedProxies()).extracting(Object::toString).containsExactly("10.0.0.5/32", "2001:db8:0:0:0:0:0:0/32");
+        assertThat(config.limits().maxErrors()).isEqualTo(5);
+        assertThat(config.limits().maxConnectionsPerAddress()).isEqualTo(7);
+        assertThat(config.limits().sessionTimeout()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.limits().maxConnections()).isEqualTo(Limits.DEFAULTS.maxConnections());
+        assertThat(config.loginThrottle().lockoutAfter()).isEqualTo(4);
+        assertThat(config.loginThrottle().knownGood()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.sendingLimits().messagesPerHour()).isEqualTo(30);
+        assertThat(config.sendingLimits().messagesPerDay()).isEqualTo(SendingLimitsConfig.DEFAULTS.messagesPerDay());
+        assertThat(config.autoBan().enabled()).isFalse();
+        assertThat(config.tls().sni()).containsExactly(new TlsConfig.CertificateFiles(Path.of("/etc/other-cert.pem"), Path.of("/etc/other-key.pem")));
+        assertThat(config.listeners().get(0).proxyProtocol()).isTrue();
+    }
+
+    @Test
+    void badProtectionValuesSayWhatWasExpected() throws Exception {
+        String listener = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        Path proxies = write("trusted-proxies = [\"10.0.0.0/33\"]\n" + listener);
+        assertThatThrownBy(() -> ConfigLoader.load(proxies)).hasMessage(proxies + ":1:20: trusted-proxies: expected addresses or networks such as \"10.0.0.0/8\" or \"2001:db8::/32\", got \"10.0.0.0/33\"");
+        Path limit = write("[sending-limits]\nmessages-per-hour = 0\n" + listener);
+        assertThatThrownBy(() -> ConfigLoader.load(limit)).hasMessage(limit + ":2:1: messages-per-hour: expected a positive integer, got 0");
+        Path unknown = write("[auto-ban]\nbanish = true\n" + listener);
+        assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining("unknown key \"auto-ban.banish\": expected one of duration, failed-logins");
+    }
 }
