@@ -1,8 +1,5 @@
 package org.mailgate.server;
 
-import java.util.concurrent.ExecutorService;
-import org.mailgate.auth.Authenticator;
-import org.mailgate.auth.LoginThrottle;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.policy.AutoBan;
 import org.mailgate.policy.BanList;
@@ -18,12 +15,11 @@ record ServerContext(
         TlsContexts tls,
         Spool spool,
         QueueIds queueIds,
-        Authenticator authenticator,
-        LoginThrottle loginThrottle,
+        Logins logins,
         SubmissionPolicy submissionPolicy,
         SendingLimits sendingLimits,
         InboundPolicy inboundPolicy,
         BanList bans,
         AutoBan autoBan,
         ConnectionLimiter connections,
-        ExecutorService authPool) {}
+        RefusalLog refusals) {}

@@ -11,12 +11,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.ClientKey;
-import org.mailgate.auth.User;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.policy.AutoBan;
@@ -82,7 +79,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         Optional<Refusal> refusal = context.bans().find(address).map(ban -> Refusal.BANNED)
                 .or(() -> context.connections().admit(address));
         if (refusal.isPresent()) {
-            log.info("client={} refused at connect: {}", client, refusal.get());
+            context.refusals().refused(ClientKey.of(address), "refused at connect: " + refusal.get());
             ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal.get().reply().toBytes())).addListener(ChannelFutureListener.CLOSE);
             return;
         }
@@ -270,49 +267,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void authenticate(String username, String password) {
-        String clientKey = ClientKey.of(clientAddress);
-        String account = User.normalize(username);
-        if (!context.loginThrottle().begin(clientKey, account)) {
-            // Locked out: no password check at all (nothing to learn), the same slow answer.
-            context.autoBan().record(clientAddress, AutoBan.Offence.FAILED_LOGIN);
-            answerAuthFailure(username, Refusal.AUTH_LOCKED, context.loginThrottle().refusedDelay());
-            return;
-        }
-        // A recent login is remembered (a keyed hash, microseconds): it never queues behind the
-        // full hashes a password-guessing flood puts on the pool.
-        Optional<User> remembered = context.authenticator().remembered(username, password);
-        if (remembered.isPresent()) {
-            // Answered in a task of its own: the session is still inside the command that asked.
-            ctx.executor().execute(() -> authenticated(clientKey, account, remembered.get()));
-            return;
-        }
-        context.authPool().execute(() -> {
-            Optional<User> user = context.authenticator().authenticate(username, password);
-            if (user.isPresent()) {
-                ctx.executor().execute(() -> authenticated(clientKey, account, user.get()));
-            } else {
-                // The same delay for unknown users and wrong passwords: nothing to learn from timing.
-                Duration delay = context.loginThrottle().failed(clientKey, account, password);
-                context.autoBan().record(clientAddress, AutoBan.Offence.FAILED_LOGIN);
-                answerAuthFailure(username, Refusal.AUTH_FAILED, delay);
-            }
-        });
-    }
-
-    private void authenticated(String clientKey, String account, User user) {
-        context.loginThrottle().succeeded(clientKey, account);
-        log.info("client={} authenticated user={}", client, user.address());
-        session.authenticationResult(user.address(), Optional.empty());
-        afterSessionWork();
-    }
-
-    private void answerAuthFailure(String username, Refusal refusal, Duration delay) {
-        ctx.executor().schedule(() -> {
-            log.info("client={} authentication failed user={}{}", client, username,
-                    refusal == Refusal.AUTH_LOCKED ? " (locked out)" : "");
-            session.authenticationResult(username, Optional.of(refusal));
+        context.logins().check(clientAddress, username, password, ctx.executor(), (user, refusal) -> {
+            session.authenticationResult(user, refusal);
             afterSessionWork();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     private void beginMessage(Envelope envelope) {

@@ -129,6 +129,10 @@ public final class SmtpServer implements AutoCloseable {
         SendingLimits sending = new SendingLimits(config.sendingLimits(), System::currentTimeMillis);
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), System::currentTimeMillis);
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
+        RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), System::currentTimeMillis);
+        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, Clock.systemUTC());
+        Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl()),
+                throttle, autoBan, authPool, refusals);
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(tlsContexts::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
@@ -137,14 +141,14 @@ public final class SmtpServer implements AutoCloseable {
             throttle.prune();
             sending.prune();
             limiter.prune();
+            refusals.prune();
         }, 1, 1, TimeUnit.MINUTES);
         log.info("TLS by {}, certificate {}; transport {}; {} bans in force", TlsContexts.provider() == SslProvider.OPENSSL
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
-        return new ServerContext(config, tlsContexts, spool, new QueueIds(),
-                new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl()), throttle,
+        return new ServerContext(config, tlsContexts, spool, new QueueIds(), logins,
                 new SubmissionPolicy(users, sending), sending, new InboundPolicy(config.domains(), users),
-                bans, new AutoBan(config.autoBan(), bans, housekeeping, Clock.systemUTC()), limiter, authPool);
+                bans, autoBan, limiter, refusals);
     }
 
     public List<Bound> bound() {
