@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.ClientKey;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
@@ -69,6 +70,12 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             ctx.close();
         } else {
             client = peer.getHostAddress(); // until the header names the real client
+            ctx.executor().schedule(() -> {
+                if (clientAddress == null) {
+                    log.info("client={} closed: no PROXY header in time", client);
+                    ctx.close();
+                }
+            }, context.config().limits().commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -80,7 +87,11 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 .or(() -> context.connections().admit(address));
         if (refusal.isPresent()) {
             context.refusals().refused(ClientKey.of(address), "refused at connect: " + refusal.get());
-            ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal.get().reply().toBytes())).addListener(ChannelFutureListener.CLOSE);
+            if (kind == ListenerKind.SUBMISSIONS) {
+                ctx.close(); // the client expects a TLS handshake: a reply in the clear would be noise
+            } else {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(refusal.get().reply().toBytes())).addListener(ChannelFutureListener.CLOSE);
+            }
             return;
         }
         admitted = true;

@@ -33,10 +33,14 @@ class ProxyAndTlsTest {
     Path dataDir;
 
     private TestServer proxyServer() throws Exception {
+        return proxyServer(org.mailgate.config.Limits.DEFAULTS);
+    }
+
+    private TestServer proxyServer(org.mailgate.config.Limits limits) throws Exception {
         return new TestServer(dataDir, config -> {
             List<ListenerConfig> listeners = new ArrayList<>(config.listeners());
             listeners.add(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND, true));
-            return config.withListeners(listeners).withProtections(LoginThrottleConfig.DEFAULTS, SendingLimitsConfig.DEFAULTS,
+            return config.withListeners(listeners).withLimits(limits).withProtections(LoginThrottleConfig.DEFAULTS, SendingLimitsConfig.DEFAULTS,
                     AutoBanConfig.DEFAULTS, List.of(AddressRange.parse("127.0.0.1/32").orElseThrow()));
         });
     }
@@ -89,6 +93,16 @@ class ProxyAndTlsTest {
         try (TestServer server = proxyServer();
                 SmtpClient c = new SmtpClient(proxyPort(server), server.certificate(), "127.0.0.2")) {
             c.write("PROXY TCP4 203.0.113.9 127.0.0.1 40000 25\r\n");
+            assertThat(c.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("a trusted proxy that sends no header is closed when the command timeout runs out")
+    void missingHeaderTimesOut() throws Exception {
+        var limits = org.mailgate.config.Limits.DEFAULTS.withTimeouts(java.time.Duration.ofMillis(500),
+                java.time.Duration.ofMinutes(3), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(30));
+        try (TestServer server = proxyServer(limits); SmtpClient c = new SmtpClient(proxyPort(server), server.certificate())) {
             assertThat(c.closedByServer()).isTrue();
         }
     }
