@@ -1,10 +1,6 @@
 package org.mailgate.auth;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -19,15 +15,12 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
 
     private final UserFile file;
     private volatile UserDirectory current = UserDirectory.EMPTY;
-    private Stamp lastSeen;
-
-    /** What tells a changed file: the rename that replaces it gives a new inode. */
-    private record Stamp(FileTime modified, long size, Object fileKey) {}
+    private FileStamp lastSeen;
 
     public LiveUserDirectory(UserFile file) throws IOException {
         this.file = file;
         current = new UserDirectory(file.read());
-        lastSeen = stamp();
+        lastSeen = FileStamp.of(file.path());
     }
 
     @Override
@@ -38,7 +31,7 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
     /** Reloads when the file changed; call from one thread, off the event loops. */
     public void refresh() {
         try {
-            Stamp stamp = stamp();
+            FileStamp stamp = FileStamp.of(file.path());
             if (Objects.equals(stamp, lastSeen)) {
                 return;
             }
@@ -50,12 +43,4 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
         }
     }
 
-    private Stamp stamp() throws IOException {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file.path(), BasicFileAttributes.class);
-            return new Stamp(attributes.lastModifiedTime(), attributes.size(), attributes.fileKey());
-        } catch (NoSuchFileException absent) {
-            return null;
-        }
-    }
 }

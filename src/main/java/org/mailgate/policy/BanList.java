@@ -3,10 +3,7 @@ package org.mailgate.policy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -14,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.mailgate.auth.FileStamp;
 import org.mailgate.auth.LockedTextFile;
 import org.mailgate.config.AddressRange;
 import org.slf4j.Logger;
@@ -39,12 +37,10 @@ public final class BanList {
         }
     }
 
-    private record Stamp(Object modified, long size, Object fileKey) {}
-
     private final LockedTextFile file;
     private final Clock clock;
     private volatile List<Ban> current = List.of();
-    private Stamp lastSeen;
+    private FileStamp lastSeen;
 
     public BanList(Path dataDir, Clock clock) {
         this.file = new LockedTextFile(dataDir.resolve(NAME));
@@ -53,7 +49,7 @@ public final class BanList {
 
     /** Reads the file (for the server at start, and for the CLI). */
     public List<Ban> load() throws IOException {
-        Stamp stamp = stamp();
+        FileStamp stamp = FileStamp.of(file.path());
         current = parse(file.lines());
         lastSeen = stamp;
         return current;
@@ -93,7 +89,7 @@ public final class BanList {
     /** Reloads when the file changed (a `mailgate ban` command); call from one thread, off the event loops. */
     public void refresh() {
         try {
-            if (!Objects.equals(stamp(), lastSeen)) {
+            if (!Objects.equals(FileStamp.of(file.path()), lastSeen)) {
                 load();
                 log.info("bans reloaded: {} in force", active().size());
             }
@@ -120,7 +116,7 @@ public final class BanList {
             throw e.getCause();
         }
         current = List.copyOf(result);
-        lastSeen = stamp();
+        lastSeen = FileStamp.of(file.path());
     }
 
     private List<Ban> parseUnchecked(List<String> lines) {
@@ -157,12 +153,4 @@ public final class BanList {
         return List.copyOf(bans);
     }
 
-    private Stamp stamp() throws IOException {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file.path(), BasicFileAttributes.class);
-            return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
-        } catch (NoSuchFileException absent) {
-            return null;
-        }
-    }
 }

@@ -10,9 +10,7 @@ import io.netty.util.Mapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.security.auth.x500.X500Principal;
+import org.mailgate.auth.FileStamp;
 import org.mailgate.config.TlsConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +41,10 @@ final class TlsContexts {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
             "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256");
 
-    private record Stamp(Object modified, long size, Object fileKey) {}
-
     private final TlsConfig config;
     private final long handshakeTimeoutMillis;
     private volatile Mapping<String, SslContext> byName;
-    private List<Stamp> stamps;
+    private List<FileStamp> stamps;
 
     private TlsContexts(TlsConfig config, long handshakeTimeoutMillis) {
         this.config = config;
@@ -77,7 +74,7 @@ final class TlsContexts {
     /** Reloads the certificates when a file changed; call from one thread, off the event loops. */
     void reloadIfChanged() {
         try {
-            List<Stamp> now = stamps();
+            List<FileStamp> now = stamps();
             if (Objects.equals(now, stamps)) {
                 return;
             }
@@ -142,17 +139,16 @@ final class TlsContexts {
         }
     }
 
-    private List<Stamp> stamps() throws IOException {
+    private List<FileStamp> stamps() throws IOException {
         List<Path> files = new ArrayList<>(List.of(config.certificate(), config.key()));
         config.sni().forEach(f -> files.addAll(List.of(f.certificate(), f.key())));
-        List<Stamp> result = new ArrayList<>();
+        List<FileStamp> result = new ArrayList<>();
         for (Path file : files) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-                result.add(new Stamp(a.lastModifiedTime(), a.size(), a.fileKey()));
-            } catch (NoSuchFileException e) {
-                throw new IOException("TLS file missing: " + file, e);
+            FileStamp stamp = FileStamp.of(file);
+            if (stamp == null) {
+                throw new IOException("TLS file missing: " + file);
             }
+            result.add(stamp);
         }
         return result;
     }
