@@ -70,9 +70,4 @@ public record Limits(
                 maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes);
     }
 
-    public Limits withConnections(int total, int perAddress, int ratePerMinute, int tlsHandshakes) {
-        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
-                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                total, perAddress, ratePerMinute, tlsHandshakes);
-    }
 }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.mailgate.auth.LockedTextFile;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.policy.SendingLimits;
@@ -35,8 +37,8 @@ public final class ServerStatus {
      * The last status the server wrote: per user, "messages-hour=N messages-day=N recipients-hour=N
      * recipients-day=N" and any lockout ("locked until ..."); empty when there is none.
      */
-    public static java.util.Map<String, String> read(Path dataDir) throws IOException {
-        java.util.Map<String, String> byUser = new java.util.TreeMap<>();
+    public static Map<String, String> read(Path dataDir) throws IOException {
+        Map<String, String> byUser = new TreeMap<>();
         for (String line : new LockedTextFile(dataDir.resolve(NAME)).lines()) {
             String[] fields = line.split(" ", 3);
             if (fields.length == 3 && fields[0].equals("sent")) {
