@@ -100,6 +100,25 @@ check "queue list shows the 4 accepted messages (saw $queued)" test "$queued" -e
 first=$(./mailgate queue list --data-dir "$data" | head -1 | cut -d' ' -f1)
 check "queue show prints our Received header" bash -c "./mailgate queue show $first --data-dir '$data' | grep -q '(Mailgate) with ESMTPSA id $first'"
 
+banned_at_connect() { # a ban from the command line is in force within seconds, and lifts as quickly
+  ./mailgate ban add 127.0.0.1 --reason e2e --data-dir "$data" >/dev/null || return 1
+  local tries
+  for tries in $(seq 1 20); do
+    swaks --server 127.0.0.1:1025 --from a@remote.example --to alice@example.com --quit-after CONNECT --timeout 5 >"$tmp/ban" 2>&1
+    grep -q '<-\*\? *554 5.7.1' "$tmp/ban" && break
+    sleep 0.25
+  done
+  grep -q '554 5.7.1 Access denied' "$tmp/ban" || return 1
+  ./mailgate ban list --data-dir "$data" | grep -q '127.0.0.1/32' || return 1
+  ./mailgate ban remove 127.0.0.1 --data-dir "$data" >/dev/null || return 1
+  for tries in $(seq 1 20); do
+    swaks --server 127.0.0.1:1025 --quit-after CONNECT --timeout 5 >"$tmp/ban" 2>&1 && return 0
+    sleep 0.25
+  done
+  return 1
+}
+check "mailgate ban add refuses a client at connect (554 5.7.1); ban remove lets it in" banned_at_connect
+
 kill -TERM "$server_pid"
 wait "$server_pid"
 status=$?

@@ -69,5 +69,4 @@ public record Limits(
                 command, data, tlsHandshake, session, shutdownGrace,
                 maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes);
     }
-
 }
