@@ -250,6 +250,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 switch (refused.refusal()) {
                     case RELAY_DENIED -> context.autoBan().record(clientAddress, AutoBan.Offence.RELAY_ATTEMPT);
                     case UNKNOWN_USER -> context.autoBan().record(clientAddress, AutoBan.Offence.UNKNOWN_RECIPIENT);
+                    case MESSAGE_RATE_EXCEEDED, RECIPIENT_RATE_EXCEEDED -> context.refusals().refused(client,
+                            "user=" + session.authenticatedUser() + " reached a sending limit: " + refused.refusal());
                     default -> { }
                 }
             }
