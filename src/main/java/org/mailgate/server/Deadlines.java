@@ -16,9 +16,9 @@ final class Deadlines {
     /** Content received that counts as progress in DATA or BDAT (RFC 5321 4.5.3.2.5: a data block). */
     static final int DATA_BLOCK = 8 * 1024;
 
-    /** What happens when time runs out. */
+    /** What happens when time runs out: true when the connection was closed, false when it was busy (waiting for a check or the disk). */
     interface Expiry {
-        void expired(Refusal reason);
+        boolean expired(Refusal reason);
     }
 
     private final ChannelHandlerContext ctx;
@@ -37,8 +37,7 @@ final class Deadlines {
     }
 
     void start() {
-        session = ctx.executor().schedule(() -> expiry.expired(Refusal.SESSION_TIME_EXCEEDED),
-                limits.sessionTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        armSession(limits.sessionTimeout().toNanos());
         armIdle(timeout());
     }
 
@@ -72,6 +71,14 @@ final class Deadlines {
         return (inData ? limits.dataTimeout() : limits.commandTimeout()).toNanos();
     }
 
+    private void armSession(long delayNanos) {
+        session = ctx.executor().schedule(() -> {
+            if (!expiry.expired(Refusal.SESSION_TIME_EXCEEDED)) {
+                armSession(TimeUnit.SECONDS.toNanos(1)); // finishing a message: close right after
+            }
+        }, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
     private void armIdle(long delayNanos) {
         idle = ctx.executor().schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
     }
@@ -80,8 +87,9 @@ final class Deadlines {
         long remaining = lastProgress + timeout() - System.nanoTime();
         if (remaining > 0) {
             armIdle(remaining);
-        } else {
-            expiry.expired(Refusal.TIMEOUT);
+        } else if (!expiry.expired(Refusal.TIMEOUT)) {
+            progress(); // the server was the slow one: the client's clock starts again
+            armIdle(timeout());
         }
     }
 }

@@ -102,11 +102,13 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 limits.maxMessageSize(), limits.maxRecipients(), limits.maxErrors(), limits.maxJunkCommands()),
                 policy(), this::handle);
         deadlines = new Deadlines(ctx, limits, reason -> {
-            if (!session.isWaiting()) {
-                log.info("client={} closed: {}", client, reason);
-                session.abort(reason);
-                afterSessionWork();
+            if (session.isWaiting()) {
+                return false;
             }
+            log.info("client={} closed: {}", client, reason);
+            session.abort(reason);
+            afterSessionWork();
+            return true;
         });
         deadlines.start();
         if (kind == ListenerKind.SUBMISSIONS) {

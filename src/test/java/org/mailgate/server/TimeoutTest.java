@@ -86,4 +86,25 @@ class TimeoutTest {
             assertThat(server.incomingFiles()).isEmpty();
         }
     }
+
+    @Test
+    @DisplayName("a timeout that falls while the server is busy (a slow failed AUTH) still closes an idle client afterwards")
+    void timeoutDuringAServerWaitIsRearmed() throws Exception {
+        // AUTH failures wait 100 ms doubling past 3 failures; the command timeout is 300 ms.
+        try (TestServer server = server(Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMinutes(1));
+                SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate())) {
+            c.reply();
+            c.command("EHLO slow.test");
+            c.command("STARTTLS");
+            c.upgrade();
+            c.command("EHLO slow.test");
+            for (int i = 0; i < 6; i++) { // the sixth failure waits 800 ms: the timeout falls inside it
+                String bad = java.util.Base64.getEncoder().encodeToString(("\0alice@example.com\0wrong" + i).getBytes());
+                assertThat(c.command("AUTH PLAIN " + bad)).startsWith("535");
+            }
+            long start = System.nanoTime();
+            assertThat(c.reply()).isEqualTo("421 4.4.2 Timeout exceeded, closing transmission channel");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        }
+    }
 }
