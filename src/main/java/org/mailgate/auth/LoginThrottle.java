@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -46,7 +48,7 @@ public final class LoginThrottle {
     private final Map<String, Long> lockedClients = new ConcurrentHashMap<>();
     private final Map<String, Long> lockedAccounts = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Long>> knownGood = new ConcurrentHashMap<>();
-    private final Map<String, java.util.concurrent.atomic.AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
 
     /** @param baseDelay the wait before every failed AUTH reply (auth-failure-delay) */
@@ -72,7 +74,7 @@ public final class LoginThrottle {
                 || lockedUntil(lockedAccounts, account, now) && !isKnownGood(account, client, now)) {
             return false;
         }
-        var checking = inFlight.computeIfAbsent(client, c -> new java.util.concurrent.atomic.AtomicInteger());
+        AtomicInteger checking = inFlight.computeIfAbsent(client, c -> new AtomicInteger());
         if (checking.incrementAndGet() + clientFailures.count(client, now) > config.lockoutAfter()) {
             end(client);
             return false;
@@ -173,7 +175,7 @@ public final class LoginThrottle {
     private List<Lock> locks(Map<String, Long> locks) {
         long now = clock.getAsLong();
         return locks.entrySet().stream().filter(e -> e.getValue() > now)
-                .map(e -> new Lock(e.getKey(), e.getValue())).sorted(java.util.Comparator.comparing(Lock::who)).toList();
+                .map(e -> new Lock(e.getKey(), e.getValue())).sorted(Comparator.comparing(Lock::who)).toList();
     }
 
     /** A keyed hash of the attempted password, so distinct passwords count once; never zero. */

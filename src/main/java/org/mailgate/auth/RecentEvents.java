@@ -3,7 +3,9 @@ package org.mailgate.auth;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Events per key (a client, an account) within a sliding window, for throttles and limits.
@@ -54,35 +56,28 @@ public final class RecentEvents {
 
     /** Events of this key in the window. */
     public int count(String key, long now) {
-        ArrayDeque<Event> queue = events.get(key);
-        if (queue == null) {
-            return 0;
-        }
-        synchronized (queue) {
-            expire(queue, now);
-            return queue.size();
-        }
+        return (int) fold(key, now, e -> 1);
     }
 
     /** The summed weight of this key's events in the window. */
     public long sum(String key, long now) {
+        return fold(key, now, Event::weight);
+    }
+
+    private long fold(String key, long now, ToLongFunction<Event> value) {
         ArrayDeque<Event> queue = events.get(key);
         if (queue == null) {
             return 0;
         }
         synchronized (queue) {
             expire(queue, now);
-            long sum = 0;
-            for (Event e : queue) {
-                sum += e.weight();
-            }
-            return sum;
+            return queue.stream().mapToLong(value).sum();
         }
     }
 
     /** The keys with events (some may have expired since; {@link #prune} drops those). */
-    public java.util.Set<String> keys() {
-        return java.util.Set.copyOf(events.keySet());
+    public Set<String> keys() {
+        return Set.copyOf(events.keySet());
     }
 
     public void clear(String key) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailgate.config.AddressRange;
+import org.mailgate.config.Durations;
 import org.mailgate.policy.BanList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -78,15 +79,7 @@ final class BanCommand {
     }
 
     private static Duration parseDuration(String text) {
-        var m = java.util.regex.Pattern.compile("(\\d{1,6})(m|h|d)").matcher(text.strip());
-        if (!m.matches()) {
-            throw new CommandFailure("--for: expected a duration such as 30m, 12h or 7d, got \"" + text + "\"");
-        }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        return Durations.parse(text).orElseThrow(() ->
+                new CommandFailure("--for: expected a duration such as 30m, 12h or 7d, got \"" + text + "\""));
     }
 }

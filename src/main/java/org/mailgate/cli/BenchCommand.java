@@ -15,6 +15,7 @@ import org.mailgate.bench.BenchReport;
 import org.mailgate.bench.ConnectionHolder;
 import org.mailgate.bench.LoadGenerator;
 import org.mailgate.bench.Security;
+import org.mailgate.config.AddressRange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -96,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "--duration positive, --rate not negative");
         }
         for (String source : sources) {
-            if (!org.mailgate.config.AddressRange.isAddressLiteral(source)) {
+            if (!AddressRange.isAddressLiteral(source)) {
                 throw new CommandFailure("--source must be IP addresses of this machine, got \"" + source + "\"");
             }
         }

@@ -9,11 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import org.mailgate.server.ServerStatus;
 import org.mailgate.smtp.Mailbox;
 import org.mailgate.smtp.Refusal;
 import org.mailgate.smtp.RefusalException;
@@ -93,7 +95,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             List<User> users = new UserFile(data.dataDir).read();
             // Recent sending counts and lockouts, as the running server last wrote them.
-            java.util.Map<String, String> status = org.mailgate.server.ServerStatus.read(data.dataDir);
+            Map<String, String> status = ServerStatus.read(data.dataDir);
             for (User user : users) {
                 System.out.println(user.address() + (user.aliases().isEmpty() ? "" : "  aliases: " + String.join(", ", user.aliases()))
                         + (user.anySender() ? "  (may send as any address)" : "")

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,6 @@ import org.tomlj.TomlTable;
  * value is an error naming the file, the line and what was expected.
  */
 public final class ConfigLoader {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB)?");
     private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
@@ -322,20 +322,12 @@ public final class ConfigLoader {
         if (!table.contains(List.of(key))) {
             return absent;
         }
-        String expected = "a duration such as \"250ms\", \"30s\", \"5m\", \"1h\" or \"30d\"";
         Object value = table.get(List.of(key));
-        Matcher m = value instanceof String text ? DURATION.matcher(text.strip()) : null;
-        if (m == null || !m.matches() || m.group(1).length() > 9) {
-            throw wrong(table, key, expected, value);
+        Optional<Duration> duration = value instanceof String text ? Durations.parse(text) : Optional.empty();
+        if (duration.isEmpty()) {
+            throw wrong(table, key, "a duration such as " + Durations.EXAMPLES, value);
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
+        return duration.get();
     }
 
     private TomlArray array(TomlTable table, String key, String expected) throws ConfigException {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.mailgate.auth.FileStamp;
 import org.mailgate.auth.LockedTextFile;
 import org.mailgate.config.AddressRange;
@@ -98,7 +99,7 @@ public final class BanList {
         }
     }
 
-    private void change(java.util.function.Consumer<List<Ban>> edit) throws IOException {
+    private void change(Consumer<List<Ban>> edit) throws IOException {
         Instant now = clock.instant();
         List<Ban> result = new ArrayList<>();
         try {

@@ -1,6 +1,7 @@
 package org.mailgate.policy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.mailgate.auth.RecentEvents;
@@ -61,7 +62,7 @@ public final class SendingLimits {
     }
 
     /** The users who sent in the last day. */
-    public java.util.List<String> users() {
+    public List<String> users() {
         long now = clock.getAsLong();
         return lastDay.keys().stream().filter(user -> lastDay.count(user, now) > 0).sorted().toList();
     }

@@ -18,6 +18,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.security.auth.x500.X500Principal;
@@ -119,7 +120,7 @@ final class TlsContexts {
             if (alternatives != null) {
                 for (List<?> name : alternatives) {
                     if (Integer.valueOf(2).equals(name.get(0))) { // RFC 5280 4.2.1.6: dNSName
-                        names.add(((String) name.get(1)).toLowerCase(java.util.Locale.ROOT));
+                        names.add(((String) name.get(1)).toLowerCase(Locale.ROOT));
                     }
                 }
             }
@@ -127,7 +128,7 @@ final class TlsContexts {
                 String subject = x509.getSubjectX500Principal().getName(X500Principal.RFC2253);
                 for (String part : subject.split(",")) {
                     if (part.startsWith("CN=")) {
-                        names.add(part.substring(3).toLowerCase(java.util.Locale.ROOT));
+                        names.add(part.substring(3).toLowerCase(Locale.ROOT));
                     }
                 }
             }

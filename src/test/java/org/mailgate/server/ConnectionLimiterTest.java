@@ -1,0 +1,75 @@
+package org.mailgate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mailgate.config.Limits;
+import org.mailgate.smtp.Refusal;
+import org.junit.jupiter.api.Test;
+
+class ConnectionLimiterTest {
+    private final AtomicLong now = new AtomicLong(1_000_000);
+
+    private ConnectionLimiter limiter(int total, int perAddress, int perMinute, int handshakes) {
+        Limits limits = new Limits(1024, 10, 1024, 20, 100, Limits.DEFAULTS.authFailureDelay(), Limits.DEFAULTS.authCacheTtl(),
+                Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Limits.DEFAULTS.tlsHandshakeTimeout(),
+                Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes);
+        return new ConnectionLimiter(limits, now::get);
+    }
+
+    private static InetAddress address(String text) throws Exception {
+        return InetAddress.getByName(text);
+    }
+
+    @Test
+    void eachClientGetsItsShareAndAReleasedSlotIsFreeAgain() throws Exception {
+        ConnectionLimiter limiter = limiter(100, 2, 1000, 10);
+        InetAddress a = address("192.0.2.1");
+        assertThat(limiter.admit(a)).isEmpty();
+        assertThat(limiter.admit(a)).isEmpty();
+        assertThat(limiter.admit(a)).contains(Refusal.TOO_MANY_CONNECTIONS);
+        assertThat(limiter.admit(address("192.0.2.2"))).isEmpty();
+        limiter.release(a);
+        assertThat(limiter.admit(a)).isEmpty();
+    }
+
+    @Test
+    void anIpv6ClientIsItsSlash64() throws Exception {
+        ConnectionLimiter limiter = limiter(100, 1, 1000, 10);
+        assertThat(limiter.admit(address("2001:db8:1:2::1"))).isEmpty();
+        assertThat(limiter.admit(address("2001:db8:1:2:ffff::9"))).contains(Refusal.TOO_MANY_CONNECTIONS);
+        assertThat(limiter.admit(address("2001:db8:1:3::1"))).isEmpty();
+    }
+
+    @Test
+    void theServerWideCapHoldsForEveryone() throws Exception {
+        ConnectionLimiter limiter = limiter(2, 10, 1000, 10);
+        assertThat(limiter.admit(address("192.0.2.1"))).isEmpty();
+        assertThat(limiter.admit(address("192.0.2.2"))).isEmpty();
+        assertThat(limiter.admit(address("192.0.2.3"))).contains(Refusal.SERVER_BUSY);
+    }
+
+    @Test
+    void newConnectionsPerMinuteAreCappedAndTheWindowMovesOn() throws Exception {
+        ConnectionLimiter limiter = limiter(100, 100, 3, 10);
+        InetAddress a = address("192.0.2.1");
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.admit(a)).isEmpty();
+            limiter.release(a);
+        }
+        assertThat(limiter.admit(a)).contains(Refusal.CONNECTION_RATE_EXCEEDED);
+        now.addAndGet(61_000);
+        assertThat(limiter.admit(a)).isEmpty();
+    }
+
+    @Test
+    void tlsHandshakesInProgressAreCapped() {
+        ConnectionLimiter limiter = limiter(100, 100, 1000, 2);
+        assertThat(limiter.beginHandshake()).isTrue();
+        assertThat(limiter.beginHandshake()).isTrue();
+        assertThat(limiter.beginHandshake()).isFalse();
+        limiter.handshakeEnded();
+        assertThat(limiter.beginHandshake()).isTrue();
+    }
+}
