@@ -171,11 +171,7 @@ public final class ConfigLoader {
 
     private Limits limits(TomlTable toml) throws ConfigException {
         Limits d = Limits.DEFAULTS;
-        if (!toml.contains("limits")) {
-            return d;
-        }
-        TomlTable t = table(toml, "limits");
-        allowOnly(t, "limits.", Set.of("max-message-size", "max-recipients", "max-header-size", "max-errors",
+        TomlTable t = section(toml, "limits", Set.of("max-message-size", "max-recipients", "max-header-size", "max-errors",
                 "max-junk-commands", "auth-failure-delay", "auth-cache-ttl", "command-timeout", "data-timeout",
                 "tls-handshake-timeout", "session-timeout", "shutdown-grace", "max-connections",
                 "max-connections-per-address", "max-connection-rate", "max-tls-handshakes"));
@@ -200,11 +196,7 @@ public final class ConfigLoader {
 
     private LoginThrottleConfig loginThrottle(TomlTable toml) throws ConfigException {
         LoginThrottleConfig d = LoginThrottleConfig.DEFAULTS;
-        if (!toml.contains("login-throttle")) {
-            return d;
-        }
-        TomlTable t = table(toml, "login-throttle");
-        allowOnly(t, "login-throttle.", Set.of("window", "delay-after", "max-delay", "lockout-after", "lockout", "known-good"));
+        TomlTable t = section(toml, "login-throttle", Set.of("window", "delay-after", "max-delay", "lockout-after", "lockout", "known-good"));
         return new LoginThrottleConfig(
                 duration(t, "window", d.window()),
                 positive(t, "delay-after", d.delayAfter()),
@@ -216,11 +208,7 @@ public final class ConfigLoader {
 
     private SendingLimitsConfig sendingLimits(TomlTable toml) throws ConfigException {
         SendingLimitsConfig d = SendingLimitsConfig.DEFAULTS;
-        if (!toml.contains("sending-limits")) {
-            return d;
-        }
-        TomlTable t = table(toml, "sending-limits");
-        allowOnly(t, "sending-limits.", Set.of("messages-per-hour", "messages-per-day", "recipients-per-hour", "recipients-per-day"));
+        TomlTable t = section(toml, "sending-limits", Set.of("messages-per-hour", "messages-per-day", "recipients-per-hour", "recipients-per-day"));
         return new SendingLimitsConfig(
                 positive(t, "messages-per-hour", d.messagesPerHour()),
                 positive(t, "messages-per-day", d.messagesPerDay()),
@@ -230,17 +218,23 @@ public final class ConfigLoader {
 
     private AutoBanConfig autoBan(TomlTable toml) throws ConfigException {
         AutoBanConfig d = AutoBanConfig.DEFAULTS;
-        if (!toml.contains("auto-ban")) {
-            return d;
-        }
-        TomlTable t = table(toml, "auto-ban");
-        allowOnly(t, "auto-ban.", Set.of("window", "failed-logins", "relay-attempts", "unknown-recipients", "duration"));
+        TomlTable t = section(toml, "auto-ban", Set.of("window", "failed-logins", "relay-attempts", "unknown-recipients", "duration"));
         return new AutoBanConfig(
                 duration(t, "window", d.window()),
                 positive(t, "failed-logins", d.failedLogins()),
                 positive(t, "relay-attempts", d.relayAttempts()),
                 positive(t, "unknown-recipients", d.unknownRecipients()),
                 duration(t, "duration", d.duration()));
+    }
+
+    /** An optional table with these keys only; when absent, an empty one, so every value takes its default. */
+    private TomlTable section(TomlTable toml, String name, Set<String> keys) throws ConfigException {
+        if (!toml.contains(name)) {
+            return Toml.parse("");
+        }
+        TomlTable table = table(toml, name);
+        allowOnly(table, name + ".", keys);
+        return table;
     }
 
     private void allowOnly(TomlTable table, String prefix, Set<String> allowed) throws ConfigException {
