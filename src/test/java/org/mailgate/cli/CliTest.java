@@ -9,9 +9,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerConfig;
+import org.mailgate.config.ListenerKind;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.server.SmtpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,5 +152,43 @@ class CliTest {
         Result badDuration = run("", "ban", "add", "192.0.2.7", "--for", "soon", "--data-dir", data());
         assertThat(badDuration.err()).contains("--for: expected a duration such as 30m, 12h or 7d");
         assertThat(run("", "ban", "remove", "192.0.2.99", "--data-dir", data()).err()).contains("no ban of 192.0.2.99/32");
+    }
+
+    @Test
+    void benchRunsATinyBoundedLoadAgainstARealServer() throws Exception {
+        Path data = dir.resolve("server");
+        PasswordHashes hashes = new PasswordHashes();
+        new UserFile(data).update(users -> {
+            users.add(new User("sink@example.com", hashes.hash("bench-pass"), List.of(), false));
+            return users;
+        });
+        var config = new MailgateConfig("mx.test", data, Set.of(), List.of(
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND),
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION)),
+                null, Limits.DEFAULTS);
+        try (var server = SmtpServer.start(config)) {
+            int inbound = server.bound().get(0).address().getPort();
+            int submission = server.bound().get(1).address().getPort();
+            Result plain = run("", "bench", "127.0.0.1:" + inbound, "-s", "2", "-n", "10", "-d", "20", "--json");
+            assertThat(plain.exitCode()).isZero();
+            assertThat(plain.out()).contains("\"messages\":10,").contains("\"errors\":{}");
+            Result auth = run("bench-pass\n", "bench", "127.0.0.1:" + submission, "--tls", "starttls", "--auth-user",
+                    "sink@example.com", "--password-stdin", "--from", "sink@example.com", "--source", "127.0.0.2,127.0.0.3",
+                    "--rate", "50", "-s", "2", "-m", "2", "-n", "4", "-d", "20");
+            assertThat(auth.exitCode()).isZero();
+            assertThat(auth.out()).contains("messages:   4 ").contains("errors:     none");
+            Result hold = run("", "bench", "127.0.0.1:" + inbound, "--hold", "5", "--hold-time", "1", "--json");
+            assertThat(hold.out()).contains("\"still_open\":5");
+        }
+    }
+
+    @Test
+    void benchRefusesBadOptionsWithAClearMessage() {
+        assertThat(run("", "bench", "localhost").err()).contains("target must be HOST:PORT");
+        assertThat(run("", "bench", "127.0.0.1:99999").err()).contains("port must be from 1 to 65535");
+        assertThat(run("", "bench", "127.0.0.1:25", "--tls", "ssl").err()).contains("--tls must be none, starttls or implicit");
+        assertThat(run("", "bench", "127.0.0.1:25", "--source", "mail.example.com").err()).contains("--source must be IP addresses");
+        assertThat(run("", "bench", "127.0.0.1:25", "--rate", "-1").err()).contains("--rate not negative");
+        assertThat(run("", "bench", "127.0.0.1:25", "--auth-user", "a@b.c").err()).contains("--auth-user needs a password");
     }
 }
