@@ -285,6 +285,21 @@ class AttackTest {
         }
     }
 
+    @Test
+    @DisplayName("a relay scanner that keeps trying is banned at connect")
+    void relayScannerIsBanned() throws Exception {
+        try (TestServer server = server(); SmtpClient c = inbound(server, "127.0.0.12")) {
+            c.command("MAIL FROM:<scanner@remote.example>");
+            for (int i = 0; i < AutoBanConfig.DEFAULTS.relayAttempts(); i++) {
+                assertThat(c.command("RCPT TO:<victim" + i + "@remote.example>")).isEqualTo("554 5.7.1 Relay access denied");
+            }
+            awaitBan(server, "127.0.0.12");
+            try (SmtpClient again = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.12")) {
+                assertThat(again.reply()).startsWith("554 5.7.1 Access denied");
+            }
+        }
+    }
+
     static void awaitBan(TestServer server, String address) throws Exception {
         for (int i = 0; i < 50; i++) {
             if (java.nio.file.Files.exists(server.dataDir.resolve("bans"))
