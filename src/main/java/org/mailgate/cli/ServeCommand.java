@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.time.Duration;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.delivery.DeliveryService;
 import org.mailgate.server.SmtpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,6 +46,13 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
 
         SmtpServer server = SmtpServer.start(config);
+        DeliveryService delivery;
+        try {
+            delivery = DeliveryService.start(config, server.spool());
+        } catch (IOException e) {
+            server.shutdown(Duration.ZERO);
+            throw e;
+        }
         System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir());
         for (SmtpServer.Bound bound : server.bound()) {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
@@ -54,6 +63,7 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stop.await();
         System.out.println("Stopping: finishing sessions in flight (up to " + config.limits().shutdownGrace().toSeconds() + "s)");
+        delivery.close();
         server.shutdown(config.limits().shutdownGrace());
         return 0;
     }

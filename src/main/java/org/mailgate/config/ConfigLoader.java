@@ -1,11 +1,14 @@
 package org.mailgate.config;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,12 +53,126 @@ public final class ConfigLoader {
             throw new ConfigException(at(error.position()) + "TOML syntax error: " + error.getMessage());
         }
         allowOnly(toml, "", Set.of("hostname", "data-dir", "domains", "listener", "tls", "limits",
-                "login-throttle", "sending-limits", "auto-ban", "trusted-proxies"));
+                "login-throttle", "sending-limits", "auto-ban", "trusted-proxies", "delivery"));
         Path base = file.toAbsolutePath().getParent();
         String hostname = toml.contains("hostname") ? hostname(toml, "hostname") : "localhost";
         Path dataDir = toml.contains("data-dir") ? base.resolve(string(toml, "data-dir", "a directory path")) : null;
         return new MailgateConfig(hostname, dataDir, domains(toml), listeners(toml), tls(toml, base), limits(toml),
-                loginThrottle(toml), sendingLimits(toml), autoBan(toml), trustedProxies(toml));
+                loginThrottle(toml), sendingLimits(toml), autoBan(toml), trustedProxies(toml), delivery(toml, base));
+    }
+
+    private DeliveryConfig delivery(TomlTable toml, Path base) throws ConfigException {
+        DeliveryConfig d = DeliveryConfig.DEFAULTS;
+        TomlTable t = section(toml, "delivery", Set.of("port", "dns-servers", "dnssec", "trust-anchors", "ca-file",
+                "concurrency", "per-destination", "retry-first", "retry-max", "expire", "delay-warning", "connect-timeout",
+                "command-timeout", "mta-sts-port", "tls-policy", "smarthost", "lmtp"));
+        List<String> dnsServers = new ArrayList<>();
+        if (t.contains("dns-servers")) {
+            TomlArray array = array(t, "dns-servers", "an array of resolver addresses such as \"127.0.0.1\" or \"127.0.0.1:5353\"");
+            for (int i = 0; i < array.size(); i++) {
+                if (!(array.get(i) instanceof String server) || HostPort.parse(server, 53).isEmpty()) {
+                    throw new ConfigException(at(array.inputPositionOf(i)) + "delivery.dns-servers: expected an address such as \"127.0.0.1\" or \"[::1]:5353\", got " + show(array.get(i)));
+                }
+                dnsServers.add(server);
+            }
+        }
+        DeliveryConfig.Dnssec dnssec = d.dnssec();
+        if (t.contains("dnssec")) {
+            dnssec = switch (string(t, "dnssec", "\"validate\" or \"off\"")) {
+                case "validate" -> DeliveryConfig.Dnssec.VALIDATE;
+                case "off" -> DeliveryConfig.Dnssec.OFF;
+                default -> throw wrong(t, "dnssec", "\"validate\" or \"off\"", t.get("dnssec"));
+            };
+        }
+        Map<String, DeliveryConfig.TlsMode> tlsPolicy = new HashMap<>();
+        if (t.contains("tls-policy")) {
+            TomlTable policies = table(t, "tls-policy");
+            for (String domain : policies.keySet()) {
+                String expected = "\"require-tls\" or \"none\"";
+                Object value = policies.get(List.of(domain));
+                DeliveryConfig.TlsMode mode = "require-tls".equals(value) ? DeliveryConfig.TlsMode.REQUIRE_TLS
+                        : "none".equals(value) ? DeliveryConfig.TlsMode.NONE : null;
+                if (mode == null || !DOMAIN.matcher(domain).matches()) {
+                    throw new ConfigException(at(policies.inputPositionOf(List.of(domain))) + "delivery.tls-policy: expected \"domain\" = "
+                            + expected + ", got \"" + domain + "\" = " + show(value));
+                }
+                tlsPolicy.put(domain.toLowerCase(Locale.ROOT), mode);
+            }
+        }
+        return new DeliveryConfig(port(t, "port", d.port()), dnsServers, dnssec,
+                t.contains("trust-anchors") ? base.resolve(string(t, "trust-anchors", "a file path")) : null,
+                t.contains("ca-file") ? base.resolve(string(t, "ca-file", "a PEM file path")) : null,
+                positive(t, "concurrency", d.concurrency()), positive(t, "per-destination", d.perDestination()),
+                duration(t, "retry-first", d.retryFirst()), duration(t, "retry-max", d.retryMax()),
+                duration(t, "expire", d.expire()), duration(t, "delay-warning", d.delayWarning()),
+                duration(t, "connect-timeout", d.connectTimeout()), duration(t, "command-timeout", d.commandTimeout()),
+                port(t, "mta-sts-port", d.mtaStsPort()), tlsPolicy, smartHost(t, base), lmtp(t));
+    }
+
+    private DeliveryConfig.SmartHostConfig smartHost(TomlTable delivery, Path base) throws ConfigException {
+        if (!delivery.contains("smarthost")) {
+            return null;
+        }
+        TomlTable t = table(delivery, "smarthost");
+        allowOnly(t, "delivery.smarthost.", Set.of("host", "port", "tls", "username", "password-file", "password-env", "domains"));
+        require(t, "host", "delivery.smarthost.");
+        String host = hostname(t, "host");
+        boolean implicit = false;
+        if (t.contains("tls")) {
+            implicit = switch (string(t, "tls", "\"starttls\" or \"implicit\"")) {
+                case "starttls" -> false;
+                case "implicit" -> true;
+                default -> throw wrong(t, "tls", "\"starttls\" or \"implicit\"", t.get("tls"));
+            };
+        }
+        int port = port(t, "port", implicit ? 465 : 587);
+        String username = t.contains("username") ? string(t, "username", "a login name") : null;
+        String password = null;
+        if (t.contains("password-file") && t.contains("password-env")) {
+            throw new ConfigException(at(t.inputPositionOf("password-env")) + "delivery.smarthost: password-file and password-env are exclusive: give one");
+        }
+        if (t.contains("password-file")) {
+            Path file = base.resolve(string(t, "password-file", "a file path"));
+            try {
+                password = Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new ConfigException(at(t.inputPositionOf("password-file")) + "delivery.smarthost.password-file: cannot read " + file + ": " + e.getMessage());
+            }
+        } else if (t.contains("password-env")) {
+            String variable = string(t, "password-env", "an environment variable name");
+            password = System.getenv(variable);
+            if (password == null || password.isEmpty()) {
+                throw new ConfigException(at(t.inputPositionOf("password-env")) + "delivery.smarthost.password-env: the environment variable " + variable + " is not set");
+            }
+        }
+        if ((username == null) != (password == null)) {
+            throw new ConfigException(file + ": delivery.smarthost: username and a password (password-file or password-env) go together");
+        }
+        return new DeliveryConfig.SmartHostConfig(host, port, implicit, username, password, domains(t));
+    }
+
+    private DeliveryConfig.LmtpConfig lmtp(TomlTable delivery) throws ConfigException {
+        if (!delivery.contains("lmtp")) {
+            return null;
+        }
+        String expected = "\"host:port\" of an LMTP server such as Dovecot's, e.g. \"127.0.0.1:24\"";
+        String value = string(delivery, "lmtp", expected);
+        Optional<HostPort> target = HostPort.parse(value, 24);
+        if (target.isEmpty()) {
+            throw wrong(delivery, "lmtp", expected, value);
+        }
+        return new DeliveryConfig.LmtpConfig(target.get().host(), target.get().port());
+    }
+
+    private int port(TomlTable table, String key, int absent) throws ConfigException {
+        if (!table.contains(List.of(key))) {
+            return absent;
+        }
+        long port = integer(table, key, "a port number from 1 to 65535");
+        if (port < 1 || port > 65535) {
+            throw wrong(table, key, "a port number from 1 to 65535", port);
+        }
+        return (int) port;
     }
 
     private List<AddressRange> trustedProxies(TomlTable toml) throws ConfigException {

@@ -10,6 +10,7 @@ import java.util.Set;
  * @param domains the domains named in the config; users' domains are local too
  * @param tls null for a self-signed certificate generated into the data directory
  * @param trustedProxies the only peers whose PROXY protocol headers are believed
+ * @param delivery how queued mail leaves
  */
 public record MailgateConfig(
         String hostname,
@@ -21,7 +22,8 @@ public record MailgateConfig(
         LoginThrottleConfig loginThrottle,
         SendingLimitsConfig sendingLimits,
         AutoBanConfig autoBan,
-        List<AddressRange> trustedProxies) {
+        List<AddressRange> trustedProxies,
+        DeliveryConfig delivery) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -33,7 +35,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of());
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -47,23 +49,27 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
     }
 
     public MailgateConfig withDomains(Set<String> replacement) {
-        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies);
+        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery);
+    }
+
+    public MailgateConfig withDelivery(DeliveryConfig replacement) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement);
     }
 }

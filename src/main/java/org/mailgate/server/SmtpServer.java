@@ -151,6 +151,11 @@ public final class SmtpServer implements AutoCloseable {
                 bans, autoBan, limiter, refusals);
     }
 
+    /** The queue this server commits to, which delivery reads. */
+    public Spool spool() {
+        return spool;
+    }
+
     public List<Bound> bound() {
         return List.copyOf(bound);
     }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** The durable queue. The filesystem implementation is the default. */
@@ -26,7 +27,36 @@ public interface Spool extends AutoCloseable {
     /** The message content, without the envelope block. */
     InputStream content(String id) throws IOException;
 
+    /** Deletes the message and its delivery journal. */
     boolean delete(String id) throws IOException;
+
+    /** The message's delivery journal replayed over its envelope. */
+    DeliveryState state(QueuedMessage message) throws IOException;
+
+    /** Appends to the message's delivery journal and fsyncs it before returning. */
+    void record(String id, List<QueueEvent> events) throws IOException;
+
+    /** Called with each message's ID once it is durable. */
+    void onCommit(Consumer<String> listener);
+
+    /** Tells a running server that the admin changed the journal of some message (hold, retry...). */
+    void requestAttention() throws IOException;
+
+    /** Changes whenever {@link #requestAttention()} is called, from any process. */
+    long attentionStamp();
+
+    /** Queues a whole message the server made itself (a bounce), durably. */
+    default String enqueue(SpoolEnvelope envelope, byte[] message) throws IOException {
+        IncomingMessage incoming = begin(envelope, new byte[0], headers -> "", Integer.MAX_VALUE);
+        try {
+            incoming.append(message);
+            commit(incoming).join();
+            return envelope.id();
+        } catch (IOException | RuntimeException e) {
+            incoming.discard();
+            throw e instanceof IOException io ? io : new IOException("cannot queue " + envelope.id() + ": " + e.getMessage(), e);
+        }
+    }
 
     @Override
     void close();

@@ -1,0 +1,104 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.mailgate.spool.DeliveryState;
+import org.mailgate.spool.QueueEvent;
+import org.mailgate.spool.QueueIds;
+import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.RecipientState;
+import org.mailgate.spool.Spool;
+import org.mailgate.spool.SpoolEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells senders what became of their mail, as RFC 3461 NOTIFY asks (by default: failures and
+ * delays): each notice is queued as a message from the null sender, so a notice is never
+ * answered by another (RFC 5321 4.5.5), and each recipient is reported once.
+ */
+final class Bounces {
+    private static final Logger log = LoggerFactory.getLogger(Bounces.class);
+
+    private final String hostname;
+    private final Spool spool;
+    private final Clock clock;
+    private final QueueIds ids = new QueueIds();
+
+    Bounces(String hostname, Spool spool, Clock clock) {
+        this.hostname = hostname;
+        this.spool = spool;
+        this.clock = clock;
+    }
+
+    /** Reports recipients newly failed (and, when asked with NOTIFY=SUCCESS, newly delivered to a local mailbox). */
+    void report(QueuedMessage message, DeliveryState state) throws IOException {
+        List<Dsn.Report> failed = new ArrayList<>();
+        List<Dsn.Report> delivered = new ArrayList<>();
+        List<QueueEvent> reported = new ArrayList<>();
+        Instant now = clock.instant();
+        for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
+            RecipientState s = state.recipients().get(r.address());
+            if (s == null || !s.isFinal() || s.reported()) {
+                continue;
+            }
+            reported.add(new QueueEvent.Reported(now, r.address()));
+            if (s.status() == RecipientState.Status.FAILED && notifies(r, "FAILURE")) {
+                failed.add(new Dsn.Report(r, s));
+            } else if (s.status() == RecipientState.Status.DELIVERED && r.notifyOn().contains("SUCCESS") && s.remoteMta().isEmpty()) {
+                delivered.add(new Dsn.Report(r, s));
+            }
+        }
+        if (reported.isEmpty()) {
+            return;
+        }
+        send(message, Dsn.Action.FAILED, failed, null);
+        send(message, Dsn.Action.DELIVERED, delivered, null);
+        spool.record(message.id(), reported);
+    }
+
+    /** Once per message, after the configured delay, for the recipients still pending that want it. */
+    void warnIfDelayed(QueuedMessage message, DeliveryState state, Duration after, Instant retryUntil) throws IOException {
+        SpoolEnvelope e = message.envelope();
+        if (state.delayWarned() || e.arrival().plus(after).isAfter(clock.instant())) {
+            return;
+        }
+        List<Dsn.Report> delayed = new ArrayList<>();
+        for (SpoolEnvelope.Recipient r : e.recipients()) {
+            RecipientState s = state.recipients().get(r.address());
+            if (s != null && !s.isFinal() && notifies(r, "DELAY")) {
+                delayed.add(new Dsn.Report(r, s));
+            }
+        }
+        send(message, Dsn.Action.DELAYED, delayed, retryUntil);
+        spool.record(message.id(), List.of(new QueueEvent.DelayWarned(clock.instant())));
+    }
+
+    /** RFC 3461 4.1: without NOTIFY, failures and delays are reported; NOTIFY=NEVER reports nothing. */
+    private static boolean notifies(SpoolEnvelope.Recipient r, String event) {
+        return r.notifyOn().isEmpty() ? !event.equals("SUCCESS") : Set.of(r.notifyOn().split(",")).contains(event);
+    }
+
+    private void send(QueuedMessage message, Dsn.Action action, List<Dsn.Report> reports, Instant retryUntil) throws IOException {
+        SpoolEnvelope original = message.envelope();
+        if (reports.isEmpty() || original.sender().isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        byte[] notice;
+        try (InputStream content = spool.content(message.id())) {
+            notice = Dsn.build(hostname, original, action, reports, content, now, retryUntil);
+        }
+        SpoolEnvelope envelope = new SpoolEnvelope(ids.next(now.toEpochMilli()), now, "", hostname, "", "LOCAL", "",
+                original.body(), original.smtpUtf8(), "", "", List.of(new SpoolEnvelope.Recipient(original.sender(), "", "")));
+        spool.enqueue(envelope, notice);
+        log.info("{}: {} notice {} queued for <{}> about {} recipients", original.id(), action.name().toLowerCase(java.util.Locale.ROOT),
+                envelope.id(), original.sender(), reports.size());
+    }
+}

@@ -1,0 +1,126 @@
+package org.mailgate.delivery;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.xbill.DNS.TLSARecord;
+
+/**
+ * Checks a server's certificate chain against its TLSA records for SMTP (RFC 7672 3.1): DANE-EE(3)
+ * matches the server's own certificate or key, with no name or date checks; DANE-TA(2) matches a
+ * CA certificate in the chain, which must then lead to the server certificate, valid and issued
+ * for one of the names. PKIX-TA(0) and PKIX-EE(1) are unusable for SMTP and never match.
+ */
+final class DaneVerifier {
+    private static final int DANE_TA = 2;
+    private static final int DANE_EE = 3;
+
+    private DaneVerifier() {}
+
+    static void verify(X509Certificate[] chain, List<TLSARecord> records, List<String> names) throws CertificateException {
+        if (chain == null || chain.length == 0) {
+            throw new CertificateException("DANE: the server sent no certificate");
+        }
+        for (TLSARecord record : records) {
+            if (record.getCertificateUsage() == DANE_EE && matches(record, chain[0])) {
+                return;
+            }
+        }
+        for (TLSARecord record : records) {
+            if (record.getCertificateUsage() != DANE_TA) {
+                continue;
+            }
+            for (int i = 1; i < chain.length; i++) {
+                if (matches(record, chain[i]) && chainsTo(chain, i) && nameMatches(chain[0], names)) {
+                    return;
+                }
+            }
+        }
+        throw new CertificateException("DANE: no TLSA record matches the certificate of " + names.get(0));
+    }
+
+    static boolean hasUsable(List<TLSARecord> records) {
+        return records.stream().anyMatch(r -> (r.getCertificateUsage() == DANE_EE || r.getCertificateUsage() == DANE_TA)
+                && r.getSelector() <= 1 && r.getMatchingType() <= 2);
+    }
+
+    private static boolean matches(TLSARecord record, X509Certificate certificate) {
+        try {
+            byte[] selected = switch (record.getSelector()) {
+                case 0 -> certificate.getEncoded();
+                case 1 -> certificate.getPublicKey().getEncoded();
+                default -> null;
+            };
+            byte[] digest = selected == null ? null : switch (record.getMatchingType()) {
+                case 0 -> selected;
+                case 1 -> MessageDigest.getInstance("SHA-256").digest(selected);
+                case 2 -> MessageDigest.getInstance("SHA-512").digest(selected);
+                default -> null;
+            };
+            return digest != null && MessageDigest.isEqual(digest, record.getCertificateAssociationData());
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** Whether chain[0 .. anchor-1] is a valid path to chain[anchor], taken as the trust anchor. */
+    private static boolean chainsTo(X509Certificate[] chain, int anchor) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            PKIXParameters parameters = new PKIXParameters(Set.of(new TrustAnchor(chain[anchor], null)));
+            parameters.setRevocationEnabled(false);
+            CertPathValidator.getInstance("PKIX").validate(
+                    factory.generateCertPath(Arrays.asList(chain).subList(0, anchor)), parameters);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** RFC 6125 DNS-ID matching: exact, or a wildcard in the left-most label only. */
+    static boolean nameMatches(X509Certificate certificate, List<String> names) {
+        try {
+            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives == null) {
+                return false;
+            }
+            for (List<?> alternative : alternatives) {
+                if (alternative.get(0) instanceof Integer type && type == 2 && alternative.get(1) instanceof String dnsName) {
+                    for (String name : names) {
+                        if (hostMatches(dnsName, name)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        } catch (CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    static boolean hostMatches(String pattern, String host) {
+        String p = trimDot(pattern.toLowerCase(Locale.ROOT));
+        String h = trimDot(host.toLowerCase(Locale.ROOT));
+        if (p.startsWith("*.")) {
+            int dot = h.indexOf('.');
+            return dot > 0 && h.substring(dot + 1).equals(p.substring(2));
+        }
+        return p.equals(h);
+    }
+
+    private static String trimDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+}

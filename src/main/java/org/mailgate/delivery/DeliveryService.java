@@ -1,0 +1,299 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+import org.mailgate.auth.LiveUserDirectory;
+import org.mailgate.auth.UserFile;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.spool.DeliveryState;
+import org.mailgate.spool.QueueEvent;
+import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.RecipientState;
+import org.mailgate.spool.Spool;
+import org.mailgate.spool.SpoolEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue manager: takes messages from the spool as they are committed (and at start, those
+ * already queued), delivers each message's pending recipients grouped by route on virtual
+ * threads within the global and per-destination limits, writes every outcome to the message's
+ * journal, and reschedules, bounces or removes the message. It never touches a listener's event loop.
+ */
+public final class DeliveryService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+    private static final long TICK_MILLIS = 250;
+
+    private final DeliveryConfig settings;
+    private final Spool spool;
+    private final Clock clock;
+    private final Transports transports;
+    private final Bounces bounces;
+    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("delivery-housekeeping").daemon(true).factory());
+    private final LinkedBlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
+    private final Map<String, Instant> due = new ConcurrentHashMap<>();
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Semaphore global;
+    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+    private final Thread scheduler;
+    private volatile boolean running = true;
+    private long attention;
+
+    private DeliveryService(MailgateConfig config, Spool spool, Clock clock) throws IOException {
+        this.settings = config.delivery();
+        this.spool = spool;
+        this.clock = clock;
+        this.global = new Semaphore(settings.concurrency());
+        LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
+        ConnectionPool pool = new ConnectionPool(5_000, settings.perDestination(), System::currentTimeMillis);
+        this.transports = Transports.create(config, users, pool, RandomGenerator.getDefault(), clock);
+        this.bounces = new Bounces(config.hostname(), spool, clock);
+        housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(pool::expire, 1, 1, TimeUnit.SECONDS);
+        spool.onCommit(arrivals::add);
+        this.attention = spool.attentionStamp();
+        rescan();
+        this.scheduler = Thread.ofPlatform().name("delivery-scheduler").daemon(true).start(this::schedule);
+    }
+
+    public static DeliveryService start(MailgateConfig config, Spool spool) throws IOException {
+        return new DeliveryService(config, spool, Clock.systemUTC());
+    }
+
+    private void schedule() {
+        long lastScan = System.nanoTime();
+        while (running) {
+            try {
+                String id = arrivals.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+                if (id != null) {
+                    List<String> committed = new ArrayList<>(List.of(id));
+                    arrivals.drainTo(committed);
+                    committed.forEach(c -> due.put(c, Instant.MIN));
+                }
+                if (System.nanoTime() - lastScan > TimeUnit.SECONDS.toNanos(1)) {
+                    lastScan = System.nanoTime();
+                    long stamp = spool.attentionStamp();
+                    if (stamp != attention) {
+                        attention = stamp;
+                        rescan();
+                    }
+                }
+                dispatchDue();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (IOException | RuntimeException e) {
+                log.error("delivery scheduler: {}", e.toString());
+            }
+        }
+    }
+
+    /** Reads every queued message's journal: at start, and when the admin changed something. */
+    private void rescan() throws IOException {
+        Set<String> present = ConcurrentHashMap.newKeySet();
+        for (QueuedMessage m : spool.list()) {
+            present.add(m.id());
+            if (inFlight.contains(m.id())) {
+                continue;
+            }
+            DeliveryState state = spool.state(m);
+            if (state.held()) {
+                due.remove(m.id());
+            } else {
+                due.put(m.id(), state.nextAttempt() == null ? Instant.MIN : state.nextAttempt());
+            }
+        }
+        due.keySet().retainAll(present);
+    }
+
+    private void dispatchDue() {
+        Instant now = clock.instant();
+        for (Map.Entry<String, Instant> entry : due.entrySet()) {
+            String id = entry.getKey();
+            if (!entry.getValue().isAfter(now) && inFlight.add(id)) {
+                due.remove(id);
+                workers.execute(() -> run(id));
+            }
+        }
+    }
+
+    private void run(String id) {
+        try {
+            attempt(id).ifPresent(next -> due.put(id, next));
+        } catch (IOException | RuntimeException e) {
+            log.error("{}: delivery attempt failed: {}", id, e.toString());
+            due.put(id, clock.instant().plus(settings.retryFirst()));
+        } finally {
+            inFlight.remove(id);
+        }
+    }
+
+    /** One round for one message; returns when to come back, or empty when the message is done or held. */
+    private Optional<Instant> attempt(String id) throws IOException {
+        Optional<QueuedMessage> found = spool.find(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        QueuedMessage message = found.get();
+        SpoolEnvelope envelope = message.envelope();
+        DeliveryState state = spool.state(message);
+        Instant now = clock.instant();
+        if (state.held()) {
+            return Optional.empty();
+        }
+        if (state.nextAttempt() != null && state.nextAttempt().isAfter(now)) {
+            return Optional.of(state.nextAttempt());
+        }
+        boolean expired = envelope.arrival().plus(settings.expire()).isBefore(now);
+        if (state.bounceRequested() || expired) {
+            giveUp(message, state, expired);
+        } else {
+            deliverPending(message, state);
+        }
+        state = spool.state(message);
+        bounces.report(message, state);
+        state = spool.state(message);
+        if (state.isDone()) {
+            return finish(message, state);
+        }
+        bounces.warnIfDelayed(message, state, settings.delayWarning(), envelope.arrival().plus(settings.expire()));
+        Instant next = clock.instant().plus(backoff(state.rounds()));
+        spool.record(id, List.of(new QueueEvent.Scheduled(clock.instant(), next)));
+        log.info("{}: {} recipients pending, next attempt at {}", id, state.pending().size(), next);
+        return Optional.of(next);
+    }
+
+    private void deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
+        Map<Route, List<SpoolEnvelope.Recipient>> groups = new LinkedHashMap<>();
+        for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
+            if (state.pending().contains(r.address())) {
+                groups.computeIfAbsent(transports.route(r.address()), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (Map.Entry<Route, List<SpoolEnvelope.Recipient>> group : groups.entrySet()) {
+            running.add(workers.submit(() -> {
+                deliverGroup(message, group.getKey(), group.getValue());
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+    }
+
+    /** One destination's recipients in one transaction, within the concurrency limits; outcomes journaled at once. */
+    private void deliverGroup(QueuedMessage message, Route route, List<SpoolEnvelope.Recipient> recipients) throws IOException, InterruptedException {
+        Semaphore destination = perDestination.computeIfAbsent(route.key(), k -> new Semaphore(settings.perDestination()));
+        global.acquire();
+        try {
+            destination.acquire();
+            try {
+                MessageTransfer.Message transfer = new MessageTransfer.Message(message.envelope(), recipients, message.size(),
+                        () -> spool.content(message.id()));
+                List<Outcome> outcomes = transports.deliver(route, transfer);
+                Instant at = clock.instant();
+                List<QueueEvent> events = new ArrayList<>();
+                for (Outcome o : outcomes) {
+                    events.add(new QueueEvent.Attempted(at, o.recipient(), o.status(), o.remoteMta(), o.reply()));
+                    log.info("{}: to=<{}> relay={} status={} ({})", message.id(), o.recipient(),
+                            o.remoteMta().isEmpty() ? route.key() : o.remoteMta(), describe(o.status()), o.reply());
+                }
+                spool.record(message.id(), events);
+            } finally {
+                destination.release();
+            }
+        } finally {
+            global.release();
+        }
+    }
+
+    private void giveUp(QueuedMessage message, DeliveryState state, boolean expired) throws IOException {
+        Instant now = clock.instant();
+        List<QueueEvent> events = new ArrayList<>();
+        for (String r : state.pending()) {
+            RecipientState s = state.recipients().get(r);
+            String reply = expired
+                    ? "451 4.4.7 message expired after " + settings.expire().toDays() + " days in the queue"
+                            + (s.lastReply().isEmpty() ? "" : "; last reply: " + s.lastReply())
+                    : "554 5.0.0 returned to the sender by the postmaster";
+            events.add(new QueueEvent.Attempted(now, r, RecipientState.Status.FAILED, s.remoteMta(), reply));
+        }
+        spool.record(message.id(), events);
+        log.info("{}: {}", message.id(), expired ? "expired, bouncing" : "bounced by the postmaster");
+    }
+
+    private Optional<Instant> finish(QueuedMessage message, DeliveryState state) throws IOException {
+        boolean failed = state.recipients().values().stream().anyMatch(s -> s.status() == RecipientState.Status.FAILED);
+        if (failed && message.envelope().sender().isEmpty()) {
+            // A bounce that cannot be delivered has no one to bounce to: keep it for the postmaster, never loop.
+            spool.record(message.id(), List.of(new QueueEvent.Held(clock.instant())));
+            log.warn("{}: undeliverable bounce kept on hold for the postmaster (mailgate queue show {})", message.id(), message.id());
+            return Optional.empty();
+        }
+        spool.delete(message.id());
+        log.info("{}: removed from the queue, every recipient done", message.id());
+        return Optional.empty();
+    }
+
+    /** First wait retryFirst, then doubling, never above retryMax. */
+    Duration backoff(int rounds) {
+        Duration wait = settings.retryFirst();
+        for (int i = 0; i < rounds && wait.compareTo(settings.retryMax()) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : wait;
+    }
+
+    private static String describe(RecipientState.Status status) {
+        return switch (status) {
+            case DELIVERED -> "sent";
+            case PENDING -> "deferred";
+            case FAILED -> "bounced";
+        };
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        scheduler.interrupt();
+        housekeeping.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        transports.close();
+    }
+}

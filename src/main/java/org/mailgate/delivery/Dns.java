@@ -1,0 +1,100 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.config.HostPort;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.dnssec.ValidatingResolver;
+
+/**
+ * DNS as delivery needs it: one query at a time, CNAMEs followed, and for each answer whether
+ * DNSSEC validated it. dnsjava's ValidatingResolver checks signatures here, from the configured
+ * trust anchors, so DANE does not rest on trusting a resolver's AD bit over the network.
+ */
+final class Dns {
+    private static final int MAX_CNAME_CHAIN = 8;
+
+    /** An answer: the records of the asked type at the end of any CNAME chain. */
+    record Answer(int rcode, List<Record> records, boolean secure) {
+        boolean noSuchName() {
+            return rcode == Rcode.NXDOMAIN;
+        }
+
+        /** The server failed, or DNSSEC found the answer bogus: try later. */
+        boolean failed() {
+            return rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN;
+        }
+    }
+
+    private final Resolver resolver;
+    private final boolean validating;
+
+    private Dns(Resolver resolver, boolean validating) {
+        this.resolver = resolver;
+        this.validating = validating;
+    }
+
+    static Dns create(DeliveryConfig config) throws IOException {
+        ExtendedResolver head;
+        if (config.dnsServers().isEmpty()) {
+            head = new ExtendedResolver();
+        } else {
+            List<Resolver> servers = new ArrayList<>();
+            for (String server : config.dnsServers()) {
+                HostPort target = HostPort.parse(server, 53).orElseThrow(() -> new IOException("bad DNS server " + server));
+                servers.add(new SimpleResolver(new InetSocketAddress(target.host(), target.port())));
+            }
+            head = new ExtendedResolver(servers);
+        }
+        head.setTimeout(Duration.ofSeconds(5));
+        head.setRetries(2);
+        if (config.dnssec() == DeliveryConfig.Dnssec.OFF) {
+            return new Dns(head, false);
+        }
+        ValidatingResolver validator = new ValidatingResolver(head);
+        try (InputStream anchors = config.trustAnchors() != null ? Files.newInputStream(config.trustAnchors())
+                : Dns.class.getResourceAsStream("root-anchors.txt")) {
+            validator.loadTrustAnchors(anchors);
+        }
+        return new Dns(validator, true);
+    }
+
+    Answer query(String name, int type) throws IOException {
+        Name current = Name.fromString(name.endsWith(".") ? name : name + ".");
+        boolean secure = validating;
+        for (int step = 0; step <= MAX_CNAME_CHAIN; step++) {
+            Message response = resolver.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));
+            secure &= response.getHeader().getFlag(Flags.AD);
+            List<Record> records = new ArrayList<>();
+            Name alias = null;
+            for (Record record : response.getSection(Section.ANSWER)) {
+                if (record.getType() == type && record.getName().equals(current)) {
+                    records.add(record);
+                } else if (record instanceof CNAMERecord cname && cname.getName().equals(current)) {
+                    alias = cname.getTarget();
+                }
+            }
+            if (!records.isEmpty() || alias == null || response.getRcode() != Rcode.NOERROR) {
+                return new Answer(response.getRcode(), records, secure && response.getRcode() != Rcode.SERVFAIL);
+            }
+            current = alias;
+        }
+        return new Answer(Rcode.SERVFAIL, List.of(), false);
+    }
+}

@@ -1,0 +1,99 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserDirectory;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.spool.SpoolEnvelope;
+
+/**
+ * Delivery to our own users: each recipient (address or alias) is mapped to its user, then the
+ * message goes to the user's Maildir, or to an LMTP server (Dovecot's) when one is configured.
+ * A user who has two of the recipient addresses gets one copy.
+ */
+final class LocalDelivery {
+    private static final String LMTP_KEY = "lmtp";
+
+    private final Supplier<UserDirectory> users;
+    private final Maildir maildir;
+    private final DeliveryConfig.LmtpConfig lmtp;
+    private final SessionOpener opener;
+    private final ConnectionPool pool;
+
+    LocalDelivery(Supplier<UserDirectory> users, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, SessionOpener opener, ConnectionPool pool) {
+        this.users = users;
+        this.maildir = maildir;
+        this.lmtp = lmtp;
+        this.opener = opener;
+        this.pool = pool;
+    }
+
+    List<Outcome> deliver(MessageTransfer.Message message) {
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, List<String>> byUser = new LinkedHashMap<>();
+        UserDirectory directory = users.get();
+        for (SpoolEnvelope.Recipient r : message.recipients()) {
+            Optional<User> owner = directory.owner(r.address());
+            if (owner.isEmpty()) {
+                outcomes.add(Outcome.failed(r.address(), "", "550 5.1.1 <" + r.address() + ">: no such user here"));
+            } else {
+                byUser.computeIfAbsent(owner.get().address(), u -> new ArrayList<>()).add(r.address());
+            }
+        }
+        if (byUser.isEmpty()) {
+            return outcomes;
+        }
+        if (lmtp != null) {
+            outcomes.addAll(viaLmtp(message, byUser));
+        } else {
+            byUser.forEach((user, addresses) -> outcomes.addAll(toMaildir(message, user, addresses)));
+        }
+        return outcomes;
+    }
+
+    private List<Outcome> toMaildir(MessageTransfer.Message message, String user, List<String> addresses) {
+        try (InputStream content = message.content().open()) {
+            maildir.deliver(user, message.envelope().sender(), content);
+            return addresses.stream().map(a -> Outcome.delivered(a, "", "250 2.0.0 delivered to the mailbox of " + user)).toList();
+        } catch (IOException e) {
+            return addresses.stream().map(a -> Outcome.deferred(a, "", "451 4.3.0 cannot write the mailbox of " + user + ": " + e.getMessage())).toList();
+        }
+    }
+
+    /** One LMTP transaction with a recipient per user; each user's reply applies to that user's addresses. */
+    private List<Outcome> viaLmtp(MessageTransfer.Message message, Map<String, List<String>> byUser) {
+        List<SpoolEnvelope.Recipient> perUser = byUser.keySet().stream().map(u -> new SpoolEnvelope.Recipient(u, "", "")).toList();
+        MessageTransfer.Message forUsers = new MessageTransfer.Message(message.envelope(), perUser, message.size(), message.content());
+        List<Outcome> results;
+        Optional<SessionOpener.Session> pooled = pool.take(LMTP_KEY);
+        try {
+            SessionOpener.Session session = pooled.isPresent() ? pooled.get()
+                    : opener.open(lmtp.host(), new InetSocketAddress(InetAddress.getByName(lmtp.host()), lmtp.port()),
+                            new TlsPolicy.Plaintext(), false, true);
+            results = Transfers.run(session, forUsers, LMTP_KEY, pool);
+        } catch (SessionFailure f) {
+            results = perUser.stream().map(u -> Outcome.deferred(u.address(), f.remoteMta(), f.reply())).toList();
+        } catch (IOException e) {
+            String reply = "451 4.4.3 LMTP server " + lmtp.host() + ": " + e.getMessage();
+            results = perUser.stream().map(u -> Outcome.deferred(u.address(), lmtp.host(), reply)).toList();
+        }
+        Map<String, Outcome> byOwner = new HashMap<>();
+        results.forEach(o -> byOwner.put(o.recipient(), o));
+        List<Outcome> outcomes = new ArrayList<>();
+        byUser.forEach((user, addresses) -> {
+            Outcome o = byOwner.get(user);
+            addresses.forEach(a -> outcomes.add(new Outcome(a, o.status(), o.remoteMta(), o.reply())));
+        });
+        return outcomes;
+    }
+}

@@ -1,0 +1,115 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.spool.SpoolEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * Delivery to a domain's MX servers (RFC 5321 5): hosts in preference order, each host's
+ * addresses IPv6 first, until one server gives replies to our recipients. The TLS policy for
+ * each host comes, in order, from the config's override, DANE, MTA-STS, else opportunistic.
+ */
+final class RemoteDelivery {
+    private static final Logger log = LoggerFactory.getLogger(RemoteDelivery.class);
+
+    private final DeliveryConfig config;
+    private final Dns dns;
+    private final MxResolver mx;
+    private final MtaSts mtaSts;
+    private final SessionOpener opener;
+    private final ConnectionPool pool;
+
+    RemoteDelivery(DeliveryConfig config, Dns dns, MxResolver mx, MtaSts mtaSts, SessionOpener opener, ConnectionPool pool) {
+        this.config = config;
+        this.dns = dns;
+        this.mx = mx;
+        this.mtaSts = mtaSts;
+        this.opener = opener;
+        this.pool = pool;
+    }
+
+    List<Outcome> deliver(String domain, MessageTransfer.Message message) {
+        List<String> recipients = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
+        MxResolver.Result result = mx.resolve(domain);
+        if (!(result instanceof MxResolver.Hosts hosts)) {
+            String reply = switch (result) {
+                case MxResolver.NullMx n -> "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)";
+                case MxResolver.NoSuchDomain n -> "550 5.1.2 " + domain + ": no such domain";
+                case MxResolver.TemporaryFailure t -> "451 4.4.3 " + t.reason();
+                case MxResolver.Hosts h -> throw new IllegalStateException("handled above");
+            };
+            return recipients.stream().map(r -> reply.startsWith("4") ? Outcome.deferred(r, "", reply) : Outcome.failed(r, "", reply)).toList();
+        }
+        DeliveryConfig.TlsMode override = config.tlsPolicy().get(domain);
+        Optional<MtaSts.Policy> sts = override == null ? mtaSts.policy(domain) : Optional.empty();
+        boolean enforced = sts.isPresent() && sts.get().mode() == MtaSts.Mode.ENFORCE;
+        String lastError = "451 4.4.4 no MX host of " + domain + " could be reached";
+        for (MxResolver.Host host : hosts.hosts()) {
+            if (enforced && !sts.get().allows(host.name())) {
+                lastError = "451 4.7.5 MX host " + host.name() + " is not named in the MTA-STS policy of " + domain;
+                log.warn("{}: {}", message.envelope().id(), lastError);
+                continue;
+            }
+            MxResolver.Addresses addresses = mx.addresses(host.name());
+            if (addresses.addresses().isEmpty()) {
+                lastError = "451 4.4.4 " + host.name() + ": " + addresses.error();
+                continue;
+            }
+            TlsPolicy policy;
+            try {
+                policy = policy(domain, host.name(), hosts.secure() && addresses.secure(), override, enforced);
+            } catch (IOException e) {
+                lastError = "451 4.7.5 " + e.getMessage();
+                continue;
+            }
+            for (InetAddress address : addresses.addresses()) {
+                String key = host.name() + "[" + address.getHostAddress() + "] " + TlsPolicy.describe(policy);
+                SessionOpener.Session session;
+                try {
+                    Optional<SessionOpener.Session> pooled = pool.take(key);
+                    session = pooled.isPresent() ? pooled.get()
+                            : opener.open(host.name(), new InetSocketAddress(address, config.port()), policy, false, false);
+                } catch (SessionFailure f) {
+                    lastError = f.reply();
+                    log.info("{}: {}", message.envelope().id(), f.reply());
+                    continue;
+                }
+                return Transfers.run(session, message, key, pool);
+            }
+        }
+        String reply = lastError;
+        return recipients.stream().map(r -> Outcome.deferred(r, "", reply)).toList();
+    }
+
+    /** The TLS a host gets; throws when DANE's state cannot be known (RFC 7672 2.1.1: then no delivery). */
+    private TlsPolicy policy(String domain, String host, boolean secure, DeliveryConfig.TlsMode override, boolean stsEnforced)
+            throws IOException {
+        if (override == DeliveryConfig.TlsMode.NONE) {
+            return new TlsPolicy.Plaintext();
+        }
+        if (secure) {
+            // RFC 7672 2.2.1: TLSA records only count where the MX and address lookups were DNSSEC-secure
+            Dns.Answer tlsa = dns.query("_" + config.port() + "._tcp." + host, Type.TLSA);
+            if (tlsa.failed()) {
+                throw new IOException("TLSA lookup for " + host + " failed, so DANE cannot be ruled out");
+            }
+            if (tlsa.secure() && !tlsa.records().isEmpty()) {
+                List<TLSARecord> records = tlsa.records().stream().map(TLSARecord.class::cast).toList();
+                return DaneVerifier.hasUsable(records) ? new TlsPolicy.Dane(records, List.of(host, domain))
+                        : new TlsPolicy.EncryptOnly("TLSA records, none usable");
+            }
+        }
+        if (override == DeliveryConfig.TlsMode.REQUIRE_TLS) {
+            return new TlsPolicy.Verified("require-tls in the config");
+        }
+        return stsEnforced ? new TlsPolicy.Verified("MTA-STS") : new TlsPolicy.Opportunistic();
+    }
+}

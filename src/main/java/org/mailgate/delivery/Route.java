@@ -1,0 +1,43 @@
+package org.mailgate.delivery;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.mailgate.auth.UserDirectory;
+import org.mailgate.config.DeliveryConfig;
+
+/** Where a recipient's copy goes: a local mailbox, the smart host, or the domain's MX servers. */
+sealed interface Route {
+    /** Recipients with the same key are sent in one transaction; the key also names the concurrency limit. */
+    String key();
+
+    record Local() implements Route {
+        public String key() {
+            return "local";
+        }
+    }
+
+    record SmartHost() implements Route {
+        public String key() {
+            return "smarthost";
+        }
+    }
+
+    record Mx(String domain) implements Route {
+        public String key() {
+            return "mx:" + domain;
+        }
+    }
+
+    /** Local when the domain is ours (named in the config, or a user's); else the smart host if it takes the domain; else MX. */
+    static Route of(String recipient, Set<String> configuredDomains, Supplier<UserDirectory> users, DeliveryConfig.SmartHostConfig smartHost) {
+        String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        if (configuredDomains.contains(domain) || users.get().domains().contains(domain)) {
+            return new Local();
+        }
+        if (smartHost != null && (smartHost.domains().isEmpty() || smartHost.domains().contains(domain))) {
+            return new SmartHost();
+        }
+        return new Mx(domain);
+    }
+}

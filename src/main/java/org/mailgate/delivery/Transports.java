@@ -1,0 +1,62 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.mailgate.auth.UserDirectory;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.config.MailgateConfig;
+
+/** The three ways out (local mailbox, smart host, MX) and the routing between them. */
+final class Transports implements AutoCloseable {
+    private final MailgateConfig config;
+    private final Supplier<UserDirectory> users;
+    private final ConnectionPool pool;
+    private final RemoteDelivery remote;
+    private final SmartHostDelivery smartHost;
+    private final LocalDelivery local;
+
+    private Transports(MailgateConfig config, Supplier<UserDirectory> users, ConnectionPool pool, RemoteDelivery remote,
+            SmartHostDelivery smartHost, LocalDelivery local) {
+        this.config = config;
+        this.users = users;
+        this.pool = pool;
+        this.remote = remote;
+        this.smartHost = smartHost;
+        this.local = local;
+    }
+
+    static Transports create(MailgateConfig config, Supplier<UserDirectory> users, ConnectionPool pool, RandomGenerator random,
+            Clock clock) throws IOException {
+        DeliveryConfig d = config.delivery();
+        Dns dns = Dns.create(d);
+        OutboundTls tls = new OutboundTls(d.caFile());
+        SessionOpener opener = new SessionOpener(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
+        MtaSts mtaSts = new MtaSts(dns, tls, d.mtaStsPort(), d.connectTimeout(), clock);
+        RemoteDelivery remote = new RemoteDelivery(d, dns, new MxResolver(dns, random), mtaSts, opener, pool);
+        SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);
+        Path mailboxes = config.dataDir().resolve("mailboxes");
+        LocalDelivery local = new LocalDelivery(users, new Maildir(mailboxes, config.hostname()), d.lmtp(), opener, pool);
+        return new Transports(config, users, pool, remote, smartHost, local);
+    }
+
+    Route route(String recipient) {
+        return Route.of(recipient, config.domains(), users, config.delivery().smartHost());
+    }
+
+    List<Outcome> deliver(Route route, MessageTransfer.Message message) {
+        return switch (route) {
+            case Route.Local l -> local.deliver(message);
+            case Route.SmartHost s -> smartHost.deliver(message);
+            case Route.Mx mx -> remote.deliver(mx.domain(), message);
+        };
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,270 @@
+package org.mailgate.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailgate.delivery.MailgateUnderTest.ALICE;
+import static org.mailgate.delivery.MailgateUnderTest.await;
+
+import jakarta.mail.BodyPart;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.spool.DeliveryState;
+import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.SpoolEnvelope;
+
+/**
+ * Delivery from the queue to MX servers found in a real DNS server (Knot, on loopback), to
+ * receivers the test scripts: each domain's MX host is its own loopback address, all on one port.
+ */
+class DeliveryTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir static Path dir;
+    static KnotDns dns;
+    static MailgateUnderTest mailgate;
+    static int port;
+    static ScriptedReceiver a;
+    static ScriptedReceiver b;
+    static ScriptedReceiver retry;
+    static ScriptedReceiver reject;
+    static ScriptedReceiver drop;
+    static ScriptedReceiver aOnly;
+    static ScriptedReceiver small;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dns = KnotDns.start(dir.resolve("dns"), """
+                a MX 10 mail.a
+                mail.a A 127.0.0.2
+                mail.a AAAA ::1
+                b MX 10 mail.b
+                mail.b A 127.0.0.3
+                retry MX 10 mail.retry
+                mail.retry A 127.0.0.4
+                reject MX 10 mail.reject
+                mail.reject A 127.0.0.5
+                drop MX 10 mail.drop
+                mail.drop A 127.0.0.6
+                nullmx MX 0 .
+                aonly A 127.0.0.7
+                prefs MX 20 mail.b
+                prefs MX 10 dead.prefs
+                dead.prefs A 127.0.0.8
+                small MX 10 mail.small
+                mail.small A 127.0.0.9
+                """);
+        a = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.2"), 0, TestCertificates.selfSigned("mail.a.test").serverContext());
+        port = a.port();
+        b = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.3"), port, null);
+        retry = new ScriptedReceiver(InetAddress.getByName("127.0.0.4"), port, null, List.of("PIPELINING"), r -> "250 2.1.5 ok",
+                n -> new ScriptedReceiver.DataAnswer.ReplyWith(n == 1 ? "451 4.3.0 try again later" : "250 2.0.0 ok"));
+        reject = new ScriptedReceiver(InetAddress.getByName("127.0.0.5"), port, null, List.of("PIPELINING"),
+                r -> r.startsWith("nobody") ? "550 5.1.1 <" + r + ">: no such user" : "250 2.1.5 ok",
+                n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+        drop = new ScriptedReceiver(InetAddress.getByName("127.0.0.6"), port, null, List.of(), r -> "250 2.1.5 ok",
+                n -> n == 1 ? new ScriptedReceiver.DataAnswer.HangUp() : new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+        aOnly = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.7"), port, null);
+        small = new ScriptedReceiver(InetAddress.getByName("127.0.0.9"), port, null, List.of("SIZE 100"), r -> "250 2.1.5 ok",
+                n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+        mailgate = MailgateUnderTest.start(dir.resolve("data"), MailgateUnderTest.testDelivery(dns, port));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (mailgate != null) {
+            mailgate.close();
+        }
+        for (ScriptedReceiver r : new ScriptedReceiver[] {a, b, retry, reject, drop, aOnly, small}) {
+            if (r != null) {
+                r.close();
+            }
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    @DisplayName("RFC 5321 5.1: a submitted message reaches the domain's MX over STARTTLS, IPv6 tried before IPv4, and leaves the queue")
+    void deliversToTheMxOverStartTls() throws Exception {
+        mailgate.submit(List.of("carol@a.test"), "to the MX");
+        await("the MX to accept the message", WAIT, () -> a.accepted.stream().anyMatch(t -> t.data().contains("Subject: to the MX")));
+        ScriptedReceiver.Transaction t = a.accepted.stream().filter(x -> x.data().contains("Subject: to the MX")).findFirst().orElseThrow();
+        assertThat(t.tls()).as("opportunistic STARTTLS was used").isTrue();
+        assertThat(t.mailFrom()).isEqualTo(ALICE);
+        assertThat(t.rcptTo()).containsExactly("carol@a.test");
+        assertThat(t.helo()).isEqualTo("mailgate.test");
+        assertThat(t.data()).contains("Received: from").contains("Hello from the delivery test.");
+        await("the queue to empty", WAIT, () -> queueIsEmpty());
+    }
+
+    @Test
+    @DisplayName("RFC 5321 5.1: without MX records, the domain's own address record is the mail server")
+    void fallsBackToTheAddressRecord() throws Exception {
+        mailgate.submit(List.of("dave@aonly.test"), "implicit MX");
+        await("the A-only host to accept", WAIT, () -> aOnly.accepted.stream().anyMatch(t -> t.data().contains("Subject: implicit MX")));
+    }
+
+    @Test
+    @DisplayName("RFC 5321 5.1: the most preferred MX first; when it cannot be reached, the next")
+    void triesTheNextMxByPreference() throws Exception {
+        mailgate.submit(List.of("erin@prefs.test"), "second MX");
+        await("the second MX to accept", WAIT, () -> b.accepted.stream().anyMatch(t -> t.rcptTo().contains("erin@prefs.test")));
+    }
+
+    @Test
+    @DisplayName("a 4xx reply is retried on schedule until the server accepts, and the message is delivered once")
+    void retriesAfterTemporaryFailure() throws Exception {
+        mailgate.submit(List.of("frank@retry.test"), "retry me");
+        await("the retry to be accepted", WAIT, () -> retry.accepted.size() == 1);
+        assertThat(retry.transactions.get()).isEqualTo(2);
+        await("the queue to empty", WAIT, () -> queueIsEmpty());
+        assertThat(retry.accepted).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("RFC 3464: a 5xx reply bounces: a multipart/report with the remote reply reaches the sender's mailbox")
+    void permanentFailureBouncesToTheSender() throws Exception {
+        int before = mailgate.mailbox(ALICE).size();
+        mailgate.submit(List.of("nobody@reject.test", "somebody@reject.test"), "will bounce");
+        await("a bounce in alice's mailbox", WAIT, () -> mailboxSize() > before);
+        await("the other recipient to get the message", WAIT, () -> reject.accepted.stream().anyMatch(t -> t.rcptTo().contains("somebody@reject.test")));
+        MimeMessage bounce = lastMessage(ALICE);
+        assertThat(bounce.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
+        assertThat(bounce.getContentType()).contains("multipart/report").contains("report-type=delivery-status");
+        assertThat(bounce.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
+        MimeMultipart parts = (MimeMultipart) bounce.getContent();
+        assertThat(parts.getCount()).isEqualTo(3);
+        String status = text(parts.getBodyPart(1));
+        assertThat(parts.getBodyPart(1).getContentType()).startsWith("message/delivery-status");
+        assertThat(status).contains("Reporting-MTA: dns; mailgate.test")
+                .contains("Final-Recipient: rfc822; nobody@reject.test")
+                .contains("Action: failed")
+                .contains("Status: 5.1.1")
+                .contains("Remote-MTA: dns; mail.reject.test")
+                .contains("Diagnostic-Code: smtp; 550 5.1.1 <nobody@reject.test>: no such user")
+                .doesNotContain("somebody@reject.test");
+        assertThat(parts.getBodyPart(2).getContentType()).startsWith("text/rfc822-headers");
+        assertThat(text(parts.getBodyPart(2))).contains("Subject: will bounce");
+        assertThat(Files.readString(mailgate.mailbox(ALICE).getLast())).startsWith("Return-Path: <>\n");
+    }
+
+    @Test
+    @DisplayName("RFC 7505: a null MX bounces at once, without a connection attempt")
+    void nullMxBouncesAtOnce() throws Exception {
+        int before = mailboxSize();
+        mailgate.submit(List.of("gina@nullmx.test"), "null mx");
+        await("the bounce", WAIT, () -> mailboxSize() > before);
+        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.1.10")
+                .contains("Final-Recipient: rfc822; gina@nullmx.test");
+    }
+
+    @Test
+    @DisplayName("a domain that does not exist bounces with 5.1.2")
+    void missingDomainBounces() throws Exception {
+        int before = mailboxSize();
+        mailgate.submit(List.of("hank@nowhere.test"), "no such domain");
+        await("the bounce", WAIT, () -> mailboxSize() > before);
+        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.1.2");
+    }
+
+    @Test
+    @DisplayName("RFC 1870: a message larger than the server's SIZE is not sent; it bounces with 5.3.4")
+    void honoursTheServersSizeLimit() throws Exception {
+        int before = mailboxSize();
+        mailgate.submit(List.of("ivy@small.test"), "too big for you");
+        await("the bounce", WAIT, () -> mailboxSize() > before);
+        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.3.4");
+        assertThat(small.commands).noneMatch(c -> c.startsWith("MAIL"));
+    }
+
+    @Test
+    @DisplayName("a connection dropped mid-DATA is retried; the other domain's recipient, already delivered, gets no second copy")
+    void droppedConnectionIsRetriedWithoutDuplicates() throws Exception {
+        mailgate.submit(List.of("jack@drop.test", "kate@b.test"), "dropped once");
+        await("the dropping server to accept on retry", WAIT, () -> drop.accepted.size() == 1);
+        await("the queue to empty", WAIT, () -> queueIsEmpty());
+        assertThat(drop.transactions.get()).isEqualTo(2);
+        assertThat(b.accepted.stream().filter(t -> t.data().contains("Subject: dropped once"))).hasSize(1);
+    }
+
+    @Test
+    @DisplayName("RFC 3461 NOTIFY=NEVER: a failure tells the sender nothing")
+    void notifyNeverSuppressesTheBounce() throws Exception {
+        int before = mailboxSize();
+        Properties never = new Properties();
+        never.put("mail.smtp.dsn.notify", "NEVER");
+        mailgate.submit(List.of("nobody@reject.test"), "never tell", "x\n", never);
+        await("the queue to empty", WAIT, () -> queueIsEmpty());
+        assertThat(mailboxSize()).isEqualTo(before);
+    }
+
+    @Test
+    @DisplayName("RFC 5321 4.5.5: a bounce that cannot be delivered is held for the postmaster, never bounced again")
+    void undeliverableBounceIsHeld() throws Exception {
+        Instant now = Instant.now();
+        String id = new org.mailgate.spool.QueueIds().next(now.toEpochMilli());
+        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "", "mailgate.test", "", "LOCAL", "", "7BIT", false, "", "",
+                List.of(new SpoolEnvelope.Recipient("nobody@reject.test", "", ""))), "Subject: a bounce\r\n\r\nbody\r\n".getBytes());
+        await("the bounce to be held", WAIT, () -> held(id));
+        assertThat(mailgate.queue()).extracting(QueuedMessage::id).contains(id);
+    }
+
+    private static boolean held(String id) {
+        try (FileSpool spool = new FileSpool(mailgate.dataDir, false)) {
+            return spool.find(id).map(m -> {
+                try {
+                    DeliveryState s = spool.state(m);
+                    return s.held();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }).orElse(false);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean queueIsEmpty() {
+        try {
+            return mailgate.queue().stream().noneMatch(m -> !m.envelope().sender().isEmpty() || !held(m.id()));
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static int mailboxSize() {
+        try {
+            return mailgate.mailbox(ALICE).size();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    static MimeMessage lastMessage(String user) throws Exception {
+        List<Path> files = mailgate.mailbox(user);
+        try (InputStream in = Files.newInputStream(files.getLast())) {
+            return new MimeMessage(Session.getInstance(new Properties()), in);
+        }
+    }
+
+    static String text(BodyPart part) throws Exception {
+        try (InputStream in = part.getInputStream()) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package org.mailgate.delivery;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * An SMTP receiver the test scripts: which extensions it offers, whether it has STARTTLS and
+ * with which certificate, and how it answers each transaction (by its number: 4xx first, then
+ * 250, say), or whether it hangs up in the middle of DATA. It records every transaction it
+ * accepted, with the bytes it received.
+ */
+final class ScriptedReceiver implements AutoCloseable {
+
+    /** What a transaction's DATA gets: a reply, or the connection dropped after some content. */
+    sealed interface DataAnswer {
+        record ReplyWith(String reply) implements DataAnswer {}
+
+        record HangUp() implements DataAnswer {}
+    }
+
+    record Transaction(String mailFrom, List<String> rcptTo, String data, boolean tls, String helo) {}
+
+    private final ServerSocket server;
+    private final SSLContext tls;
+    private final List<String> extensions;
+    private final IntFunction<DataAnswer> dataAnswer;
+    private final java.util.function.Function<String, String> rcptAnswer;
+    final List<Transaction> accepted = new CopyOnWriteArrayList<>();
+    final List<String> commands = new CopyOnWriteArrayList<>();
+    final AtomicInteger transactions = new AtomicInteger();
+    private final Thread acceptor;
+
+    ScriptedReceiver(InetAddress address, int port, SSLContext tls, List<String> extensions,
+            java.util.function.Function<String, String> rcptAnswer, IntFunction<DataAnswer> dataAnswer) throws IOException {
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(address, port));
+        this.tls = tls;
+        this.extensions = List.copyOf(extensions);
+        this.rcptAnswer = rcptAnswer;
+        this.dataAnswer = dataAnswer;
+        this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
+    }
+
+    /** Accepts everything, offers PIPELINING, 8BITMIME, SIZE and (with a context) STARTTLS. */
+    static ScriptedReceiver accepting(InetAddress address, int port, SSLContext tls) throws IOException {
+        return new ScriptedReceiver(address, port, tls, List.of("PIPELINING", "8BITMIME", "SIZE 10000000"),
+                rcpt -> "250 2.1.5 ok", n -> new DataAnswer.ReplyWith("250 2.0.0 queued as T" + n));
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                Thread.ofVirtual().start(() -> serve(socket));
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket socket) {
+        try (Socket s = socket) {
+            Session session = new Session(s);
+            session.run();
+        } catch (IOException dropped) {
+            // the client went away, or we hung up on purpose
+        }
+    }
+
+    private final class Session {
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private boolean secure;
+        private String helo = "";
+        private String mailFrom;
+        private final List<String> rcpts = new ArrayList<>();
+
+        Session(Socket socket) throws IOException {
+            attach(socket);
+        }
+
+        private void attach(Socket s) throws IOException {
+            socket = s;
+            in = s.getInputStream();
+            out = s.getOutputStream();
+        }
+
+        void run() throws IOException {
+            reply("220 receiver.test ESMTP scripted");
+            String line;
+            while ((line = readLine()) != null) {
+                commands.add(line);
+                String verb = line.length() >= 4 ? line.substring(0, 4).toUpperCase() : line.toUpperCase();
+                switch (verb) {
+                    case "EHLO" -> {
+                        helo = line.substring(5);
+                        List<String> offered = new ArrayList<>(extensions);
+                        if (tls != null && !secure) {
+                            offered.add("STARTTLS");
+                        }
+                        StringBuilder r = new StringBuilder("250-receiver.test");
+                        for (int i = 0; i < offered.size(); i++) {
+                            r.append("\r\n250").append(i == offered.size() - 1 ? ' ' : '-').append(offered.get(i));
+                        }
+                        reply(offered.isEmpty() ? "250 receiver.test" : r.toString());
+                    }
+                    case "STAR" -> {
+                        reply("220 2.0.0 go ahead");
+                        SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
+                        ssl.setUseClientMode(false);
+                        ssl.startHandshake();
+                        attach(ssl);
+                        secure = true;
+                    }
+                    case "MAIL" -> {
+                        mailFrom = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                        rcpts.clear();
+                        reply("250 2.1.0 ok");
+                    }
+                    case "RCPT" -> {
+                        String rcpt = line.substring(line.indexOf('<') + 1, line.indexOf('>'));
+                        String answer = rcptAnswer.apply(rcpt);
+                        if (answer.startsWith("2")) {
+                            rcpts.add(rcpt);
+                        }
+                        reply(answer);
+                    }
+                    case "DATA" -> {
+                        reply("354 go on");
+                        int n = transactions.incrementAndGet();
+                        DataAnswer answer = dataAnswer.apply(n);
+                        if (answer instanceof DataAnswer.HangUp) {
+                            readLine(); // a first line of content arrives, then we drop the connection
+                            return;
+                        }
+                        String data = readData();
+                        String text = ((DataAnswer.ReplyWith) answer).reply();
+                        if (text.startsWith("2")) {
+                            accepted.add(new Transaction(mailFrom, List.copyOf(rcpts), data, secure, helo));
+                        }
+                        reply(text);
+                    }
+                    case "RSET" -> {
+                        rcpts.clear();
+                        reply("250 2.0.0 ok");
+                    }
+                    case "QUIT" -> {
+                        reply("221 2.0.0 bye");
+                        return;
+                    }
+                    default -> reply("250 2.0.0 ok");
+                }
+            }
+        }
+
+        private String readData() throws IOException {
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = readLine()) != null && !line.equals(".")) {
+                data.append(line.startsWith(".") ? line.substring(1) : line).append("\r\n");
+            }
+            return data.toString();
+        }
+
+        private String readLine() throws IOException {
+            ByteArrayOutputStream line = new ByteArrayOutputStream();
+            int b;
+            while ((b = in.read()) >= 0) {
+                if (b == '\n') {
+                    byte[] bytes = line.toByteArray();
+                    int n = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+                    return new String(bytes, 0, n, StandardCharsets.UTF_8);
+                }
+                line.write(b);
+            }
+            return null;
+        }
+
+        private void reply(String text) throws IOException {
+            out.write((text + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        acceptor.interrupt();
+    }
+}

@@ -1,0 +1,95 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Certificates made for the tests: a CA, server certificates it issues, and self-signed ones. */
+final class TestCertificates {
+    private static long serial = System.nanoTime();
+
+    /** A key and its certificate chain, leaf first. */
+    record Identity(KeyPair keys, X509Certificate[] chain) {
+        SSLContext serverContext() throws Exception {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", keys.getPrivate(), new char[0], chain);
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, new char[0]);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(factory.getKeyManagers(), null, null);
+            return context;
+        }
+
+        X509Certificate certificate() {
+            return chain[0];
+        }
+    }
+
+    private TestCertificates() {}
+
+    static Identity authority(String name) throws Exception {
+        KeyPair keys = keys();
+        return new Identity(keys, new X509Certificate[] {sign(name, keys, name, keys.getPrivate(), true)});
+    }
+
+    static Identity issued(Identity ca, String host) throws Exception {
+        KeyPair keys = keys();
+        X509Certificate leaf = sign(host, keys, ca.certificate().getSubjectX500Principal().getName().substring(3), ca.keys().getPrivate(), false);
+        return new Identity(keys, new X509Certificate[] {leaf, ca.certificate()});
+    }
+
+    static Identity selfSigned(String host) throws Exception {
+        KeyPair keys = keys();
+        return new Identity(keys, new X509Certificate[] {sign(host, keys, host, keys.getPrivate(), false)});
+    }
+
+    static Path writePem(X509Certificate certificate, Path file) throws IOException {
+        StringWriter text = new StringWriter();
+        try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+            pem.writeObject(certificate);
+        }
+        return Files.writeString(file, text.toString());
+    }
+
+    private static KeyPair keys() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(256);
+        return generator.generateKeyPair();
+    }
+
+    private static synchronized X509Certificate sign(String subject, KeyPair subjectKeys, String issuer,
+            java.security.PrivateKey issuerKey, boolean ca) throws Exception {
+        Instant now = Instant.now();
+        JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
+                BigInteger.valueOf(serial++), Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))),
+                new X500Name("CN=" + subject), subjectKeys.getPublic());
+        builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
+        if (!ca) {
+            builder.addExtension(Extension.subjectAlternativeName, false,
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, subject)));
+        }
+        return new JcaX509CertificateConverter().getCertificate(
+                builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
+    }
+}
