@@ -50,18 +50,18 @@ final class TestCertificates {
 
     static Identity authority(String name) throws Exception {
         KeyPair keys = keys();
-        return new Identity(keys, new X509Certificate[] {sign(name, keys, name, keys.getPrivate(), true)});
+        return new Identity(keys, new X509Certificate[] {sign(new String[] {name}, keys, name, keys.getPrivate(), true)});
     }
 
-    static Identity issued(Identity ca, String host) throws Exception {
+    static Identity issued(Identity ca, String... hosts) throws Exception {
         KeyPair keys = keys();
-        X509Certificate leaf = sign(host, keys, ca.certificate().getSubjectX500Principal().getName().substring(3), ca.keys().getPrivate(), false);
+        X509Certificate leaf = sign(hosts, keys, ca.certificate().getSubjectX500Principal().getName().substring(3), ca.keys().getPrivate(), false);
         return new Identity(keys, new X509Certificate[] {leaf, ca.certificate()});
     }
 
     static Identity selfSigned(String host) throws Exception {
         KeyPair keys = keys();
-        return new Identity(keys, new X509Certificate[] {sign(host, keys, host, keys.getPrivate(), false)});
+        return new Identity(keys, new X509Certificate[] {sign(new String[] {host}, keys, host, keys.getPrivate(), false)});
     }
 
     static Path writePem(X509Certificate certificate, Path file) throws IOException {
@@ -78,16 +78,19 @@ final class TestCertificates {
         return generator.generateKeyPair();
     }
 
-    private static synchronized X509Certificate sign(String subject, KeyPair subjectKeys, String issuer,
+    private static synchronized X509Certificate sign(String[] names, KeyPair subjectKeys, String issuer,
             java.security.PrivateKey issuerKey, boolean ca) throws Exception {
         Instant now = Instant.now();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuer),
                 BigInteger.valueOf(serial++), Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))),
-                new X500Name("CN=" + subject), subjectKeys.getPublic());
+                new X500Name("CN=" + names[0]), subjectKeys.getPublic());
         builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
         if (!ca) {
-            builder.addExtension(Extension.subjectAlternativeName, false,
-                    new GeneralNames(new GeneralName(GeneralName.dNSName, subject)));
+            GeneralName[] alternatives = new GeneralName[names.length];
+            for (int i = 0; i < names.length; i++) {
+                alternatives[i] = new GeneralName(GeneralName.dNSName, names[i]);
+            }
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(alternatives));
         }
         return new JcaX509CertificateConverter().getCertificate(
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey)));
