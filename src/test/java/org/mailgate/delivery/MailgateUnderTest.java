@@ -39,11 +39,17 @@ final class MailgateUnderTest implements AutoCloseable {
     final SmtpServer server;
     final DeliveryService delivery;
 
-    private MailgateUnderTest(Path dataDir, MailgateConfig config) throws IOException {
+    private MailgateUnderTest(Path dataDir, MailgateConfig config, boolean deliver) throws IOException {
         this.dataDir = dataDir;
         this.config = config;
         this.server = SmtpServer.start(config);
-        this.delivery = DeliveryService.start(config, server.spool());
+        this.delivery = deliver ? DeliveryService.start(config, server.spool()) : null;
+    }
+
+    /** A Mailgate that only accepts and queues: an upstream whose queue the test reads. */
+    static MailgateUnderTest acceptOnly(Path dataDir) throws IOException {
+        addAlice(dataDir);
+        return new MailgateUnderTest(dataDir, config(dataDir, DeliveryConfig.DEFAULTS), false);
     }
 
     /** Delivery as the tests want it by default: the given DNS, retries after a second. */
@@ -59,6 +65,16 @@ final class MailgateUnderTest implements AutoCloseable {
     }
 
     static MailgateUnderTest start(Path dataDir, DeliveryConfig delivery, UnaryOperator<MailgateConfig> customize) throws IOException {
+        addAlice(dataDir);
+        return new MailgateUnderTest(dataDir, customize.apply(config(dataDir, delivery)), true);
+    }
+
+    private static MailgateConfig config(Path dataDir, DeliveryConfig delivery) {
+        return new MailgateConfig("mailgate.test", dataDir, Set.of(), List.of(
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION)), null, Limits.DEFAULTS).withDelivery(delivery);
+    }
+
+    private static void addAlice(Path dataDir) throws IOException {
         PasswordHashes hashes = new PasswordHashes();
         new UserFile(dataDir).update(users -> {
             if (users.isEmpty()) {
@@ -66,9 +82,6 @@ final class MailgateUnderTest implements AutoCloseable {
             }
             return users;
         });
-        MailgateConfig config = new MailgateConfig("mailgate.test", dataDir, Set.of(), List.of(
-                new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION)), null, Limits.DEFAULTS).withDelivery(delivery);
-        return new MailgateUnderTest(dataDir, customize.apply(config));
     }
 
     int submissionPort() {
@@ -133,7 +146,9 @@ final class MailgateUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
-        delivery.close();
+        if (delivery != null) {
+            delivery.close();
+        }
         server.shutdown(Duration.ofSeconds(1));
     }
 }

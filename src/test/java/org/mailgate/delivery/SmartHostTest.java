@@ -1,0 +1,117 @@
+package org.mailgate.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailgate.delivery.MailgateUnderTest.ALICE;
+import static org.mailgate.delivery.MailgateUnderTest.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.RecipientState;
+
+/**
+ * Relaying through a smart host: a second Mailgate is the upstream, and the message must arrive
+ * in its queue through its submission listener, over verified STARTTLS, as the authenticated user.
+ */
+class SmartHostTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @TempDir static Path dir;
+    static MailgateUnderTest upstream;
+    static MailgateUnderTest relaying;
+    static MailgateUnderTest wrongPassword;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = MailgateUnderTest.acceptOnly(dir.resolve("upstream"));
+        Path upstreamCertificate = dir.resolve("upstream/tls/self-signed-cert.pem");
+        relaying = MailgateUnderTest.start(dir.resolve("relaying"), smartHost(upstreamCertificate, "secret"));
+        wrongPassword = MailgateUnderTest.start(dir.resolve("wrong"), smartHost(upstreamCertificate, "not-the-password"));
+    }
+
+    private static DeliveryConfig smartHost(Path ca, String password) {
+        DeliveryConfig d = DeliveryConfig.DEFAULTS;
+        return new DeliveryConfig(d.port(), List.of("127.0.0.1:9"), DeliveryConfig.Dnssec.OFF, null, ca, d.concurrency(),
+                d.perDestination(), Duration.ofSeconds(30), Duration.ofMinutes(5), d.expire(), d.delayWarning(),
+                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(),
+                new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of()), null);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (MailgateUnderTest m : new MailgateUnderTest[] {relaying, wrongPassword, upstream}) {
+            if (m != null) {
+                m.close();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("every non-local message goes through the smart host, over verified STARTTLS with AUTH, DSN parameters carried")
+    void relaysThroughTheUpstream() throws Exception {
+        java.util.Properties dsn = new java.util.Properties();
+        dsn.put("mail.smtp.dsn.notify", "FAILURE,DELAY");
+        dsn.put("mail.smtp.dsn.ret", "HDRS");
+        relaying.submit(List.of("carol@far.test", "dan@elsewhere.test"), "via the smart host", "through upstream\n", dsn);
+        await("the upstream to queue the message", WAIT, () -> upstreamQueue().stream()
+                .anyMatch(m -> m.envelope().recipients().size() == 2));
+        QueuedMessage m = upstreamQueue().stream().filter(x -> x.envelope().recipients().size() == 2).findFirst().orElseThrow();
+        assertThat(m.envelope().authenticatedUser()).isEqualTo(ALICE);
+        assertThat(m.envelope().protocol()).isEqualTo("ESMTPSA");
+        assertThat(m.envelope().sender()).isEqualTo(ALICE);
+        assertThat(m.envelope().ret()).isEqualTo("HDRS");
+        assertThat(m.envelope().recipients()).extracting(r -> r.address()).containsExactly("carol@far.test", "dan@elsewhere.test");
+        assertThat(m.envelope().recipients()).allMatch(r -> r.notifyOn().equals("DELAY,FAILURE"));
+        String content;
+        try (FileSpool spool = new FileSpool(upstream.dataDir, false)) {
+            content = new String(spool.content(m.id()).readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(content).contains("Subject: via the smart host").contains("through upstream");
+        await("the relaying queue to empty", WAIT, () -> {
+            try {
+                return relaying.queue().isEmpty();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("a smart host that refuses the login defers the mail for the admin to fix; the sender gets no bounce")
+    void refusedLoginDefers() throws Exception {
+        wrongPassword.submit(List.of("erin@far.test"), "wrong password");
+        await("a deferral", WAIT, () -> {
+            try (FileSpool spool = new FileSpool(wrongPassword.dataDir, false)) {
+                for (QueuedMessage q : spool.list()) {
+                    RecipientState s = spool.state(q).recipients().get("erin@far.test");
+                    if (s != null && s.attempts() > 0) {
+                        return s.status() == RecipientState.Status.PENDING && s.lastReply().contains("refused our login");
+                    }
+                }
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        assertThat(wrongPassword.mailbox(ALICE)).isEmpty();
+    }
+
+    private static List<QueuedMessage> upstreamQueue() {
+        try {
+            return upstream.queue();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
