@@ -9,12 +9,14 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,7 @@ class CrashAndShutdownTest {
         dataDir = dir.resolve("data");
         new UserFile(dataDir).update(users -> {
             users.add(new User("alice@example.com", new PasswordHashes().hash("secret"), java.util.List.of(), false));
+            users.add(new User("bob@example.com", new PasswordHashes().hash("secret"), java.util.List.of(), false));
             return users;
         });
     }
@@ -94,8 +97,62 @@ class CrashAndShutdownTest {
             assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         }
         try (ServerProcess restarted = new ServerProcess(config, dataDir)) {
-            assertThat(queueList()).contains(id).contains("1 message in the queue");
+            // acknowledged, so after the restart it is queued or already in alice's mailbox: never gone, never twice
+            awaitMailbox("alice@example.com", 1);
+            assertThat(Files.readString(mailbox("alice@example.com").get(0))).contains("Subject: durable");
+            assertThat(queueList()).doesNotContain(id);
         }
+    }
+
+    @Test
+    @DisplayName("kill -9 between recipients: after the restart the delivered one gets no second copy, the pending one gets its first")
+    void killNineMidDeliveryDoesNotDeliverTwice() throws Exception {
+        Path config = ServerProcess.config(dir);
+        // bob's mailbox cannot be created while a file stands in its place: his copy is deferred
+        Path blocker = Files.createDirectories(dataDir.resolve("mailboxes")).resolve("bob@example.com");
+        Files.writeString(blocker, "not a directory");
+        String id;
+        try (ServerProcess server = new ServerProcess(config, dataDir); Client c = Client.connect(server.inboundPort())) {
+            c.send("EHLO client.test");
+            c.send("MAIL FROM:<sender@remote.example>");
+            c.send("RCPT TO:<alice@example.com>");
+            c.send("RCPT TO:<bob@example.com>");
+            c.send("DATA");
+            id = queueId(c.send("Subject: two recipients\r\n\r\nonce each\r\n."));
+            awaitMailbox("alice@example.com", 1);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!queueList().contains("cannot write the mailbox") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(queueList()).contains(id).contains("<alice@example.com>  delivered").contains("<bob@example.com>  pending");
+            server.process.destroyForcibly(); // SIGKILL
+            assertThat(server.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        Files.delete(blocker);
+        try (ServerProcess restarted = new ServerProcess(config, dataDir)) {
+            awaitMailbox("bob@example.com", 1);
+            Thread.sleep(500);
+            assertThat(mailbox("alice@example.com")).hasSize(1);
+            assertThat(mailbox("bob@example.com")).hasSize(1);
+        }
+    }
+
+    private java.util.List<Path> mailbox(String user) throws Exception {
+        Path dir = dataDir.resolve("mailboxes").resolve(user).resolve("new");
+        if (!Files.isDirectory(dir)) {
+            return java.util.List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.toList();
+        }
+    }
+
+    private void awaitMailbox(String user, int count) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (mailbox(user).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(mailbox(user)).as(user + "'s mailbox").hasSize(count);
     }
 
     @Test
@@ -115,6 +172,7 @@ class CrashAndShutdownTest {
             assertThat(c.readReply()).isEqualTo("421 4.3.2 Service shutting down, closing transmission channel");
             assertThat(server.process.waitFor(15, TimeUnit.SECONDS)).isTrue();
             assertThat(server.process.exitValue()).isZero();
+            // delivery stops first on SIGTERM: the message finished during the grace period stays queued
             assertThat(queueList()).contains(id);
         }
     }

@@ -45,6 +45,10 @@ final class ServerProcess implements AutoCloseable {
                 [limits]
                 shutdown-grace = "10s"
 
+                [delivery]
+                retry-first = "1s"
+                retry-max = "1s"
+
                 [[listener]]
                 address = "127.0.0.1"
                 port = 0

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,7 +59,7 @@ class ConfigLoaderTest {
     void unknownKeyNamesFileLineAndTheKeysExpected() throws Exception {
         Path file = write("hostname = \"mx.example.com\"\nhostnme = \"typo\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(file + ":2:1: unknown key \"hostnme\": expected one of auto-ban, data-dir, domains, hostname");
+                .hasMessageStartingWith(file + ":2:1: unknown key \"hostnme\": expected one of auto-ban, data-dir, delivery, domains, hostname");
     }
 
     @Test
@@ -144,5 +145,72 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(limit)).hasMessage(limit + ":2:1: messages-per-hour: expected a positive integer, got 0");
         Path unknown = write("[auto-ban]\nbanish = true\n" + listener);
         assertThatThrownBy(() -> ConfigLoader.load(unknown)).hasMessageContaining("unknown key \"auto-ban.banish\": expected one of duration, failed-logins");
+    }
+
+    @Test
+    @DisplayName("[delivery] with a smart host, TLS overrides and LMTP reads into one typed record")
+    void readsTheDelivery() throws Exception {
+        Files.writeString(dir.resolve("smarthost-password"), "s3cret\n");
+        Path file = write("""
+                [[listener]]
+                address = "127.0.0.1"
+                port = 25
+                kind = "inbound"
+
+                [delivery]
+                port = 2525
+                dns-servers = ["127.0.0.1:5353", "[::1]:53"]
+                dnssec = "off"
+                per-destination = 3
+                retry-first = "2m"
+                retry-max = "1h"
+                expire = "3d"
+                lmtp = "127.0.0.1:24"
+
+                [delivery.tls-policy]
+                "bank.example" = "require-tls"
+                "old.example" = "none"
+
+                [delivery.smarthost]
+                host = "smtp.provider.example"
+                tls = "implicit"
+                username = "app@example.com"
+                password-file = "smarthost-password"
+                domains = ["example.org"]
+                """);
+        DeliveryConfig d = ConfigLoader.load(file).delivery();
+        assertThat(d.port()).isEqualTo(2525);
+        assertThat(d.dnsServers()).containsExactly("127.0.0.1:5353", "[::1]:53");
+        assertThat(d.dnssec()).isEqualTo(DeliveryConfig.Dnssec.OFF);
+        assertThat(d.perDestination()).isEqualTo(3);
+        assertThat(d.concurrency()).isEqualTo(DeliveryConfig.DEFAULTS.concurrency());
+        assertThat(d.retryFirst()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(d.retryMax()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.expire()).isEqualTo(Duration.ofDays(3));
+        assertThat(d.delayWarning()).isEqualTo(Duration.ofHours(4));
+        assertThat(d.lmtp()).isEqualTo(new DeliveryConfig.LmtpConfig("127.0.0.1", 24));
+        assertThat(d.tlsPolicy()).containsEntry("bank.example", DeliveryConfig.TlsMode.REQUIRE_TLS)
+                .containsEntry("old.example", DeliveryConfig.TlsMode.NONE);
+        assertThat(d.smartHost()).isEqualTo(new DeliveryConfig.SmartHostConfig("smtp.provider.example", 465, true,
+                "app@example.com", "s3cret", java.util.Set.of("example.org")));
+        assertThat(d.smartHost().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void badDeliveryValuesSayWhatWasExpected() throws Exception {
+        String listener = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        Path policy = write(listener + "[delivery.tls-policy]\n\"example.com\" = \"maybe\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(policy)).hasMessage(policy
+                + ":6:1: delivery.tls-policy: expected \"domain\" = \"require-tls\" or \"none\", got \"example.com\" = \"maybe\"");
+        Path noPassword = write(listener + "[delivery.smarthost]\nhost = \"relay.example\"\nusername = \"me\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(noPassword)).hasMessage(noPassword
+                + ": delivery.smarthost: username and a password (password-file or password-env) go together");
+        Path env = write(listener + "[delivery.smarthost]\nhost = \"relay.example\"\nusername = \"me\"\npassword-env = \"MAILGATE_TEST_UNSET_VARIABLE\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(env)).hasMessageContaining(
+                "delivery.smarthost.password-env: the environment variable MAILGATE_TEST_UNSET_VARIABLE is not set");
+        Path dns = write(listener + "[delivery]\ndns-servers = [\"not a server\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(dns)).hasMessageContaining("delivery.dns-servers: expected an address");
+        Path port = write(listener + "[delivery]\nport = 0\n");
+        assertThatThrownBy(() -> ConfigLoader.load(port)).hasMessage(port + ":6:1: port: expected a port number from 1 to 65535, got 0");
     }
 }
