@@ -44,7 +44,12 @@ public record DeliveryState(Map<String, RecipientState> recipients, int rounds, 
                     next = null;
                     held = false;
                 }
-                case QueueEvent.BounceRequested b -> bounce = true;
+                case QueueEvent.BounceRequested b -> {
+                    // giving up happens at once, held or not
+                    bounce = true;
+                    next = null;
+                    held = false;
+                }
                 case QueueEvent.DelayWarned w -> warned = true;
             }
         }

@@ -36,36 +36,6 @@ class CrashAndShutdownTest {
         });
     }
 
-    /** A minimal line client: each call sends a line and returns the reply line. */
-    private record Client(Socket socket, BufferedReader in, OutputStream out) implements AutoCloseable {
-        static Client connect(int port) throws Exception {
-            Socket socket = new Socket("127.0.0.1", port);
-            socket.setSoTimeout(15_000);
-            Client c = new Client(socket, new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)), socket.getOutputStream());
-            assertThat(c.readReply()).startsWith("220");
-            return c;
-        }
-
-        String send(String line) throws Exception {
-            out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            return readReply();
-        }
-
-        String readReply() throws Exception {
-            String line;
-            do {
-                line = in.readLine();
-            } while (line != null && line.length() > 3 && line.charAt(3) == '-');
-            return line;
-        }
-
-        @Override
-        public void close() throws Exception {
-            socket.close();
-        }
-    }
-
     private static String queueId(String reply) {
         assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
         return reply.substring(reply.lastIndexOf(' ') + 1);
@@ -87,7 +57,7 @@ class CrashAndShutdownTest {
     void killNineRightAfter250LosesNothing() throws Exception {
         Path config = ServerProcess.config(dir);
         String id;
-        try (ServerProcess server = new ServerProcess(config, dataDir); Client c = Client.connect(server.inboundPort())) {
+        try (ServerProcess server = new ServerProcess(config, dataDir); LineClient c = LineClient.connect(server.inboundPort())) {
             c.send("EHLO client.test");
             c.send("MAIL FROM:<sender@remote.example>");
             c.send("RCPT TO:<alice@example.com>");
@@ -112,7 +82,7 @@ class CrashAndShutdownTest {
         Path blocker = Files.createDirectories(dataDir.resolve("mailboxes")).resolve("bob@example.com");
         Files.writeString(blocker, "not a directory");
         String id;
-        try (ServerProcess server = new ServerProcess(config, dataDir); Client c = Client.connect(server.inboundPort())) {
+        try (ServerProcess server = new ServerProcess(config, dataDir); LineClient c = LineClient.connect(server.inboundPort())) {
             c.send("EHLO client.test");
             c.send("MAIL FROM:<sender@remote.example>");
             c.send("RCPT TO:<alice@example.com>");
@@ -158,7 +128,7 @@ class CrashAndShutdownTest {
     @Test
     void sigtermLetsTheSessionInFlightFinishThenExitsZero() throws Exception {
         Path config = ServerProcess.config(dir);
-        try (ServerProcess server = new ServerProcess(config, dataDir); Client c = Client.connect(server.inboundPort())) {
+        try (ServerProcess server = new ServerProcess(config, dataDir); LineClient c = LineClient.connect(server.inboundPort())) {
             c.send("EHLO client.test");
             c.send("MAIL FROM:<sender@remote.example>");
             c.send("RCPT TO:<alice@example.com>");
