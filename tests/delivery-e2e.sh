@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# Delivery end to end, with real peers on loopback: ./mailgate accepts mail submitted by swaks,
+# finds the MX in Knot DNS, and delivers to a private Postfix instance (with STARTTLS, and
+# without where the config says "none"); Postfix's 5xx comes back as a bounce in the sender's
+# Maildir; Dovecot reads the Maildirs Mailgate wrote (doveadm), then takes local mail over LMTP.
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash tests/install-test-deps.sh || exit 1
+passed=0
+failed=0
+check() { # check NAME COMMAND...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" 2>/dev/null; do ((SECONDS < deadline)) || return 1; sleep 0.3; done
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+work=$(mktemp -d)
+chmod 755 "$work"
+knot_pid="" mailgate_pid="" postfix_up=0 dovecot_up=0
+cleanup() {
+  [[ -n $mailgate_pid ]] && kill -9 "$mailgate_pid" 2>/dev/null
+  [[ -n $knot_pid ]] && kill "$knot_pid" 2>/dev/null
+  ((postfix_up)) && postfix -c "$work/postfix/etc" stop >/dev/null 2>&1
+  ((dovecot_up)) && doveadm -c "$work/dovecot/dovecot.conf" stop >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail_setup() { echo "delivery-e2e: $*"; for f in "$work"/*.log "$work"/postfix/maillog "$work"/dovecot/dovecot.log; do [[ -f $f ]] && { echo "--- $f"; tail -20 "$f"; }; done; exit 1; }
+
+DNS_PORT=$(free_port) PF_PORT=$(free_port) SUB_PORT=$(free_port) LMTP_PORT=$(free_port)
+
+# --- Knot DNS: the zone "test." with the MX of two domains, both at the Postfix on loopback
+mkdir -p "$work/knot/zones" "$work/knot/db"
+cat >"$work/knot/zones/test.zone" <<ZONE
+\$ORIGIN test.
+\$TTL 60
+@ SOA ns.test. admin.test. 1 60 60 600 60
+@ NS ns.test.
+ns A 127.0.0.1
+tls MX 10 mx.postfix
+plain MX 10 mx.postfix
+mx.postfix A 127.0.0.1
+ZONE
+cat >"$work/knot/knot.conf" <<CONF
+server:
+    listen: 127.0.0.1@$DNS_PORT
+    rundir: $work/knot
+database:
+    storage: $work/knot/db
+template:
+  - id: default
+    storage: $work/knot/zones
+    file: "%s.zone"
+zone:
+  - domain: test
+CONF
+/usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
+knot_pid=$!
+wait_for 15 bash -c "kdig @127.0.0.1 -p $DNS_PORT +short MX tls.test | grep -q mx.postfix" || fail_setup "knotd did not serve the zone"
+
+# --- Postfix: the remote MX, STARTTLS offered, every recipient into one Maildir, one address refused
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mx.postfix.test -keyout "$work/pf-key.pem" \
+  -out "$work/pf-cert.pem" >/dev/null 2>&1 || fail_setup "openssl cannot make a certificate"
+etc=$work/postfix/etc
+mkdir -p "$etc" "$work/postfix/queue" "$work/postfix/data" "$work/vmail"
+chown nobody:nogroup "$work/vmail"
+cat >"$etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $work/postfix/queue
+data_directory = $work/postfix/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.postfix.test
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks =
+virtual_mailbox_domains = tls.test, plain.test
+virtual_mailbox_base = $work/vmail
+virtual_mailbox_maps = static:inbox/
+virtual_uid_maps = static:65534
+virtual_gid_maps = static:65534
+smtpd_recipient_restrictions = check_recipient_access inline:{ {nobody@tls.test = REJECT no such user here} }, permit
+smtpd_relay_restrictions = reject_unauth_destination
+smtpd_tls_cert_file = $work/pf-cert.pem
+smtpd_tls_key_file = $work/pf-key.pem
+smtpd_tls_security_level = may
+smtpd_tls_received_header = yes
+maillog_file = $work/postfix/maillog
+maillog_file_prefixes = $work
+CONF
+cat >"$etc/master.cf" <<CONF
+127.0.0.1:$PF_PORT inet n - n - - smtpd
+pickup unix n - n 60 1 pickup
+cleanup unix n - n - 0 cleanup
+qmgr unix n - n 300 1 qmgr
+tlsmgr unix - - n 1000? 1 tlsmgr
+rewrite unix - - n - - trivial-rewrite
+bounce unix - - n - 0 bounce
+defer unix - - n - 0 bounce
+trace unix - - n - 0 bounce
+verify unix - - n - 1 verify
+flush unix n - n 1000? 0 flush
+proxymap unix - - n - - proxymap
+smtp unix - - n - - smtp
+relay unix - - n - - smtp
+showq unix n - n - - showq
+error unix - - n - - error
+retry unix - - n - - error
+discard unix - - n - - discard
+virtual unix - n n - - virtual
+anvil unix - - n - 1 anvil
+scache unix - - n - 1 scache
+postlog unix-dgram n - n - 1 postlogd
+CONF
+chown postfix:postfix "$work/postfix/data"
+postfix -c "$etc" check >/dev/null 2>&1 || true # creates the queue directories
+postfix -c "$etc" start </dev/null >/dev/null 2>&1 || fail_setup "postfix did not start"
+postfix_up=1
+wait_for 15 port_open "$PF_PORT" || fail_setup "postfix does not listen"
+
+# --- Mailgate: submission on a free port, delivery port = Postfix's, DNS = Knot
+data=$work/mailgate-data
+cat >"$work/mailgate.toml" <<CONF
+hostname = "mailgate.e2e.test"
+domains = ["example.com"]
+
+[[listener]]
+address = "127.0.0.1"
+port = $SUB_PORT
+kind = "submission"
+
+[delivery]
+port = $PF_PORT
+dns-servers = ["127.0.0.1:$DNS_PORT"]
+dnssec = "off"
+retry-first = "2s"
+
+[delivery.tls-policy]
+"plain.test" = "none"
+CONF
+printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin --data-dir "$data" >/dev/null || fail_setup "user add failed"
+
+start_mailgate() { # start_mailgate CONFIG
+  ./mailgate serve --config "$1" --data-dir "$data" >"$work/mailgate.log" 2>&1 &
+  mailgate_pid=$!
+  wait_for 60 grep -q '^Next:' "$work/mailgate.log" || fail_setup "mailgate did not start"
+}
+stop_mailgate() {
+  kill "$mailgate_pid"; wait "$mailgate_pid" 2>/dev/null; mailgate_pid=""
+}
+submit() { # submit TO SUBJECT
+  swaks --server "127.0.0.1:$SUB_PORT" --tls --auth PLAIN --auth-user alice@example.com --auth-password e2e-secret \
+    --from alice@example.com --to "$1" --header "Subject: $2" --timeout 20 >>"$work/swaks.log" 2>&1
+}
+inbox_has() { grep -lq "Subject: $1" "$work"/vmail/inbox/new/* 2>/dev/null; }
+inbox_file() { grep -l "Subject: $1" "$work"/vmail/inbox/new/* | head -1; }
+
+start_mailgate "$work/mailgate.toml"
+check "swaks submits to a remote domain" submit bob@tls.test "e2e over tls"
+check "swaks submits to the plaintext-policy domain" submit carol@plain.test "e2e in plaintext"
+check "Postfix (the MX found in Knot) receives the message" wait_for 30 inbox_has "e2e over tls"
+# Postfix's own Received field (the first) says how Mailgate delivered: "with ESMTPS" over TLS
+postfix_received() { sed -n '/^Received: from mailgate.e2e.test/,/^[^ \t]/p' "$(inbox_file "$1")" | tr -d '\n'; }
+check "... over STARTTLS (Postfix records TLS and ESMTPS)" bash -c "[[ '$(postfix_received "e2e over tls")' == *'by mx.postfix.test (Postfix) with ESMTPS id'* ]]"
+check "Postfix receives the message for the 'none' domain" wait_for 30 inbox_has "e2e in plaintext"
+check "... without TLS (with ESMTP, not ESMTPS)" bash -c "[[ '$(postfix_received "e2e in plaintext")' == *'by mx.postfix.test (Postfix) with ESMTP id'* ]]"
+
+# --- Postfix refuses one address: the bounce lands in alice's Maildir, as a multipart/report
+check "swaks submits to an address Postfix refuses" submit nobody@tls.test "e2e to be bounced"
+bounce_arrived() { grep -lq "Undelivered Mail Returned to Sender" "$data"/mailboxes/alice@example.com/new/* 2>/dev/null; }
+check "the bounce arrives in the sender's Maildir" wait_for 30 bounce_arrived
+check "... as multipart/report with Postfix's reply and the original headers" bash -c "
+  f=\$(grep -l 'Undelivered Mail Returned to Sender' '$data'/mailboxes/alice@example.com/new/* | head -1)
+  grep -q 'report-type=delivery-status' \"\$f\" && grep -q 'Status: 5.7.1' \"\$f\" &&
+  grep -q 'Remote-MTA: dns; mx.postfix.test' \"\$f\" && grep -q 'no such user here' \"\$f\" && grep -q 'Subject: e2e to be bounced' \"\$f\""
+check "the queue is empty once everything is delivered or bounced" wait_for 20 bash -c "./mailgate queue list --data-dir '$data' | grep -q '^0 messages in the queue'"
+
+# --- Dovecot reads what Mailgate wrote, then takes local mail over LMTP
+mkdir -p "$work/dovecot/run" "$work/dovecot/state"
+cat >"$work/dovecot/dovecot.conf" <<CONF
+base_dir = $work/dovecot/run
+state_dir = $work/dovecot/state
+log_path = $work/dovecot/dovecot.log
+protocols = lmtp
+listen = 127.0.0.1
+ssl = no
+mail_location = maildir:$data/mailboxes/%u
+passdb {
+  driver = static
+  args = nopassword=y
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$data/mailboxes/%u
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $LMTP_PORT
+  }
+}
+CONF
+# Dovecot and Mailgate share the mailboxes, as a mail system's delivery agent and IMAP server share
+# one mail user; here that user is nobody, and Mailgate (run as root by the test) hands them over.
+chown -R 65534:65534 "$data/mailboxes"
+dovecot -c "$work/dovecot/dovecot.conf" || fail_setup "dovecot did not start"
+dovecot_up=1
+wait_for 15 port_open "$LMTP_PORT" || fail_setup "dovecot lmtp does not listen"
+check "Dovecot (doveadm) reads the bounce from the Maildir Mailgate wrote" bash -c \
+  "doveadm -c '$work/dovecot/dovecot.conf' fetch -u alice@example.com hdr mailbox INBOX | grep -q 'Subject: Undelivered Mail Returned to Sender'"
+
+stop_mailgate
+sed 's/^retry-first = "2s"$/retry-first = "2s"\nlmtp = "127.0.0.1:'"$LMTP_PORT"'"/' "$work/mailgate.toml" >"$work/mailgate-lmtp.toml"
+start_mailgate "$work/mailgate-lmtp.toml"
+check "swaks submits to a local user" submit alice@example.com "e2e over lmtp"
+lmtp_delivered() { doveadm -c "$work/dovecot/dovecot.conf" fetch -u alice@example.com hdr mailbox INBOX | grep -q 'Subject: e2e over lmtp'; }
+check "the local message reaches Dovecot over LMTP" wait_for 30 lmtp_delivered
+check "... and Mailgate logged the LMTP delivery" grep -q "to=<alice@example.com> relay=127.0.0.1.*status=sent" "$work/mailgate.log"
+stop_mailgate
+
+echo "delivery-e2e: $passed passed, $failed failed"
+((failed == 0)) || { for f in "$work/mailgate.log" "$work/postfix/maillog" "$work/dovecot/dovecot.log" "$work/swaks.log"; do echo "--- $f"; tail -30 "$f"; done; exit 1; }
