@@ -2,7 +2,6 @@ package org.mailgate.delivery;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,7 +177,7 @@ public final class DeliveryService implements AutoCloseable {
             return finish(message, state);
         }
         bounces.warnIfDelayed(message, state, settings.delayWarning(), envelope.arrival().plus(settings.expire()));
-        Instant next = clock.instant().plus(backoff(state.rounds()));
+        Instant next = clock.instant().plus(new RetrySchedule(settings.retryFirst(), settings.retryMax()).after(state.rounds()));
         spool.record(id, List.of(new QueueEvent.Scheduled(clock.instant(), next)));
         log.info("{}: {} recipients pending, next attempt at {}", id, state.pending().size(), next);
         return Optional.of(next);
@@ -262,15 +261,6 @@ public final class DeliveryService implements AutoCloseable {
         spool.delete(message.id());
         log.info("{}: removed from the queue, every recipient done", message.id());
         return Optional.empty();
-    }
-
-    /** First wait retryFirst, then doubling, never above retryMax. */
-    Duration backoff(int rounds) {
-        Duration wait = settings.retryFirst();
-        for (int i = 0; i < rounds && wait.compareTo(settings.retryMax()) < 0; i++) {
-            wait = wait.multipliedBy(2);
-        }
-        return wait.compareTo(settings.retryMax()) > 0 ? settings.retryMax() : wait;
     }
 
     private static String describe(RecipientState.Status status) {

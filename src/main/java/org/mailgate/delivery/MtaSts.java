@@ -180,7 +180,7 @@ final class MtaSts {
                     case "none" -> Mode.NONE;
                     default -> null;
                 };
-                case "max_age" -> maxAge = value.matches("\\d{1,10}") ? Long.parseLong(value) : -1;
+                case "max_age" -> maxAge = value.matches("\\d{1,18}") ? Long.parseLong(value) : -1;
                 case "mx" -> mx.add(value);
                 default -> { } // RFC 8461 3.2: unknown keys are ignored
             }
