@@ -203,6 +203,32 @@ class DeliveryTest {
     }
 
     @Test
+    @DisplayName("the next message to the same server reuses the open connection (RSET, then MAIL) instead of a new one")
+    void reusesTheConnectionToTheSameServer() throws Exception {
+        mailgate.submit(List.of("lara@b.test"), "first of two");
+        await("the first", WAIT, () -> b.accepted.stream().anyMatch(t -> t.rcptTo().contains("lara@b.test")));
+        int connections = b.connections.get();
+        mailgate.submit(List.of("mike@b.test"), "second of two");
+        await("the second", WAIT, () -> b.accepted.stream().anyMatch(t -> t.rcptTo().contains("mike@b.test")));
+        assertThat(b.connections.get()).isEqualTo(connections);
+    }
+
+    @Test
+    @DisplayName("RFC 6531 3.2: a message that needs SMTPUTF8 is not sent to a server without it; it bounces with 5.6.7")
+    void smtpUtf8NeededButNotOffered() throws Exception {
+        int before = mailboxSize();
+        Instant now = Instant.now();
+        String id = new org.mailgate.spool.QueueIds().next(now.toEpochMilli());
+        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "UTF8SMTPSA", ALICE, "8BITMIME", true,
+                "", "", List.of(new SpoolEnvelope.Recipient("jürgen@b.test", "", ""))),
+                "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nhallo\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        await("the bounce", WAIT, () -> mailboxSize() > before);
+        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.6.7")
+                .contains("does not support SMTPUTF8");
+        assertThat(b.commands).noneMatch(c -> c.contains("jürgen"));
+    }
+
+    @Test
     @DisplayName("RFC 3461 NOTIFY=NEVER: a failure tells the sender nothing")
     void notifyNeverSuppressesTheBounce() throws Exception {
         int before = mailboxSize();

@@ -42,6 +42,11 @@ final class ScriptedReceiver implements AutoCloseable {
     final List<Transaction> accepted = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
     final AtomicInteger transactions = new AtomicInteger();
+    final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger open = new AtomicInteger();
+    final AtomicInteger mostOpenAtOnce = new AtomicInteger();
+    /** How long DATA takes to answer: a slow server, so deliveries overlap. */
+    volatile long dataDelayMillis;
     private final Thread acceptor;
 
     ScriptedReceiver(InetAddress address, int port, SSLContext tls, List<String> extensions,
@@ -78,11 +83,15 @@ final class ScriptedReceiver implements AutoCloseable {
     }
 
     private void serve(Socket socket) {
+        connections.incrementAndGet();
+        mostOpenAtOnce.accumulateAndGet(open.incrementAndGet(), Math::max);
         try (Socket s = socket) {
             Session session = new Session(s);
             session.run();
-        } catch (IOException dropped) {
+        } catch (IOException | InterruptedException dropped) {
             // the client went away, or we hung up on purpose
+        } finally {
+            open.decrementAndGet();
         }
     }
 
@@ -105,7 +114,7 @@ final class ScriptedReceiver implements AutoCloseable {
             out = s.getOutputStream();
         }
 
-        void run() throws IOException {
+        void run() throws IOException, InterruptedException {
             reply("220 receiver.test ESMTP scripted");
             String line;
             while ((line = readLine()) != null) {
@@ -154,6 +163,7 @@ final class ScriptedReceiver implements AutoCloseable {
                             return;
                         }
                         String data = readData();
+                        Thread.sleep(dataDelayMillis);
                         String text = ((DataAnswer.ReplyWith) answer).reply();
                         if (text.startsWith("2")) {
                             accepted.add(new Transaction(mailFrom, List.copyOf(rcpts), data, secure, helo));
