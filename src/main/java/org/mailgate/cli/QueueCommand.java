@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueueEvent;
@@ -57,7 +59,7 @@ final class QueueCommand {
             System.out.printf("%s  %s  %d bytes  from <%s>  %s%n", m.id(), e.arrival(), m.size(), e.sender(), status(state));
             for (Map.Entry<String, RecipientState> r : state.recipients().entrySet()) {
                 RecipientState s = r.getValue();
-                System.out.printf("    <%s>  %s  attempts %d%s%n", r.getKey(), s.status().name().toLowerCase(java.util.Locale.ROOT),
+                System.out.printf("    <%s>  %s  attempts %d%s%n", r.getKey(), s.status().name().toLowerCase(Locale.ROOT),
                         s.attempts(), s.lastReply().isEmpty() ? "" : "  " + s.lastReply());
             }
         }
@@ -91,7 +93,7 @@ final class QueueCommand {
                 for (SpoolEnvelope.Recipient r : e.recipients()) {
                     RecipientState s = state.recipients().get(r.address());
                     System.out.println("recipient: <" + r.address() + ">" + dsn("NOTIFY", r.notifyOn()) + dsn("ORCPT", r.originalRecipient())
-                            + "  " + s.status().name().toLowerCase(java.util.Locale.ROOT) + ", attempts " + s.attempts()
+                            + "  " + s.status().name().toLowerCase(Locale.ROOT) + ", attempts " + s.attempts()
                             + (s.lastReply().isEmpty() ? "" : ", last reply: " + s.lastReply()));
                 }
                 System.out.println("size:      " + m.size());
@@ -185,7 +187,7 @@ final class QueueCommand {
     }
 
     /** Appends the admin's event to the selected messages' journals and tells a running server to look. */
-    private static int steer(DataDirOption data, Selection selection, java.util.function.Function<Instant, QueueEvent> event,
+    private static int steer(DataDirOption data, Selection selection, Function<Instant, QueueEvent> event,
             String done) throws IOException {
         try (FileSpool spool = new FileSpool(data.dataDir, false)) {
             List<String> ids = selection.all ? spool.list().stream().map(QueuedMessage::id).toList()
@@ -213,7 +215,7 @@ final class QueueCommand {
             RecipientState s = r.getValue();
             recipients.add(Json.object(
                     "address", Json.string(r.getKey()),
-                    "state", Json.string(s.status().name().toLowerCase(java.util.Locale.ROOT)),
+                    "state", Json.string(s.status().name().toLowerCase(Locale.ROOT)),
                     "attempts", Integer.toString(s.attempts()),
                     "last_reply", Json.string(s.lastReply())));
         }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.QueueEvent;
@@ -98,7 +99,7 @@ final class Bounces {
         SpoolEnvelope envelope = new SpoolEnvelope(ids.next(now.toEpochMilli()), now, "", hostname, "", "LOCAL", "",
                 original.body(), original.smtpUtf8(), "", "", List.of(new SpoolEnvelope.Recipient(original.sender(), "", "")));
         spool.enqueue(envelope, notice);
-        log.info("{}: {} notice {} queued for <{}> about {} recipients", original.id(), action.name().toLowerCase(java.util.Locale.ROOT),
+        log.info("{}: {} notice {} queued for <{}> about {} recipients", original.id(), action.name().toLowerCase(Locale.ROOT),
                 envelope.id(), original.sender(), reports.size());
     }
 }

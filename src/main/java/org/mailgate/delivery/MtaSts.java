@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,14 +45,16 @@ final class MtaSts {
     }
 
     private final Dns dns;
+    private final MxResolver addresses;
     private final OutboundTls tls;
     private final int port;
     private final Duration timeout;
     private final Clock clock;
     private final Map<String, Policy> cache = new ConcurrentHashMap<>();
 
-    MtaSts(Dns dns, OutboundTls tls, int port, Duration timeout, Clock clock) {
+    MtaSts(Dns dns, MxResolver addresses, OutboundTls tls, int port, Duration timeout, Clock clock) {
         this.dns = dns;
+        this.addresses = addresses;
         this.tls = tls;
         this.port = port;
         this.timeout = timeout;
@@ -108,12 +111,12 @@ final class MtaSts {
      */
     private String fetch(String domain) throws IOException {
         String host = "mta-sts." + domain;
-        MxResolver.Addresses addresses = new MxResolver(dns, java.util.random.RandomGenerator.getDefault()).addresses(host);
-        if (addresses.addresses().isEmpty()) {
-            throw new IOException(addresses.error());
+        MxResolver.Addresses found = addresses.addresses(host);
+        if (found.addresses().isEmpty()) {
+            throw new IOException(found.error());
         }
         IOException last = null;
-        for (InetAddress address : addresses.addresses()) {
+        for (InetAddress address : found.addresses()) {
             try (Socket plain = new Socket()) {
                 plain.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
                 plain.setSoTimeout((int) timeout.toMillis());
@@ -149,7 +152,7 @@ final class MtaSts {
         }
         boolean plainText = false;
         for (String field : head) {
-            if (field.toLowerCase(java.util.Locale.ROOT).matches("content-type:\\s*text/plain.*")) {
+            if (field.toLowerCase(Locale.ROOT).matches("content-type:\\s*text/plain.*")) {
                 plainText = true;
             }
         }

@@ -13,6 +13,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -54,7 +55,7 @@ final class MxResolver {
             return new NoSuchDomain();
         }
         if (answer.failed()) {
-            return new TemporaryFailure("MX lookup for " + domain + " failed: " + org.xbill.DNS.Rcode.string(answer.rcode()));
+            return new TemporaryFailure("MX lookup for " + domain + " failed: " + Rcode.string(answer.rcode()));
         }
         if (answer.records().isEmpty()) {
             // RFC 5321 5.1: no MX records, so the domain itself is the implicit MX
@@ -92,7 +93,7 @@ final class MxResolver {
                 Dns.Answer answer = dns.query(host, type);
                 secure &= answer.secure();
                 if (answer.failed()) {
-                    errors.add(Type.string(type) + " lookup failed: " + org.xbill.DNS.Rcode.string(answer.rcode()));
+                    errors.add(Type.string(type) + " lookup failed: " + Rcode.string(answer.rcode()));
                 }
                 for (Record record : answer.records()) {
                     addresses.add(record instanceof AAAARecord aaaa ? aaaa.getAddress() : ((ARecord) record).getAddress());

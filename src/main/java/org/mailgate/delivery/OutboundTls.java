@@ -166,24 +166,23 @@ final class OutboundTls {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            CertificateException first = null;
-            for (X509ExtendedTrustManager manager : managers) {
-                try {
-                    manager.checkServerTrusted(chain, authType, socket);
-                    return;
-                } catch (CertificateException e) {
-                    first = first == null ? e : first;
-                }
-            }
-            throw first;
+            firstThatTrusts(manager -> manager.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+            firstThatTrusts(manager -> manager.checkServerTrusted(chain, authType, engine));
+        }
+
+        private interface Check {
+            void run(X509ExtendedTrustManager manager) throws CertificateException;
+        }
+
+        private void firstThatTrusts(Check check) throws CertificateException {
             CertificateException first = null;
             for (X509ExtendedTrustManager manager : managers) {
                 try {
-                    manager.checkServerTrusted(chain, authType, engine);
+                    check.run(manager);
                     return;
                 } catch (CertificateException e) {
                     first = first == null ? e : first;

@@ -52,6 +52,7 @@ final class RemoteDelivery {
         Optional<MtaSts.Policy> sts = override == null ? mtaSts.policy(domain) : Optional.empty();
         boolean enforced = sts.isPresent() && sts.get().mode() == MtaSts.Mode.ENFORCE;
         String lastError = "451 4.4.4 no MX host of " + domain + " could be reached";
+        String lastServer = "";
         for (MxResolver.Host host : hosts.hosts()) {
             if (enforced && !sts.get().allows(host.name())) {
                 lastError = "451 4.7.5 MX host " + host.name() + " is not named in the MTA-STS policy of " + domain;
@@ -79,6 +80,7 @@ final class RemoteDelivery {
                             : opener.open(host.name(), new InetSocketAddress(address, config.port()), policy, false, false);
                 } catch (SessionFailure f) {
                     lastError = f.reply();
+                    lastServer = f.remoteMta();
                     log.info("{}: {}", message.envelope().id(), f.reply());
                     continue;
                 }
@@ -86,7 +88,8 @@ final class RemoteDelivery {
             }
         }
         String reply = lastError;
-        return recipients.stream().map(r -> Outcome.deferred(r, "", reply)).toList();
+        String server = lastServer;
+        return recipients.stream().map(r -> Outcome.deferred(r, server, reply)).toList();
     }
 
     /** The TLS a host gets; throws when DANE's state cannot be known (RFC 7672 2.1.1: then no delivery). */

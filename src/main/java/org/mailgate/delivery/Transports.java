@@ -35,8 +35,9 @@ final class Transports implements AutoCloseable {
         Dns dns = Dns.create(d);
         OutboundTls tls = new OutboundTls(d.caFile());
         SessionOpener opener = new SessionOpener(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
-        MtaSts mtaSts = new MtaSts(dns, tls, d.mtaStsPort(), d.connectTimeout(), clock);
-        RemoteDelivery remote = new RemoteDelivery(d, dns, new MxResolver(dns, random), mtaSts, opener, pool);
+        MxResolver mx = new MxResolver(dns, random);
+        MtaSts mtaSts = new MtaSts(dns, mx, tls, d.mtaStsPort(), d.connectTimeout(), clock);
+        RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, opener, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);
         Path mailboxes = config.dataDir().resolve("mailboxes");
         LocalDelivery local = new LocalDelivery(users, new Maildir(mailboxes, config.hostname()), d.lmtp(), opener, pool);

@@ -2,6 +2,8 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.stream.Stream;
+import java.util.Arrays;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +139,7 @@ class QueueCommandTest {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of("--data-dir", dataDir.toString()))
+            String[] all = Stream.concat(Arrays.stream(args), Stream.of("--data-dir", dataDir.toString()))
                     .toArray(String[]::new);
             Main.run(all);
         } finally {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailgate.delivery.MailgateUnderTest.ALICE;
 import static org.mailgate.delivery.MailgateUnderTest.await;
 
+import org.mailgate.spool.QueueIds;
+import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
@@ -218,10 +221,10 @@ class DeliveryTest {
     void smtpUtf8NeededButNotOffered() throws Exception {
         int before = mailboxSize();
         Instant now = Instant.now();
-        String id = new org.mailgate.spool.QueueIds().next(now.toEpochMilli());
+        String id = new QueueIds().next(now.toEpochMilli());
         mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "UTF8SMTPSA", ALICE, "8BITMIME", true,
                 "", "", List.of(new SpoolEnvelope.Recipient("jürgen@b.test", "", ""))),
-                "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nhallo\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nhallo\r\n".getBytes(StandardCharsets.UTF_8));
         await("the bounce", WAIT, () -> mailboxSize() > before);
         assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.6.7")
                 .contains("does not support SMTPUTF8");
@@ -243,7 +246,7 @@ class DeliveryTest {
     @DisplayName("RFC 5321 4.5.5: a bounce that cannot be delivered is held for the postmaster, never bounced again")
     void undeliverableBounceIsHeld() throws Exception {
         Instant now = Instant.now();
-        String id = new org.mailgate.spool.QueueIds().next(now.toEpochMilli());
+        String id = new QueueIds().next(now.toEpochMilli());
         mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "", "mailgate.test", "", "LOCAL", "", "7BIT", false, "", "",
                 List.of(new SpoolEnvelope.Recipient("nobody@reject.test", "", ""))), "Subject: a bounce\r\n\r\nbody\r\n".getBytes());
         await("the bounce to be held", WAIT, () -> held(id));
@@ -256,11 +259,11 @@ class DeliveryTest {
                 try {
                     DeliveryState s = spool.state(m);
                     return s.held();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return false;
                 }
             }).orElse(false);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -268,7 +271,7 @@ class DeliveryTest {
     private static boolean queueIsEmpty() {
         try {
             return mailgate.queue().stream().noneMatch(m -> !m.envelope().sender().isEmpty() || !held(m.id()));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return false;
         }
     }
@@ -276,7 +279,7 @@ class DeliveryTest {
     private static int mailboxSize() {
         try {
             return mailgate.mailbox(ALICE).size();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
     }
@@ -290,7 +293,7 @@ class DeliveryTest {
 
     static String text(BodyPart part) throws Exception {
         try (InputStream in = part.getInputStream()) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 }

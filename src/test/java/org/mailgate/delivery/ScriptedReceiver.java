@@ -1,5 +1,6 @@
 package org.mailgate.delivery;
 
+import java.util.function.Function;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ final class ScriptedReceiver implements AutoCloseable {
     private final SSLContext tls;
     private final List<String> extensions;
     private final IntFunction<DataAnswer> dataAnswer;
-    private final java.util.function.Function<String, String> rcptAnswer;
+    private final Function<String, String> rcptAnswer;
     final List<Transaction> accepted = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
     final AtomicInteger transactions = new AtomicInteger();
@@ -50,7 +51,7 @@ final class ScriptedReceiver implements AutoCloseable {
     private final Thread acceptor;
 
     ScriptedReceiver(InetAddress address, int port, SSLContext tls, List<String> extensions,
-            java.util.function.Function<String, String> rcptAnswer, IntFunction<DataAnswer> dataAnswer) throws IOException {
+            Function<String, String> rcptAnswer, IntFunction<DataAnswer> dataAnswer) throws IOException {
         this.server = new ServerSocket();
         server.setReuseAddress(true);
         server.bind(new InetSocketAddress(address, port));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mailgate.delivery.MailgateUnderTest.ALICE;
 import static org.mailgate.delivery.MailgateUnderTest.await;
 
+import java.util.Properties;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class SmartHostTest {
     @Test
     @DisplayName("every non-local message goes through the smart host, over verified STARTTLS with AUTH, DSN parameters carried")
     void relaysThroughTheUpstream() throws Exception {
-        java.util.Properties dsn = new java.util.Properties();
+        Properties dsn = new Properties();
         dsn.put("mail.smtp.dsn.notify", "FAILURE,DELAY");
         dsn.put("mail.smtp.dsn.ret", "HDRS");
         relaying.submit(List.of("carol@far.test", "dan@elsewhere.test"), "via the smart host", "through upstream\n", dsn);
