@@ -20,6 +20,7 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/postfix-instance.sh"
 work=$(mktemp -d /tmp/mailgate-compare.XXXXXX)
 chmod 755 "$work"
 MG_PORT=20025 MG_SUB=20587 PF_PORT=10025 PF_SUB=10587 SINK_PORT=30025
@@ -160,34 +161,9 @@ smtpd_sasl_path = private/auth
 maillog_file = $work/postfix/maillog
 maillog_file_prefixes = $work
 CONF
-  # Every service unchrooted (the private instance has no chroot tree); otherwise Debian's defaults.
-  cat >"$etc/master.cf" <<CONF
-127.0.0.1:$PF_PORT inet n - n - - smtpd
-127.0.0.1:$PF_SUB inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes -o smtpd_relay_restrictions=permit_sasl_authenticated,reject
-pickup unix n - n 60 1 pickup
-cleanup unix n - n - 0 cleanup
-qmgr unix n - n 300 1 qmgr
-tlsmgr unix - - n 1000? 1 tlsmgr
-rewrite unix - - n - - trivial-rewrite
-bounce unix - - n - 0 bounce
-defer unix - - n - 0 bounce
-trace unix - - n - 0 bounce
-verify unix - - n - 1 verify
-flush unix n - n 1000? 0 flush
-proxymap unix - - n - - proxymap
-smtp unix - - n - - smtp
-relay unix - - n - - smtp
-showq unix n - n - - showq
-error unix - - n - - error
-retry unix - - n - - error
-discard unix - - n - - discard
-anvil unix - - n - 1 anvil
-scache unix - - n - 1 scache
-postlog unix-dgram n - n - 1 postlogd
-CONF
-  chown postfix:postfix "$work/postfix/data"
-  postfix -c "$etc" check >/dev/null 2>&1 || true # creates the queue directories
-  postfix -c "$etc" start </dev/null >/dev/null 2>&1 || { log "postfix did not start:"; cat "$work/postfix/maillog" >&2 || true; return 1; }
+  postfix_master_cf "$etc/master.cf" "127.0.0.1:$PF_PORT inet n - n - - smtpd" \
+    "127.0.0.1:$PF_SUB inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes -o smtpd_relay_restrictions=permit_sasl_authenticated,reject"
+  postfix_start "$etc" "$work/postfix/data" || { log "postfix did not start:"; cat "$work/postfix/maillog" >&2 || true; return 1; }
   postfix_up=1
   wait_port $PF_PORT
 }

@@ -8,6 +8,7 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash tests/install-test-deps.sh || exit 1
+source scripts/postfix-instance.sh
 passed=0
 failed=0
 check() { # check NAME COMMAND...
@@ -96,33 +97,8 @@ smtpd_tls_received_header = yes
 maillog_file = $work/postfix/maillog
 maillog_file_prefixes = $work
 CONF
-cat >"$etc/master.cf" <<CONF
-127.0.0.1:$PF_PORT inet n - n - - smtpd
-pickup unix n - n 60 1 pickup
-cleanup unix n - n - 0 cleanup
-qmgr unix n - n 300 1 qmgr
-tlsmgr unix - - n 1000? 1 tlsmgr
-rewrite unix - - n - - trivial-rewrite
-bounce unix - - n - 0 bounce
-defer unix - - n - 0 bounce
-trace unix - - n - 0 bounce
-verify unix - - n - 1 verify
-flush unix n - n 1000? 0 flush
-proxymap unix - - n - - proxymap
-smtp unix - - n - - smtp
-relay unix - - n - - smtp
-showq unix n - n - - showq
-error unix - - n - - error
-retry unix - - n - - error
-discard unix - - n - - discard
-virtual unix - n n - - virtual
-anvil unix - - n - 1 anvil
-scache unix - - n - 1 scache
-postlog unix-dgram n - n - 1 postlogd
-CONF
-chown postfix:postfix "$work/postfix/data"
-postfix -c "$etc" check >/dev/null 2>&1 || true # creates the queue directories
-postfix -c "$etc" start </dev/null >/dev/null 2>&1 || fail_setup "postfix did not start"
+postfix_master_cf "$etc/master.cf" "127.0.0.1:$PF_PORT inet n - n - - smtpd"
+postfix_start "$etc" "$work/postfix/data" || fail_setup "postfix did not start"
 postfix_up=1
 wait_for 15 port_open "$PF_PORT" || fail_setup "postfix does not listen"
 
@@ -173,7 +149,7 @@ check "... over STARTTLS (Postfix records TLS and ESMTPS)" bash -c "[[ '$(postfi
 check "Postfix receives the message for the 'none' domain" wait_for 30 inbox_has "e2e in plaintext"
 check "... without TLS (with ESMTP, not ESMTPS)" bash -c "[[ '$(postfix_received "e2e in plaintext")' == *'by mx.postfix.test (Postfix) with ESMTP id'* ]]"
 
-check "... using CHUNKING (BDAT), which Postfix offers" grep -q "disconnect from localhost\[127.0.0.1\] ehlo=2 starttls=1 mail=.* bdat=" "$work/postfix/maillog"
+check "... using CHUNKING (BDAT), which Postfix offers" wait_for 20 grep -q "disconnect from localhost\[127.0.0.1\] ehlo=2 starttls=1 mail=.* bdat=" "$work/postfix/maillog"
 
 # --- Postfix refuses one address: the bounce lands in alice's Maildir, as a multipart/report
 check "swaks submits to an address Postfix refuses" submit nobody@tls.test "e2e to be bounced"
