@@ -47,6 +47,8 @@ class DeliveryTest {
     static ScriptedReceiver drop;
     static ScriptedReceiver aOnly;
     static ScriptedReceiver small;
+    static ScriptedReceiver dualV6;
+    static ScriptedReceiver dualV4;
 
     @BeforeAll
     static void start() throws Exception {
@@ -69,6 +71,9 @@ class DeliveryTest {
                 dead.prefs A 127.0.0.8
                 small MX 10 mail.small
                 mail.small A 127.0.0.9
+                dual MX 10 mail.dual
+                mail.dual AAAA ::1
+                mail.dual A 127.0.0.10
                 """);
         a = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.2"), 0, TestCertificates.selfSigned("mail.a.test").serverContext());
         port = a.port();
@@ -83,6 +88,9 @@ class DeliveryTest {
         aOnly = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.7"), port, null);
         small = new ScriptedReceiver(InetAddress.getByName("127.0.0.9"), port, null, List.of("SIZE 100"), r -> "250 2.1.5 ok",
                 n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+        dualV6 = ScriptedReceiver.accepting(InetAddress.getByName("::1"), port, null);
+        dualV6.greeting = "421 4.3.2 too busy on IPv6 today";
+        dualV4 = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.10"), port, null);
         mailgate = MailgateUnderTest.start(dir.resolve("data"), MailgateUnderTest.testDelivery(dns, port));
     }
 
@@ -91,7 +99,7 @@ class DeliveryTest {
         if (mailgate != null) {
             mailgate.close();
         }
-        for (ScriptedReceiver r : new ScriptedReceiver[] {a, b, retry, reject, drop, aOnly, small}) {
+        for (ScriptedReceiver r : new ScriptedReceiver[] {a, b, retry, reject, drop, aOnly, small, dualV6, dualV4}) {
             if (r != null) {
                 r.close();
             }
@@ -113,6 +121,27 @@ class DeliveryTest {
         assertThat(t.helo()).isEqualTo("mailgate.test");
         assertThat(t.data()).contains("Received: from").contains("Hello from the delivery test.");
         await("the queue to empty", WAIT, () -> queueIsEmpty());
+    }
+
+    @Test
+    @DisplayName("RFC 5321 5.1: a host's IPv6 address is tried first; when it turns us away, its IPv4 address")
+    void triesIpv6ThenIpv4() throws Exception {
+        mailgate.submit(List.of("nina@dual.test"), "dual stack");
+        await("the IPv4 address to accept", WAIT, () -> dualV4.accepted.stream().anyMatch(t -> t.rcptTo().contains("nina@dual.test")));
+        assertThat(dualV6.connections.get()).as("the IPv6 address was tried").isPositive();
+    }
+
+    @Test
+    @DisplayName("RFC 3461 NOTIFY=SUCCESS: a local delivery is confirmed to the sender with Action: delivered")
+    void successNoticeForLocalDelivery() throws Exception {
+        int before = mailboxSize();
+        Properties success = new Properties();
+        success.put("mail.smtp.dsn.notify", "SUCCESS");
+        mailgate.submit(List.of(ALICE), "tell me it arrived", "x\n", success);
+        await("the message and its success notice", WAIT, () -> mailboxSize() >= before + 2);
+        MimeMessage notice = lastMessage(ALICE);
+        assertThat(notice.getSubject()).isEqualTo("Successful Mail Delivery Report");
+        assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Action: delivered").contains("Status: 2.0.0");
     }
 
     @Test

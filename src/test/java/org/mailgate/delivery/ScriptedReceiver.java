@@ -46,6 +46,8 @@ final class ScriptedReceiver implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     final AtomicInteger mostOpenAtOnce = new AtomicInteger();
+    /** The first reply a client gets; "421 ..." turns every client away. */
+    volatile String greeting = "220 receiver.test ESMTP scripted";
     /** How long DATA takes to answer: a slow server, so deliveries overlap. */
     volatile long dataDelayMillis;
     private final Thread acceptor;
@@ -116,7 +118,10 @@ final class ScriptedReceiver implements AutoCloseable {
         }
 
         void run() throws IOException, InterruptedException {
-            reply("220 receiver.test ESMTP scripted");
+            reply(greeting);
+            if (!greeting.startsWith("220")) {
+                return;
+            }
             String line;
             while ((line = readLine()) != null) {
                 commands.add(line);
