@@ -13,9 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
@@ -29,7 +27,7 @@ import org.xbill.DNS.Type;
 /**
  * SMTP MTA Strict Transport Security (RFC 8461): a domain announces a policy in a TXT record at
  * {@code _mta-sts.domain} and serves it over HTTPS at {@code mta-sts.domain}. Policies are cached
- * by id until max_age; a failed fetch falls back to the cached policy (RFC 8461 5.1).
+ * by id until max_age, across restarts; a failed fetch falls back to the cached policy (RFC 8461 5.1).
  */
 final class MtaSts {
     private static final Logger log = LoggerFactory.getLogger(MtaSts.class);
@@ -50,24 +48,21 @@ final class MtaSts {
     private final int port;
     private final Duration timeout;
     private final Clock clock;
-    private final Map<String, Policy> cache = new ConcurrentHashMap<>();
+    private final MtaStsCache cache;
 
-    MtaSts(Dns dns, MxResolver addresses, OutboundTls tls, int port, Duration timeout, Clock clock) {
+    MtaSts(Dns dns, MxResolver addresses, OutboundTls tls, int port, Duration timeout, Clock clock, MtaStsCache cache) {
         this.dns = dns;
         this.addresses = addresses;
         this.tls = tls;
         this.port = port;
         this.timeout = timeout;
         this.clock = clock;
+        this.cache = cache;
     }
 
     /** The domain's policy in force, if it has one. */
     Optional<Policy> policy(String domain) {
-        Policy cached = cache.get(domain);
-        if (cached != null && cached.expires().isBefore(clock.instant())) {
-            cache.remove(domain);
-            cached = null;
-        }
+        Policy cached = cache.get(domain, clock.instant()).orElse(null);
         Optional<String> id;
         try {
             id = announcedId(domain);

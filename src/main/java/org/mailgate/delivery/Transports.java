@@ -36,7 +36,8 @@ final class Transports implements AutoCloseable {
         OutboundTls tls = new OutboundTls(d.caFile());
         SessionOpener opener = new SessionOpener(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
         MxResolver mx = new MxResolver(dns, random);
-        MtaSts mtaSts = new MtaSts(dns, mx, tls, d.mtaStsPort(), d.connectTimeout(), clock);
+        MtaSts mtaSts = new MtaSts(dns, mx, tls, d.mtaStsPort(), d.connectTimeout(), clock,
+                new MtaStsCache(config.dataDir().resolve("mta-sts")));
         RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, opener, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);
         Path mailboxes = config.dataDir().resolve("mailboxes");

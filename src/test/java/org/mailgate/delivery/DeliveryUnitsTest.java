@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.spool.RecipientState;
 import org.mailgate.spool.SpoolEnvelope;
 
@@ -67,7 +69,7 @@ class DeliveryUnitsTest {
     @Test
     @DisplayName("RFC 8461 3.2: a policy needs version, mode, max_age and (unless mode none) mx; max_age is capped at a year")
     void mtaStsPolicyParsing() throws IOException {
-        MtaSts sts = new MtaSts(null, null, null, 443, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC));
+        MtaSts sts = new MtaSts(null, null, null, 443, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), new MtaStsCache(null));
         MtaSts.Policy policy = sts.parse("1", "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.backup.example.com\nmax_age: 99999999999\n");
         assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
         assertThat(policy.expires()).isEqualTo(NOW.plusSeconds(31_557_600));
@@ -77,5 +79,16 @@ class DeliveryUnitsTest {
         assertThat(policy.allows("evil.example.com")).isFalse();
         assertThatThrownBy(() -> sts.parse("1", "version: STSv1\nmode: enforce\nmax_age: 86400\n")).hasMessageContaining("malformed");
         assertThatThrownBy(() -> sts.parse("1", "mode: testing\nmx: a.example\nmax_age: 86400\n")).hasMessageContaining("malformed");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 5.1: a cached policy survives a restart until it expires, so a blocked fetch cannot downgrade")
+    void mtaStsPoliciesOutliveARestart(@TempDir Path dir) {
+        MtaSts.Policy policy = new MtaSts.Policy("20261125", MtaSts.Mode.ENFORCE, List.of("mx.example.com", "*.example.net"), NOW.plusSeconds(3600));
+        new MtaStsCache(dir).put("example.com", policy);
+        MtaStsCache afterRestart = new MtaStsCache(dir);
+        assertThat(afterRestart.get("example.com", NOW)).contains(policy);
+        assertThat(afterRestart.get("example.com", NOW.plusSeconds(3601))).isEmpty();
+        assertThat(new MtaStsCache(dir).get("other.example", NOW)).isEmpty();
     }
 }
