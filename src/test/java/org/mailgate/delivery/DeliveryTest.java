@@ -145,6 +145,13 @@ class DeliveryTest {
     }
 
     @Test
+    @DisplayName("RFC 5321 5.1: an address literal is delivered to that address, without DNS")
+    void deliversToAnAddressLiteral() throws Exception {
+        mailgate.submit(List.of("oscar@[127.0.0.3]"), "to a literal");
+        await("the literal's host to accept", WAIT, () -> b.accepted.stream().anyMatch(t -> t.rcptTo().contains("oscar@[127.0.0.3]")));
+    }
+
+    @Test
     @DisplayName("RFC 5321 5.1: without MX records, the domain's own address record is the mail server")
     void fallsBackToTheAddressRecord() throws Exception {
         mailgate.submit(List.of("dave@aonly.test"), "implicit MX");
