@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,7 @@ public final class DeliveryService implements AutoCloseable {
     private final Map<String, Instant> due = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore global;
+    private final int maxInFlight;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final Thread scheduler;
     private volatile boolean running = true;
@@ -64,6 +66,8 @@ public final class DeliveryService implements AutoCloseable {
         this.spool = spool;
         this.clock = clock;
         this.global = new Semaphore(settings.concurrency());
+        // messages in flight: enough that every delivery slot stays busy while others wait on DNS
+        this.maxInFlight = settings.concurrency() * 4;
         LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
         ConnectionPool pool = new ConnectionPool(5_000, settings.perDestination(), System::currentTimeMillis);
         this.transports = Transports.create(config, users, pool, RandomGenerator.getDefault(), clock);
@@ -129,6 +133,9 @@ public final class DeliveryService implements AutoCloseable {
     private void dispatchDue() {
         Instant now = clock.instant();
         for (Map.Entry<String, Instant> entry : due.entrySet()) {
+            if (inFlight.size() >= maxInFlight) {
+                return; // a large queue after a restart is taken in turns, not all at once
+            }
             String id = entry.getKey();
             if (!entry.getValue().isAfter(now) && inFlight.add(id)) {
                 due.remove(id);
@@ -185,8 +192,9 @@ public final class DeliveryService implements AutoCloseable {
 
     private void deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
         Map<Route, List<SpoolEnvelope.Recipient>> groups = new LinkedHashMap<>();
+        Set<String> pending = new HashSet<>(state.pending());
         for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
-            if (state.pending().contains(r.address())) {
+            if (pending.remove(r.address())) { // each address once, even if the envelope names it twice
                 groups.computeIfAbsent(transports.route(r.address()), k -> new ArrayList<>()).add(r);
             }
         }
