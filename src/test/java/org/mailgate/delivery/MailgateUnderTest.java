@@ -49,7 +49,9 @@ final class MailgateUnderTest implements AutoCloseable {
     /** A Mailgate that only accepts and queues: an upstream whose queue the test reads. */
     static MailgateUnderTest acceptOnly(Path dataDir) throws IOException {
         addAlice(dataDir);
-        return new MailgateUnderTest(dataDir, config(dataDir, DeliveryConfig.DEFAULTS), false);
+        MailgateConfig config = config(dataDir, DeliveryConfig.DEFAULTS);
+        return new MailgateUnderTest(dataDir, config.withListeners(List.of(config.listeners().get(0),
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS))), false);
     }
 
     /** Delivery as the tests want it by default: the given DNS, retries after a second. */
@@ -85,7 +87,11 @@ final class MailgateUnderTest implements AutoCloseable {
     }
 
     int submissionPort() {
-        return server.bound().get(0).address().getPort();
+        return port(ListenerKind.SUBMISSION);
+    }
+
+    int port(ListenerKind kind) {
+        return server.bound().stream().filter(b -> b.listener().kind() == kind).findFirst().orElseThrow().address().getPort();
     }
 
     /** Submits as alice over STARTTLS with AUTH, the way a mail client does; {@code extra} sets Jakarta Mail properties. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.config.ListenerKind;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.RecipientState;
@@ -32,6 +33,7 @@ class SmartHostTest {
     static MailgateUnderTest upstream;
     static MailgateUnderTest relaying;
     static MailgateUnderTest wrongPassword;
+    static MailgateUnderTest implicitTls;
 
     @BeforeAll
     static void start() throws Exception {
@@ -39,6 +41,12 @@ class SmartHostTest {
         Path upstreamCertificate = dir.resolve("upstream/tls/self-signed-cert.pem");
         relaying = MailgateUnderTest.start(dir.resolve("relaying"), smartHost(upstreamCertificate, "secret"));
         wrongPassword = MailgateUnderTest.start(dir.resolve("wrong"), smartHost(upstreamCertificate, "not-the-password"));
+        DeliveryConfig starttls = smartHost(upstreamCertificate, "secret");
+        implicitTls = MailgateUnderTest.start(dir.resolve("implicit"), new DeliveryConfig(starttls.port(), starttls.dnsServers(),
+                starttls.dnssec(), null, upstreamCertificate, starttls.concurrency(), starttls.perDestination(), starttls.retryFirst(),
+                starttls.retryMax(), starttls.expire(), starttls.delayWarning(), starttls.connectTimeout(), starttls.commandTimeout(),
+                starttls.mtaStsPort(), starttls.tlsPolicy(), new DeliveryConfig.SmartHostConfig("localhost",
+                        upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of()), null));
     }
 
     private static DeliveryConfig smartHost(Path ca, String password) {
@@ -51,7 +59,7 @@ class SmartHostTest {
 
     @AfterAll
     static void stop() {
-        for (MailgateUnderTest m : new MailgateUnderTest[] {relaying, wrongPassword, upstream}) {
+        for (MailgateUnderTest m : new MailgateUnderTest[] {relaying, wrongPassword, implicitTls, upstream}) {
             if (m != null) {
                 m.close();
             }
@@ -86,6 +94,15 @@ class SmartHostTest {
                 return false;
             }
         });
+    }
+
+    @Test
+    @DisplayName("RFC 8314: a smart host on its implicit-TLS port (465) gets the mail over TLS from the first byte")
+    void relaysOverImplicitTls() throws Exception {
+        implicitTls.submit(List.of("fay@far.test"), "via implicit tls");
+        await("the upstream to queue it", WAIT, () -> upstreamQueue().stream()
+                .anyMatch(m -> m.envelope().recipients().get(0).address().equals("fay@far.test")
+                        && m.envelope().authenticatedUser().equals(ALICE)));
     }
 
     @Test
