@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,12 +135,10 @@ class DeliveryTest {
     @Test
     @DisplayName("RFC 3461 NOTIFY=SUCCESS: a local delivery is confirmed to the sender with Action: delivered")
     void successNoticeForLocalDelivery() throws Exception {
-        int before = mailboxSize();
         Properties success = new Properties();
         success.put("mail.smtp.dsn.notify", "SUCCESS");
         mailgate.submit(List.of(ALICE), "tell me it arrived", "x\n", success);
-        await("the message and its success notice", WAIT, () -> mailboxSize() >= before + 2);
-        MimeMessage notice = lastMessage(ALICE);
+        MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; " + ALICE, "Action: delivered"));
         assertThat(notice.getSubject()).isEqualTo("Successful Mail Delivery Report");
         assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Action: delivered").contains("Status: 2.0.0");
     }
@@ -178,11 +177,10 @@ class DeliveryTest {
     @Test
     @DisplayName("RFC 3464: a 5xx reply bounces: a multipart/report with the remote reply reaches the sender's mailbox")
     void permanentFailureBouncesToTheSender() throws Exception {
-        int before = mailgate.mailbox(ALICE).size();
         mailgate.submit(List.of("nobody@reject.test", "somebody@reject.test"), "will bounce");
-        await("a bounce in alice's mailbox", WAIT, () -> mailboxSize() > before);
+        Path file = awaitNotice("Final-Recipient: rfc822; nobody@reject.test", "Subject: will bounce");
         await("the other recipient to get the message", WAIT, () -> reject.accepted.stream().anyMatch(t -> t.rcptTo().contains("somebody@reject.test")));
-        MimeMessage bounce = lastMessage(ALICE);
+        MimeMessage bounce = read(file);
         assertThat(bounce.getSubject()).isEqualTo("Undelivered Mail Returned to Sender");
         assertThat(bounce.getContentType()).contains("multipart/report").contains("report-type=delivery-status");
         assertThat(bounce.getHeader("Auto-Submitted")[0]).isEqualTo("auto-replied");
@@ -199,35 +197,32 @@ class DeliveryTest {
                 .doesNotContain("somebody@reject.test");
         assertThat(parts.getBodyPart(2).getContentType()).startsWith("text/rfc822-headers");
         assertThat(text(parts.getBodyPart(2))).contains("Subject: will bounce");
-        assertThat(Files.readString(mailgate.mailbox(ALICE).getLast())).startsWith("Return-Path: <>\n");
+        assertThat(Files.readString(file)).startsWith("Return-Path: <>\n");
     }
 
     @Test
     @DisplayName("RFC 7505: a null MX bounces at once, without a connection attempt")
     void nullMxBouncesAtOnce() throws Exception {
-        int before = mailboxSize();
         mailgate.submit(List.of("gina@nullmx.test"), "null mx");
-        await("the bounce", WAIT, () -> mailboxSize() > before);
-        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.1.10")
+        MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; gina@nullmx.test"));
+        assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.1.10")
                 .contains("Final-Recipient: rfc822; gina@nullmx.test");
     }
 
     @Test
     @DisplayName("a domain that does not exist bounces with 5.1.2")
     void missingDomainBounces() throws Exception {
-        int before = mailboxSize();
         mailgate.submit(List.of("hank@nowhere.test"), "no such domain");
-        await("the bounce", WAIT, () -> mailboxSize() > before);
-        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.1.2");
+        MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; hank@nowhere.test"));
+        assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.1.2");
     }
 
     @Test
     @DisplayName("RFC 1870: a message larger than the server's SIZE is not sent; it bounces with 5.3.4")
     void honoursTheServersSizeLimit() throws Exception {
-        int before = mailboxSize();
         mailgate.submit(List.of("ivy@small.test"), "too big for you");
-        await("the bounce", WAIT, () -> mailboxSize() > before);
-        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.3.4");
+        MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; ivy@small.test"));
+        assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.3.4");
         assertThat(small.commands).noneMatch(c -> c.startsWith("MAIL"));
     }
 
@@ -255,27 +250,40 @@ class DeliveryTest {
     @Test
     @DisplayName("RFC 6531 3.2: a message that needs SMTPUTF8 is not sent to a server without it; it bounces with 5.6.7")
     void smtpUtf8NeededButNotOffered() throws Exception {
-        int before = mailboxSize();
         Instant now = Instant.now();
         String id = new QueueIds().next(now.toEpochMilli());
         mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "UTF8SMTPSA", ALICE, "8BITMIME", true,
                 "", "", List.of(new SpoolEnvelope.Recipient("jürgen@b.test", "", ""))),
                 "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nhallo\r\n".getBytes(StandardCharsets.UTF_8));
-        await("the bounce", WAIT, () -> mailboxSize() > before);
-        assertThat(text(((MimeMultipart) lastMessage(ALICE).getContent()).getBodyPart(1))).contains("Status: 5.6.7")
+        MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; jürgen@b.test"));
+        assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.6.7")
                 .contains("does not support SMTPUTF8");
         assertThat(b.commands).noneMatch(c -> c.contains("jürgen"));
     }
 
     @Test
+    @DisplayName("RFC 6152: 8-bit content is not sent to a server without 8BITMIME; it bounces with 5.6.3")
+    void eightBitNeededButNotOffered() throws Exception {
+        Instant now = Instant.now();
+        String id = new QueueIds().next(now.toEpochMilli());
+        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "ESMTPSA", ALICE, "8BITMIME", false,
+                "", "", List.of(new SpoolEnvelope.Recipient("paul@retry.test", "", ""))),
+                "Subject: 8bit\r\n\r\nGr\u00fc\u00dfe\r\n".getBytes(StandardCharsets.UTF_8));
+        MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; paul@retry.test"));
+        assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.6.3")
+                .contains("Final-Recipient: rfc822; paul@retry.test");
+        assertThat(retry.commands).noneMatch(c -> c.contains("paul@retry.test"));
+    }
+
+    @Test
     @DisplayName("RFC 3461 NOTIFY=NEVER: a failure tells the sender nothing")
     void notifyNeverSuppressesTheBounce() throws Exception {
-        int before = mailboxSize();
         Properties never = new Properties();
         never.put("mail.smtp.dsn.notify", "NEVER");
         mailgate.submit(List.of("nobody@reject.test"), "never tell", "x\n", never);
         await("the queue to empty", WAIT, () -> queueIsEmpty());
-        assertThat(mailboxSize()).isEqualTo(before);
+        Thread.sleep(300);
+        assertThat(noticeWith("Subject: never tell")).isEmpty();
     }
 
     @Test
@@ -312,17 +320,28 @@ class DeliveryTest {
         }
     }
 
-    private static int mailboxSize() {
+    /** The notice in alice's mailbox that contains all of {@code needles}, once it arrives. */
+    private static Path awaitNotice(String... needles) throws Exception {
+        await("a notice with " + List.of(needles), WAIT, () -> noticeWith(needles).isPresent());
+        return noticeWith(needles).orElseThrow();
+    }
+
+    private static Optional<Path> noticeWith(String... needles) {
         try {
-            return mailgate.mailbox(ALICE).size();
+            for (Path file : mailgate.mailbox(ALICE)) {
+                String text = Files.readString(file);
+                if (text.contains("report-type=delivery-status") && List.of(needles).stream().allMatch(text::contains)) {
+                    return Optional.of(file);
+                }
+            }
+            return Optional.empty();
         } catch (IOException e) {
-            return -1;
+            return Optional.empty();
         }
     }
 
-    static MimeMessage lastMessage(String user) throws Exception {
-        List<Path> files = mailgate.mailbox(user);
-        try (InputStream in = Files.newInputStream(files.getLast())) {
+    static MimeMessage read(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
             return new MimeMessage(Session.getInstance(new Properties()), in);
         }
     }

@@ -42,6 +42,8 @@ final class ScriptedReceiver implements AutoCloseable {
     private final Function<String, String> rcptAnswer;
     final List<Transaction> accepted = new CopyOnWriteArrayList<>();
     final List<String> commands = new CopyOnWriteArrayList<>();
+    /** "user:password" for each AUTH LOGIN a client completed. */
+    final List<String> logins = new CopyOnWriteArrayList<>();
     final AtomicInteger transactions = new AtomicInteger();
     final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
@@ -176,6 +178,17 @@ final class ScriptedReceiver implements AutoCloseable {
                         }
                         reply(text);
                     }
+                    case "AUTH" -> {
+                        if (!line.equalsIgnoreCase("AUTH LOGIN")) {
+                            reply("504 5.5.4 only LOGIN here");
+                            continue;
+                        }
+                        reply("334 VXNlcm5hbWU6");
+                        String user = decode(readLine());
+                        reply("334 UGFzc3dvcmQ6");
+                        logins.add(user + ":" + decode(readLine()));
+                        reply("235 2.7.0 ok");
+                    }
                     case "RSET" -> {
                         rcpts.clear();
                         reply("250 2.0.0 ok");
@@ -187,6 +200,10 @@ final class ScriptedReceiver implements AutoCloseable {
                     default -> reply("250 2.0.0 ok");
                 }
             }
+        }
+
+        private static String decode(String base64) {
+            return new String(java.util.Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
         }
 
         private String readData() throws IOException {

@@ -106,6 +106,27 @@ class SmartHostTest {
     }
 
     @Test
+    @DisplayName("RFC 4954: a smart host that offers only AUTH LOGIN gets LOGIN, with the password from the config")
+    void authLoginWhereOnlyLoginIsOffered() throws Exception {
+        TestCertificates.Identity ca = TestCertificates.authority("Smart Host CA");
+        try (ScriptedReceiver loginOnly = new ScriptedReceiver(java.net.InetAddress.getLoopbackAddress(), 0,
+                TestCertificates.issued(ca, "localhost").serverContext(), List.of("PIPELINING", "AUTH LOGIN"),
+                r -> "250 2.1.5 ok", n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"))) {
+            DeliveryConfig d = smartHost(TestCertificates.writePem(ca.certificate(), dir.resolve("login-ca.pem")), "pass word");
+            DeliveryConfig toLoginOnly = new DeliveryConfig(d.port(), d.dnsServers(), d.dnssec(), null, d.caFile(), d.concurrency(),
+                    d.perDestination(), d.retryFirst(), d.retryMax(), d.expire(), d.delayWarning(), d.connectTimeout(), d.commandTimeout(),
+                    d.mtaStsPort(), d.tlsPolicy(), new DeliveryConfig.SmartHostConfig("localhost", loginOnly.port(), false,
+                            "relay-user", "pass word", Set.of()), null);
+            try (MailgateUnderTest sender = MailgateUnderTest.start(dir.resolve("login"), toLoginOnly)) {
+                sender.submit(List.of("gus@far.test"), "auth login");
+                await("the smart host to accept", WAIT, () -> loginOnly.accepted.size() == 1);
+                assertThat(loginOnly.logins).containsExactly("relay-user:pass word");
+                assertThat(loginOnly.accepted.get(0).tls()).isTrue();
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a smart host that refuses the login defers the mail for the admin to fix; the sender gets no bounce")
     void refusedLoginDefers() throws Exception {
         wrongPassword.submit(List.of("erin@far.test"), "wrong password");
