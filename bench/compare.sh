@@ -136,17 +136,8 @@ CONF
 
 start_postfix() {
   local etc=$work/postfix/etc
-  mkdir -p "$etc" "$work/postfix/queue" "$work/postfix/data"
-  cat >"$etc/main.cf" <<CONF
-compatibility_level = 3.6
-queue_directory = $work/postfix/queue
-data_directory = $work/postfix/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = bench.postfix.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+  postfix_main_cf "$work/postfix" bench.postfix.test
+  cat >>"$etc/main.cf" <<CONF
 mynetworks = 127.0.0.0/8
 relay_domains =
 default_transport = discard
@@ -158,8 +149,6 @@ smtpd_tls_key_file = $work/tls/key.pem
 smtpd_tls_security_level = may
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = private/auth
-maillog_file = $work/postfix/maillog
-maillog_file_prefixes = $work
 CONF
   postfix_master_cf "$etc/master.cf" "127.0.0.1:$PF_PORT inet n - n - - smtpd" \
     "127.0.0.1:$PF_SUB inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_sasl_auth_enable=yes -o smtpd_tls_auth_only=yes -o smtpd_relay_restrictions=permit_sasl_authenticated,reject"

@@ -1,6 +1,26 @@
 # Sourced by the scripts that run a private Postfix instance next to Mailgate (the benchmark's
 # comparison, the delivery end-to-end test): its master.cf services and its start.
 
+# postfix_main_cf DIR HOSTNAME: the main.cf of an instance living in DIR (etc, queue, data,
+# maillog), listening on loopback only; the caller appends what the instance is for.
+postfix_main_cf() {
+  local dir=$1
+  mkdir -p "$dir/etc" "$dir/queue" "$dir/data"
+  cat >"$dir/etc/main.cf" <<CONF
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = $2
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+CONF
+}
+
 # postfix_master_cf FILE LISTENER...: the listeners given (master.cf lines), then Debian's default
 # services, every one unchrooted (a private instance has no chroot tree).
 postfix_master_cf() {

@@ -70,18 +70,10 @@ wait_for 15 bash -c "kdig @127.0.0.1 -p $DNS_PORT +short MX tls.test | grep -q m
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mx.postfix.test -keyout "$work/pf-key.pem" \
   -out "$work/pf-cert.pem" >/dev/null 2>&1 || fail_setup "openssl cannot make a certificate"
 etc=$work/postfix/etc
-mkdir -p "$etc" "$work/postfix/queue" "$work/postfix/data" "$work/vmail"
+mkdir -p "$work/vmail"
 chown nobody:nogroup "$work/vmail"
-cat >"$etc/main.cf" <<CONF
-compatibility_level = 3.6
-queue_directory = $work/postfix/queue
-data_directory = $work/postfix/data
-mail_owner = postfix
-setgid_group = postdrop
-myhostname = mx.postfix.test
-mydestination =
-inet_interfaces = 127.0.0.1
-inet_protocols = ipv4
+postfix_main_cf "$work/postfix" mx.postfix.test
+cat >>"$etc/main.cf" <<CONF
 mynetworks =
 virtual_mailbox_domains = tls.test, plain.test
 virtual_mailbox_base = $work/vmail
@@ -94,8 +86,6 @@ smtpd_tls_cert_file = $work/pf-cert.pem
 smtpd_tls_key_file = $work/pf-key.pem
 smtpd_tls_security_level = may
 smtpd_tls_received_header = yes
-maillog_file = $work/postfix/maillog
-maillog_file_prefixes = $work
 CONF
 postfix_master_cf "$etc/master.cf" "127.0.0.1:$PF_PORT inet n - n - - smtpd"
 postfix_start "$etc" "$work/postfix/data" || fail_setup "postfix did not start"
