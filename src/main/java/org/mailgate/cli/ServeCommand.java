@@ -48,7 +48,7 @@ final class ServeCommand implements Callable<Integer> {
         SmtpServer server = SmtpServer.start(config);
         DeliveryService delivery;
         try {
-            delivery = DeliveryService.start(config, server.spool());
+            delivery = DeliveryService.start(config, server.spool(), server.users());
         } catch (IOException e) {
             server.shutdown(Duration.ZERO);
             throw e;

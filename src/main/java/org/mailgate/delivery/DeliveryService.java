@@ -19,9 +19,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.mailgate.auth.LiveUserDirectory;
-import org.mailgate.auth.UserFile;
+import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.spool.DeliveryState;
@@ -61,18 +61,16 @@ public final class DeliveryService implements AutoCloseable {
     private volatile boolean running = true;
     private long attention;
 
-    private DeliveryService(MailgateConfig config, Spool spool, Clock clock) throws IOException {
+    private DeliveryService(MailgateConfig config, Spool spool, Supplier<UserDirectory> users, Clock clock) throws IOException {
         this.settings = config.delivery();
         this.spool = spool;
         this.clock = clock;
         this.global = new Semaphore(settings.concurrency());
         // messages in flight: enough that every delivery slot stays busy while others wait on DNS
         this.maxInFlight = settings.concurrency() * 4;
-        LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
         ConnectionPool pool = new ConnectionPool(5_000, settings.perDestination(), System::currentTimeMillis);
         this.transports = Transports.create(config, users, pool, RandomGenerator.getDefault(), clock);
         this.bounces = new Bounces(config.hostname(), spool, clock);
-        housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(pool::expire, 1, 1, TimeUnit.SECONDS);
         spool.onCommit(arrivals::add);
         this.attention = spool.attentionStamp();
@@ -80,8 +78,9 @@ public final class DeliveryService implements AutoCloseable {
         this.scheduler = Thread.ofPlatform().name("delivery-scheduler").daemon(true).start(this::schedule);
     }
 
-    public static DeliveryService start(MailgateConfig config, Spool spool) throws IOException {
-        return new DeliveryService(config, spool, Clock.systemUTC());
+    /** Starts delivering from {@code spool}; {@code users} decides which recipients are local and who they are. */
+    public static DeliveryService start(MailgateConfig config, Spool spool, Supplier<UserDirectory> users) throws IOException {
+        return new DeliveryService(config, spool, users, Clock.systemUTC());
     }
 
     private void schedule() {

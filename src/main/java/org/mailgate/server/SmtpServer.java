@@ -28,10 +28,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.mailgate.auth.Authenticator;
 import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.UserDirectory;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
@@ -57,6 +59,7 @@ public final class SmtpServer implements AutoCloseable {
     private final MailgateConfig config;
     private final EventLoopGroup loops;
     private final Spool spool;
+    private final LiveUserDirectory users;
     // Password hashing is CPU work: a bounded pool of platform threads, never the event loops
     // and never virtual threads (they would starve the carriers that fsync waits on).
     private final ExecutorService authPool = Executors.newFixedThreadPool(
@@ -74,6 +77,7 @@ public final class SmtpServer implements AutoCloseable {
                 ? new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())
                 : new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         this.spool = new FileSpool(config.dataDir(), true);
+        this.users = new LiveUserDirectory(new UserFile(config.dataDir()));
     }
 
     public static SmtpServer start(MailgateConfig config) throws IOException {
@@ -122,7 +126,6 @@ public final class SmtpServer implements AutoCloseable {
     private ServerContext context() throws IOException {
         TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
         TlsContexts tlsContexts = TlsContexts.load(tls, config.limits().tlsHandshakeTimeout().toMillis());
-        LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
         BanList bans = new BanList(config.dataDir(), Clock.systemUTC());
         bans.load();
         LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), System::currentTimeMillis);
@@ -154,6 +157,11 @@ public final class SmtpServer implements AutoCloseable {
     /** The queue this server commits to, which delivery reads. */
     public Spool spool() {
         return spool;
+    }
+
+    /** The users as the server sees them, reloaded when the user file changes. */
+    public Supplier<UserDirectory> users() {
+        return users;
     }
 
     public List<Bound> bound() {

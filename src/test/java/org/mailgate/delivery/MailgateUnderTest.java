@@ -43,7 +43,7 @@ final class MailgateUnderTest implements AutoCloseable {
         this.dataDir = dataDir;
         this.config = config;
         this.server = SmtpServer.start(config);
-        this.delivery = deliver ? DeliveryService.start(config, server.spool()) : null;
+        this.delivery = deliver ? DeliveryService.start(config, server.spool(), server.users()) : null;
     }
 
     /** A Mailgate that only accepts and queues: an upstream whose queue the test reads. */
