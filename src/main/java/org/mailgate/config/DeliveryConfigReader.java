@@ -60,8 +60,8 @@ final class DeliveryConfigReader {
             }
         }
         return new DeliveryConfig(r.port(t, "port", d.port()), dnsServers, dnssec,
-                t.contains("trust-anchors") ? base.resolve(r.string(t, "trust-anchors", "a file path")) : null,
-                t.contains("ca-file") ? base.resolve(r.string(t, "ca-file", "a PEM file path")) : null,
+                readableFile(t, "trust-anchors", "a file of DS or DNSKEY records", base),
+                readableFile(t, "ca-file", "a PEM file of CA certificates", base),
                 r.positive(t, "concurrency", d.concurrency()), r.positive(t, "per-destination", d.perDestination()),
                 r.duration(t, "retry-first", d.retryFirst()), r.duration(t, "retry-max", d.retryMax()),
                 r.duration(t, "expire", d.expire()), r.duration(t, "delay-warning", d.delayWarning()),
@@ -122,5 +122,17 @@ final class DeliveryConfigReader {
             throw r.wrong(delivery, "lmtp", expected, value);
         }
         return new DeliveryConfig.LmtpConfig(target.get().host(), target.get().port());
+    }
+
+    /** An optional file that must be there when named: a typo is found at start, not at the first delivery. */
+    private Path readableFile(TomlTable table, String key, String expected, Path base) throws ConfigException {
+        if (!table.contains(key)) {
+            return null;
+        }
+        Path path = base.resolve(r.string(table, key, expected));
+        if (!Files.isReadable(path)) {
+            throw new ConfigException(r.at(table.inputPositionOf(key)) + "delivery." + key + ": cannot read " + path + " (expected " + expected + ")");
+        }
+        return path;
     }
 }

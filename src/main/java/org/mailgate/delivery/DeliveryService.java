@@ -164,6 +164,7 @@ public final class DeliveryService implements AutoCloseable {
         SpoolEnvelope envelope = message.envelope();
         DeliveryState state = spool.state(message);
         Instant now = clock.instant();
+        Instant roundStart = now;
         if (state.held()) {
             return Optional.empty();
         }
@@ -184,7 +185,7 @@ public final class DeliveryService implements AutoCloseable {
         }
         bounces.warnIfDelayed(message, state, settings.delayWarning(), envelope.arrival().plus(settings.expire()));
         Instant next = clock.instant().plus(new RetrySchedule(settings.retryFirst(), settings.retryMax()).after(state.rounds()));
-        spool.record(id, List.of(new QueueEvent.Scheduled(clock.instant(), next)));
+        spool.record(id, List.of(new QueueEvent.Scheduled(clock.instant(), next, roundStart)));
         log.info("{}: {} recipients pending, next attempt at {}", id, state.pending().size(), next);
         return Optional.of(next);
     }

@@ -20,7 +20,7 @@ final class DeliveryJournal {
                 case QueueEvent.Attempted a -> "attempt\t" + a.at() + "\t" + clean(a.recipient()) + "\t" + a.status()
                         + "\t" + clean(a.remoteMta()) + "\t" + clean(a.reply());
                 case QueueEvent.Reported r -> "reported\t" + r.at() + "\t" + clean(r.recipient());
-                case QueueEvent.Scheduled s -> "next\t" + s.at() + "\t" + s.next();
+                case QueueEvent.Scheduled s -> "next\t" + s.at() + "\t" + s.next() + "\t" + s.roundStart();
                 case QueueEvent.Held h -> "hold\t" + h.at();
                 case QueueEvent.Released r -> "release\t" + r.at();
                 case QueueEvent.RetryNow r -> "retry\t" + r.at();
@@ -44,7 +44,7 @@ final class DeliveryJournal {
                     case "attempt" -> f.length == 6
                             ? new QueueEvent.Attempted(at, f[2], RecipientState.Status.valueOf(f[3]), f[4], f[5]) : null;
                     case "reported" -> f.length == 3 ? new QueueEvent.Reported(at, f[2]) : null;
-                    case "next" -> f.length == 3 ? new QueueEvent.Scheduled(at, Instant.parse(f[2])) : null;
+                    case "next" -> f.length == 4 ? new QueueEvent.Scheduled(at, Instant.parse(f[2]), Instant.parse(f[3])) : null;
                     case "hold" -> new QueueEvent.Held(at);
                     case "release" -> new QueueEvent.Released(at);
                     case "retry" -> new QueueEvent.RetryNow(at);

@@ -28,6 +28,7 @@ public record DeliveryState(Map<String, RecipientState> recipients, int rounds, 
         boolean held = false;
         boolean warned = false;
         boolean bounce = false;
+        Instant retryAsked = null;
         for (QueueEvent event : journal) {
             switch (event) {
                 case QueueEvent.Attempted a -> recipients.computeIfPresent(a.recipient(), (address, old) -> old.isFinal() ? old
@@ -37,23 +38,25 @@ public record DeliveryState(Map<String, RecipientState> recipients, int rounds, 
                 case QueueEvent.Scheduled s -> {
                     rounds++;
                     next = s.next();
+                    if (retryAsked != null && s.roundStart().isAfter(retryAsked)) {
+                        retryAsked = null; // a round began after the request: it was honoured
+                    }
                 }
                 case QueueEvent.Held h -> held = true;
                 case QueueEvent.Released r -> held = false;
                 case QueueEvent.RetryNow r -> {
-                    next = null;
+                    retryAsked = r.at();
                     held = false;
                 }
                 case QueueEvent.BounceRequested b -> {
-                    // giving up happens at once, held or not
                     bounce = true;
-                    next = null;
                     held = false;
                 }
                 case QueueEvent.DelayWarned w -> warned = true;
             }
         }
-        return new DeliveryState(recipients, rounds, next, held, warned, bounce);
+        // an admin's retry or bounce is due at once, even if a round that was running meanwhile rescheduled
+        return new DeliveryState(recipients, rounds, retryAsked != null || bounce ? null : next, held, warned, bounce);
     }
 
     public List<String> pending() {

@@ -16,8 +16,11 @@ public sealed interface QueueEvent {
     /** The sender was told of this recipient's final outcome (a bounce or a success notice). */
     record Reported(Instant at, String recipient) implements QueueEvent {}
 
-    /** The next attempt after a round that left recipients pending. */
-    record Scheduled(Instant at, Instant next) implements QueueEvent {}
+    /**
+     * The next attempt after a round that left recipients pending; {@code roundStart} tells an
+     * admin's "retry now" written while the round ran (still to do) from one written before it (done).
+     */
+    record Scheduled(Instant at, Instant next, Instant roundStart) implements QueueEvent {}
 
     /** The admin stopped delivery of the message until released. */
     record Held(Instant at) implements QueueEvent {}

@@ -210,6 +210,9 @@ class ConfigLoaderTest {
                 "delivery.smarthost.password-env: the environment variable MAILGATE_TEST_UNSET_VARIABLE is not set");
         Path dns = write(listener + "[delivery]\ndns-servers = [\"not a server\"]\n");
         assertThatThrownBy(() -> ConfigLoader.load(dns)).hasMessageContaining("delivery.dns-servers: expected an address");
+        Path anchors = write(listener + "[delivery]\ntrust-anchors = \"no-such-file\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(anchors)).hasMessageContaining("delivery.trust-anchors: cannot read ")
+                .hasMessageContaining("no-such-file (expected a file of DS or DNSKEY records)");
         Path port = write(listener + "[delivery]\nport = 0\n");
         assertThatThrownBy(() -> ConfigLoader.load(port)).hasMessage(port + ":6:1: port: expected a port number from 1 to 65535, got 0");
     }

@@ -23,7 +23,7 @@ class DeliveryStateTest {
                 new QueueEvent.Attempted(T, "x@one.test", RecipientState.Status.DELIVERED, "mx.one.test", "250 ok"),
                 new QueueEvent.Attempted(T, "y@two.test", RecipientState.Status.PENDING, "mx.two.test", "451 4.3.0 later\tplease\r\n"),
                 new QueueEvent.Attempted(T, "x@one.test", RecipientState.Status.PENDING, "mx.one.test", "451 late duplicate"),
-                new QueueEvent.Scheduled(T, T.plusSeconds(300))));
+                new QueueEvent.Scheduled(T, T.plusSeconds(300), T)));
         DeliveryState state = DeliveryState.replay(ENVELOPE, DeliveryJournal.decode(journal));
         assertThat(state.pending()).containsExactly("y@two.test");
         assertThat(state.recipients().get("x@one.test").status()).isEqualTo(RecipientState.Status.DELIVERED);
@@ -47,7 +47,7 @@ class DeliveryStateTest {
     @Test
     @DisplayName("hold, release, retry and bounce as the admin's commands write them")
     void adminEvents() {
-        List<QueueEvent> events = List.of(new QueueEvent.Scheduled(T, T.plusSeconds(3600)), new QueueEvent.Held(T));
+        List<QueueEvent> events = List.of(new QueueEvent.Scheduled(T, T.plusSeconds(3600), T), new QueueEvent.Held(T));
         assertThat(replay(events).held()).isTrue();
         assertThat(replay(append(events, new QueueEvent.Released(T))).held()).isFalse();
         assertThat(replay(append(events, new QueueEvent.Released(T))).nextAttempt()).isEqualTo(T.plusSeconds(3600));
@@ -58,6 +58,16 @@ class DeliveryStateTest {
         assertThat(bounced.bounceRequested()).isTrue();
         assertThat(bounced.held()).isFalse();
         assertThat(bounced.nextAttempt()).isNull();
+    }
+
+    @Test
+    @DisplayName("a retry asked while a round runs stays due when that round reschedules; a later round honours it")
+    void retryAskedDuringARoundSurvivesItsReschedule() {
+        QueueEvent retry = new QueueEvent.RetryNow(T.plusSeconds(1));
+        QueueEvent roundThatWasRunning = new QueueEvent.Scheduled(T.plusSeconds(2), T.plusSeconds(3600), T);
+        assertThat(replay(List.of(retry, roundThatWasRunning)).nextAttempt()).isNull();
+        QueueEvent laterRound = new QueueEvent.Scheduled(T.plusSeconds(5), T.plusSeconds(7200), T.plusSeconds(4));
+        assertThat(replay(List.of(retry, roundThatWasRunning, laterRound)).nextAttempt()).isEqualTo(T.plusSeconds(7200));
     }
 
     private static DeliveryState replay(List<QueueEvent> events) {
