@@ -46,24 +46,31 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
 
         SmtpServer server = SmtpServer.start(config);
-        DeliveryService delivery;
-        try {
-            delivery = DeliveryService.start(config, server.spool(), server.users());
-        } catch (IOException e) {
-            server.shutdown(Duration.ZERO);
-            throw e;
+        DeliveryService delivery = null;
+        if (config.delivery().enabled()) {
+            try {
+                delivery = DeliveryService.start(config, server.spool(), server.users());
+            } catch (IOException e) {
+                server.shutdown(Duration.ZERO);
+                throw e;
+            }
         }
         System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir());
         for (SmtpServer.Bound bound : server.bound()) {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort());
         }
+        if (delivery == null) {
+            System.out.println("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.");
+        }
         System.out.println("Next: add a user with  ./mailgate user add you@example.com"
                 + (configFile == null ? "" : " --data-dir " + config.dataDir()));
         System.out.flush();
         stop.await();
         System.out.println("Stopping: finishing sessions in flight (up to " + config.limits().shutdownGrace().toSeconds() + "s)");
-        delivery.close();
+        if (delivery != null) {
+            delivery.close();
+        }
         server.shutdown(config.limits().shutdownGrace());
         return 0;
     }

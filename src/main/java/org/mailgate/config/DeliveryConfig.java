@@ -24,6 +24,7 @@ import java.util.Set;
  * @param tlsPolicy per-domain overrides of the outbound TLS policy
  * @param smartHost null to deliver straight to MX servers
  * @param lmtp null to deliver local mail to Maildirs in the data directory
+ * @param enabled false to accept and queue only (maintenance, or a queue-only front node): nothing leaves
  */
 public record DeliveryConfig(
         int port,
@@ -42,7 +43,8 @@ public record DeliveryConfig(
         int mtaStsPort,
         Map<String, TlsMode> tlsPolicy,
         SmartHostConfig smartHost,
-        LmtpConfig lmtp) {
+        LmtpConfig lmtp,
+        boolean enabled) {
 
     public enum Dnssec { VALIDATE, OFF }
 
@@ -56,7 +58,7 @@ public record DeliveryConfig(
 
     public static final DeliveryConfig DEFAULTS = new DeliveryConfig(25, List.of(), Dnssec.VALIDATE, null, null, 20, 5,
             Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4),
-            Duration.ofSeconds(30), Duration.ofMinutes(5), 443, Map.of(), null, null);
+            Duration.ofSeconds(30), Duration.ofMinutes(5), 443, Map.of(), null, null, true);
 
     /**
      * The upstream every message (or the listed domains' messages) is relayed through.
@@ -78,9 +80,4 @@ public record DeliveryConfig(
 
     /** Dovecot's (or any) LMTP server for local mailboxes, on TCP. */
     public record LmtpConfig(String host, int port) {}
-
-    public DeliveryConfig withPort(int replacement) {
-        return new DeliveryConfig(replacement, dnsServers, dnssec, trustAnchors, caFile, concurrency, perDestination, retryFirst,
-                retryMax, expire, delayWarning, connectTimeout, commandTimeout, mtaStsPort, tlsPolicy, smartHost, lmtp);
-    }
 }

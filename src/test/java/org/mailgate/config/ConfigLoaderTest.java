@@ -166,6 +166,7 @@ class ConfigLoaderTest {
                 retry-max = "1h"
                 expire = "3d"
                 lmtp = "127.0.0.1:24"
+                enabled = false
 
                 [delivery.tls-policy]
                 "bank.example" = "require-tls"
@@ -189,6 +190,8 @@ class ConfigLoaderTest {
         assertThat(d.expire()).isEqualTo(Duration.ofDays(3));
         assertThat(d.delayWarning()).isEqualTo(Duration.ofHours(4));
         assertThat(d.lmtp()).isEqualTo(new DeliveryConfig.LmtpConfig("127.0.0.1", 24));
+        assertThat(d.enabled()).isFalse();
+        assertThat(DeliveryConfig.DEFAULTS.enabled()).isTrue();
         assertThat(d.tlsPolicy()).containsEntry("bank.example", DeliveryConfig.TlsMode.REQUIRE_TLS)
                 .containsEntry("old.example", DeliveryConfig.TlsMode.NONE);
         assertThat(d.smartHost()).isEqualTo(new DeliveryConfig.SmartHostConfig("smtp.provider.example", 465, true,

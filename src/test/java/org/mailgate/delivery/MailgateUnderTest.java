@@ -59,7 +59,7 @@ final class MailgateUnderTest implements AutoCloseable {
         DeliveryConfig d = DeliveryConfig.DEFAULTS;
         return new DeliveryConfig(port, List.of(dns.server()), DeliveryConfig.Dnssec.VALIDATE, dns.trustAnchor(), null,
                 d.concurrency(), d.perDestination(), Duration.ofSeconds(1), Duration.ofSeconds(2), d.expire(), d.delayWarning(),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null);
+                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true);
     }
 
     static MailgateUnderTest start(Path dataDir, DeliveryConfig delivery) throws IOException {
