@@ -9,17 +9,23 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.HostPort;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
@@ -28,10 +34,11 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * trust anchors, so DANE does not rest on trusting a resolver's AD bit over the network.
  */
 final class Dns {
+    private static final Logger log = LoggerFactory.getLogger(Dns.class);
     private static final int MAX_CNAME_CHAIN = 8;
 
-    /** An answer: the records of the asked type at the end of any CNAME chain. */
-    record Answer(int rcode, List<Record> records, boolean secure) {
+    /** An answer: the records of the asked type at the end of any CNAME chain, and why DNSSEC failed it if it did. */
+    record Answer(int rcode, List<Record> records, boolean secure, String reason) {
         boolean noSuchName() {
             return rcode == Rcode.NXDOMAIN;
         }
@@ -39,6 +46,11 @@ final class Dns {
         /** The server failed, or DNSSEC found the answer bogus: try later. */
         boolean failed() {
             return rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN;
+        }
+
+        /** "SERVFAIL", with the validator's reason when it gave one. */
+        String failure() {
+            return Rcode.string(rcode) + (reason.isEmpty() ? "" : " (" + reason + ")");
         }
     }
 
@@ -67,12 +79,34 @@ final class Dns {
         if (config.dnssec() == DeliveryConfig.Dnssec.OFF) {
             return new Dns(head, false);
         }
+        if (config.trustAnchors() == null && stripsDnssec(head)) {
+            // Validating through a resolver that drops signatures would find every answer bogus
+            // and defer all mail; without DNSSEC, MX delivery still works (with MTA-STS), DANE does not.
+            log.warn("the DNS resolver returns no DNSSEC signatures: DANE is off. Use a resolver that passes DNSSEC records on "
+                    + "resolver (e.g. unbound on 127.0.0.1, dns-servers in [delivery]) for DANE, or set dnssec = \"off\" to silence this");
+            return new Dns(head, false);
+        }
         ValidatingResolver validator = new ValidatingResolver(head);
+        validator.setAddReasonToAdditional(true);
         try (InputStream anchors = config.trustAnchors() != null ? Files.newInputStream(config.trustAnchors())
                 : Dns.class.getResourceAsStream("root-anchors.txt")) {
             validator.loadTrustAnchors(anchors);
         }
         return new Dns(validator, true);
+    }
+
+    /** Whether the resolver answers the root's DNSKEY query without its RRSIG; unknown (no answer) counts as no. */
+    private static boolean stripsDnssec(Resolver head) {
+        try {
+            Message query = Message.newQuery(Record.newRecord(Name.root, Type.DNSKEY, DClass.IN));
+            query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+            Message response = head.send(query);
+            List<Record> answer = response.getSection(Section.ANSWER);
+            return response.getRcode() == Rcode.NOERROR && answer.stream().anyMatch(r -> r.getType() == Type.DNSKEY)
+                    && answer.stream().noneMatch(r -> r.getType() == Type.RRSIG);
+        } catch (IOException unreachable) {
+            return false;
+        }
     }
 
     Answer query(String name, int type) throws IOException {
@@ -91,10 +125,20 @@ final class Dns {
                 }
             }
             if (!records.isEmpty() || alias == null || response.getRcode() != Rcode.NOERROR) {
-                return new Answer(response.getRcode(), records, secure && response.getRcode() != Rcode.SERVFAIL);
+                return new Answer(response.getRcode(), records, secure && response.getRcode() != Rcode.SERVFAIL, reason(response));
             }
             current = alias;
         }
-        return new Answer(Rcode.SERVFAIL, List.of(), false);
+        return new Answer(Rcode.SERVFAIL, List.of(), false, "CNAME chain longer than " + MAX_CNAME_CHAIN);
+    }
+
+    /** Why the validator failed an answer, as it notes in the additional section; else empty. */
+    private static String reason(Message response) {
+        for (Record r : response.getSection(Section.ADDITIONAL)) {
+            if (r instanceof TXTRecord txt && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS) {
+                return String.join(" ", txt.getStrings());
+            }
+        }
+        return "";
     }
 }

@@ -87,7 +87,7 @@ final class MtaSts {
     private Optional<String> announcedId(String domain) throws IOException {
         Dns.Answer answer = dns.query("_mta-sts." + domain, Type.TXT);
         if (answer.failed()) {
-            throw new IOException("DNS rcode " + answer.rcode());
+            throw new IOException(answer.failure());
         }
         // RFC 8461 3.1: exactly one record starting with v=STSv1, else no policy
         List<String> records = answer.records().stream().map(r -> String.join("", ((TXTRecord) r).getStrings()))

@@ -16,7 +16,6 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -63,7 +62,7 @@ final class MxResolver {
             return new NoSuchDomain();
         }
         if (answer.failed()) {
-            return new TemporaryFailure("MX lookup for " + domain + " failed: " + Rcode.string(answer.rcode()));
+            return new TemporaryFailure("MX lookup for " + domain + " failed: " + answer.failure());
         }
         if (answer.records().isEmpty()) {
             // RFC 5321 5.1: no MX records, so the domain itself is the implicit MX
@@ -105,7 +104,7 @@ final class MxResolver {
                 Dns.Answer answer = dns.query(host, type);
                 secure &= answer.secure();
                 if (answer.failed()) {
-                    errors.add(Type.string(type) + " lookup failed: " + Rcode.string(answer.rcode()));
+                    errors.add(Type.string(type) + " lookup failed: " + answer.failure());
                 }
                 for (Record record : answer.records()) {
                     addresses.add(record instanceof AAAARecord aaaa ? aaaa.getAddress() : ((ARecord) record).getAddress());

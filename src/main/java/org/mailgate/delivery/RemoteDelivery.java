@@ -102,7 +102,7 @@ final class RemoteDelivery {
             // RFC 7672 2.2.1: TLSA records only count where the MX and address lookups were DNSSEC-secure
             Dns.Answer tlsa = dns.query("_" + config.port() + "._tcp." + host, Type.TLSA);
             if (tlsa.failed()) {
-                throw new IOException("TLSA lookup for " + host + " failed, so DANE cannot be ruled out");
+                throw new IOException("TLSA lookup for " + host + " failed (" + tlsa.failure() + "), so DANE cannot be ruled out");
             }
             if (tlsa.secure() && !tlsa.records().isEmpty()) {
                 List<TLSARecord> records = tlsa.records().stream().map(TLSARecord.class::cast).toList();

@@ -35,21 +35,27 @@ final class KnotDns implements AutoCloseable {
         this.trustAnchor = trustAnchor;
     }
 
-    /** Starts Knot with the zone "test." holding {@code records} (zone-file lines relative to test.). */
+    /** Starts Knot with the zone "test." holding {@code records} (zone-file lines relative to test.), signed. */
     static KnotDns start(Path dir, String records) throws Exception {
+        return start(dir, "test.", records, true);
+    }
+
+    /** Starts Knot with the zone {@code origin} holding {@code records}, DNSSEC-signed or not. */
+    static KnotDns start(Path dir, String origin, String records, boolean signed) throws Exception {
         if (!Files.isExecutable(KNOTD)) {
             throw new IllegalStateException("knotd is missing: tests/install-test-deps.sh installs Debian's knot");
         }
         int port = freeUdpPort();
         Files.createDirectories(dir.resolve("zones"));
         Files.createDirectories(dir.resolve("db"));
-        Files.writeString(dir.resolve("zones/test.zone"), """
-                $ORIGIN test.
+        String file = origin.equals(".") ? "root" : origin.substring(0, origin.length() - 1);
+        Files.writeString(dir.resolve("zones/" + file + ".zone"), """
+                $ORIGIN %s
                 $TTL 60
                 @ SOA ns.test. admin.test. 1 60 60 600 60
                 @ NS ns.test.
-                ns A 127.0.0.1
-                """ + records);
+                ns.test. A 127.0.0.1
+                """.formatted(origin) + records);
         Files.writeString(dir.resolve("knot.conf"), """
                 server:
                     listen: 127.0.0.1@%d
@@ -59,7 +65,7 @@ final class KnotDns implements AutoCloseable {
                 template:
                   - id: default
                     storage: %s/zones
-                    file: "%%s.zone"
+                    file: "%s.zone"
                     zonefile-sync: -1
                     zonefile-load: difference-no-serial
                     journal-content: all
@@ -68,13 +74,18 @@ final class KnotDns implements AutoCloseable {
                     algorithm: ecdsap256sha256
                     single-type-signing: on
                 zone:
-                  - domain: test
-                    dnssec-signing: on
+                  - domain: "%s"
+                    file: "%s/zones/%s.zone"
+                    dnssec-signing: %s
                     dnssec-policy: test
-                """.formatted(port, dir, dir, dir));
+                """.formatted(port, dir, dir, dir, file, origin, dir, file, signed ? "on" : "off"));
         Process process = new ProcessBuilder(KNOTD.toString(), "-c", dir.resolve("knot.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("knot.log").toFile()).start();
         try {
+            if (!signed) {
+                waitForAnswer(port, process, dir, origin);
+                return new KnotDns(process, port, null);
+            }
             DNSKEYRecord ksk = waitForKsk(port, process, dir);
             Path anchor = Files.writeString(dir.resolve("trust-anchor.txt"), ksk.toString() + "\n");
             return new KnotDns(process, port, anchor);
@@ -82,6 +93,24 @@ final class KnotDns implements AutoCloseable {
             process.destroyForcibly();
             throw e;
         }
+    }
+
+    private static void waitForAnswer(int port, Process process, Path dir, String origin) throws Exception {
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        resolver.setTimeout(Duration.ofMillis(500));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try {
+                if (!resolver.send(Message.newQuery(Record.newRecord(Name.fromString(origin), Type.SOA, DClass.IN)))
+                        .getSection(Section.ANSWER).isEmpty()) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // knotd is still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("knotd did not serve " + origin + ": " + Files.readString(dir.resolve("knot.log")));
     }
 
     private static DNSKEYRecord waitForKsk(int port, Process process, Path dir) throws Exception {
