@@ -38,30 +38,30 @@ final class Bounces {
         this.clock = clock;
     }
 
-    /** Reports recipients newly failed (and, when asked with NOTIFY=SUCCESS, newly delivered to a local mailbox). */
+    /**
+     * Reports recipients newly failed (and, when asked with NOTIFY=SUCCESS, newly delivered to a
+     * local mailbox); only those a notice went out for are journaled as reported.
+     */
     void report(QueuedMessage message, DeliveryState state) throws IOException {
         List<Dsn.Report> failed = new ArrayList<>();
         List<Dsn.Report> delivered = new ArrayList<>();
-        List<QueueEvent> reported = new ArrayList<>();
-        Instant now = clock.instant();
         for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
             RecipientState s = state.recipients().get(r.address());
             if (s == null || !s.isFinal() || s.reported()) {
                 continue;
             }
-            reported.add(new QueueEvent.Reported(now, r.address()));
             if (s.status() == RecipientState.Status.FAILED && notifies(r, "FAILURE")) {
                 failed.add(new Dsn.Report(r, s));
             } else if (s.status() == RecipientState.Status.DELIVERED && r.notifyOn().contains("SUCCESS") && s.remoteMta().isEmpty()) {
                 delivered.add(new Dsn.Report(r, s));
             }
         }
-        if (reported.isEmpty()) {
-            return;
+        List<QueueEvent> reported = new ArrayList<>();
+        reported.addAll(send(message, Dsn.Action.FAILED, failed, null));
+        reported.addAll(send(message, Dsn.Action.DELIVERED, delivered, null));
+        if (!reported.isEmpty()) {
+            spool.record(message.id(), reported);
         }
-        send(message, Dsn.Action.FAILED, failed, null);
-        send(message, Dsn.Action.DELIVERED, delivered, null);
-        spool.record(message.id(), reported);
     }
 
     /** Once per message, after the configured delay, for the recipients still pending that want it. */
@@ -86,10 +86,11 @@ final class Bounces {
         return r.notifyOn().isEmpty() ? !event.equals("SUCCESS") : Set.of(r.notifyOn().split(",")).contains(event);
     }
 
-    private void send(QueuedMessage message, Dsn.Action action, List<Dsn.Report> reports, Instant retryUntil) throws IOException {
+    /** Queues the notice; returns the Reported events for the recipients it covers (none when nothing was sent). */
+    private List<QueueEvent> send(QueuedMessage message, Dsn.Action action, List<Dsn.Report> reports, Instant retryUntil) throws IOException {
         SpoolEnvelope original = message.envelope();
         if (reports.isEmpty() || original.sender().isEmpty()) {
-            return;
+            return List.of();
         }
         Instant now = clock.instant();
         byte[] notice;
@@ -101,5 +102,6 @@ final class Bounces {
         spool.enqueue(envelope, notice);
         log.info("{}: {} notice {} queued for <{}> about {} recipients", original.id(), action.name().toLowerCase(Locale.ROOT),
                 envelope.id(), original.sender(), reports.size());
+        return reports.stream().<QueueEvent>map(r -> new QueueEvent.Reported(now, r.recipient().address())).toList();
     }
 }

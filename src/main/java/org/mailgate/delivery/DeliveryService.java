@@ -15,7 +15,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +50,8 @@ public final class DeliveryService implements AutoCloseable {
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-housekeeping").daemon(true).factory());
-    private final LinkedBlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
+    /** Wakes the scheduler: a message was committed, or a delivery finished and a slot is free. */
+    private final Semaphore wakeups = new Semaphore(0);
     private final Map<String, Instant> due = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Semaphore global;
@@ -72,7 +72,10 @@ public final class DeliveryService implements AutoCloseable {
         this.transports = Transports.create(config, users, pool, RandomGenerator.getDefault(), clock);
         this.bounces = new Bounces(config.hostname(), spool, clock);
         housekeeping.scheduleWithFixedDelay(pool::expire, 1, 1, TimeUnit.SECONDS);
-        spool.onCommit(arrivals::add);
+        spool.onCommit(id -> {
+            due.put(id, Instant.MIN);
+            wakeups.release();
+        });
         this.attention = spool.attentionStamp();
         rescan();
         this.scheduler = Thread.ofPlatform().name("delivery-scheduler").daemon(true).start(this::schedule);
@@ -87,11 +90,8 @@ public final class DeliveryService implements AutoCloseable {
         long lastScan = System.nanoTime();
         while (running) {
             try {
-                String id = arrivals.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
-                if (id != null) {
-                    List<String> committed = new ArrayList<>(List.of(id));
-                    arrivals.drainTo(committed);
-                    committed.forEach(c -> due.put(c, Instant.MIN));
+                if (wakeups.tryAcquire(TICK_MILLIS, TimeUnit.MILLISECONDS)) {
+                    wakeups.drainPermits();
                 }
                 if (System.nanoTime() - lastScan > TimeUnit.SECONDS.toNanos(1)) {
                     lastScan = System.nanoTime();
@@ -151,6 +151,7 @@ public final class DeliveryService implements AutoCloseable {
             due.put(id, clock.instant().plus(settings.retryFirst()));
         } finally {
             inFlight.remove(id);
+            wakeups.release();
         }
     }
 

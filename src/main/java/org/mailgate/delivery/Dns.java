@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.HostPort;
 import org.slf4j.Logger;
@@ -54,8 +56,18 @@ final class Dns {
         }
     }
 
+    /** How long an answer without records (NXDOMAIN, no data) is reused. */
+    private static final Duration NEGATIVE_TTL = Duration.ofMinutes(1);
+    /** The longest any answer is reused, whatever its TTL says. */
+    private static final Duration MAX_TTL = Duration.ofHours(1);
+
+    private record Key(Name name, int type) {}
+
+    private record Cached(Answer answer, long expiresNanos) {}
+
     private final Resolver resolver;
     private final boolean validating;
+    private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
 
     private Dns(Resolver resolver, boolean validating) {
         this.resolver = resolver;
@@ -109,8 +121,30 @@ final class Dns {
         }
     }
 
+    /**
+     * The answer, from the cache while its TTL runs (failures are never cached). dnsjava's own
+     * Cache is not used because it keeps no DNSSEC status, which DANE needs with every answer.
+     */
     Answer query(String name, int type) throws IOException {
-        Name current = Name.fromString(name.endsWith(".") ? name : name + ".");
+        Key key = new Key(Name.fromString(name.endsWith(".") ? name : name + "."), type);
+        long now = System.nanoTime();
+        Cached cached = cache.get(key);
+        if (cached != null && cached.expiresNanos() - now > 0) {
+            return cached.answer();
+        }
+        Answer answer = lookup(key.name(), type);
+        if (!answer.failed()) {
+            long ttl = answer.records().stream().mapToLong(Record::getTTL).min().orElse(NEGATIVE_TTL.toSeconds());
+            cache.put(key, new Cached(answer, now + Math.min(ttl, MAX_TTL.toSeconds()) * 1_000_000_000L));
+        }
+        if (cache.size() > 100_000) {
+            cache.entrySet().removeIf(e -> e.getValue().expiresNanos() - now <= 0);
+        }
+        return answer;
+    }
+
+    private Answer lookup(Name name, int type) throws IOException {
+        Name current = name;
         boolean secure = validating;
         for (int step = 0; step <= MAX_CNAME_CHAIN; step++) {
             Message response = resolver.send(Message.newQuery(Record.newRecord(current, type, DClass.IN)));

@@ -24,7 +24,8 @@ final class MtaStsCache {
     private static final Logger log = LoggerFactory.getLogger(MtaStsCache.class);
 
     private final Path directory;
-    private final Map<String, MtaSts.Policy> memory = new ConcurrentHashMap<>();
+    /** Empty where the disk has no policy either, so a domain without MTA-STS costs no file lookup per message. */
+    private final Map<String, Optional<MtaSts.Policy>> memory = new ConcurrentHashMap<>();
 
     /** @param directory null keeps policies in memory only */
     MtaStsCache(Path directory) {
@@ -33,16 +34,16 @@ final class MtaStsCache {
 
     /** The cached policy that has not expired at {@code now}. */
     Optional<MtaSts.Policy> get(String domain, Instant now) {
-        MtaSts.Policy policy = memory.computeIfAbsent(domain, this::load);
-        if (policy != null && policy.expires().isBefore(now)) {
-            memory.remove(domain);
+        Optional<MtaSts.Policy> policy = memory.computeIfAbsent(domain, d -> Optional.ofNullable(load(d)));
+        if (policy.isPresent() && policy.get().expires().isBefore(now)) {
+            memory.put(domain, Optional.empty());
             return Optional.empty();
         }
-        return Optional.ofNullable(policy);
+        return policy;
     }
 
     void put(String domain, MtaSts.Policy policy) {
-        memory.put(domain, policy);
+        memory.put(domain, Optional.of(policy));
         if (directory == null) {
             return;
         }

@@ -46,6 +46,8 @@ public final class FileSpool implements Spool {
     private final Path queue;
     private final Path journals;
     private final Path attention;
+    private final DirectorySync queueSync;
+    private final DirectorySync journalSync;
     private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
     // fsync blocks in the kernel: enough platform threads that a batch's fsyncs run together and
@@ -64,6 +66,8 @@ public final class FileSpool implements Spool {
         this.queue = dataDir.resolve("spool/queue");
         this.journals = dataDir.resolve("spool/journal");
         this.attention = dataDir.resolve("spool/attention");
+        this.queueSync = new DirectorySync(queue);
+        this.journalSync = new DirectorySync(journals);
         if (commitThread) {
             Files.createDirectories(incoming);
             Files.createDirectories(queue);
@@ -172,9 +176,7 @@ public final class FileSpool implements Spool {
     }
 
     private static void forceDirectory(Path directory) throws IOException {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
+        DirectorySync.force(directory);
     }
 
     private static void deleteQuietly(Path file) {
@@ -240,7 +242,8 @@ public final class FileSpool implements Spool {
         }
         boolean deleted = Files.deleteIfExists(queue.resolve(id));
         if (deleted) {
-            forceDirectory(queue);
+            // the message's removal is durable before its journal goes: never a message without its journal
+            queueSync.sync();
         }
         Files.deleteIfExists(journals.resolve(id));
         return deleted;
@@ -273,7 +276,7 @@ public final class FileSpool implements Spool {
             channel.force(false);
         }
         if (created) {
-            forceDirectory(journals);
+            journalSync.sync();
         }
     }
 

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Delivery throughput: how fast Mailgate drains a full queue into a remote MX. The MX is
+# Postfix's smtp-sink, found through Knot DNS, all on loopback. Each run fills the queue with
+# delivery off (mailgate bench over STARTTLS+AUTH), then restarts the server with delivery on and
+# times until the queue is empty. Prints messages/s per run, the median and the spread.
+#   bench/delivery.sh [MESSAGES] [RUNS]     (defaults: 5000 messages, 3 runs)
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MESSAGES=${1:-5000} RUNS=${2:-3}
+bash "$root/tests/install-test-deps.sh" || exit 1
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+log() { echo "delivery-bench: $*" >&2; }
+
+work=$(mktemp -d)
+knot_pid="" sink_pid="" mg_pid=""
+cleanup() {
+  for pid in $mg_pid $sink_pid $knot_pid; do kill "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+DNS_PORT=$(free_port) SINK_PORT=$(free_port) SUB_PORT=$(free_port)
+mkdir -p "$work/knot/zones" "$work/knot/db"
+printf '$ORIGIN test.\n$TTL 60\n@ SOA ns.test. admin.test. 1 60 60 600 60\n@ NS ns.test.\nns A 127.0.0.1\nsink MX 10 mx.sink\nmx.sink A 127.0.0.1\n' \
+  >"$work/knot/zones/test.zone"
+printf 'server:\n    listen: 127.0.0.1@%s\n    rundir: %s\ndatabase:\n    storage: %s\ntemplate:\n  - id: default\n    storage: %s\n    file: "%%s.zone"\nzone:\n  - domain: test\n' \
+  "$DNS_PORT" "$work/knot" "$work/knot/db" "$work/knot/zones" >"$work/knot/knot.conf"
+/usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
+knot_pid=$!
+smtp-sink -u postfix -c "127.0.0.1:$SINK_PORT" 1024 </dev/null >/dev/null 2>&1 &
+sink_pid=$!
+
+data=$work/data
+write_config() { # write_config ENABLED
+  cat >"$work/mailgate.toml" <<CONF
+hostname = "bench.mailgate.test"
+[[listener]]
+address = "127.0.0.1"
+port = $SUB_PORT
+kind = "submission"
+[limits]
+max-connections-per-address = 100000
+max-connection-rate = 10000000
+[sending-limits]
+messages-per-hour = 100000000
+messages-per-day = 100000000
+recipients-per-hour = 100000000
+recipients-per-day = 100000000
+[delivery]
+enabled = $1
+port = $SINK_PORT
+dns-servers = ["127.0.0.1:$DNS_PORT"]
+dnssec = "off"
+per-destination = ${PER_DESTINATION:-5}
+CONF
+}
+start_mailgate() {
+  "$root/mailgate" serve --config "$work/mailgate.toml" --data-dir "$data" >"$work/server.log" 2>&1 &
+  mg_pid=$!
+  for _ in $(seq 1 300); do grep -q '^Next:' "$work/server.log" && return 0; sleep 0.1; done
+  log "mailgate did not start"; cat "$work/server.log" >&2; exit 1
+}
+stop_mailgate() { kill "$mg_pid"; wait "$mg_pid" 2>/dev/null; mg_pid=""; }
+queued() { find "$data/spool/queue" -type f | wc -l; }
+
+printf 'bench-password\n' | "$root/mailgate" user add bench@example.com --password-stdin --data-dir "$data" >/dev/null || exit 1
+rates=()
+for run in $(seq 1 "$RUNS"); do
+  write_config false
+  start_mailgate
+  MAILGATE_BENCH_PASSWORD=bench-password "$root/mailgate" bench "127.0.0.1:$SUB_PORT" --tls starttls \
+    --auth-user bench@example.com --from bench@example.com --to rcpt@sink.test -s 10 -n "$MESSAGES" -l 1024 >/dev/null \
+    || { log "filling the queue failed"; exit 1; }
+  stop_mailgate
+  filled=$(queued)
+  write_config true
+  start=$(date +%s.%N)
+  start_mailgate
+  deadline=$((SECONDS + 600))
+  while (( $(queued) > 0 && SECONDS < deadline )); do sleep 0.1; done
+  elapsed=$(echo "$(date +%s.%N) - $start" | bc)
+  left=$(queued)
+  stop_mailgate
+  ((left == 0)) || { log "run $run: $left messages still queued after 600 s"; exit 1; }
+  rate=$(echo "scale=1; $filled / $elapsed" | bc)
+  rates+=("$rate")
+  echo "run $run: $filled messages delivered in ${elapsed%??????}s = $rate msg/s"
+done
+python3 - "${rates[@]}" <<'PY'
+import statistics, sys
+r = sorted(float(x) for x in sys.argv[1:])
+print(f"median {statistics.median(r):.0f} msg/s, spread {r[0]:.0f}..{r[-1]:.0f} over {len(r)} runs (includes the server's start, ~1 s)")
+PY
