@@ -66,16 +66,6 @@ start_mailgate() {
   cat >"$work/mailgate/mailgate.toml" <<TOML
 hostname = "bench.mailgate.test"
 domains = ["example.com"]
-# The load comes from one address at rates no single client reaches: per-client limits off, as
-# Postfix exempts its mynetworks (127.0.0.0/8) from its anvil limits.
-[limits]
-max-connections-per-address = 100000
-max-connection-rate = 10000000
-[sending-limits]
-messages-per-hour = 100000000
-messages-per-day = 100000000
-recipients-per-hour = 100000000
-recipients-per-day = 100000000
 # Postfix discards what it accepts; Mailgate accepts and queues only: both measure acceptance.
 [delivery]
 enabled = false
@@ -91,6 +81,7 @@ address = "127.0.0.1"
 port = $MG_SUB
 kind = "submission"
 TOML
+  cat "$root/bench/load-limits.toml" >>"$work/mailgate/mailgate.toml"
   printf '%s\n' "$USER_PASS" | "$root/mailgate" user add "$USER_ADDR" --password-stdin --data-dir "$work/mailgate/data" >/dev/null
   "$root/mailgate" serve --config "$work/mailgate/mailgate.toml" --data-dir "$work/mailgate/data" >"$work/mailgate/server.log" 2>&1 &
   mg_pid=$!

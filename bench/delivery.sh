@@ -40,14 +40,6 @@ hostname = "bench.mailgate.test"
 address = "127.0.0.1"
 port = $SUB_PORT
 kind = "submission"
-[limits]
-max-connections-per-address = 100000
-max-connection-rate = 10000000
-[sending-limits]
-messages-per-hour = 100000000
-messages-per-day = 100000000
-recipients-per-hour = 100000000
-recipients-per-day = 100000000
 [delivery]
 enabled = $1
 port = $SINK_PORT
@@ -55,6 +47,7 @@ dns-servers = ["127.0.0.1:$DNS_PORT"]
 dnssec = "off"
 per-destination = ${PER_DESTINATION:-5}
 CONF
+  cat "$root/bench/load-limits.toml" >>"$work/mailgate.toml"
 }
 start_mailgate() {
   "$root/mailgate" serve --config "$work/mailgate.toml" --data-dir "$data" >"$work/server.log" 2>&1 &
