@@ -49,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
         DeliveryService delivery = null;
         if (config.delivery().enabled()) {
             try {
-                delivery = DeliveryService.start(config, server.spool(), server.users());
+                delivery = DeliveryService.start(config, server.spool(), new UserMailboxes(config.domains(), server.users()));
             } catch (IOException e) {
                 server.shutdown(Duration.ZERO);
                 throw e;

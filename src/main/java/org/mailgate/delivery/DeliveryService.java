@@ -18,9 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.spool.DeliveryState;
@@ -61,7 +59,7 @@ public final class DeliveryService implements AutoCloseable {
     private volatile boolean running = true;
     private long attention;
 
-    private DeliveryService(MailgateConfig config, Spool spool, Supplier<UserDirectory> users, Clock clock) throws IOException {
+    private DeliveryService(MailgateConfig config, Spool spool, LocalMailboxes local, Clock clock) throws IOException {
         this.settings = config.delivery();
         this.spool = spool;
         this.clock = clock;
@@ -69,7 +67,7 @@ public final class DeliveryService implements AutoCloseable {
         // messages in flight: enough that every delivery slot stays busy while others wait on DNS
         this.maxInFlight = settings.concurrency() * 4;
         ConnectionPool pool = new ConnectionPool(5_000, settings.perDestination(), System::currentTimeMillis);
-        this.transports = Transports.create(config, users, pool, RandomGenerator.getDefault(), clock);
+        this.transports = Transports.create(config, local, pool, RandomGenerator.getDefault(), clock);
         this.bounces = new Bounces(config.hostname(), spool, clock);
         housekeeping.scheduleWithFixedDelay(pool::expire, 1, 1, TimeUnit.SECONDS);
         spool.onCommit(id -> {
@@ -81,9 +79,9 @@ public final class DeliveryService implements AutoCloseable {
         this.scheduler = Thread.ofPlatform().name("delivery-scheduler").daemon(true).start(this::schedule);
     }
 
-    /** Starts delivering from {@code spool}; {@code users} decides which recipients are local and who they are. */
-    public static DeliveryService start(MailgateConfig config, Spool spool, Supplier<UserDirectory> users) throws IOException {
-        return new DeliveryService(config, spool, users, Clock.systemUTC());
+    /** Starts delivering from {@code spool}; {@code local} says which recipients are ours and whose mailbox they reach. */
+    public static DeliveryService start(MailgateConfig config, Spool spool, LocalMailboxes local) throws IOException {
+        return new DeliveryService(config, spool, local, Clock.systemUTC());
     }
 
     private void schedule() {

@@ -10,9 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
-import org.mailgate.auth.User;
-import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.spool.SpoolEnvelope;
 
@@ -24,14 +21,14 @@ import org.mailgate.spool.SpoolEnvelope;
 final class LocalDelivery {
     private static final String LMTP_KEY = "lmtp";
 
-    private final Supplier<UserDirectory> users;
+    private final LocalMailboxes mailboxes;
     private final Maildir maildir;
     private final DeliveryConfig.LmtpConfig lmtp;
     private final SessionOpener opener;
     private final ConnectionPool pool;
 
-    LocalDelivery(Supplier<UserDirectory> users, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, SessionOpener opener, ConnectionPool pool) {
-        this.users = users;
+    LocalDelivery(LocalMailboxes mailboxes, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, SessionOpener opener, ConnectionPool pool) {
+        this.mailboxes = mailboxes;
         this.maildir = maildir;
         this.lmtp = lmtp;
         this.opener = opener;
@@ -41,13 +38,12 @@ final class LocalDelivery {
     List<Outcome> deliver(MessageTransfer.Message message) {
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, List<String>> byUser = new LinkedHashMap<>();
-        UserDirectory directory = users.get();
         for (SpoolEnvelope.Recipient r : message.recipients()) {
-            Optional<User> owner = directory.owner(r.address());
-            if (owner.isEmpty()) {
+            Optional<String> mailbox = mailboxes.mailboxOf(r.address());
+            if (mailbox.isEmpty()) {
                 outcomes.add(Outcome.failed(r.address(), "", "550 5.1.1 <" + r.address() + ">: no such user here"));
             } else {
-                byUser.computeIfAbsent(owner.get().address(), u -> new ArrayList<>()).add(r.address());
+                byUser.computeIfAbsent(mailbox.get(), u -> new ArrayList<>()).add(r.address());
             }
         }
         if (byUser.isEmpty()) {

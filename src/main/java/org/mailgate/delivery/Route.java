@@ -1,9 +1,6 @@
 package org.mailgate.delivery;
 
 import java.util.Locale;
-import java.util.Set;
-import java.util.function.Supplier;
-import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.DeliveryConfig;
 
 /** Where a recipient's copy goes: a local mailbox, the smart host, or the domain's MX servers. */
@@ -29,10 +26,10 @@ sealed interface Route {
         }
     }
 
-    /** Local when the domain is ours (named in the config, or a user's); else the smart host if it takes the domain; else MX. */
-    static Route of(String recipient, Set<String> configuredDomains, Supplier<UserDirectory> users, DeliveryConfig.SmartHostConfig smartHost) {
+    /** Local when the domain is ours; else the smart host if it takes the domain; else MX. */
+    static Route of(String recipient, LocalMailboxes mailboxes, DeliveryConfig.SmartHostConfig smartHost) {
         String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
-        if (configuredDomains.contains(domain) || users.get().domains().contains(domain)) {
+        if (mailboxes.isLocal(domain)) {
             return new Local();
         }
         if (smartHost != null && (smartHost.domains().isEmpty() || smartHost.domains().contains(domain))) {

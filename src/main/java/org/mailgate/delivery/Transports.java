@@ -1,35 +1,32 @@
 package org.mailgate.delivery;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
-import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
 
 /** The three ways out (local mailbox, smart host, MX) and the routing between them. */
 final class Transports implements AutoCloseable {
-    private final MailgateConfig config;
-    private final Supplier<UserDirectory> users;
+    private final LocalMailboxes mailboxes;
+    private final DeliveryConfig.SmartHostConfig smartHostConfig;
     private final ConnectionPool pool;
     private final RemoteDelivery remote;
     private final SmartHostDelivery smartHost;
     private final LocalDelivery local;
 
-    private Transports(MailgateConfig config, Supplier<UserDirectory> users, ConnectionPool pool, RemoteDelivery remote,
-            SmartHostDelivery smartHost, LocalDelivery local) {
-        this.config = config;
-        this.users = users;
+    private Transports(LocalMailboxes mailboxes, DeliveryConfig.SmartHostConfig smartHostConfig, ConnectionPool pool,
+            RemoteDelivery remote, SmartHostDelivery smartHost, LocalDelivery local) {
+        this.mailboxes = mailboxes;
+        this.smartHostConfig = smartHostConfig;
         this.pool = pool;
         this.remote = remote;
         this.smartHost = smartHost;
         this.local = local;
     }
 
-    static Transports create(MailgateConfig config, Supplier<UserDirectory> users, ConnectionPool pool, RandomGenerator random,
+    static Transports create(MailgateConfig config, LocalMailboxes mailboxes, ConnectionPool pool, RandomGenerator random,
             Clock clock) throws IOException {
         DeliveryConfig d = config.delivery();
         Dns dns = Dns.create(d);
@@ -40,13 +37,13 @@ final class Transports implements AutoCloseable {
                 new MtaStsCache(config.dataDir().resolve("mta-sts")));
         RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, opener, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);
-        Path mailboxes = config.dataDir().resolve("mailboxes");
-        LocalDelivery local = new LocalDelivery(users, new Maildir(mailboxes, config.hostname()), d.lmtp(), opener, pool);
-        return new Transports(config, users, pool, remote, smartHost, local);
+        LocalDelivery local = new LocalDelivery(mailboxes, new Maildir(config.dataDir().resolve("mailboxes"), config.hostname()),
+                d.lmtp(), opener, pool);
+        return new Transports(mailboxes, d.smartHost(), pool, remote, smartHost, local);
     }
 
     Route route(String recipient) {
-        return Route.of(recipient, config.domains(), users, config.delivery().smartHost());
+        return Route.of(recipient, mailboxes, smartHostConfig);
     }
 
     List<Outcome> deliver(Route route, MessageTransfer.Message message) {

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import org.mailgate.cli.UserMailboxes;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
@@ -43,7 +44,7 @@ final class MailgateUnderTest implements AutoCloseable {
         this.dataDir = dataDir;
         this.config = config;
         this.server = SmtpServer.start(config);
-        this.delivery = deliver ? DeliveryService.start(config, server.spool(), server.users()) : null;
+        this.delivery = deliver ? DeliveryService.start(config, server.spool(), new UserMailboxes(config.domains(), server.users())) : null;
     }
 
     /** A Mailgate that only accepts and queues: an upstream whose queue the test reads. */
