@@ -45,6 +45,7 @@ class TlsPolicyTest {
     static ScriptedReceiver stsGood;
     static ScriptedReceiver required;
     static ScriptedReceiver plain;
+    static ScriptedReceiver stsTesting;
 
     @BeforeAll
     static void start() throws Exception {
@@ -59,14 +60,16 @@ class TlsPolicyTest {
         stsGood = ScriptedReceiver.accepting(address(7), port, TestCertificates.issued(ca, "mail.stsgood.test").serverContext());
         required = ScriptedReceiver.accepting(address(8), port, null);
         plain = ScriptedReceiver.accepting(address(9), port, TestCertificates.selfSigned("mail.plain.test").serverContext());
+        stsTesting = ScriptedReceiver.accepting(address(10), port, TestCertificates.selfSigned("mail.ststesting.test").serverContext());
 
         policies = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         policies.setHttpsConfigurator(new HttpsConfigurator(
-                TestCertificates.issued(ca, "mta-sts.sts.test", "mta-sts.stsgood.test").serverContext()));
+                TestCertificates.issued(ca, "mta-sts.sts.test", "mta-sts.stsgood.test", "mta-sts.ststesting.test").serverContext()));
         policies.createContext("/.well-known/mta-sts.txt", exchange -> {
             String host = exchange.getRequestHeaders().getFirst("Host");
             String mx = host.replace("mta-sts.", "mail.");
-            byte[] body = ("version: STSv1\r\nmode: enforce\r\nmx: " + mx + "\r\nmax_age: 86400\r\n").getBytes(StandardCharsets.US_ASCII);
+            String mode = host.startsWith("mta-sts.ststesting.") ? "testing" : "enforce";
+            byte[] body = ("version: STSv1\r\nmode: " + mode + "\r\nmx: " + mx + "\r\nmax_age: 86400\r\n").getBytes(StandardCharsets.US_ASCII);
             exchange.getResponseHeaders().set("Content-Type", "text/plain");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -101,6 +104,10 @@ class TlsPolicyTest {
                 mail.required A 127.0.0.8
                 plain MX 10 mail.plain
                 mail.plain A 127.0.0.9
+                ststesting MX 10 mail.ststesting
+                mail.ststesting A 127.0.0.10
+                _mta-sts.ststesting TXT "v=STSv1; id=20261125"
+                mta-sts.ststesting A 127.0.0.1
                 """.formatted(port, spki, caCert));
         DeliveryConfig base = MailgateUnderTest.testDelivery(dns, port);
         DeliveryConfig delivery = new DeliveryConfig(base.port(), base.dnsServers(), base.dnssec(), base.trustAnchors(),
@@ -116,7 +123,7 @@ class TlsPolicyTest {
         if (mailgate != null) {
             mailgate.close();
         }
-        for (ScriptedReceiver r : new ScriptedReceiver[] {dane, daneBad, daneNoTls, daneTa, stsBadCert, stsGood, required, plain}) {
+        for (ScriptedReceiver r : new ScriptedReceiver[] {dane, daneBad, daneNoTls, daneTa, stsBadCert, stsGood, required, plain, stsTesting}) {
             if (r != null) {
                 r.close();
             }
@@ -173,6 +180,13 @@ class TlsPolicyTest {
     void mtaStsEnforceWithValidCertificateDelivers() throws Exception {
         mailgate.submit(List.of("f@stsgood.test"), "sts good");
         await("MTA-STS delivery", WAIT, () -> stsGood.accepted.stream().anyMatch(t -> t.tls() && t.rcptTo().contains("f@stsgood.test")));
+    }
+
+    @Test
+    @DisplayName("RFC 8461 5: MTA-STS testing mode only reports: a bad certificate does not stop delivery over TLS")
+    void mtaStsTestingModeDoesNotBlock() throws Exception {
+        mailgate.submit(List.of("i@ststesting.test"), "sts testing");
+        await("delivery despite the policy", WAIT, () -> stsTesting.accepted.stream().anyMatch(t -> t.tls() && t.rcptTo().contains("i@ststesting.test")));
     }
 
     @Test
