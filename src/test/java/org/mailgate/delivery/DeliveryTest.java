@@ -1,6 +1,7 @@
 package org.mailgate.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mailgate.delivery.MailgateUnderTest.ALICE;
 import static org.mailgate.delivery.MailgateUnderTest.await;
 
@@ -89,8 +90,12 @@ class DeliveryTest {
         aOnly = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.7"), port, null);
         small = new ScriptedReceiver(InetAddress.getByName("127.0.0.9"), port, null, List.of("SIZE 100"), r -> "250 2.1.5 ok",
                 n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
-        dualV6 = ScriptedReceiver.accepting(InetAddress.getByName("::1"), port, null);
-        dualV6.greeting = "421 4.3.2 too busy on IPv6 today";
+        try {
+            dualV6 = ScriptedReceiver.accepting(InetAddress.getByName("::1"), port, null);
+            dualV6.greeting = "421 4.3.2 too busy on IPv6 today";
+        } catch (IOException noIpv6Loopback) {
+            dualV6 = null; // a machine without ::1: the IPv6 half of that test cannot run here
+        }
         dualV4 = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.10"), port, null);
         mailgate = MailgateUnderTest.start(dir.resolve("data"), MailgateUnderTest.testDelivery(dns, port));
     }
@@ -129,6 +134,7 @@ class DeliveryTest {
     void triesIpv6ThenIpv4() throws Exception {
         mailgate.submit(List.of("nina@dual.test"), "dual stack");
         await("the IPv4 address to accept", WAIT, () -> dualV4.accepted.stream().anyMatch(t -> t.rcptTo().contains("nina@dual.test")));
+        assumeTrue(dualV6 != null, "no IPv6 loopback on this machine");
         assertThat(dualV6.connections.get()).as("the IPv6 address was tried").isPositive();
     }
 
