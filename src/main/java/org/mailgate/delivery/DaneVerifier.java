@@ -89,7 +89,7 @@ final class DaneVerifier {
     }
 
     /** RFC 6125 DNS-ID matching: exact, or a wildcard in the left-most label only. */
-    static boolean nameMatches(X509Certificate certificate, List<String> names) {
+    private static boolean nameMatches(X509Certificate certificate, List<String> names) {
         try {
             Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
             if (alternatives == null) {

@@ -248,9 +248,8 @@ public final class DeliveryService implements AutoCloseable {
         for (String r : state.pending()) {
             RecipientState s = state.recipients().get(r);
             String reply = expired
-                    ? "451 4.4.7 message expired after " + settings.expire().toDays() + " days in the queue"
-                            + (s.lastReply().isEmpty() ? "" : "; last reply: " + s.lastReply())
-                    : "554 5.0.0 returned to the sender by the postmaster";
+                    ? DeliveryReply.EXPIRED.line(settings.expire().toDays(), s.lastReply().isEmpty() ? "" : "; last reply: " + s.lastReply())
+                    : DeliveryReply.RETURNED.line();
             events.add(new QueueEvent.Attempted(now, r, RecipientState.Status.FAILED, s.remoteMta(), reply));
         }
         spool.record(message.id(), events);

@@ -41,7 +41,7 @@ final class LocalDelivery {
         for (SpoolEnvelope.Recipient r : message.recipients()) {
             Optional<String> mailbox = mailboxes.mailboxOf(r.address());
             if (mailbox.isEmpty()) {
-                outcomes.add(Outcome.failed(r.address(), "", "550 5.1.1 <" + r.address() + ">: no such user here"));
+                outcomes.add(DeliveryReply.NO_SUCH_USER.to(r.address(), "", r.address()));
             } else {
                 byUser.computeIfAbsent(mailbox.get(), u -> new ArrayList<>()).add(r.address());
             }
@@ -60,9 +60,9 @@ final class LocalDelivery {
     private List<Outcome> toMaildir(MessageTransfer.Message message, String user, List<String> addresses) {
         try (InputStream content = message.content().open()) {
             maildir.deliver(user, message.envelope().sender(), content);
-            return addresses.stream().map(a -> Outcome.delivered(a, "", "250 2.0.0 delivered to the mailbox of " + user)).toList();
+            return addresses.stream().map(a -> DeliveryReply.STORED.to(a, "", user)).toList();
         } catch (IOException e) {
-            return addresses.stream().map(a -> Outcome.deferred(a, "", "451 4.3.0 cannot write the mailbox of " + user + ": " + e.getMessage())).toList();
+            return addresses.stream().map(a -> DeliveryReply.MAILBOX_UNWRITABLE.to(a, "", user, e.getMessage())).toList();
         }
     }
 
@@ -80,8 +80,8 @@ final class LocalDelivery {
         } catch (SessionFailure f) {
             results = perUser.stream().map(u -> Outcome.deferred(u.address(), f.remoteMta(), f.reply())).toList();
         } catch (IOException e) {
-            String reply = "451 4.4.3 LMTP server " + lmtp.host() + ": " + e.getMessage();
-            results = perUser.stream().map(u -> Outcome.deferred(u.address(), lmtp.host(), reply)).toList();
+            results = perUser.stream().map(u -> DeliveryReply.DNS_FAILED.to(u.address(), lmtp.host(),
+                    "LMTP server " + lmtp.host() + ": " + e.getMessage())).toList();
         }
         Map<String, Outcome> byOwner = new HashMap<>();
         results.forEach(o -> byOwner.put(o.recipient(), o));

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.mailgate.smtp.ClientCommands;
+import org.mailgate.smtp.DotStuffing;
+import org.mailgate.smtp.Extensions;
 import org.mailgate.smtp.Reply;
 import org.mailgate.spool.SpoolEnvelope;
 
@@ -33,26 +36,20 @@ final class MessageTransfer {
         List<String> all = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
 
         if (ext.maxSize() > 0 && message.size() > ext.maxSize()) {
-            return every(all, Outcome.failed(null, peer, "552 5.3.4 message of " + message.size() + " bytes exceeds the "
-                    + ext.maxSize() + "-byte limit " + peer + " announces"));
+            return all.stream().map(r -> DeliveryReply.TOO_LARGE.to(r, peer, message.size(), ext.maxSize(), peer)).toList();
         }
         if (e.smtpUtf8() && !ext.has("SMTPUTF8")) {
-            return every(all, Outcome.failed(null, peer, "553 5.6.7 " + peer
-                    + " does not support SMTPUTF8, which this message's internationalized addresses need"));
+            return all.stream().map(r -> DeliveryReply.NEEDS_SMTPUTF8.to(r, peer, peer)).toList();
         }
         if (e.body().equals("8BITMIME") && !ext.has("8BITMIME")) {
-            return every(all, Outcome.failed(null, peer, "554 5.6.3 " + peer
-                    + " does not accept 8-bit MIME content, which this message has"));
+            return all.stream().map(r -> DeliveryReply.NEEDS_8BITMIME.to(r, peer, peer)).toList();
         }
 
-        boolean dsn = ext.has("DSN");
         List<String> commands = new ArrayList<>();
-        commands.add("MAIL FROM:<" + e.sender() + ">" + (ext.maxSize() > 0 || ext.has("SIZE") ? " SIZE=" + message.size() : "")
-                + (e.body().equals("8BITMIME") ? " BODY=8BITMIME" : "") + (e.smtpUtf8() ? " SMTPUTF8" : "")
-                + (dsn && !e.ret().isEmpty() ? " RET=" + e.ret() : "") + (dsn && !e.envelopeId().isEmpty() ? " ENVID=" + e.envelopeId() : ""));
+        commands.add(ClientCommands.mailFrom(ext, e.sender(), message.size(), e.body().equals("8BITMIME"), e.smtpUtf8(),
+                e.ret(), e.envelopeId()));
         for (SpoolEnvelope.Recipient r : message.recipients()) {
-            commands.add("RCPT TO:<" + r.address() + ">" + (dsn && !r.notifyOn().isEmpty() ? " NOTIFY=" + r.notifyOn() : "")
-                    + (dsn && !r.originalRecipient().isEmpty() ? " ORCPT=" + r.originalRecipient() : ""));
+            commands.add(ClientCommands.rcptTo(ext, r.address(), r.notifyOn(), r.originalRecipient()));
         }
         List<Reply> replies = new ArrayList<>();
         if (ext.has("PIPELINING")) {
@@ -105,10 +102,17 @@ final class MessageTransfer {
         if (go.code() != 354) {
             return List.of(go);
         }
+        DotStuffing stuffing = new DotStuffing();
+        byte[] buffer = new byte[CHUNK];
         try (InputStream in = message.content().open()) {
-            DotStuffer.copy(in, c);
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                byte[] wire = stuffing.encode(buffer, 0, n);
+                c.sendRaw(wire, 0, wire.length);
+            }
         }
-        c.send(".");
+        byte[] end = stuffing.end();
+        c.sendRaw(end, 0, end.length);
         c.flush();
         List<Reply> results = new ArrayList<>();
         for (int i = 0; i < replies; i++) {
@@ -146,9 +150,5 @@ final class MessageTransfer {
 
     private static void reset(OutboundConnection c) throws IOException {
         c.command("RSET");
-    }
-
-    private static List<Outcome> every(List<String> recipients, Outcome template) {
-        return recipients.stream().map(r -> new Outcome(r, template.status(), template.remoteMta(), template.reply())).toList();
     }
 }

@@ -91,10 +91,6 @@ final class OutboundConnection implements Closeable {
         return peerName + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
     }
 
-    String peerName() {
-        return peerName;
-    }
-
     void send(String line) throws IOException {
         out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -17,16 +17,9 @@ record Outcome(String recipient, RecipientState.Status status, String remoteMta,
         return new Outcome(recipient, status, remoteMta, oneLine(reply));
     }
 
+    /** A recipient left pending with the reply of the last thing that failed (a connection, a TLS policy, DNS). */
     static Outcome deferred(String recipient, String remoteMta, String reply) {
         return new Outcome(recipient, RecipientState.Status.PENDING, remoteMta, reply);
-    }
-
-    static Outcome failed(String recipient, String remoteMta, String reply) {
-        return new Outcome(recipient, RecipientState.Status.FAILED, remoteMta, reply);
-    }
-
-    static Outcome delivered(String recipient, String remoteMta, String reply) {
-        return new Outcome(recipient, RecipientState.Status.DELIVERED, remoteMta, reply);
     }
 
     static String oneLine(Reply reply) {

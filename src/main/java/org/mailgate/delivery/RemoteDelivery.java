@@ -40,35 +40,34 @@ final class RemoteDelivery {
         List<String> recipients = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
         MxResolver.Result result = mx.resolve(domain);
         if (!(result instanceof MxResolver.Hosts hosts)) {
-            String reply = switch (result) {
-                case MxResolver.NullMx n -> "556 5.1.10 " + domain + " accepts no mail (null MX, RFC 7505)";
-                case MxResolver.NoSuchDomain n -> "550 5.1.2 " + domain + ": no such domain";
-                case MxResolver.TemporaryFailure t -> "451 4.4.3 " + t.reason();
+            return recipients.stream().map(r -> switch (result) {
+                case MxResolver.NullMx n -> DeliveryReply.NULL_MX.to(r, "", domain);
+                case MxResolver.NoSuchDomain n -> DeliveryReply.NO_SUCH_DOMAIN.to(r, "", domain);
+                case MxResolver.TemporaryFailure t -> DeliveryReply.DNS_FAILED.to(r, "", t.reason());
                 case MxResolver.Hosts h -> throw new IllegalStateException("handled above");
-            };
-            return recipients.stream().map(r -> reply.startsWith("4") ? Outcome.deferred(r, "", reply) : Outcome.failed(r, "", reply)).toList();
+            }).toList();
         }
         DeliveryConfig.TlsMode override = config.tlsPolicy().get(domain);
         Optional<MtaSts.Policy> sts = override == null ? mtaSts.policy(domain) : Optional.empty();
         boolean enforced = sts.isPresent() && sts.get().mode() == MtaSts.Mode.ENFORCE;
-        String lastError = "451 4.4.4 no MX host of " + domain + " could be reached";
+        String lastError = DeliveryReply.UNREACHABLE.line("no MX host of " + domain + " could be reached");
         String lastServer = "";
         for (MxResolver.Host host : hosts.hosts()) {
             if (enforced && !sts.get().allows(host.name())) {
-                lastError = "451 4.7.5 MX host " + host.name() + " is not named in the MTA-STS policy of " + domain;
+                lastError = DeliveryReply.NOT_IN_STS_POLICY.line(host.name(), domain);
                 log.warn("{}: {}", message.envelope().id(), lastError);
                 continue;
             }
             MxResolver.Addresses addresses = mx.addresses(host.name());
             if (addresses.addresses().isEmpty()) {
-                lastError = "451 4.4.4 " + host.name() + ": " + addresses.error();
+                lastError = DeliveryReply.UNREACHABLE.line(host.name() + ": " + addresses.error());
                 continue;
             }
             TlsPolicy policy;
             try {
                 policy = policy(domain, host.name(), hosts.secure() && addresses.secure(), override, enforced);
             } catch (IOException e) {
-                lastError = "451 4.7.5 " + e.getMessage();
+                lastError = DeliveryReply.DANE_UNKNOWN.line(e.getMessage());
                 continue;
             }
             for (InetAddress address : addresses.addresses()) {

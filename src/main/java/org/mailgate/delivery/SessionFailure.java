@@ -4,13 +4,11 @@ package org.mailgate.delivery;
 final class SessionFailure extends Exception {
     private final String remoteMta;
     private final String reply;
-    private final boolean permanent;
 
-    SessionFailure(String remoteMta, String reply, boolean permanent) {
+    SessionFailure(String remoteMta, String reply) {
         super(reply);
         this.remoteMta = remoteMta;
         this.reply = reply;
-        this.permanent = permanent;
     }
 
     String remoteMta() {
@@ -19,10 +17,5 @@ final class SessionFailure extends Exception {
 
     String reply() {
         return reply;
-    }
-
-    /** The server refused us for good (5xx greeting or EHLO), not a network or TLS problem. */
-    boolean permanent() {
-        return permanent;
     }
 }

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import javax.net.ssl.SSLException;
+import org.mailgate.smtp.Extensions;
 import org.mailgate.smtp.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ final class SessionOpener {
             return establish(host, address, policy, implicitTls, lmtp);
         } catch (SSLException e) {
             if (policy.required() || implicitTls) {
-                throw new SessionFailure(peer, "454 4.7.5 TLS with " + peer + " failed (" + TlsPolicy.describe(policy) + "): " + e.getMessage(), false);
+                throw new SessionFailure(peer, DeliveryReply.TLS_FAILED.line(peer, TlsPolicy.describe(policy), e.getMessage()));
             }
             // Opportunistic TLS: a server whose TLS is broken still gets the mail, in plaintext, as
             // it would had it not offered STARTTLS at all (RFC 7435 3).
@@ -47,10 +48,10 @@ final class SessionOpener {
             try {
                 return establish(host, address, new TlsPolicy.Plaintext(), false, lmtp);
             } catch (IOException again) {
-                throw new SessionFailure(peer, "451 4.4.1 " + again.getMessage(), false);
+                throw new SessionFailure(peer, DeliveryReply.CONNECTION_FAILED.line(peer, again.getMessage()));
             }
         } catch (IOException e) {
-            throw new SessionFailure(peer, "451 4.4.1 connection to " + peer + " failed: " + e.getMessage(), false);
+            throw new SessionFailure(peer, DeliveryReply.CONNECTION_FAILED.line(peer, e.getMessage()));
         }
     }
 
@@ -80,8 +81,7 @@ final class SessionOpener {
                     }
                 } else if (policy.required()) {
                     c.quit();
-                    throw new SessionFailure(c.peer(), "454 4.7.4 " + c.peer() + " does not offer STARTTLS, which "
-                            + TlsPolicy.describe(policy) + " requires", false);
+                    throw new SessionFailure(c.peer(), DeliveryReply.NO_STARTTLS.line(c.peer(), TlsPolicy.describe(policy)));
                 }
             }
             return new Session(c, extensions, lmtp);
@@ -124,19 +124,18 @@ final class SessionOpener {
             }
         } else {
             c.quit();
-            throw new SessionFailure(c.peer(), "454 4.7.0 " + c.peer() + " offers neither AUTH PLAIN nor LOGIN"
-                    + (c.tls().isEmpty() ? " (not before TLS?)" : ""), false);
+            throw new SessionFailure(c.peer(), DeliveryReply.NO_AUTH_MECHANISM.line(c.peer(), c.tls().isEmpty() ? " (not before TLS?)" : ""));
         }
         if (reply.code() != 235) {
             c.quit();
             // The smart host refused our credentials: a configuration problem to fix, not a reason to bounce mail.
-            throw new SessionFailure(c.peer(), "454 4.7.0 " + c.peer() + " refused our login: " + Outcome.oneLine(reply), false);
+            throw new SessionFailure(c.peer(), DeliveryReply.LOGIN_REFUSED.line(c.peer(), Outcome.oneLine(reply)));
         }
     }
 
     private static SessionFailure refused(OutboundConnection c, Reply reply, String stage) {
         c.quit();
-        return new SessionFailure(c.peer(), Outcome.oneLine(reply) + " (" + stage + " at " + c.peer() + ")", reply.code() >= 500);
+        return new SessionFailure(c.peer(), Outcome.oneLine(reply) + " (" + stage + " at " + c.peer() + ")");
     }
 
     private static String base64(String text) {

@@ -36,7 +36,7 @@ final class SmartHostDelivery {
             if (pooled.isPresent()) {
                 return Transfers.run(pooled.get(), message, KEY, pool);
             }
-            lastError = "451 4.4.4 smart host " + config.host() + " has no address";
+            lastError = DeliveryReply.UNREACHABLE.line("smart host " + config.host() + " has no address");
             for (InetAddress address : InetAddress.getAllByName(config.host())) {
                 try {
                     return Transfers.run(open(address), message, KEY, pool);
@@ -46,7 +46,7 @@ final class SmartHostDelivery {
                 log.warn("{}: {}", message.envelope().id(), lastError);
             }
         } catch (UnknownHostException e) {
-            lastError = "451 4.4.3 smart host " + config.host() + " not found: " + e.getMessage();
+            lastError = DeliveryReply.DNS_FAILED.line("smart host " + config.host() + " not found: " + e.getMessage());
         }
         String reply = lastError;
         return message.recipients().stream().map(r -> Outcome.deferred(r.address(), config.host(), reply)).toList();
@@ -63,7 +63,7 @@ final class SmartHostDelivery {
             return session;
         } catch (IOException e) {
             session.connection().close();
-            throw new SessionFailure(session.connection().peer(), "451 4.4.2 smart host " + config.host() + ": " + e.getMessage(), false);
+            throw new SessionFailure(session.connection().peer(), DeliveryReply.CONNECTION_BROKE.line(session.connection().peer(), e.getMessage()));
         }
     }
 }

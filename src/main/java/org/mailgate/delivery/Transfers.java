@@ -16,8 +16,8 @@ final class Transfers {
             session.connection().close();
             // The server may have taken some recipients before the connection broke, but it never
             // confirmed the data: all stay pending, and the retry sends them again (at least once).
-            String reply = "451 4.4.2 connection to " + session.connection().peer() + " broke: " + e.getMessage();
-            return message.recipients().stream().map(r -> Outcome.deferred(r.address(), session.connection().peer(), reply)).toList();
+            String peer = session.connection().peer();
+            return message.recipients().stream().map(r -> DeliveryReply.CONNECTION_BROKE.to(r.address(), peer, peer, e.getMessage())).toList();
         }
     }
 }

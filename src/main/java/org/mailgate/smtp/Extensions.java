@@ -1,17 +1,18 @@
-package org.mailgate.delivery;
+package org.mailgate.smtp;
 
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** What a server offered in its EHLO (or LHLO) reply. */
-record Extensions(Set<String> keywords, long maxSize, Set<String> authMechanisms) {
+/** What a server offered in its EHLO (or LHLO) reply (RFC 5321 4.1.1.1), as a client reads it. */
+public record Extensions(Set<String> keywords, long maxSize, Set<String> authMechanisms) {
 
-    static final Extensions NONE = new Extensions(Set.of(), 0, Set.of());
+    /** A server that answered only HELO offers nothing. */
+    public static final Extensions NONE = new Extensions(Set.of(), 0, Set.of());
 
     /** Parses the EHLO reply lines after the first (the greeting line names the server). */
-    static Extensions parse(List<String> lines) {
+    public static Extensions parse(List<String> lines) {
         Set<String> keywords = new HashSet<>();
         Set<String> auth = new HashSet<>();
         long maxSize = 0;
@@ -30,7 +31,7 @@ record Extensions(Set<String> keywords, long maxSize, Set<String> authMechanisms
         return new Extensions(Set.copyOf(keywords), maxSize, Set.copyOf(auth));
     }
 
-    boolean has(String keyword) {
+    public boolean has(String keyword) {
         return keywords.contains(keyword);
     }
 }

@@ -1,0 +1,53 @@
+package org.mailgate.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The client's half of the protocol, as delivery speaks it: EHLO parsing, command lines, DATA framing. */
+class ClientSideTest {
+
+    @Test
+    @DisplayName("RFC 5321 4.1.1.1: the EHLO reply's lines after the first name the extensions, with SIZE's limit and AUTH's mechanisms")
+    void parsesTheEhloReply() {
+        Extensions e = Extensions.parse(List.of("mx.example.com greets you", "PIPELINING", "SIZE 35882577", "auth plain login", "8BITMIME"));
+        assertThat(e.has("PIPELINING")).isTrue();
+        assertThat(e.has("AUTH")).isTrue();
+        assertThat(e.has("STARTTLS")).isFalse();
+        assertThat(e.maxSize()).isEqualTo(35_882_577L);
+        assertThat(e.authMechanisms()).containsExactlyInAnyOrder("PLAIN", "LOGIN");
+        assertThat(Extensions.parse(List.of("mx.example.com")).keywords()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("MAIL and RCPT carry SIZE, BODY and SMTPUTF8, and the DSN parameters only where the server offers DSN")
+    void commandLinesCarryOfferedParameters() {
+        Extensions dsn = Extensions.parse(List.of("mx", "SIZE 1000", "DSN"));
+        Extensions plain = Extensions.parse(List.of("mx"));
+        assertThat(ClientCommands.mailFrom(dsn, "a@example.com", 42, true, true, "HDRS", "id+2B1"))
+                .isEqualTo("MAIL FROM:<a@example.com> SIZE=42 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=id+2B1");
+        assertThat(ClientCommands.mailFrom(plain, "", 42, false, false, "HDRS", "id")).isEqualTo("MAIL FROM:<>");
+        assertThat(ClientCommands.rcptTo(dsn, "b@example.org", "FAILURE,DELAY", "rfc822;b@example.org"))
+                .isEqualTo("RCPT TO:<b@example.org> NOTIFY=FAILURE,DELAY ORCPT=rfc822;b@example.org");
+        assertThat(ClientCommands.rcptTo(plain, "b@example.org", "NEVER", "")).isEqualTo("RCPT TO:<b@example.org>");
+    }
+
+    @Test
+    @DisplayName("RFC 5321 4.5.2: a line starting with '.' gets another, even when it starts in the next piece; the end is CRLF.CRLF")
+    void dotStuffing() {
+        DotStuffing stuffing = new DotStuffing();
+        StringBuilder wire = new StringBuilder();
+        for (String piece : new String[] {".first\r\nsecond\r", "\n.", "third\r\n..fourth"}) {
+            byte[] bytes = piece.getBytes(StandardCharsets.US_ASCII);
+            wire.append(new String(stuffing.encode(bytes, 0, bytes.length), StandardCharsets.US_ASCII));
+        }
+        wire.append(new String(stuffing.end(), StandardCharsets.US_ASCII));
+        assertThat(wire.toString()).isEqualTo("..first\r\nsecond\r\n..third\r\n...fourth\r\n.\r\n");
+        DotStuffing endsInCrlf = new DotStuffing();
+        endsInCrlf.encode("x\r\n".getBytes(StandardCharsets.US_ASCII), 0, 3);
+        assertThat(new String(endsInCrlf.end(), StandardCharsets.US_ASCII)).isEqualTo(".\r\n");
+    }
+}
