@@ -216,6 +216,8 @@ class ConfigLoaderTest {
         Path anchors = write(listener + "[delivery]\ntrust-anchors = \"no-such-file\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(anchors)).hasMessageContaining("delivery.trust-anchors: cannot read ")
                 .hasMessageContaining("no-such-file (expected a file of DS or DNSKEY records)");
+        Path lmtp = write(listener + "[delivery]\nlmtp = \"dovecot:lmtp:24\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(lmtp)).hasMessageContaining("lmtp: expected \"host:port\" of an LMTP server");
         Path port = write(listener + "[delivery]\nport = 0\n");
         assertThatThrownBy(() -> ConfigLoader.load(port)).hasMessage(port + ":6:1: port: expected a port number from 1 to 65535, got 0");
     }

@@ -157,6 +157,20 @@ class DeliveryTest {
     }
 
     @Test
+    @DisplayName("RFC 5321 4.5.2: a body line that starts with '.' arrives as written (stuffed on the wire), and an address named twice gets one RCPT")
+    void dotLinesAndDuplicateRecipients() throws Exception {
+        Instant now = Instant.now();
+        String id = new QueueIds().next(now.toEpochMilli());
+        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "ESMTPSA", ALICE, "7BIT", false,
+                "", "", List.of(new SpoolEnvelope.Recipient("quinn@b.test", "", ""), new SpoolEnvelope.Recipient("quinn@b.test", "", ""))),
+                "Subject: dots\r\n\r\n.a line with a dot\r\n..two dots\r\n".getBytes(StandardCharsets.US_ASCII));
+        await("the message", WAIT, () -> b.accepted.stream().anyMatch(t -> t.rcptTo().contains("quinn@b.test")));
+        ScriptedReceiver.Transaction t = b.accepted.stream().filter(x -> x.rcptTo().contains("quinn@b.test")).findFirst().orElseThrow();
+        assertThat(t.data()).endsWith("\r\n.a line with a dot\r\n..two dots\r\n");
+        assertThat(t.rcptTo()).containsExactly("quinn@b.test");
+    }
+
+    @Test
     @DisplayName("RFC 5321 5.1: without MX records, the domain's own address record is the mail server")
     void fallsBackToTheAddressRecord() throws Exception {
         mailgate.submit(List.of("dave@aonly.test"), "implicit MX");

@@ -45,4 +45,17 @@ class DnsTest {
             assertThat(dns.query("absent.test", Type.MX).noSuchName()).isTrue();
         }
     }
+
+    @Test
+    @DisplayName("answers are reused for their TTL: with the DNS server gone, a repeated lookup still answers")
+    void answersAreCachedForTheirTtl() throws Exception {
+        Dns dns;
+        try (KnotDns signed = KnotDns.start(dir, "cached MX 10 mail\nmail A 127.0.0.1\n")) {
+            dns = Dns.create(MailgateUnderTest.testDelivery(signed, 25));
+            assertThat(dns.query("cached.test", Type.MX).records()).hasSize(1);
+        }
+        Dns.Answer again = dns.query("cached.test", Type.MX);
+        assertThat(again.records()).hasSize(1);
+        assertThat(again.secure()).isTrue();
+    }
 }
