@@ -160,7 +160,7 @@ public final class FileSpool implements Spool {
             }
         }
         try {
-            forceDirectory(queue);
+            queueSync.sync(); // also covers removals waiting at the same moment
             directorySyncs.incrementAndGet();
             written.forEach(p -> p.done().complete(null));
             for (Pending p : written) {
@@ -173,10 +173,6 @@ public final class FileSpool implements Spool {
                 p.done().completeExceptionally(e);
             }
         }
-    }
-
-    private static void forceDirectory(Path directory) throws IOException {
-        DirectorySync.force(directory);
     }
 
     private static void deleteQuietly(Path file) {
