@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param maxConnectionsPerAddress max-connections-per-address: connections open at once from one client (IPv6: its /64)
  * @param maxConnectionRate max-connection-rate: new connections per minute from one client (IPv6: its /64)
  * @param maxTlsHandshakes max-tls-handshakes: TLS handshakes in progress at once, server-wide
+ * @param normalizeBareLineFeeds bare-line-feed = "normalize": a bare LF in a message is read as CRLF
+ *     instead of refusing the message ("reject", the default)
  */
 public record Limits(
         long maxMessageSize,
@@ -38,7 +40,8 @@ public record Limits(
         int maxConnections,
         int maxConnectionsPerAddress,
         int maxConnectionRate,
-        int maxTlsHandshakes) {
+        int maxTlsHandshakes,
+        boolean normalizeBareLineFeeds) {
 
     public static final Limits DEFAULTS = new Limits(
             25L * 1024 * 1024,
@@ -56,17 +59,24 @@ public record Limits(
             20_000,
             50,
             300,
-            1_000);
+            1_000,
+            false);
 
     public Limits withAuthFailureDelay(Duration delay) {
         return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, delay, authCacheTtl,
                 commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes);
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, normalizeBareLineFeeds);
     }
 
     public Limits withTimeouts(Duration command, Duration data, Duration tlsHandshake, Duration session) {
         return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
                 command, data, tlsHandshake, session, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes);
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, normalizeBareLineFeeds);
+    }
+
+    public Limits withBareLineFeedsNormalized(boolean normalize) {
+        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
+                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, normalize);
     }
 }

@@ -73,6 +73,30 @@ final class TomlReader {
         return text;
     }
 
+    /** true or false, or {@code absent} when the key is not there. */
+    boolean flag(TomlTable table, String key, boolean absent) throws ConfigException {
+        if (!table.contains(List.of(key))) {
+            return absent;
+        }
+        if (!(table.get(List.of(key)) instanceof Boolean flag)) {
+            throw wrong(table, key, "true or false", table.get(List.of(key)));
+        }
+        return flag;
+    }
+
+    /** One of the strings {@code allowed}, or {@code absent} when the key is not there. */
+    String choice(TomlTable table, String key, List<String> allowed, String absent) throws ConfigException {
+        if (!table.contains(List.of(key))) {
+            return absent;
+        }
+        String expected = "one of " + String.join(", ", allowed.stream().map(a -> "\"" + a + "\"").toList());
+        Object value = table.get(List.of(key));
+        if (!(value instanceof String text) || !allowed.contains(text)) {
+            throw wrong(table, key, expected, value);
+        }
+        return text;
+    }
+
     long integer(TomlTable table, String key, String expected) throws ConfigException {
         Object value = table.get(List.of(key));
         if (!(value instanceof Long number)) {

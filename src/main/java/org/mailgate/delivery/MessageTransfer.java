@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.mailgate.smtp.ClientCommands;
-import org.mailgate.smtp.DotStuffing;
+import org.mailgate.smtp.ContentEncoder;
 import org.mailgate.smtp.Extensions;
 import org.mailgate.smtp.Reply;
 import org.mailgate.spool.SpoolEnvelope;
@@ -102,16 +102,16 @@ final class MessageTransfer {
         if (go.code() != 354) {
             return List.of(go);
         }
-        DotStuffing stuffing = new DotStuffing();
+        ContentEncoder encoder = ContentEncoder.forData();
         byte[] buffer = new byte[CHUNK];
         try (InputStream in = message.content().open()) {
             int n;
             while ((n = in.read(buffer)) > 0) {
-                byte[] wire = stuffing.encode(buffer, 0, n);
+                byte[] wire = encoder.encode(buffer, 0, n);
                 c.sendRaw(wire, 0, wire.length);
             }
         }
-        byte[] end = stuffing.end();
+        byte[] end = encoder.end();
         c.sendRaw(end, 0, end.length);
         c.flush();
         List<Reply> results = new ArrayList<>();
@@ -121,17 +121,19 @@ final class MessageTransfer {
         return results;
     }
 
-    /** RFC 3030: the content as it is, no dot-stuffing; one chunk per buffer, the last one marked LAST. */
+    /** RFC 3030: no dot-stuffing, line ends made CRLF; one chunk per buffer, the last one marked LAST. */
     private static List<Reply> bdat(OutboundConnection c, Message message, int replies) throws IOException {
         long remaining = message.size();
         byte[] buffer = new byte[CHUNK];
+        ContentEncoder encoder = ContentEncoder.forChunks();
         try (InputStream in = message.content().open()) {
             do {
                 int n = in.readNBytes(buffer, 0, (int) Math.min(buffer.length, remaining));
                 remaining -= n;
                 boolean last = remaining <= 0 || n == 0;
-                c.send("BDAT " + n + (last ? " LAST" : ""));
-                c.sendRaw(buffer, 0, n);
+                byte[] chunk = encoder.encode(buffer, 0, n);
+                c.send("BDAT " + chunk.length + (last ? " LAST" : ""));
+                c.sendRaw(chunk, 0, chunk.length);
                 c.flush();
                 Reply reply = c.readReply();
                 if (!reply.isPositive()) {

@@ -18,6 +18,7 @@ import org.mailgate.auth.ClientKey;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.policy.AutoBan;
+import org.mailgate.smtp.BareLineFeed;
 import org.mailgate.smtp.Envelope;
 import org.mailgate.smtp.MailPolicy;
 import org.mailgate.smtp.Refusal;
@@ -99,7 +100,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         session = new SmtpSession(new SessionSettings(context.config().hostname(),
                 kind != ListenerKind.SUBMISSIONS, kind == ListenerKind.SUBMISSIONS,
                 kind != ListenerKind.INBOUND, kind != ListenerKind.INBOUND,
-                limits.maxMessageSize(), limits.maxRecipients(), limits.maxErrors(), limits.maxJunkCommands()),
+                limits.maxMessageSize(), limits.maxRecipients(), limits.maxErrors(), limits.maxJunkCommands(),
+                limits.normalizeBareLineFeeds() ? BareLineFeed.NORMALIZE : BareLineFeed.REJECT),
                 policy(), this::handle);
         deadlines = new Deadlines(ctx, limits, reason -> {
             if (session.isWaiting()) {

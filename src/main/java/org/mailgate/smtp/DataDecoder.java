@@ -1,48 +1,30 @@
 package org.mailgate.smtp;
 
 /**
- * Decodes the text of a DATA command (RFC 5321 4.1.1.4): finds the end, CRLF "." CRLF and
- * nothing else, and undoes dot-stuffing (4.5.2). Strict on purpose: a bare CR or LF
- * (SMTP smuggling, CVE-2023-51764), a NUL, a text line over 1000 octets or a message over the
- * size limit refuses the message; decoding still runs to the real end so that nothing after a
- * bogus terminator is ever read as a command.
+ * The framing of a DATA command's text (RFC 5321 4.1.1.4): finds the end, CRLF "." CRLF and
+ * nothing else, and undoes dot-stuffing (4.5.2); the content in between goes to a
+ * {@link ContentDecoder}, which holds it to the same rules as BDAT content. A line of "." that
+ * is not the real end (next to a bare LF or CR: SMTP smuggling, CVE-2023-51764) is passed on as
+ * it is, and the decoder refuses the message; reading runs on to the real end, so nothing after
+ * a false end is ever read as a command.
  */
 final class DataDecoder {
-
-    /** Receives decoded content. Segments are only valid during the call. */
-    interface ContentSink {
-        void content(byte[] bytes, int offset, int length);
-    }
-
-    // RFC 5321 4.5.3.1.6: a text line is at most 1000 octets including CRLF; counted here
-    // up to and including the CR.
-    private static final int MAX_LINE = 999;
+    private static final byte[] DOT = {'.'};
+    private static final byte[] DOT_CR = {'.', '\r'};
 
     private enum State { LINE_START, DOT, DOT_CR, TEXT, CR, DONE }
 
-    private final long maxSize;
-    private final ContentSink sink;
+    private final ContentDecoder content;
     private State state = State.LINE_START;
-    private int lineLength;
-    private long size;
-    private Refusal refusal;
+    // The line just begun followed a bare LF, so a "." CRLF here is no end of data.
+    private boolean afterBareLineFeed;
 
-    DataDecoder(long maxSize, ContentSink sink) {
-        this.maxSize = maxSize;
-        this.sink = sink;
+    DataDecoder(ContentDecoder content) {
+        this.content = content;
     }
 
     boolean isDone() {
         return state == State.DONE;
-    }
-
-    /** The reason the message is refused, or null when it is acceptable. */
-    Refusal refusal() {
-        return refusal;
-    }
-
-    long size() {
-        return size;
     }
 
     /** Consumes bytes up to and including the end-of-data line; returns how many were consumed. */
@@ -52,80 +34,69 @@ final class DataDecoder {
         int i = offset;
         while (i < end && state != State.DONE) {
             byte b = bytes[i];
-            lineLength++;
             switch (state) {
                 case LINE_START -> {
                     if (b == '.') {
-                        emit(bytes, segment, i);
-                        segment = i + 1; // the stuffed dot is dropped
+                        content.accept(bytes, segment, i - segment);
+                        segment = i + 1; // a stuffed dot, or the terminator's: not content
                         state = State.DOT;
                     } else {
                         state = text(b);
                     }
                 }
-                case DOT -> state = b == '\r' ? State.DOT_CR : text(b);
+                case DOT -> {
+                    if (b == '\r') {
+                        state = State.DOT_CR;
+                    } else {
+                        if (b == '\n') {
+                            content.accept(DOT, 0, 1); // "." LF: no stuffing, and no end either
+                        }
+                        state = text(b);
+                    }
+                }
                 case DOT_CR -> {
-                    if (b == '\n') {
+                    if (b == '\n' && !afterBareLineFeed) {
                         segment = i + 1;
                         state = State.DONE;
                     } else {
-                        refuse(Refusal.BARE_LINE_ENDING);
-                        state = text(b);
+                        // Not the end: the dot and the CR held back are content after all.
+                        content.accept(DOT_CR, 0, 2);
+                        segment = i;
+                        afterBareLineFeed = false;
+                        state = b == '\n' ? State.LINE_START : text(b);
                     }
                 }
                 case TEXT -> state = text(b);
                 case CR -> {
                     if (b == '\n') {
-                        lineLength = 0;
+                        afterBareLineFeed = false;
                         state = State.LINE_START;
                     } else {
-                        refuse(Refusal.BARE_LINE_ENDING);
-                        state = text(b);
+                        state = text(b); // the content decoder refuses the bare CR
                     }
                 }
                 case DONE -> throw new IllegalStateException();
             }
-            if (lineLength > MAX_LINE) {
-                refuse(Refusal.TEXT_LINE_TOO_LONG);
-            }
             i++;
         }
-        // A CR after a leading dot may be the terminator's: hold it back until the LF shows.
-        emit(bytes, segment, state == State.DOT_CR ? i - 1 : i);
+        // In DOT_CR the CR is held back until its LF shows whether this is the end.
+        content.accept(bytes, segment, (state == State.DOT_CR ? i - 1 : i) - segment);
+        if (state == State.DONE) {
+            content.end();
+        } else {
+            content.flush();
+        }
         return i - offset;
     }
 
     private State text(byte b) {
-        switch (b) {
-            case '\r' -> {
-                return State.CR;
-            }
+        return switch (b) {
+            case '\r' -> State.CR;
             case '\n' -> {
-                // A bare LF never starts a line: only CRLF "." CRLF can end the data.
-                refuse(Refusal.BARE_LINE_ENDING);
-                return State.TEXT;
+                afterBareLineFeed = true; // refused or read as CRLF by the decoder; never ends the data
+                yield State.LINE_START;
             }
-            case 0 -> refuse(Refusal.NUL_BYTE);
-            default -> { }
-        }
-        return State.TEXT;
-    }
-
-    private void emit(byte[] bytes, int from, int to) {
-        if (from >= to || refusal != null) {
-            return;
-        }
-        size += to - from;
-        if (size > maxSize) {
-            refuse(Refusal.SIZE_EXCEEDED);
-            return;
-        }
-        sink.content(bytes, from, to - from);
-    }
-
-    private void refuse(Refusal reason) {
-        if (refusal == null) {
-            refusal = reason;
-        }
+            default -> State.TEXT;
+        };
     }
 }

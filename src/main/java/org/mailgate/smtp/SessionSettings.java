@@ -9,6 +9,7 @@ package org.mailgate.smtp;
  * @param authRequired MAIL is refused until the client authenticates (submission, RFC 6409 4.3)
  * @param maxErrors refused commands after which the session is closed with 421 4.7.0
  * @param maxJunkCommands NOOP, RSET, VRFY, EXPN and HELP commands allowed before each further one counts as an error
+ * @param bareLineFeed what a bare LF in message content gets, over DATA and BDAT alike
  */
 public record SessionSettings(
         String hostname,
@@ -19,4 +20,18 @@ public record SessionSettings(
         long maxMessageSize,
         int maxRecipients,
         int maxErrors,
-        int maxJunkCommands) {}
+        int maxJunkCommands,
+        BareLineFeed bareLineFeed) {
+
+    /** Bare LFs refused, the default. */
+    public SessionSettings(String hostname, boolean startTlsOffered, boolean implicitTls, boolean authOffered,
+            boolean authRequired, long maxMessageSize, int maxRecipients, int maxErrors, int maxJunkCommands) {
+        this(hostname, startTlsOffered, implicitTls, authOffered, authRequired, maxMessageSize, maxRecipients, maxErrors,
+                maxJunkCommands, BareLineFeed.REJECT);
+    }
+
+    public SessionSettings withBareLineFeed(BareLineFeed replacement) {
+        return new SessionSettings(hostname, startTlsOffered, implicitTls, authOffered, authRequired, maxMessageSize,
+                maxRecipients, maxErrors, maxJunkCommands, replacement);
+    }
+}

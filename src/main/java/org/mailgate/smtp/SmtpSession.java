@@ -43,10 +43,11 @@ public final class SmtpSession {
     private String authenticatedUser;
     private SaslExchange sasl;
     private Transaction transaction;
+    private ContentDecoder content;
     private DataDecoder data;
     private long bdatRemaining;
     private boolean bdatLast;
-    private Refusal chunkRefusal;
+    private boolean chunkOutsideTransaction;
     private int errors;
     private int junkCommands;
     private int overshoot;
@@ -58,7 +59,7 @@ public final class SmtpSession {
         final List<Recipient> recipients = new ArrayList<>();
         boolean messageStarted;
         boolean chunked;
-        long size;
+        long chunkOctets; // as the client counts them, for the reply to each BDAT
 
         Transaction(Mailbox sender, MailParameters parameters) {
             this.sender = sender;
@@ -394,7 +395,7 @@ public final class SmtpSession {
             throw new RefusalException(Refusal.NO_VALID_TRANSACTION);
         }
         beginMessage();
-        data = new DataDecoder(settings.maxMessageSize(), this::content);
+        data = new DataDecoder(content);
         mode = Mode.DATA;
         send(Reply.of(354, null, "End data with <CR><LF>.<CR><LF>"));
     }
@@ -404,8 +405,8 @@ public final class SmtpSession {
         input.skip(consumed);
         if (data.isDone()) {
             mode = Mode.COMMAND;
-            endMessage(data.refusal(), data.size());
             data = null;
+            endMessage(content.refusal(), content.size());
         }
     }
 
@@ -416,9 +417,8 @@ public final class SmtpSession {
         mode = Mode.BDAT;
         boolean valid = transaction != null && !transaction.recipients.isEmpty()
                 && (!transaction.messageStarted || transaction.chunked);
-        if (!valid) {
-            chunkRefusal = Refusal.NO_VALID_TRANSACTION;
-        } else if (!transaction.messageStarted) {
+        chunkOutsideTransaction = !valid; // read and dropped, so its bytes are never commands
+        if (valid && !transaction.messageStarted) {
             transaction.chunked = true;
             beginMessage();
         }
@@ -427,15 +427,13 @@ public final class SmtpSession {
         }
     }
 
+    /** The chunk's octets go through the same {@link ContentDecoder} as DATA's, split wherever they were read. */
     private void processChunk() {
         int length = (int) Math.min(bdatRemaining, input.readable());
-        if (chunkRefusal == null) {
-            transaction.size += length;
-            if (transaction.size > settings.maxMessageSize()) {
-                chunkRefusal = Refusal.SIZE_EXCEEDED;
-            } else {
-                content(input.array(), input.start(), length);
-            }
+        if (!chunkOutsideTransaction) {
+            transaction.chunkOctets += length;
+            content.accept(input.array(), input.start(), length);
+            content.flush();
         }
         input.skip(length);
         bdatRemaining -= length;
@@ -446,31 +444,35 @@ public final class SmtpSession {
 
     private void finishChunk() {
         mode = Mode.COMMAND;
-        Refusal refusal = chunkRefusal;
-        chunkRefusal = null;
-        if (refusal == Refusal.NO_VALID_TRANSACTION) {
-            refuse(refusal);
-        } else if (bdatLast || refusal != null) {
-            endMessage(refusal, transaction.size);
+        if (chunkOutsideTransaction) {
+            chunkOutsideTransaction = false;
+            refuse(Refusal.NO_VALID_TRANSACTION);
+            return;
+        }
+        if (bdatLast) {
+            content.end(); // a CR at the very end of the last chunk is a bare CR
+        }
+        if (bdatLast || content.refusal() != null) {
+            endMessage(content.refusal(), content.size());
         } else {
-            ok(2, 0, 0, transaction.size + " octets received");
+            ok(2, 0, 0, transaction.chunkOctets + " octets received");
         }
     }
 
     private void beginMessage() {
         transaction.messageStarted = true;
+        content = new ContentDecoder(settings.maxMessageSize(), settings.bareLineFeed(), this::emitContent);
         events.accept(new SessionEvent.MessageBegin(new Envelope(
                 helo, authenticatedUser, protocol(), transaction.sender, transaction.parameters,
                 transaction.recipients)));
     }
 
-    private void content(byte[] bytes, int offset, int length) {
-        byte[] copy = new byte[length];
-        System.arraycopy(bytes, offset, copy, 0, length);
-        events.accept(new SessionEvent.MessageContent(copy));
+    private void emitContent(byte[] bytes) {
+        events.accept(new SessionEvent.MessageContent(bytes));
     }
 
     private void endMessage(Refusal refusal, long size) {
+        content = null;
         if (refusal != null) {
             events.accept(new SessionEvent.MessageAbort());
             transaction = null;

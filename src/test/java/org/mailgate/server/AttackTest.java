@@ -16,11 +16,15 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.SendingLimitsConfig;
+import org.mailgate.smtp.SmugglingVectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -51,18 +55,69 @@ class AttackTest {
         return Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
     }
 
-    @ParameterizedTest(name = "false end of data {0}")
-    @ValueSource(strings = {"\n.\n", "\r.\r", "\n.\r\n", "\r\n.\n", "\r\n.\r", "\r.\n", "\r\n\0.\r\n"})
-    @DisplayName("SMTP smuggling (CVE-2023-51764): no false end of data ends the message or runs a command")
-    void smugglingOnTheWire(String falseEnd) throws Exception {
+    static Stream<Arguments> falseEndsOverDataAndBdat() {
+        return SmugglingVectors.FALSE_ENDS.stream()
+                .flatMap(end -> Stream.of("DATA", "BDAT").map(command -> Arguments.of(command, SmugglingVectors.show(end), end)));
+    }
+
+    @ParameterizedTest(name = "{0}, false end of data {1}")
+    @MethodSource("falseEndsOverDataAndBdat")
+    @DisplayName("SMTP smuggling (CVE-2023-51764): no false end of data ends the message or runs a command, over DATA or BDAT")
+    void smugglingOnTheWire(String command, String name, String falseEnd) throws Exception {
         try (TestServer server = server(); SmtpClient c = inbound(server, "127.0.0.1")) {
             c.command("MAIL FROM:<a@remote.example>");
             c.command("RCPT TO:<alice@example.com>");
-            assertThat(c.command("DATA")).startsWith("354");
-            c.write("Subject: smuggle\r\n\r\nhello" + falseEnd
-                    + "MAIL FROM:<ceo@example.com>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\nSubject: forged\r\n\r\nforged\r\n.\r\n");
+            String content = "Subject: smuggle\r\n\r\nhello" + falseEnd
+                    + "MAIL FROM:<ceo@example.com>\r\nRCPT TO:<alice@example.com>\r\nDATA\r\nSubject: forged\r\n\r\nforged\r\n";
+            if (command.equals("DATA")) {
+                assertThat(c.command("DATA")).startsWith("354");
+                c.write(content + ".\r\n");
+            } else {
+                c.write("BDAT " + content.getBytes(StandardCharsets.UTF_8).length + " LAST\r\n" + content);
+            }
             assertThat(c.reply()).startsWith("554 5.6.0");
             assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok"); // the smuggled commands never answered
+            assertThat(server.queue()).isEmpty();
+        }
+    }
+
+    /** The header section of the spoof: bare LFs, so a reader that ends lines at LF sees Bob as the author. */
+    private static final String SPOOF = "Subject: invoice\nFrom: \"Bob\" <bob@example.org>\nTo: bob@example.org\n\r\n"
+            + "From: alice@example.com\r\n\r\nPlease pay.\r\n";
+
+    @Test
+    @DisplayName("a user cannot pass off a From of someone else's in BDAT behind bare LFs: refused as over DATA (554 5.6.0)")
+    void bdatFromSpoofBehindBareLineFeeds() throws Exception {
+        try (TestServer server = server();
+                SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate()).login("alice@example.com", "secret")) {
+            assertThat(c.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("250");
+            c.write("BDAT " + SPOOF.length() + " LAST\r\n" + SPOOF);
+            assertThat(c.reply()).isEqualTo("554 5.6.0 Message refused: bare CR or LF (RFC 5321 2.3.8)");
+            assertThat(c.command("MAIL FROM:<alice@example.com>")).startsWith("250");
+            assertThat(c.command("RCPT TO:<bob@example.org>")).startsWith("250");
+            assertThat(c.command("DATA")).startsWith("354");
+            c.write(SPOOF + ".\r\n");
+            assertThat(c.reply()).isEqualTo("554 5.6.0 Message refused: bare CR or LF (RFC 5321 2.3.8)");
+            assertThat(server.queue()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"DATA", "BDAT"})
+    @DisplayName("bare-line-feed = normalize: the spoof's bare LFs become line ends, and the From it hid is checked and refused")
+    void normalizedSpoofIsCheckedOnTheLinesReadersSee(String command) throws Exception {
+        try (TestServer server = new TestServer(dataDir, config -> config.withLimits(config.limits().withBareLineFeedsNormalized(true)));
+                SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate()).login("alice@example.com", "secret")) {
+            c.command("MAIL FROM:<alice@example.com>");
+            c.command("RCPT TO:<bob@example.org>");
+            if (command.equals("DATA")) {
+                c.command("DATA");
+                c.write(SPOOF + ".\r\n");
+            } else {
+                c.write("BDAT " + SPOOF.length() + " LAST\r\n" + SPOOF);
+            }
+            assertThat(c.reply()).isEqualTo("553 5.7.1 From header rejected: address not owned by authenticated user");
             assertThat(server.queue()).isEmpty();
         }
     }

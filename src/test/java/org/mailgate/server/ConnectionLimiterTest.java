@@ -14,7 +14,7 @@ class ConnectionLimiterTest {
     private ConnectionLimiter limiter(int total, int perAddress, int perMinute, int handshakes) {
         Limits limits = new Limits(1024, 10, 1024, 20, 100, Limits.DEFAULTS.authFailureDelay(), Limits.DEFAULTS.authCacheTtl(),
                 Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Limits.DEFAULTS.tlsHandshakeTimeout(),
-                Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes);
+                Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes, false);
         return new ConnectionLimiter(limits, now::get);
     }
 

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client's half of the protocol, as delivery speaks it: EHLO parsing, command lines, DATA framing. */
 class ClientSideTest {
@@ -38,16 +40,42 @@ class ClientSideTest {
     @Test
     @DisplayName("RFC 5321 4.5.2: a line starting with '.' gets another, even when it starts in the next piece; the end is CRLF.CRLF")
     void dotStuffing() {
-        DotStuffing stuffing = new DotStuffing();
+        assertThat(encodeForData(".first\r\nsecond\r", "\n.", "third\r\n..fourth"))
+                .isEqualTo("..first\r\nsecond\r\n..third\r\n...fourth\r\n.\r\n");
+        assertThat(encodeForData("x\r\n")).isEqualTo("x\r\n.\r\n");
+    }
+
+    @ParameterizedTest(name = "stored {0}")
+    @ValueSource(strings = {"\\r.\\r\\n", "\\n.\\n", "\\n.\\r\\n", "\\r\\n.\\r", "\\r.\\r"})
+    @DisplayName("whatever the stored bytes hold, no bare CR or LF goes out, and every line starting with '.' is stuffed")
+    void storedFalseEndsGoOutAsOneReading(String escaped) {
+        String stored = escaped.replace("\\r", "\r").replace("\\n", "\n");
+        // One reading for every next hop: the false end is a stuffed "." line, the smuggled command its text.
+        assertThat(encodeForData("hello" + stored + "MAIL FROM:<bob@example.com>\r\n"))
+                .isEqualTo("hello\r\n..\r\nMAIL FROM:<bob@example.com>\r\n.\r\n");
+    }
+
+    @Test
+    @DisplayName("RFC 3030: BDAT content is not dot-stuffed, but its line ends go out as CRLF, a CR and LF split across pieces as one")
+    void chunkContentGetsCrlfLineEnds() {
+        ContentEncoder encoder = ContentEncoder.forChunks();
         StringBuilder wire = new StringBuilder();
-        for (String piece : new String[] {".first\r\nsecond\r", "\n.", "third\r\n..fourth"}) {
-            byte[] bytes = piece.getBytes(StandardCharsets.US_ASCII);
-            wire.append(new String(stuffing.encode(bytes, 0, bytes.length), StandardCharsets.US_ASCII));
+        for (String piece : new String[] {"a\nb\r", "\nc\r", "d\r\n.e"}) {
+            wire.append(ascii(encoder.encode(piece.getBytes(StandardCharsets.US_ASCII), 0, piece.length())));
         }
-        wire.append(new String(stuffing.end(), StandardCharsets.US_ASCII));
-        assertThat(wire.toString()).isEqualTo("..first\r\nsecond\r\n..third\r\n...fourth\r\n.\r\n");
-        DotStuffing endsInCrlf = new DotStuffing();
-        endsInCrlf.encode("x\r\n".getBytes(StandardCharsets.US_ASCII), 0, 3);
-        assertThat(new String(endsInCrlf.end(), StandardCharsets.US_ASCII)).isEqualTo(".\r\n");
+        assertThat(wire.toString()).isEqualTo("a\r\nb\r\nc\r\nd\r\n.e");
+    }
+
+    private static String encodeForData(String... pieces) {
+        ContentEncoder encoder = ContentEncoder.forData();
+        StringBuilder wire = new StringBuilder();
+        for (String piece : pieces) {
+            wire.append(ascii(encoder.encode(piece.getBytes(StandardCharsets.US_ASCII), 0, piece.length())));
+        }
+        return wire.append(ascii(encoder.end())).toString();
+    }
+
+    private static String ascii(byte[] bytes) {
+        return new String(bytes, StandardCharsets.US_ASCII);
     }
 }

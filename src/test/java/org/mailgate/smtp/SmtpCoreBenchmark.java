@@ -45,11 +45,12 @@ public class SmtpCoreBenchmark {
     @Benchmark
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public long decodeData100KiB(Blackhole hole) {
-        DataDecoder decoder = new DataDecoder(Long.MAX_VALUE, (bytes, offset, length) -> hole.consume(length));
+        ContentDecoder content = new ContentDecoder(Long.MAX_VALUE, BareLineFeed.REJECT, bytes -> hole.consume(bytes.length));
+        DataDecoder decoder = new DataDecoder(content);
         for (int offset = 0; offset < message.length && !decoder.isDone(); offset += 16 * 1024) {
             decoder.decode(message, offset, Math.min(16 * 1024, message.length - offset));
         }
-        return decoder.size();
+        return content.size();
     }
 
     /** A whole pipelined transaction through the session state machine, without I/O. */

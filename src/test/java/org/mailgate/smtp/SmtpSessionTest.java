@@ -220,15 +220,15 @@ class SmtpSessionTest {
         assertThat(h.send("BDAT 5\r\nhello")).containsExactly("503 5.5.1 No valid mail transaction in progress");
         h.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n");
         assertThat(h.send("BDAT 12\r\nSubject: x\r\n")).containsExactly("250 2.0.0 12 octets received");
-        assertThat(h.send("BDAT 7 LAST\r\n\r\nbody\n")).containsExactly("250 2.0.0 Ok: queued as ID1");
-        assertThat(h.lastContent()).isEqualTo("Subject: x\r\n\r\nbody\n");
+        assertThat(h.send("BDAT 8 LAST\r\n\r\nbody\r\n")).containsExactly("250 2.0.0 Ok: queued as ID1");
+        assertThat(h.lastContent()).isEqualTo("Subject: x\r\n\r\nbody\r\n");
     }
 
     @Test
     void bdatOverSizeLimitIsRefused() {
         SessionHarness h = new SessionHarness(SessionHarness.INBOUND);
         h.send("EHLO c\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n");
-        assertThat(h.send("BDAT 1200 LAST\r\n" + "x".repeat(1200))).containsExactly("552 5.3.4 Message size exceeds fixed maximum message size");
+        assertThat(h.send("BDAT 1200 LAST\r\n" + ("x".repeat(98) + "\r\n").repeat(12))).containsExactly("552 5.3.4 Message size exceeds fixed maximum message size");
         assertThat(h.stored).isEmpty();
         assertThat(h.send("NOOP\r\n")).containsExactly("250 2.0.0 Ok");
     }
