@@ -39,10 +39,18 @@ public final class SubmissionPolicy implements MailPolicy {
         return limits.checkRecipient(authenticatedUser, accepted);
     }
 
-    /** RFC 6409 8: the From header must name only addresses the user owns. */
-    public Optional<Refusal> checkHeaderFrom(String authenticatedUser, List<String> fromAddresses) {
-        return mayUse(authenticatedUser, fromAddresses)
-                ? Optional.empty() : Optional.of(Refusal.HEADER_FROM_NOT_OWNED);
+    /**
+     * RFC 6409 8: the From header must name only addresses the user owns, and so must a Sender
+     * header: a reader shows either as who the message is from.
+     */
+    public Optional<Refusal> checkHeaderAuthors(String authenticatedUser, List<String> from, List<String> sender) {
+        if (!mayUse(authenticatedUser, from)) {
+            return Optional.of(Refusal.HEADER_FROM_NOT_OWNED);
+        }
+        if (!sender.isEmpty() && !mayUse(authenticatedUser, sender)) {
+            return Optional.of(Refusal.HEADER_SENDER_NOT_OWNED);
+        }
+        return Optional.empty();
     }
 
     private boolean mayUse(String login, List<String> addresses) {

@@ -26,6 +26,7 @@ import org.mailgate.smtp.SessionEvent;
 import org.mailgate.smtp.SessionSettings;
 import org.mailgate.smtp.SmtpSession;
 import org.mailgate.spool.HeaderFields;
+import org.mailgate.spool.HeaderSection;
 import org.mailgate.spool.IncomingMessage;
 import org.mailgate.spool.SpoolEnvelope;
 import org.slf4j.Logger;
@@ -349,7 +350,11 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             return Optional.of(Refusal.HEADER_TOO_LARGE);
         }
         if (kind != ListenerKind.INBOUND) {
-            return context.submissionPolicy().checkHeaderFrom(session.authenticatedUser(), m.headers().fromAddresses());
+            Optional<HeaderSection.Authors> authors = m.headers().authors();
+            if (authors.isEmpty()) {
+                return Optional.of(Refusal.HEADER_AMBIGUOUS);
+            }
+            return context.submissionPolicy().checkHeaderAuthors(session.authenticatedUser(), authors.get().from(), authors.get().sender());
         }
         return Optional.empty();
     }

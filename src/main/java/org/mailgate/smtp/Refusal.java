@@ -35,6 +35,8 @@ public enum Refusal {
     TOO_MANY_RECIPIENTS(452, 4, 5, 3, "Too many recipients"),
     SENDER_NOT_OWNED(553, 5, 7, 1, "Sender address rejected: not owned by authenticated user"),
     HEADER_FROM_NOT_OWNED(553, 5, 7, 1, "From header rejected: address not owned by authenticated user"),
+    HEADER_SENDER_NOT_OWNED(553, 5, 7, 1, "Sender header rejected: address not owned by authenticated user"),
+    HEADER_AMBIGUOUS(554, 5, 6, 0, "Message refused: a header line or From/Sender address that mail programs read differently (RFC 5322 3.4)"),
     SMTPUTF8_REQUIRED(553, 5, 6, 7, "Non-ASCII address requires the SMTPUTF8 parameter"),
     UNKNOWN_USER(550, 5, 1, 1, "Recipient address rejected: user unknown"),
     RELAY_DENIED(554, 5, 7, 1, "Relay access denied"),
