@@ -23,9 +23,13 @@ public record AddressRange(InetAddress network, int prefixLength) {
         }
     }
 
-    /** An IPv4 or IPv6 literal (getByName then does no lookup). */
+    // Four decimal parts, as RFC 5321 4.1.3 writes them: the JDK would also read "127.1" as 127.0.0.1.
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+
+    /** An IPv4 address in four decimal parts, or an IPv6 address (getByName then does no lookup). */
     public static boolean isAddressLiteral(String text) {
-        if (!text.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+        if (!IPV4.matcher(text).matches() && !text.matches("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
             return false;
         }
         try {

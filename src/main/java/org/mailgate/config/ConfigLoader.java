@@ -99,14 +99,7 @@ public final class ConfigLoader {
                 default -> throw new ConfigException(r.at(table.inputPositionOf("kind"))
                         + "listener.kind: expected one of \"submission\", \"submissions\", \"inbound\", got \"" + kind + "\"");
             };
-            boolean proxy = false;
-            if (table.contains("proxy-protocol")) {
-                if (!(table.get("proxy-protocol") instanceof Boolean flag)) {
-                    throw r.wrong(table, "proxy-protocol", "true or false", table.get("proxy-protocol"));
-                }
-                proxy = flag;
-            }
-            listeners.add(new ListenerConfig(addressText, (int) port, parsed, proxy));
+            listeners.add(new ListenerConfig(addressText, (int) port, parsed, r.flag(table, "proxy-protocol", false)));
         }
         return listeners;
     }

@@ -25,6 +25,8 @@ import java.util.Set;
  * @param smartHost null to deliver straight to MX servers
  * @param lmtp null to deliver local mail to Maildirs in the data directory
  * @param enabled false to accept and queue only (maintenance, or a queue-only front node): nothing leaves
+ * @param allowPrivateLiterals allow-private-literals: senders may address an internal network by literal
+ *     ([127.0.0.1], [10.0.0.1], [IPv6:fe80::1]); off, such a recipient is refused and never connected to
  */
 public record DeliveryConfig(
         int port,
@@ -44,7 +46,8 @@ public record DeliveryConfig(
         Map<String, TlsMode> tlsPolicy,
         SmartHostConfig smartHost,
         LmtpConfig lmtp,
-        boolean enabled) {
+        boolean enabled,
+        boolean allowPrivateLiterals) {
 
     public enum Dnssec { VALIDATE, OFF }
 
@@ -58,7 +61,12 @@ public record DeliveryConfig(
 
     public static final DeliveryConfig DEFAULTS = new DeliveryConfig(25, List.of(), Dnssec.VALIDATE, null, null, 20, 5,
             Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4),
-            Duration.ofSeconds(30), Duration.ofMinutes(5), 443, Map.of(), null, null, true);
+            Duration.ofSeconds(30), Duration.ofMinutes(5), 443, Map.of(), null, null, true, false);
+
+    public DeliveryConfig withPrivateLiteralsAllowed(boolean allowed) {
+        return new DeliveryConfig(port, dnsServers, dnssec, trustAnchors, caFile, concurrency, perDestination, retryFirst,
+                retryMax, expire, delayWarning, connectTimeout, commandTimeout, mtaStsPort, tlsPolicy, smartHost, lmtp, enabled, allowed);
+    }
 
     /**
      * The upstream every message (or the listed domains' messages) is relayed through.

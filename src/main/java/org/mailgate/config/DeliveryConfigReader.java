@@ -25,7 +25,7 @@ final class DeliveryConfigReader {
         DeliveryConfig d = DeliveryConfig.DEFAULTS;
         TomlTable t = r.section(toml, "delivery", Set.of("port", "dns-servers", "dnssec", "trust-anchors", "ca-file",
                 "concurrency", "per-destination", "retry-first", "retry-max", "expire", "delay-warning", "connect-timeout",
-                "command-timeout", "mta-sts-port", "tls-policy", "smarthost", "lmtp", "enabled"));
+                "command-timeout", "mta-sts-port", "tls-policy", "smarthost", "lmtp", "enabled", "allow-private-literals"));
         List<String> dnsServers = new ArrayList<>();
         if (t.contains("dns-servers")) {
             TomlArray array = r.array(t, "dns-servers", "an array of resolver addresses such as \"127.0.0.1\" or \"127.0.0.1:5353\"");
@@ -66,7 +66,8 @@ final class DeliveryConfigReader {
                 r.duration(t, "retry-first", d.retryFirst()), r.duration(t, "retry-max", d.retryMax()),
                 r.duration(t, "expire", d.expire()), r.duration(t, "delay-warning", d.delayWarning()),
                 r.duration(t, "connect-timeout", d.connectTimeout()), r.duration(t, "command-timeout", d.commandTimeout()),
-                r.port(t, "mta-sts-port", d.mtaStsPort()), tlsPolicy, smartHost(t, base), lmtp(t), enabled(t));
+                r.port(t, "mta-sts-port", d.mtaStsPort()), tlsPolicy, smartHost(t, base), lmtp(t), r.flag(t, "enabled", d.enabled()),
+                r.flag(t, "allow-private-literals", d.allowPrivateLiterals()));
     }
 
     private DeliveryConfig.SmartHostConfig smartHost(TomlTable delivery, Path base) throws ConfigException {
@@ -136,13 +137,4 @@ final class DeliveryConfigReader {
         return path;
     }
 
-    private boolean enabled(TomlTable table) throws ConfigException {
-        if (!table.contains("enabled")) {
-            return true;
-        }
-        if (!(table.get("enabled") instanceof Boolean flag)) {
-            throw r.wrong(table, "enabled", "true or false", table.get("enabled"));
-        }
-        return flag;
-    }
 }

@@ -23,6 +23,7 @@ enum DeliveryReply {
     TLS_FAILED(454, "4.7.5", "TLS with %s failed (%s): %s"),
     NO_SUCH_USER(550, "5.1.1", "<%s>: no such user here"),
     NO_SUCH_DOMAIN(550, "5.1.2", "%s: no such domain"),
+    INTERNAL_LITERAL(550, "5.7.1", "%s names an internal network: not connected to (allow-private-literals is off)"),
     TOO_LARGE(552, "5.3.4", "message of %d bytes exceeds the %d-byte limit %s announces"),
     NEEDS_SMTPUTF8(553, "5.6.7", "%s does not support SMTPUTF8, which this message's internationalized addresses need"),
     RETURNED(554, "5.0.0", "returned to the sender by the postmaster"),

@@ -2,16 +2,14 @@ package org.mailgate.delivery;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
-import org.mailgate.config.AddressRange;
+import org.mailgate.config.AddressLiteral;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
@@ -49,7 +47,7 @@ final class MxResolver {
     Result resolve(String domain) {
         if (domain.startsWith("[")) {
             // RFC 5321 5.1: an address literal names the host itself, no DNS involved
-            return literal(domain).isPresent() ? new Hosts(List.of(new Host(domain, 0)), false)
+            return AddressLiteral.parse(domain).isPresent() ? new Hosts(List.of(new Host(domain, 0)), false)
                     : new NoSuchDomain();
         }
         Dns.Answer answer;
@@ -93,7 +91,7 @@ final class MxResolver {
 
     Addresses addresses(String host) {
         if (host.startsWith("[")) {
-            return literal(host).map(a -> new Addresses(List.of(a), false, ""))
+            return AddressLiteral.parse(host).map(a -> new Addresses(List.of(a), false, ""))
                     .orElseGet(() -> new Addresses(List.of(), false, "not an address literal: " + host));
         }
         List<InetAddress> addresses = new ArrayList<>();
@@ -118,17 +116,4 @@ final class MxResolver {
         return new Addresses(addresses, secure, addresses.isEmpty() ? (errors.isEmpty() ? "no addresses for " + host : String.join("; ", errors)) : "");
     }
 
-    /** "[192.0.2.1]" or "[IPv6:2001:db8::1]" (RFC 5321 4.1.3). */
-    private static Optional<InetAddress> literal(String domain) {
-        String inside = domain.substring(1, domain.length() - (domain.endsWith("]") ? 1 : 0));
-        String address = inside.regionMatches(true, 0, "IPv6:", 0, 5) ? inside.substring(5) : inside;
-        if (!AddressRange.isAddressLiteral(address) || inside.contains(":") != address.contains(":")) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(InetAddress.getByName(address));
-        } catch (UnknownHostException e) {
-            return Optional.empty();
-        }
-    }
 }

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import org.mailgate.config.AddressLiteral;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.spool.SpoolEnvelope;
 import org.slf4j.Logger;
@@ -38,6 +39,10 @@ final class RemoteDelivery {
 
     List<Outcome> deliver(String domain, MessageTransfer.Message message) {
         List<String> recipients = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
+        if (!config.allowPrivateLiterals() && AddressLiteral.parse(domain).filter(AddressLiteral::isInternal).isPresent()) {
+            // Queued before the RCPT check existed, or by a config that allowed it then: still never connected to.
+            return recipients.stream().map(r -> DeliveryReply.INTERNAL_LITERAL.to(r, "", domain)).toList();
+        }
         MxResolver.Result result = mx.resolve(domain);
         if (!(result instanceof MxResolver.Hosts hosts)) {
             return recipients.stream().map(r -> switch (result) {

@@ -1,10 +1,12 @@
 package org.mailgate.policy;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserDirectory;
+import org.mailgate.config.AddressLiteral;
 import org.mailgate.smtp.MailPolicy;
 import org.mailgate.smtp.Mailbox;
 import org.mailgate.smtp.Refusal;
@@ -12,15 +14,18 @@ import org.mailgate.smtp.Refusal;
 /**
  * Submission (RFC 6409): an authenticated user may send to anyone, but only as an address
  * they own, in the envelope and in the From header, unless their account allows any sender;
- * and no more than the sending limits allow.
+ * no more than the sending limits allow; and not to an address literal inside the server's own
+ * networks (the server would connect there on the user's behalf), unless the config allows it.
  */
 public final class SubmissionPolicy implements MailPolicy {
     private final Supplier<UserDirectory> directory;
     private final SendingLimits limits;
+    private final boolean allowPrivateLiterals;
 
-    public SubmissionPolicy(Supplier<UserDirectory> directory, SendingLimits limits) {
+    public SubmissionPolicy(Supplier<UserDirectory> directory, SendingLimits limits, boolean allowPrivateLiterals) {
         this.directory = directory;
         this.limits = limits;
+        this.allowPrivateLiterals = allowPrivateLiterals;
     }
 
     @Override
@@ -36,6 +41,15 @@ public final class SubmissionPolicy implements MailPolicy {
 
     @Override
     public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted) {
+        if (recipient.isAddressLiteral()) {
+            Optional<InetAddress> address = AddressLiteral.parse(recipient.domain());
+            if (address.isEmpty()) {
+                return Optional.of(Refusal.ADDRESS_SYNTAX); // a general literal ("[tag:...]") reaches no one
+            }
+            if (!allowPrivateLiterals && AddressLiteral.isInternal(address.get())) {
+                return Optional.of(Refusal.INTERNAL_ADDRESS_LITERAL);
+            }
+        }
         return limits.checkRecipient(authenticatedUser, accepted);
     }
 

@@ -150,7 +150,7 @@ public final class SmtpServer implements AutoCloseable {
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
         return new ServerContext(config, tlsContexts, spool, new QueueIds(), logins,
-                new SubmissionPolicy(users, sending), sending, new InboundPolicy(config.domains(), users),
+                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), sending, new InboundPolicy(config.domains(), users),
                 bans, autoBan, limiter, refusals);
     }
 

@@ -25,7 +25,7 @@ class ConcurrencyTest {
             DeliveryConfig base = MailgateUnderTest.testDelivery(dns, slow.port());
             DeliveryConfig three = new DeliveryConfig(base.port(), base.dnsServers(), base.dnssec(), base.trustAnchors(), null,
                     base.concurrency(), 3, base.retryFirst(), base.retryMax(), base.expire(), base.delayWarning(),
-                    base.connectTimeout(), base.commandTimeout(), base.mtaStsPort(), base.tlsPolicy(), null, null, true);
+                    base.connectTimeout(), base.commandTimeout(), base.mtaStsPort(), base.tlsPolicy(), null, null, true, false);
             try (MailgateUnderTest mailgate = MailgateUnderTest.start(dir.resolve("data"), three)) {
                 for (int i = 0; i < 12; i++) {
                     mailgate.submit(List.of("user" + i + "@slow.test"), "message " + i);

@@ -37,7 +37,7 @@ class DelayAndExpiryTest {
             DeliveryConfig base = MailgateUnderTest.testDelivery(dns, busy.port());
             DeliveryConfig shrunk = new DeliveryConfig(base.port(), base.dnsServers(), base.dnssec(), base.trustAnchors(), null,
                     base.concurrency(), base.perDestination(), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), base.connectTimeout(), base.commandTimeout(), base.mtaStsPort(), base.tlsPolicy(), null, null, true);
+                    Duration.ofSeconds(1), base.connectTimeout(), base.commandTimeout(), base.mtaStsPort(), base.tlsPolicy(), null, null, true, false);
             try (MailgateUnderTest mailgate = MailgateUnderTest.start(dir.resolve("data"), shrunk)) {
                 mailgate.submit(List.of("zoe@busy.test"), "slow going");
                 await("the delay notice", Duration.ofSeconds(20), () -> count(mailgate) >= 1);

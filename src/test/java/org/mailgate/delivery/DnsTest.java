@@ -26,7 +26,7 @@ class DnsTest {
             DeliveryConfig d = DeliveryConfig.DEFAULTS;
             DeliveryConfig validate = new DeliveryConfig(d.port(), List.of(root.server()), DeliveryConfig.Dnssec.VALIDATE, null, null,
                     d.concurrency(), d.perDestination(), d.retryFirst(), d.retryMax(), d.expire(), d.delayWarning(), d.connectTimeout(),
-                    d.commandTimeout(), d.mtaStsPort(), d.tlsPolicy(), null, null, true);
+                    d.commandTimeout(), d.mtaStsPort(), d.tlsPolicy(), null, null, true, false);
             Dns.Answer mx = Dns.create(validate).query("example", Type.MX);
             assertThat(mx.failed()).as(mx.failure()).isFalse();
             assertThat(mx.records()).hasSize(1);

@@ -55,12 +55,12 @@ final class MailgateUnderTest implements AutoCloseable {
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS))), false);
     }
 
-    /** Delivery as the tests want it by default: the given DNS, retries after a second. */
+    /** Delivery as the tests want it by default: the given DNS, retries after a second, loopback literals allowed (every receiver is on loopback). */
     static DeliveryConfig testDelivery(KnotDns dns, int port) {
         DeliveryConfig d = DeliveryConfig.DEFAULTS;
         return new DeliveryConfig(port, List.of(dns.server()), DeliveryConfig.Dnssec.VALIDATE, dns.trustAnchor(), null,
                 d.concurrency(), d.perDestination(), Duration.ofSeconds(1), Duration.ofSeconds(2), d.expire(), d.delayWarning(),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true);
+                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true, true);
     }
 
     static MailgateUnderTest start(Path dataDir, DeliveryConfig delivery) throws IOException {

@@ -46,7 +46,7 @@ class SmartHostTest {
                 starttls.dnssec(), null, upstreamCertificate, starttls.concurrency(), starttls.perDestination(), starttls.retryFirst(),
                 starttls.retryMax(), starttls.expire(), starttls.delayWarning(), starttls.connectTimeout(), starttls.commandTimeout(),
                 starttls.mtaStsPort(), starttls.tlsPolicy(), new DeliveryConfig.SmartHostConfig("localhost",
-                        upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of()), null, true));
+                        upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of()), null, true, false));
     }
 
     private static DeliveryConfig smartHost(Path ca, String password) {
@@ -54,7 +54,7 @@ class SmartHostTest {
         return new DeliveryConfig(d.port(), List.of("127.0.0.1:9"), DeliveryConfig.Dnssec.OFF, null, ca, d.concurrency(),
                 d.perDestination(), Duration.ofSeconds(30), Duration.ofMinutes(5), d.expire(), d.delayWarning(),
                 Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(),
-                new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of()), null, true);
+                new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of()), null, true, false);
     }
 
     @AfterAll
@@ -116,7 +116,7 @@ class SmartHostTest {
             DeliveryConfig toLoginOnly = new DeliveryConfig(d.port(), d.dnsServers(), d.dnssec(), null, d.caFile(), d.concurrency(),
                     d.perDestination(), d.retryFirst(), d.retryMax(), d.expire(), d.delayWarning(), d.connectTimeout(), d.commandTimeout(),
                     d.mtaStsPort(), d.tlsPolicy(), new DeliveryConfig.SmartHostConfig("localhost", loginOnly.port(), false,
-                            "relay-user", "pass word", Set.of()), null, true);
+                            "relay-user", "pass word", Set.of()), null, true, false);
             try (MailgateUnderTest sender = MailgateUnderTest.start(dir.resolve("login"), toLoginOnly)) {
                 sender.submit(List.of("gus@far.test"), "auth login");
                 await("the smart host to accept", WAIT, () -> loginOnly.accepted.size() == 1);

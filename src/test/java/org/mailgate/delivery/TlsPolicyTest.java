@@ -114,7 +114,7 @@ class TlsPolicyTest {
                 TestCertificates.writePem(ca.certificate(), dir.resolve("ca.pem")), base.concurrency(), base.perDestination(),
                 Duration.ofSeconds(30), Duration.ofMinutes(5), base.expire(), base.delayWarning(), base.connectTimeout(),
                 base.commandTimeout(), policies.getAddress().getPort(),
-                Map.of("required.test", DeliveryConfig.TlsMode.REQUIRE_TLS, "plain.test", DeliveryConfig.TlsMode.NONE), null, null, true);
+                Map.of("required.test", DeliveryConfig.TlsMode.REQUIRE_TLS, "plain.test", DeliveryConfig.TlsMode.NONE), null, null, true, false);
         mailgate = MailgateUnderTest.start(dir.resolve("data"), delivery);
     }
 

@@ -9,7 +9,10 @@ import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.ListenerKind;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Raw-socket tests of the rules that are on without configuration. */
 class SecurityRulesTest extends SharedServer {
@@ -118,6 +121,48 @@ class SecurityRulesTest extends SharedServer {
             assertThat(c.reply()).isEqualTo("553 5.7.1 From header rejected: address not owned by authenticated user");
         }
         assertThat(server.queue()).hasSize(queuedBefore);
+    }
+
+    /** Submits as alice with this header section; returns the reply to the end of data. */
+    private String submitAsAlice(String header) throws Exception {
+        try (SmtpClient c = submission().login("alice@example.com", "secret")) {
+            c.command("MAIL FROM:<alice@example.com>");
+            c.command("RCPT TO:<anyone@remote.example>");
+            c.command("DATA");
+            c.write(header + "Subject: who\r\n\r\nhi\r\n.\r\n");
+            return c.reply();
+        }
+    }
+
+    @ParameterizedTest(name = "[{index}] From: {0}")
+    @ValueSource(strings = {"<alice@example.com>bob@example.org", "\"Bob <alice@example.com>", "alice@example.com (bob@example.org)",
+        "alice@example.com bob@example.org", "undisclosed-recipients:;"})
+    @DisplayName("a From header that mail programs would read differently is refused (554 5.6.0), never guessed at")
+    void ambiguousFromIsRefused(String from) throws Exception {
+        assertThat(submitAsAlice("From: " + from + "\r\n"))
+                .isEqualTo("554 5.6.0 Message refused: a header line or From/Sender address that mail programs read differently (RFC 5322 3.4)");
+        assertThat(server.queue()).hasSize(queuedBefore);
+    }
+
+    @Test
+    @DisplayName("RFC 6409 8: a Sender header must be the user's own too")
+    void senderHeaderIsCheckedLikeFrom() throws Exception {
+        assertThat(submitAsAlice("From: alice@example.com\r\nSender: bob@example.org\r\n"))
+                .isEqualTo("553 5.7.1 Sender header rejected: address not owned by authenticated user");
+        assertThat(submitAsAlice("From: \"Sales\" <sales@example.com>\r\nSender: alice@example.com\r\n")).startsWith("250 2.0.0 Ok: queued as ");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"[127.0.0.1]", "[10.0.0.1]", "[192.168.1.10]", "[169.254.169.254]", "[IPv6:::1]", "[IPv6:fe80::1]", "[IPv6:::ffff:127.0.0.1]"})
+    @DisplayName("an address literal inside the server's own networks is refused: the server would connect there for the user")
+    void internalAddressLiteralsAreRefused(String literal) throws Exception {
+        try (SmtpClient c = submission().login("alice@example.com", "secret")) {
+            c.command("MAIL FROM:<alice@example.com>");
+            assertThat(c.command("RCPT TO:<root@" + literal + ">"))
+                    .isEqualTo("550 5.7.1 Recipient address rejected: address literal names an internal network");
+            assertThat(c.command("RCPT TO:<root@[192.0.2.7]>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<root@[tag:anything]>")).isEqualTo("501 5.1.3 Bad address syntax");
+        }
     }
 
     @Test
