@@ -63,6 +63,14 @@ final class MailgateUnderTest implements AutoCloseable {
                 Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true, true);
     }
 
+    /** Delivery to address literals only (no DNS asked), on this port, loopback literals allowed. */
+    static DeliveryConfig literalDelivery(int port) {
+        DeliveryConfig d = DeliveryConfig.DEFAULTS;
+        return new DeliveryConfig(port, List.of(), DeliveryConfig.Dnssec.OFF, null, null,
+                d.concurrency(), d.perDestination(), Duration.ofSeconds(1), Duration.ofSeconds(2), d.expire(), d.delayWarning(),
+                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true, true);
+    }
+
     static MailgateUnderTest start(Path dataDir, DeliveryConfig delivery) throws IOException {
         return start(dataDir, delivery, UnaryOperator.identity());
     }

@@ -21,8 +21,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * An SMTP receiver the test scripts: which extensions it offers, whether it has STARTTLS and
  * with which certificate, and how it answers each transaction (by its number: 4xx first, then
- * 250, say), or whether it hangs up in the middle of DATA. It records every transaction it
- * accepted, with the bytes it received.
+ * 250, say), or whether it hangs up in the middle of DATA. It takes DATA and BDAT (when it offers
+ * CHUNKING), records every transaction it accepted with the content it received, and keeps every
+ * byte clients sent ({@link #wire}), to show exactly what went over the connection.
  */
 final class ScriptedReceiver implements AutoCloseable {
 
@@ -45,6 +46,7 @@ final class ScriptedReceiver implements AutoCloseable {
     /** "user:password" for each AUTH LOGIN a client completed. */
     final List<String> logins = new CopyOnWriteArrayList<>();
     final AtomicInteger transactions = new AtomicInteger();
+    private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
     final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger open = new AtomicInteger();
     final AtomicInteger mostOpenAtOnce = new AtomicInteger();
@@ -74,6 +76,13 @@ final class ScriptedReceiver implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Every byte clients sent so far, over all connections (inside TLS: the plaintext). */
+    byte[] wire() {
+        synchronized (wire) {
+            return wire.toByteArray();
+        }
     }
 
     private void acceptLoop() {
@@ -108,6 +117,7 @@ final class ScriptedReceiver implements AutoCloseable {
         private String helo = "";
         private String mailFrom;
         private final List<String> rcpts = new ArrayList<>();
+        private final ByteArrayOutputStream chunks = new ByteArrayOutputStream();
 
         Session(Socket socket) throws IOException {
             attach(socket);
@@ -115,7 +125,19 @@ final class ScriptedReceiver implements AutoCloseable {
 
         private void attach(Socket s) throws IOException {
             socket = s;
-            in = s.getInputStream();
+            InputStream raw = s.getInputStream();
+            in = new InputStream() { // a tee into the wire record
+                @Override
+                public int read() throws IOException {
+                    int b = raw.read();
+                    if (b >= 0) {
+                        synchronized (wire) {
+                            wire.write(b);
+                        }
+                    }
+                    return b;
+                }
+            };
             out = s.getOutputStream();
         }
 
@@ -176,6 +198,21 @@ final class ScriptedReceiver implements AutoCloseable {
                         if (text.startsWith("2")) {
                             accepted.add(new Transaction(mailFrom, List.copyOf(rcpts), data, secure, helo));
                         }
+                        reply(text);
+                    }
+                    case "BDAT" -> {
+                        String[] words = line.split(" ");
+                        chunks.write(in.readNBytes(Integer.parseInt(words[1])));
+                        if (words.length < 3) {
+                            reply("250 2.0.0 chunk ok");
+                            continue;
+                        }
+                        DataAnswer answer = dataAnswer.apply(transactions.incrementAndGet());
+                        String text = answer instanceof DataAnswer.ReplyWith with ? with.reply() : "451 4.3.0 no";
+                        if (text.startsWith("2")) {
+                            accepted.add(new Transaction(mailFrom, List.copyOf(rcpts), chunks.toString(StandardCharsets.UTF_8), secure, helo));
+                        }
+                        chunks.reset();
                         reply(text);
                     }
                     case "AUTH" -> {
