@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.time.Duration;
+import org.mailgate.auth.LocalDomains;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
@@ -49,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
         DeliveryService delivery = null;
         if (config.delivery().enabled()) {
             try {
-                delivery = DeliveryService.start(config, server.spool(), new UserMailboxes(config.domains(), server.users()));
+                delivery = DeliveryService.start(config, server.spool(), new UserMailboxes(server.localDomains()));
             } catch (IOException e) {
                 server.shutdown(Duration.ZERO);
                 throw e;
@@ -60,6 +61,7 @@ final class ServeCommand implements Callable<Integer> {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort());
         }
+        System.out.println("  postmaster   " + postmaster(config, server.localDomains()));
         if (delivery == null) {
             System.out.println("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.");
         }
@@ -73,6 +75,15 @@ final class ServeCommand implements Callable<Integer> {
         }
         server.shutdown(config.limits().shutdownGrace());
         return 0;
+    }
+
+    /** RFC 5321 4.5.1: where mail to postmaster@ each local domain (and to a bare "postmaster") goes. */
+    private static String postmaster(MailgateConfig config, LocalDomains local) {
+        return local.postmasterMailbox()
+                .map(user -> "mail goes to " + user.address()
+                        + (config.postmaster() == null ? " (the first user; `postmaster = ADDRESS` in the config to change it)" : ""))
+                .orElse(config.postmaster() == null ? "has no mailbox yet: it goes to the first user you add"
+                        : "has no mailbox: " + config.postmaster() + " is no user's address or alias");
     }
 
     private static String localHostname() {

@@ -1,32 +1,20 @@
 package org.mailgate.cli;
 
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Supplier;
+import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.User;
-import org.mailgate.auth.UserDirectory;
 import org.mailgate.delivery.LocalMailboxes;
 
-/**
- * The local mailboxes as the user directory defines them: a domain is local when the config names
- * it or a user has an address in it (as the inbound listener decides), and an address reaches the
- * user who owns it or has it as an alias.
- */
-public record UserMailboxes(Set<String> configuredDomains, Supplier<UserDirectory> users) implements LocalMailboxes {
-
-    public UserMailboxes {
-        configuredDomains = Set.copyOf(configuredDomains);
-    }
+/** Delivery's view of the local domains and mailboxes, as the user directory and the config define them. */
+public record UserMailboxes(LocalDomains local) implements LocalMailboxes {
 
     @Override
     public boolean isLocal(String domain) {
-        String d = domain.toLowerCase(Locale.ROOT);
-        return configuredDomains.contains(d) || users.get().domains().contains(d);
+        return local.isLocal(domain);
     }
 
     @Override
     public Optional<String> mailboxOf(String address) {
-        return users.get().owner(address).map(User::address);
+        return local.recipient(address).map(User::address);
     }
 }

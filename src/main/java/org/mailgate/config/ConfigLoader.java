@@ -40,12 +40,13 @@ public final class ConfigLoader {
             throw new ConfigException(r.at(error.position()) + "TOML syntax error: " + error.getMessage());
         }
         r.allowOnly(toml, "", Set.of("hostname", "data-dir", "domains", "listener", "tls", "limits",
-                "login-throttle", "sending-limits", "auto-ban", "trusted-proxies", "delivery"));
+                "login-throttle", "sending-limits", "auto-ban", "trusted-proxies", "delivery", "postmaster"));
         Path base = file.toAbsolutePath().getParent();
         String hostname = toml.contains("hostname") ? r.hostname(toml, "hostname") : "localhost";
         Path dataDir = toml.contains("data-dir") ? base.resolve(r.string(toml, "data-dir", "a directory path")) : null;
         return new MailgateConfig(hostname, dataDir, r.domains(toml), listeners(toml), tls(toml, base), limits(toml),
-                loginThrottle(toml), sendingLimits(toml), autoBan(toml), trustedProxies(toml), new DeliveryConfigReader(r).read(toml, base));
+                loginThrottle(toml), sendingLimits(toml), autoBan(toml), trustedProxies(toml), new DeliveryConfigReader(r).read(toml, base),
+                toml.contains("postmaster") ? r.address(toml, "postmaster") : null);
     }
 
     private List<AddressRange> trustedProxies(TomlTable toml) throws ConfigException {

@@ -11,6 +11,7 @@ import java.util.Set;
  * @param tls null for a self-signed certificate generated into the data directory
  * @param trustedProxies the only peers whose PROXY protocol headers are believed
  * @param delivery how queued mail leaves
+ * @param postmaster the local address that receives postmaster@ every local domain; null for the first user
  */
 public record MailgateConfig(
         String hostname,
@@ -23,7 +24,8 @@ public record MailgateConfig(
         SendingLimitsConfig sendingLimits,
         AutoBanConfig autoBan,
         List<AddressRange> trustedProxies,
-        DeliveryConfig delivery) {
+        DeliveryConfig delivery,
+        String postmaster) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -35,7 +37,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS);
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -49,27 +51,31 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
     }
 
     public MailgateConfig withDomains(Set<String> replacement) {
-        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery);
+        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster);
+    }
+
+    public MailgateConfig withPostmaster(String address) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, address);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster);
     }
 }

@@ -65,6 +65,17 @@ final class TomlReader {
         return value.toLowerCase(Locale.ROOT);
     }
 
+    /** A mail address such as "alice@example.com", lower-cased. */
+    String address(TomlTable table, String key) throws ConfigException {
+        String expected = "an address such as \"alice@example.com\"";
+        String value = string(table, key, expected);
+        int at = value.lastIndexOf('@');
+        if (at < 1 || value.substring(0, at).matches(".*[\\s\"<>(),;:].*") || !DOMAIN.matcher(value.substring(at + 1)).matches()) {
+            throw wrong(table, key, expected, value);
+        }
+        return value.toLowerCase(Locale.ROOT);
+    }
+
     String string(TomlTable table, String key, String expected) throws ConfigException {
         Object value = table.get(List.of(key));
         if (!(value instanceof String text) || text.isBlank()) {

@@ -1,24 +1,20 @@
 package org.mailgate.policy;
 
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.Supplier;
-import org.mailgate.auth.UserDirectory;
+import org.mailgate.auth.LocalDomains;
 import org.mailgate.smtp.MailPolicy;
 import org.mailgate.smtp.Mailbox;
 import org.mailgate.smtp.Refusal;
 
 /**
- * The MX-style listener: mail only for existing users of local domains, never a relay.
- * A domain is local when the config names it or a user has an address in it.
+ * The MX-style listener: mail only for existing users of local domains, and for their
+ * postmaster (RFC 5321 4.5.1: accepted whether or not a user has that address); never a relay.
  */
 public final class InboundPolicy implements MailPolicy {
-    private final Set<String> configuredDomains;
-    private final Supplier<UserDirectory> directory;
+    private final LocalDomains local;
 
-    public InboundPolicy(Set<String> configuredDomains, Supplier<UserDirectory> directory) {
-        this.configuredDomains = Set.copyOf(configuredDomains);
-        this.directory = directory;
+    public InboundPolicy(LocalDomains local) {
+        this.local = local;
     }
 
     @Override
@@ -28,10 +24,8 @@ public final class InboundPolicy implements MailPolicy {
 
     @Override
     public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted) {
-        UserDirectory users = directory.get();
         // An address literal is never one of our domains: relaying by IP is what scanners try.
-        if (recipient.isAddressLiteral()
-                || !configuredDomains.contains(recipient.domain()) && !users.domains().contains(recipient.domain())) {
+        if (recipient.isAddressLiteral() || !local.isLocal(recipient.domain())) {
             return Optional.of(Refusal.RELAY_DENIED);
         }
         // Local parts that route elsewhere in old conventions (percent hack, bang paths, a quoted
@@ -39,6 +33,9 @@ public final class InboundPolicy implements MailPolicy {
         if (recipient.isQuoted() || recipient.localPart().matches(".*[%!@].*")) {
             return Optional.of(Refusal.UNKNOWN_USER);
         }
-        return users.owner(recipient.toString()).isPresent() ? Optional.empty() : Optional.of(Refusal.UNKNOWN_USER);
+        if (LocalDomains.isPostmaster(recipient.localPart())) {
+            return Optional.empty();
+        }
+        return local.users().get().owner(recipient.toString()).isPresent() ? Optional.empty() : Optional.of(Refusal.UNKNOWN_USER);
     }
 }

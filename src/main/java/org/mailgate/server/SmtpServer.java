@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.mailgate.auth.Authenticator;
 import org.mailgate.auth.LiveUserDirectory;
+import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.UserDirectory;
@@ -60,6 +61,7 @@ public final class SmtpServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Spool spool;
     private final LiveUserDirectory users;
+    private final LocalDomains localDomains;
     // Password hashing is CPU work: a bounded pool of platform threads, never the event loops
     // and never virtual threads (they would starve the carriers that fsync waits on).
     private final ExecutorService authPool = Executors.newFixedThreadPool(
@@ -78,6 +80,7 @@ public final class SmtpServer implements AutoCloseable {
                 : new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         this.spool = new FileSpool(config.dataDir(), true);
         this.users = new LiveUserDirectory(new UserFile(config.dataDir()));
+        this.localDomains = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
     }
 
     public static SmtpServer start(MailgateConfig config) throws IOException {
@@ -150,7 +153,7 @@ public final class SmtpServer implements AutoCloseable {
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
         return new ServerContext(config, tlsContexts, spool, new QueueIds(), logins,
-                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), sending, new InboundPolicy(config.domains(), users),
+                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), sending, new InboundPolicy(localDomains),
                 bans, autoBan, limiter, refusals);
     }
 
@@ -162,6 +165,11 @@ public final class SmtpServer implements AutoCloseable {
     /** The users as the server sees them, reloaded when the user file changes. */
     public Supplier<UserDirectory> users() {
         return users;
+    }
+
+    /** Which domains are ours and who receives each local address, postmaster included. */
+    public LocalDomains localDomains() {
+        return localDomains;
     }
 
     public List<Bound> bound() {

@@ -71,6 +71,10 @@ public final class CommandParser {
 
     private static Command rcpt(String argument, boolean utf8Allowed) {
         String rest = expectKeyword(argument, "TO:");
+        // RFC 5321 4.1.1.3 and 4.5.1: "<Postmaster>" without a domain must be accepted, in any case
+        if (rest.regionMatches(true, 0, "<postmaster>", 0, 12)) {
+            return new Command.Rcpt(Mailbox.BARE_POSTMASTER, rcptParameters(rest.substring(12)));
+        }
         PathParser parser = new PathParser(rest, utf8Allowed);
         Mailbox recipient = parser.path();
         return new Command.Rcpt(recipient, rcptParameters(rest.substring(parser.position())));

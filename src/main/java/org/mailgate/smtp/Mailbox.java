@@ -8,6 +8,9 @@ import java.util.Locale;
  */
 public record Mailbox(String localPart, String domain) {
 
+    /** RFC 5321 4.1.1.3 "RCPT TO:&lt;Postmaster&gt;", without a domain: the postmaster of the host the session names. */
+    static final Mailbox BARE_POSTMASTER = new Mailbox("postmaster", "");
+
     public Mailbox {
         domain = domain.toLowerCase(Locale.ROOT);
     }
@@ -18,6 +21,10 @@ public record Mailbox(String localPart, String domain) {
         Mailbox mailbox = parser.mailbox();
         parser.expectEnd();
         return mailbox;
+    }
+
+    boolean isBarePostmaster() {
+        return domain.isEmpty();
     }
 
     public boolean isQuoted() {

@@ -381,11 +381,12 @@ public final class SmtpSession {
         if (transaction.recipients.size() >= settings.maxRecipients()) {
             throw new RefusalException(Refusal.TOO_MANY_RECIPIENTS);
         }
-        Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, rcpt.recipient(), transaction.recipients.size());
+        Mailbox recipient = rcpt.recipient().isBarePostmaster() ? new Mailbox("postmaster", settings.hostname()) : rcpt.recipient();
+        Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, recipient, transaction.recipients.size());
         if (refusal.isPresent()) {
             throw new RefusalException(refusal.get());
         }
-        transaction.recipients.add(new Recipient(rcpt.recipient(), rcpt.parameters()));
+        transaction.recipients.add(new Recipient(recipient, rcpt.parameters()));
         ok(2, 1, 5, "Ok");
     }
 

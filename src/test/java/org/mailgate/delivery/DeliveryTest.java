@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -147,6 +148,26 @@ class DeliveryTest {
         MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; " + ALICE, "Action: delivered"));
         assertThat(notice.getSubject()).isEqualTo("Successful Mail Delivery Report");
         assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Action: delivered").contains("Status: 2.0.0");
+    }
+
+    @Test
+    @DisplayName("RFC 5321 4.5.1: mail to postmaster@ a local domain is delivered to the first user's mailbox")
+    void postmasterMailReachesTheFirstUser() throws Exception {
+        mailgate.submit(List.of("PostMaster@example.com"), "for the postmaster");
+        await("the postmaster's message in alice's Maildir", WAIT, () -> mailboxHas(ALICE, "Subject: for the postmaster"));
+    }
+
+    private static boolean mailboxHas(String user, String text) {
+        try {
+            for (Path file : mailgate.mailbox(user)) {
+                if (Files.readString(file).contains(text)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

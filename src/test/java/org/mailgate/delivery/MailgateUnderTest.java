@@ -44,7 +44,7 @@ final class MailgateUnderTest implements AutoCloseable {
         this.dataDir = dataDir;
         this.config = config;
         this.server = SmtpServer.start(config);
-        this.delivery = deliver ? DeliveryService.start(config, server.spool(), new UserMailboxes(config.domains(), server.users())) : null;
+        this.delivery = deliver ? DeliveryService.start(config, server.spool(), new UserMailboxes(server.localDomains())) : null;
     }
 
     /** A Mailgate that only accepts and queues: an upstream whose queue the test reads. */

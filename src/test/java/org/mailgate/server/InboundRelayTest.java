@@ -3,6 +3,7 @@ package org.mailgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.mailgate.config.ListenerKind;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +32,16 @@ class InboundRelayTest extends SharedServer {
         try (SmtpClient c = transaction()) {
             assertThat(c.command("RCPT TO:<nobody@example.com>")).isEqualTo("550 5.1.1 Recipient address rejected: user unknown");
             assertThat(c.command("RCPT TO:<nobody@example.net>")).isEqualTo("550 5.1.1 Recipient address rejected: user unknown");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"<postmaster>", "<PostMaster>", "<postmaster@example.com>", "<POSTMASTER@example.net>", "<postmaster@mx.test>"})
+    @DisplayName("RFC 5321 4.5.1: postmaster, bare or at any local domain, is accepted though no user has that address")
+    void postmasterIsAlwaysAccepted(String path) throws Exception {
+        try (SmtpClient c = transaction()) {
+            assertThat(c.command("RCPT TO:" + path)).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<postmaster@remote.example>")).isEqualTo("554 5.7.1 Relay access denied");
         }
     }
 

@@ -127,7 +127,7 @@ class ProxyAndTlsTest {
         TlsConfig tls = new TlsConfig(certificate, key, List.of(new TlsConfig.CertificateFiles(two.certificate(), two.key())));
         try (TestServer server = new TestServer(dataDir.resolve("data"), config -> new org.mailgate.config.MailgateConfig(
                 config.hostname(), config.dataDir(), config.domains(), config.listeners(), tls, config.limits(),
-                config.loginThrottle(), config.sendingLimits(), config.autoBan(), config.trustedProxies(), config.delivery()))) {
+                config.loginThrottle(), config.sendingLimits(), config.autoBan(), config.trustedProxies(), config.delivery(), config.postmaster()))) {
             int port = server.port(ListenerKind.SUBMISSIONS);
             assertThat(servedName(port, "mail.two.test")).isEqualTo("mail.two.test");
             assertThat(servedName(port, "mail.one.test")).isEqualTo("mail.one.test");

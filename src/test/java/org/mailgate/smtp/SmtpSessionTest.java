@@ -200,6 +200,16 @@ class SmtpSessionTest {
     }
 
     @Test
+    @DisplayName("RFC 5321 4.1.1.3: RCPT TO:<Postmaster> needs no domain; it is the postmaster of this host")
+    void barePostmasterIsTheHostsPostmaster() {
+        SessionHarness h = new SessionHarness(SessionHarness.INBOUND);
+        h.send("EHLO c\r\nMAIL FROM:<a@example.com>\r\n");
+        assertThat(h.send("RCPT TO:<PostMaster>\r\n")).containsExactly("250 2.1.5 Ok");
+        h.send("DATA\r\nSubject: x\r\n\r\nhi\r\n.\r\n");
+        assertThat(h.stored.get(0).recipients().get(0).address()).isEqualTo(new Mailbox("postmaster", "mx.test"));
+    }
+
+    @Test
     void commandsOutOfSequence() {
         SessionHarness h = new SessionHarness(SessionHarness.INBOUND);
         assertThat(h.send("MAIL FROM:<a@example.com>\r\n")).containsExactly("503 5.5.1 Send EHLO or HELO first");
