@@ -142,7 +142,8 @@ public final class ConfigLoader {
         TomlTable t = r.section(toml, "limits", Set.of("max-message-size", "max-recipients", "max-header-size", "max-errors",
                 "max-junk-commands", "auth-failure-delay", "auth-cache-ttl", "command-timeout", "data-timeout",
                 "tls-handshake-timeout", "session-timeout", "shutdown-grace", "max-connections",
-                "max-connections-per-address", "max-connection-rate", "max-tls-handshakes", "bare-line-feed"));
+                "max-connections-per-address", "max-connection-rate", "max-tls-handshakes", "max-tls-handshakes-per-address",
+                "bare-line-feed"));
         return new Limits(
                 t.contains("max-message-size") ? r.size(t, "max-message-size") : d.maxMessageSize(),
                 r.positive(t, "max-recipients", d.maxRecipients()),
@@ -160,6 +161,7 @@ public final class ConfigLoader {
                 r.positive(t, "max-connections-per-address", d.maxConnectionsPerAddress()),
                 r.positive(t, "max-connection-rate", d.maxConnectionRate()),
                 r.positive(t, "max-tls-handshakes", d.maxTlsHandshakes()),
+                r.positive(t, "max-tls-handshakes-per-address", d.maxTlsHandshakesPerAddress()),
                 r.choice(t, "bare-line-feed", List.of("reject", "normalize"), d.normalizeBareLineFeeds() ? "normalize" : "reject")
                         .equals("normalize"));
     }

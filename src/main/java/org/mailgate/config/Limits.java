@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param maxConnectionsPerAddress max-connections-per-address: connections open at once from one client (IPv6: its /64)
  * @param maxConnectionRate max-connection-rate: new connections per minute from one client (IPv6: its /64)
  * @param maxTlsHandshakes max-tls-handshakes: TLS handshakes in progress at once, server-wide
+ * @param maxTlsHandshakesPerAddress max-tls-handshakes-per-address: TLS handshakes in progress at once from one client (IPv6: its /64)
  * @param normalizeBareLineFeeds bare-line-feed = "normalize": a bare LF in a message is read as CRLF
  *     instead of refusing the message ("reject", the default)
  */
@@ -41,6 +42,7 @@ public record Limits(
         int maxConnectionsPerAddress,
         int maxConnectionRate,
         int maxTlsHandshakes,
+        int maxTlsHandshakesPerAddress,
         boolean normalizeBareLineFeeds) {
 
     public static final Limits DEFAULTS = new Limits(
@@ -60,23 +62,30 @@ public record Limits(
             50,
             300,
             1_000,
+            10,
             false);
 
     public Limits withAuthFailureDelay(Duration delay) {
         return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, delay, authCacheTtl,
                 commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, normalizeBareLineFeeds);
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
     }
 
     public Limits withTimeouts(Duration command, Duration data, Duration tlsHandshake, Duration session) {
         return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
                 command, data, tlsHandshake, session, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, normalizeBareLineFeeds);
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
+    }
+
+    public Limits withTlsHandshakes(int max, int perAddress) {
+        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
+                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, max, perAddress, normalizeBareLineFeeds);
     }
 
     public Limits withBareLineFeedsNormalized(boolean normalize) {
         return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
                 commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, normalize);
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalize);
     }
 }

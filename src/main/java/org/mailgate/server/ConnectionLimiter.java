@@ -13,8 +13,8 @@ import org.mailgate.smtp.Refusal;
 
 /**
  * The connection limits: connections open server-wide and per client (IPv4 address, IPv6 /64),
- * new connections per minute per client, and TLS handshakes in progress server-wide. A client
- * past a limit gets a 421 and the connection closes; everyone else is served.
+ * and new connections per minute per client. A client past a limit gets a 421 and the
+ * connection closes; everyone else is served. (TLS handshakes have {@link HandshakeSlots}.)
  */
 final class ConnectionLimiter {
     private static final long MINUTE = 60_000;
@@ -22,7 +22,6 @@ final class ConnectionLimiter {
     private final Limits limits;
     private final LongSupplier clock;
     private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger handshakes = new AtomicInteger();
     private final Map<String, AtomicInteger> openPerClient = new ConcurrentHashMap<>();
     private final RecentEvents recentConnections;
 
@@ -55,19 +54,6 @@ final class ConnectionLimiter {
     void release(InetAddress client) {
         open.decrementAndGet();
         openPerClient.computeIfPresent(ClientKey.of(client), (k, count) -> count.decrementAndGet() <= 0 ? null : count);
-    }
-
-    /** A TLS handshake may begin; false when too many are in progress. Each true needs one {@link #handshakeEnded}. */
-    boolean beginHandshake() {
-        if (handshakes.incrementAndGet() > limits.maxTlsHandshakes()) {
-            handshakes.decrementAndGet();
-            return false;
-        }
-        return true;
-    }
-
-    void handshakeEnded() {
-        handshakes.decrementAndGet();
     }
 
     void prune() {

@@ -22,4 +22,5 @@ record ServerContext(
         BanList bans,
         AutoBan autoBan,
         ConnectionLimiter connections,
+        HandshakeSlots handshakes,
         RefusalLog refusals) {}

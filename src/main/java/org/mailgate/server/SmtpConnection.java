@@ -49,7 +49,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private InetAddress clientAddress;
     private String client;
     private boolean admitted;
-    private boolean handshaking;
+    private HandshakeSlots.Slot handshake;
     private Deadlines deadlines;
     private IncomingMessage message;
     private IOException messageFailure;
@@ -264,23 +264,32 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Installs TLS before the next read; false (and the connection closed) when too many handshakes run. */
+    /** Installs TLS before the next read; false (and the connection closed) when no handshake slot is free for this client. */
     private boolean startTls() {
-        if (!context.connections().beginHandshake()) {
-            log.info("client={} closed: too many TLS handshakes in progress", client);
-            session.abort(Refusal.SERVER_BUSY);
+        Optional<HandshakeSlots.Slot> slot = context.handshakes().acquire(clientAddress, () -> {
+            log.info("client={} closed: TLS handshake not done within {}s while the server is busy", client,
+                    HandshakeSlots.PRESSURE_TIMEOUT.toSeconds());
+            ctx.close();
+        });
+        if (slot.isEmpty()) {
+            log.info("client={} closed: no TLS handshake slot (its share, or the server's, is in use)", client);
+            if (kind == ListenerKind.SUBMISSIONS) {
+                ctx.close(); // the client expects a TLS handshake: a reply in the clear would be noise
+            } else {
+                session.abort(Refusal.SERVER_BUSY);
+            }
             return false;
         }
-        handshaking = true;
+        handshake = slot.get();
         // Right before this handler, so bytes after a PROXY header reach it too.
         ctx.pipeline().addBefore(ctx.name(), "tls", context.tls().newHandler());
         return true;
     }
 
     private void endHandshake() {
-        if (handshaking) {
-            handshaking = false;
-            context.connections().handshakeEnded();
+        if (handshake != null) {
+            handshake.release();
+            handshake = null;
         }
     }
 

@@ -134,6 +134,8 @@ public final class SmtpServer implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), System::currentTimeMillis);
         SendingLimits sending = new SendingLimits(config.sendingLimits(), System::currentTimeMillis);
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), System::currentTimeMillis);
+        HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(),
+                System::nanoTime);
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
         RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), System::currentTimeMillis);
         AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, Clock.systemUTC());
@@ -143,6 +145,7 @@ public final class SmtpServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(tlsContexts::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(status::write, 1, 5, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(handshakes::sweep, 500, 500, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             throttle.prune();
             sending.prune();
@@ -154,7 +157,7 @@ public final class SmtpServer implements AutoCloseable {
                 bans.active().size());
         return new ServerContext(config, tlsContexts, spool, new QueueIds(), logins,
                 new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), sending, new InboundPolicy(localDomains),
-                bans, autoBan, limiter, refusals);
+                bans, autoBan, limiter, handshakes, refusals);
     }
 
     /** The queue this server commits to, which delivery reads. */

@@ -122,6 +122,102 @@ class AttackTest {
         }
     }
 
+    /** Connections that never send a byte: a TLS listener waits for their ClientHello. */
+    private static List<Socket> silentConnections(int port, int addresses, int perAddress) throws IOException {
+        List<Socket> sockets = new ArrayList<>();
+        for (int a = 0; a < addresses; a++) {
+            for (int i = 0; i < perAddress; i++) {
+                Socket socket = new Socket();
+                socket.bind(new InetSocketAddress("127.0.0." + (2 + a), 0));
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                socket.setSoTimeout(1);
+                sockets.add(socket);
+            }
+        }
+        return sockets;
+    }
+
+    private static void awaitClosedByServer(List<Socket> sockets, long count, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (closedByServer(sockets) < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+    }
+
+    private static long closedByServer(List<Socket> sockets) {
+        return sockets.stream().filter(socket -> {
+            try {
+                return socket.getInputStream().read() == -1;
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                return false;
+            } catch (IOException reset) {
+                return true;
+            }
+        }).count();
+    }
+
+    private static void closeAll(List<Socket> sockets) {
+        for (Socket socket : sockets) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // the server closed it first
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("1,000 connections that never send a ClientHello (20 addresses x 50) hold only their share of handshakes: TLS works for everyone else")
+    void silentHandshakesFromTwentyAddresses() throws Exception {
+        try (TestServer server = server()) {
+            List<Socket> holders = silentConnections(server.port(ListenerKind.SUBMISSIONS), 20, 50);
+            try {
+                awaitClosedByServer(holders, 20 * 40, Duration.ofSeconds(10));
+                assertThat(closedByServer(holders)).as("each address keeps %d handshakes, the rest are closed",
+                        Limits.DEFAULTS.maxTlsHandshakesPerAddress()).isEqualTo(20 * (50 - Limits.DEFAULTS.maxTlsHandshakesPerAddress()));
+                try (SmtpClient c = SmtpClient.implicitTls(server.port(ListenerKind.SUBMISSIONS), server.certificate())) {
+                    assertThat(c.reply()).startsWith("220 mx.test");
+                }
+                try (SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate()).login("alice@example.com", "secret")) {
+                    assertThat(c.command("NOOP")).isEqualTo("250 2.0.0 Ok");
+                }
+            } finally {
+                closeAll(holders);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("when silent handshakes fill every slot, they are cut after 5 s (not the configured 60 s) and a real client gets through")
+    void silentHandshakesUnderPressureAreCutShort() throws Exception {
+        try (TestServer server = new TestServer(dataDir, config -> config.withLimits(Limits.DEFAULTS
+                .withTimeouts(Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Duration.ofSeconds(60), Limits.DEFAULTS.sessionTimeout())
+                .withTlsHandshakes(20, 4)))) {
+            // 8 addresses x 4: the 20 slots are all taken by silent clients, the other 12 are turned away
+            List<Socket> holders = silentConnections(server.port(ListenerKind.SUBMISSIONS), 8, 4);
+            try {
+                awaitClosedByServer(holders, 12, Duration.ofSeconds(10));
+                assertThat(closedByServer(holders)).isEqualTo(12);
+                long start = System.nanoTime();
+                String greeting = null;
+                while (greeting == null && System.nanoTime() - start < Duration.ofSeconds(20).toNanos()) {
+                    try (SmtpClient c = SmtpClient.implicitTls(server.port(ListenerKind.SUBMISSIONS), server.certificate())) {
+                        greeting = c.reply();
+                    } catch (IOException noSlotYet) {
+                        Thread.sleep(250);
+                    }
+                }
+                long waited = Duration.ofNanos(System.nanoTime() - start).toSeconds();
+                assertThat(greeting).as("a real client got TLS, after %ds", waited).startsWith("220 mx.test");
+                assertThat(waited).isBetween(3L, 15L);
+                awaitClosedByServer(holders, 32, Duration.ofSeconds(5));
+                assertThat(closedByServer(holders)).as("the silent handshakes were cut short").isEqualTo(32);
+            } finally {
+                closeAll(holders);
+            }
+        }
+    }
+
     @Test
     void authWithBadBase64AndAuthAbortedWithStar() throws Exception {
         try (TestServer server = server();

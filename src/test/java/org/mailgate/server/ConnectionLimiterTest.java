@@ -14,7 +14,7 @@ class ConnectionLimiterTest {
     private ConnectionLimiter limiter(int total, int perAddress, int perMinute, int handshakes) {
         Limits limits = new Limits(1024, 10, 1024, 20, 100, Limits.DEFAULTS.authFailureDelay(), Limits.DEFAULTS.authCacheTtl(),
                 Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Limits.DEFAULTS.tlsHandshakeTimeout(),
-                Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes, false);
+                Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes, 10, false);
         return new ConnectionLimiter(limits, now::get);
     }
 
@@ -61,15 +61,5 @@ class ConnectionLimiterTest {
         assertThat(limiter.admit(a)).contains(Refusal.CONNECTION_RATE_EXCEEDED);
         now.addAndGet(61_000);
         assertThat(limiter.admit(a)).isEmpty();
-    }
-
-    @Test
-    void tlsHandshakesInProgressAreCapped() {
-        ConnectionLimiter limiter = limiter(100, 100, 1000, 2);
-        assertThat(limiter.beginHandshake()).isTrue();
-        assertThat(limiter.beginHandshake()).isTrue();
-        assertThat(limiter.beginHandshake()).isFalse();
-        limiter.handshakeEnded();
-        assertThat(limiter.beginHandshake()).isTrue();
     }
 }

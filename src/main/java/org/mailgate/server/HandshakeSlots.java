@@ -1,0 +1,115 @@
+package org.mailgate.server;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.mailgate.auth.ClientKey;
+
+/**
+ * TLS handshakes in progress, server-wide and per client (IPv4 address, IPv6 /64). A handshake
+ * holds memory and CPU until the client finishes it, so a client that opens connections and never
+ * sends a ClientHello could hold every slot and stop TLS for everyone. Three rules keep a slot
+ * for a legitimate client: no client holds more than its share; once half the slots are in use
+ * (pressure), a handshake may take only {@link #PRESSURE_TIMEOUT}, and {@link #sweep} closes those
+ * older; and a newcomer finding every slot taken takes over the oldest one past that time.
+ */
+final class HandshakeSlots {
+    /**
+     * How long a handshake may take while the server is under pressure, however long the
+     * configured timeout: a real client finishes in a few round trips (Postfix likewise shortens
+     * its timeouts under stress).
+     */
+    static final Duration PRESSURE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** One handshake in progress; {@code evict} closes its connection. */
+    final class Slot {
+        private final String client;
+        private final long startedNanos;
+        private final Runnable evict;
+        private boolean released;
+
+        private Slot(String client, long startedNanos, Runnable evict) {
+            this.client = client;
+            this.startedNanos = startedNanos;
+            this.evict = evict;
+        }
+
+        /** The handshake ended (done, failed, or the connection closed); idempotent. */
+        void release() {
+            synchronized (HandshakeSlots.this) {
+                if (released) {
+                    return;
+                }
+                released = true;
+                inProgress.remove(this);
+                perClient.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+            }
+        }
+    }
+
+    private final int max;
+    private final int maxPerClient;
+    private final LongSupplier nanoClock;
+    // in start order, so the oldest comes first
+    private final Set<Slot> inProgress = new LinkedHashSet<>();
+    private final Map<String, Integer> perClient = new HashMap<>();
+
+    HandshakeSlots(int max, int maxPerClient, LongSupplier nanoClock) {
+        this.max = max;
+        this.maxPerClient = maxPerClient;
+        this.nanoClock = nanoClock;
+    }
+
+    /** A slot for this client's handshake, or empty when it has its share or the server is full. */
+    Optional<Slot> acquire(InetAddress client, Runnable evict) {
+        Runnable evicted = null;
+        Slot slot;
+        synchronized (this) {
+            String key = ClientKey.of(client);
+            if (perClient.getOrDefault(key, 0) >= maxPerClient) {
+                return Optional.empty();
+            }
+            long now = nanoClock.getAsLong();
+            if (inProgress.size() >= max) {
+                Slot oldest = inProgress.iterator().next();
+                if (now - oldest.startedNanos < PRESSURE_TIMEOUT.toNanos()) {
+                    return Optional.empty();
+                }
+                oldest.release();
+                evicted = oldest.evict;
+            }
+            slot = new Slot(key, now, evict);
+            inProgress.add(slot);
+            perClient.merge(key, 1, Integer::sum);
+        }
+        if (evicted != null) {
+            evicted.run(); // outside the lock: it closes a channel
+        }
+        return Optional.of(slot);
+    }
+
+    /** Under pressure, closes every handshake older than {@link #PRESSURE_TIMEOUT}; returns how many. */
+    int sweep() {
+        List<Slot> stale;
+        synchronized (this) {
+            if (inProgress.size() * 2 < max) {
+                return 0;
+            }
+            long cutoff = nanoClock.getAsLong() - PRESSURE_TIMEOUT.toNanos();
+            stale = inProgress.stream().takeWhile(s -> s.startedNanos <= cutoff).toList();
+            stale.forEach(Slot::release);
+        }
+        stale.forEach(s -> s.evict.run());
+        return stale.size();
+    }
+
+    synchronized int inProgress() {
+        return inProgress.size();
+    }
+}

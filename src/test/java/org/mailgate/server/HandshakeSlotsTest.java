@@ -1,0 +1,66 @@
+package org.mailgate.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class HandshakeSlotsTest {
+    private final AtomicLong now = new AtomicLong();
+    private final List<String> evicted = new ArrayList<>();
+
+    private Optional<HandshakeSlots.Slot> acquire(HandshakeSlots slots, String client, String name) throws Exception {
+        return slots.acquire(InetAddress.getByName(client), () -> evicted.add(name));
+    }
+
+    private void advanceSeconds(long seconds) {
+        now.addAndGet(TimeUnit.SECONDS.toNanos(seconds));
+    }
+
+    @Test
+    @DisplayName("no client holds more than its share of handshakes in progress; a finished one frees its slot")
+    void eachClientGetsItsShare() throws Exception {
+        HandshakeSlots slots = new HandshakeSlots(100, 2, now::get);
+        HandshakeSlots.Slot first = acquire(slots, "192.0.2.1", "a1").orElseThrow();
+        assertThat(acquire(slots, "192.0.2.1", "a2")).isPresent();
+        assertThat(acquire(slots, "192.0.2.1", "a3")).isEmpty();
+        assertThat(acquire(slots, "2001:db8::1", "v6")).isPresent();
+        assertThat(acquire(slots, "192.0.2.2", "b1")).isPresent();
+        first.release();
+        first.release(); // idempotent
+        assertThat(acquire(slots, "192.0.2.1", "a4")).isPresent();
+        assertThat(slots.inProgress()).isEqualTo(4);
+    }
+
+    @Test
+    @DisplayName("with every slot taken, a newcomer waits while the holders are young, then takes over the oldest past the pressure timeout")
+    void newcomerTakesOverAStaleSlotWhenFull() throws Exception {
+        HandshakeSlots slots = new HandshakeSlots(2, 10, now::get);
+        acquire(slots, "192.0.2.1", "old");
+        advanceSeconds(1);
+        acquire(slots, "192.0.2.2", "younger");
+        assertThat(acquire(slots, "192.0.2.9", "legit")).isEmpty();
+        advanceSeconds(HandshakeSlots.PRESSURE_TIMEOUT.toSeconds());
+        assertThat(acquire(slots, "192.0.2.9", "legit")).isPresent();
+        assertThat(evicted).containsExactly("old");
+    }
+
+    @Test
+    @DisplayName("under pressure (half the slots in use) handshakes older than the pressure timeout are closed; without pressure none are")
+    void sweepClosesStaleHandshakesOnlyUnderPressure() throws Exception {
+        HandshakeSlots slots = new HandshakeSlots(4, 10, now::get);
+        acquire(slots, "192.0.2.1", "one");
+        advanceSeconds(60);
+        assertThat(slots.sweep()).isZero();
+        acquire(slots, "192.0.2.2", "two");
+        assertThat(slots.sweep()).isEqualTo(1);
+        assertThat(evicted).containsExactly("one");
+        assertThat(slots.inProgress()).isEqualTo(1);
+    }
+}
