@@ -178,7 +178,9 @@ service lmtp {
 CONF
 # Dovecot and Mailgate share the mailboxes, as a mail system's delivery agent and IMAP server share
 # one mail user; here that user is nobody, and Mailgate (run as root by the test) hands them over.
+# The data directory is private (0700): nobody may pass through it to the mailboxes, no more.
 chown -R 65534:65534 "$data/mailboxes"
+chmod 711 "$data"
 dovecot -c "$work/dovecot/dovecot.conf" || fail_setup "dovecot did not start"
 dovecot_up=1
 wait_for 15 port_open "$LMTP_PORT" || fail_setup "dovecot lmtp does not listen"

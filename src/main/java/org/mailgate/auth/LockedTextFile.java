@@ -36,7 +36,9 @@ public final class LockedTextFile {
 
     /** Applies {@code change} to the whole text under an exclusive lock and writes the result. */
     public void update(UnaryOperator<List<String>> change) throws IOException {
-        Files.createDirectories(path.getParent());
+        if (!Files.isDirectory(path.getParent())) { // the data directory: private, like everything in it
+            Files.createDirectories(path.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
         try (FileChannel lockChannel = FileChannel.open(path.resolveSibling(path.getFileName() + ".lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.lock()) {

@@ -13,12 +13,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import org.mailgate.spool.PrivateFiles;
 
 /**
  * Local mailboxes in Maildir format, one per user under {@code mailboxes/ADDRESS/}, as Dovecot
  * reads them ({@code mail_location = maildir:DATA/mailboxes/%u}). A message is written to
  * {@code tmp/} under a unique name, fsynced, renamed into {@code new/}, and the directory fsynced:
- * a reader never sees half a message, and a crash never loses an acknowledged one.
+ * a reader never sees half a message, and a crash never loses an acknowledged one. Mailboxes are
+ * private: messages 0600 in 0700 folders.
  */
 final class Maildir {
     private final Path root;
@@ -36,13 +38,15 @@ final class Maildir {
     Path deliver(String user, String sender, InputStream content) throws IOException {
         Path mailbox = mailbox(user);
         for (String sub : new String[] {"tmp", "new", "cur"}) {
-            Files.createDirectories(mailbox.resolve(sub));
+            if (!Files.isDirectory(mailbox.resolve(sub))) {
+                PrivateFiles.directories(mailbox.resolve(sub));
+            }
         }
         Instant now = Instant.now();
         String unique = now.getEpochSecond() + ".M" + now.getNano() / 1000 + "P" + pid + "Q" + counter.incrementAndGet() + "." + hostname;
         Path tmp = mailbox.resolve("tmp").resolve(unique);
         long size;
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
             // RFC 5321 4.4: the final delivery records the reverse-path as Return-Path
             out.write(("Return-Path: <" + sender + ">\nDelivered-To: " + user + "\n").getBytes(StandardCharsets.UTF_8));

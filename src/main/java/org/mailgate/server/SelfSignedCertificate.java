@@ -26,6 +26,7 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.mailgate.config.TlsConfig;
+import org.mailgate.spool.PrivateFiles;
 
 /** The certificate of the embedded default: ECDSA P-256, self-signed, made once per data directory. */
 final class SelfSignedCertificate {
@@ -33,7 +34,7 @@ final class SelfSignedCertificate {
 
     /** Returns the data directory's pair, generating it on first use. */
     static TlsConfig ensure(Path dataDir, String hostname) throws IOException {
-        Path dir = Files.createDirectories(dataDir.resolve("tls"));
+        Path dir = PrivateFiles.directories(dataDir.resolve("tls"));
         Path certificate = dir.resolve("self-signed-cert.pem");
         Path key = dir.resolve("self-signed-key.pem");
         if (Files.exists(certificate) && Files.exists(key)) {

@@ -69,9 +69,10 @@ public final class FileSpool implements Spool {
         this.queueSync = new DirectorySync(queue);
         this.journalSync = new DirectorySync(journals);
         if (commitThread) {
-            Files.createDirectories(incoming);
-            Files.createDirectories(queue);
-            Files.createDirectories(journals);
+            PrivateFiles.directories(incoming.getParent());
+            PrivateFiles.directories(incoming);
+            PrivateFiles.directories(queue);
+            PrivateFiles.directories(journals);
             removeIncomplete();
             removeOrphanJournals();
             committer = Thread.ofPlatform().name("spool-commit").daemon(false).start(this::commitLoop);
@@ -264,7 +265,7 @@ public final class FileSpool implements Spool {
         Path file = journals.resolve(id);
         boolean created = !Files.exists(file);
         // One write with O_APPEND: the server and the CLI may both append, and neither tears the other's line.
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+        try (FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
             ByteBuffer buffer = ByteBuffer.wrap(DeliveryJournal.encode(events));
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -283,7 +284,7 @@ public final class FileSpool implements Spool {
 
     @Override
     public void requestAttention() throws IOException {
-        Files.writeString(attention, Long.toString(System.nanoTime()));
+        PrivateFiles.writeString(attention, Long.toString(System.nanoTime()));
     }
 
     @Override

@@ -103,7 +103,7 @@ public final class IncomingMessage {
 
     private void flushPending() throws IOException {
         if (channel == null) {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
         ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
         while (buffer.hasRemaining()) {

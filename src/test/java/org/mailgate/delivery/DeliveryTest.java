@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -155,6 +156,12 @@ class DeliveryTest {
     void postmasterMailReachesTheFirstUser() throws Exception {
         mailgate.submit(List.of("PostMaster@example.com"), "for the postmaster");
         await("the postmaster's message in alice's Maildir", WAIT, () -> mailboxHas(ALICE, "Subject: for the postmaster"));
+        // Mail is private: the message 0600, every folder of the Maildir 0700
+        Path message = mailgate.mailbox(ALICE).get(0);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(message))).isEqualTo("rw-------");
+        for (Path folder : List.of(message.getParent(), message.getParent().getParent(), message.getParent().getParent().getParent())) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(folder))).as(folder.toString()).isEqualTo("rwx------");
+        }
     }
 
     private static boolean mailboxHas(String user, String text) {

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,35 @@ class FileSpoolTest {
             assertThat(spool.delete(envelope.id())).isTrue();
             assertThat(spool.list()).isEmpty();
         }
+    }
+
+    @Test
+    @DisplayName("mail is private: queue files and journals 0600, the spool's folders 0700, whatever the umask")
+    void queueFilesAreReadableByTheServerOnly() throws Exception {
+        SpoolEnvelope envelope = envelope();
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            IncomingMessage m = spool.begin(envelope, new byte[0], HeaderFields.none(), 1000);
+            m.append(bytes("Subject: private\r\n\r\nbody\r\n"));
+            spool.commit(m).join();
+            spool.record(envelope.id(), List.of(new QueueEvent.Held(Instant.now())));
+        }
+        assertThat(permissions(dataDir.resolve("spool/queue").resolve(envelope.id()))).isEqualTo("rw-------");
+        assertThat(permissions(dataDir.resolve("spool/journal").resolve(envelope.id()))).isEqualTo("rw-------");
+        for (String dir : List.of("spool", "spool/queue", "spool/journal", "spool/incoming")) {
+            assertThat(permissions(dataDir.resolve(dir))).as(dir).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    @DisplayName("a spool folder left world-readable by an older version is narrowed to 0700 at start")
+    void olderWideFoldersAreNarrowed() throws Exception {
+        Files.createDirectories(dataDir.resolve("spool/queue"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        new FileSpool(dataDir, true).close();
+        assertThat(permissions(dataDir.resolve("spool/queue"))).isEqualTo("rwx------");
+    }
+
+    static String permissions(Path path) throws java.io.IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     @Test
