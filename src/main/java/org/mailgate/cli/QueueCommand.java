@@ -49,6 +49,11 @@ final class QueueCommand {
                     System.out.println(Json.array(objects));
                 } else {
                     System.out.println(messages.size() + (messages.size() == 1 ? " message" : " messages") + " in the queue");
+                    List<String> aside = spool.setAside();
+                    if (!aside.isEmpty()) {
+                        System.out.println(aside.size() + " set aside as undeliverable for a local reason, in "
+                                + data.dataDir.resolve("spool/corrupt") + " (each with a .reason file): " + String.join(", ", aside));
+                    }
                 }
             }
             return 0;

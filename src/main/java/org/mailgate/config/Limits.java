@@ -77,6 +77,12 @@ public record Limits(
                 maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
     }
 
+    public Limits withMaxRecipients(int max) {
+        return new Limits(maxMessageSize, max, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
+                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
+                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
+    }
+
     public Limits withTlsHandshakes(int max, int perAddress) {
         return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
                 commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
     private static final long TICK_MILLIS = 250;
+    static final int MAX_LOCAL_FAILURES = 5;
 
     private final DeliveryConfig settings;
     private final Spool spool;
@@ -52,6 +53,7 @@ public final class DeliveryService implements AutoCloseable {
     private final Semaphore wakeups = new Semaphore(0);
     private final Map<String, Instant> due = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> localFailures = new ConcurrentHashMap<>();
     private final Semaphore global;
     private final int maxInFlight;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
@@ -144,12 +146,32 @@ public final class DeliveryService implements AutoCloseable {
     private void run(String id) {
         try {
             attempt(id).ifPresent(next -> due.put(id, next));
+            localFailures.remove(id);
         } catch (IOException | RuntimeException e) {
-            log.error("{}: delivery attempt failed: {}", id, e.toString());
-            due.put(id, clock.instant().plus(settings.retryFirst()));
+            localFailure(id, e);
         } finally {
             inFlight.remove(id);
             wakeups.release();
+        }
+    }
+
+    /**
+     * A round that failed for a reason of ours, not the peer's (the file, the journal, a bug):
+     * tried again after retry-first, and after {@link #MAX_LOCAL_FAILURES} in a row set aside, so
+     * it cannot be retried forever or hold up the queue. Expiry cannot help: it needs the envelope.
+     */
+    private void localFailure(String id, Exception e) {
+        int failures = localFailures.merge(id, 1, Integer::sum);
+        if (failures < MAX_LOCAL_FAILURES) {
+            log.error("{}: delivery attempt failed ({} of {}): {}", id, failures, MAX_LOCAL_FAILURES, e.toString());
+            due.put(id, clock.instant().plus(settings.retryFirst()));
+            return;
+        }
+        localFailures.remove(id);
+        try {
+            spool.setAside(id, "delivery failed " + failures + " times for a local reason, last: " + e);
+        } catch (IOException aside) {
+            log.error("{}: cannot be set aside, dropped from this run's schedule: {}", id, aside.toString());
         }
     }
 

@@ -41,14 +41,14 @@ final class EnvelopeCodec {
 
     /** Decodes the envelope block; returns it with the offset where the message starts. */
     static Decoded decode(byte[] head, String source) throws IOException {
+        if (indexOf(head, MAGIC + "\n") != 0) {
+            throw new IOException(source + ": not a Mailgate queue file");
+        }
         int end = indexOf(head, "\n\n");
         if (end < 0) {
             throw new IOException(source + ": envelope block not terminated");
         }
         String[] lines = new String(head, 0, end, StandardCharsets.UTF_8).split("\n");
-        if (!lines[0].equals(MAGIC)) {
-            throw new IOException(source + ": not a Mailgate queue file");
-        }
         Map<String, String> fields = new HashMap<>();
         List<SpoolEnvelope.Recipient> recipients = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {

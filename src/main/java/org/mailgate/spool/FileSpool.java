@@ -1,5 +1,7 @@
 package org.mailgate.spool;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -38,13 +40,15 @@ import org.slf4j.LoggerFactory;
 public final class FileSpool implements Spool {
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
     private static final int MAX_BATCH = 512;
-    private static final int HEAD_BYTES = 64 * 1024;
+    // No envelope comes near this (a 1,000-recipient one is ~500 KB): past it the file is not ours.
+    private static final int MAX_ENVELOPE = 64 * 1024 * 1024;
 
     private record Pending(IncomingMessage message, CompletableFuture<Void> done) {}
 
     private final Path incoming;
     private final Path queue;
     private final Path journals;
+    private final Path corrupt;
     private final Path attention;
     private final DirectorySync queueSync;
     private final DirectorySync journalSync;
@@ -65,6 +69,7 @@ public final class FileSpool implements Spool {
         this.incoming = dataDir.resolve("spool/incoming");
         this.queue = dataDir.resolve("spool/queue");
         this.journals = dataDir.resolve("spool/journal");
+        this.corrupt = dataDir.resolve("spool/corrupt");
         this.attention = dataDir.resolve("spool/attention");
         this.queueSync = new DirectorySync(queue);
         this.journalSync = new DirectorySync(journals);
@@ -201,6 +206,8 @@ public final class FileSpool implements Spool {
                     messages.add(read(file));
                 } catch (NoSuchFileException deletedMeanwhile) {
                     // delivered or deleted while we listed
+                } catch (IOException unreadable) {
+                    unreadable(file.getFileName().toString(), unreadable);
                 }
             }
         }
@@ -217,6 +224,49 @@ public final class FileSpool implements Spool {
             return Optional.of(read(queue.resolve(id)));
         } catch (NoSuchFileException absent) {
             return Optional.empty();
+        } catch (IOException unreadable) {
+            unreadable(id, unreadable);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A queue file that cannot be decoded never stops the listing or the other messages: the
+     * server sets it aside; a read-only reader (the CLI) skips it and says so.
+     */
+    private void unreadable(String id, IOException e) throws IOException {
+        if (committer != null) {
+            setAside(id, e.getMessage());
+        } else {
+            log.warn("{}: cannot be read ({}); the running server sets it aside in {}", id, e.getMessage(), corrupt);
+        }
+    }
+
+    @Override
+    public void setAside(String id, String reason) throws IOException {
+        Path file = queue.resolve(id);
+        if (!queue.equals(file.getParent()) || !Files.exists(file)) {
+            throw new NoSuchFileException(id, null, "no such file in the queue");
+        }
+        PrivateFiles.directories(corrupt);
+        PrivateFiles.writeString(corrupt.resolve(id + ".reason"), reason + "\n");
+        Path journal = journals.resolve(id);
+        if (Files.exists(journal)) {
+            Files.move(journal, corrupt.resolve(id + ".journal"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.move(file, corrupt.resolve(id), StandardCopyOption.REPLACE_EXISTING);
+        queueSync.sync();
+        log.error("{}: set aside in {}: {}", id, corrupt, reason);
+    }
+
+    @Override
+    public List<String> setAside() throws IOException {
+        if (!Files.isDirectory(corrupt)) {
+            return List.of();
+        }
+        try (var files = Files.list(corrupt)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(name -> !name.endsWith(".reason") && !name.endsWith(".journal")).sorted().toList();
         }
     }
 
@@ -306,9 +356,20 @@ public final class FileSpool implements Spool {
         return EnvelopeCodec.decode(readHead(file), file.toString()).contentOffset();
     }
 
+    /** The envelope block, read up to its empty line however long it is: its size is max-recipients' to choose. */
     private static byte[] readHead(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return in.readNBytes(HEAD_BYTES);
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 8192)) {
+            ByteArrayOutputStream head = new ByteArrayOutputStream(1024);
+            int previous = -1;
+            int b;
+            while ((b = in.read()) >= 0 && head.size() < MAX_ENVELOPE) {
+                head.write(b);
+                if (b == '\n' && previous == '\n') {
+                    break;
+                }
+                previous = b;
+            }
+            return head.toByteArray();
         }
     }
 

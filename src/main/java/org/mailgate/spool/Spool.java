@@ -27,6 +27,16 @@ public interface Spool extends AutoCloseable {
     /** The message content, without the envelope block. */
     InputStream content(String id) throws IOException;
 
+    /**
+     * Moves a message that cannot be delivered for reasons of ours (an unreadable file, repeated
+     * local failures) with its journal to {@code spool/corrupt/}, and writes the reason beside it:
+     * kept for the admin, out of the way of the rest of the queue.
+     */
+    void setAside(String id, String reason) throws IOException;
+
+    /** The IDs of the messages set aside. */
+    List<String> setAside() throws IOException;
+
     /** Deletes the message and its delivery journal. */
     boolean delete(String id) throws IOException;
 

@@ -166,6 +166,23 @@ class SecurityRulesTest extends SharedServer {
     }
 
     @Test
+    @DisplayName("every acknowledged message reads back: 400 recipients of ~270 octets (a 110 KB envelope) with max-recipients = 1000")
+    void messageWithAHugeEnvelopeReadsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path own) throws Exception {
+        String longDomain = String.join(".", java.util.Collections.nCopies(4, "d".repeat(60))) + ".example"; // 252 octets
+        try (TestServer big = new TestServer(own, config -> config.withLimits(config.limits().withMaxRecipients(1000)));
+                SmtpClient c = new SmtpClient(big.port(ListenerKind.SUBMISSION), big.certificate()).login("alice@example.com", "secret")) {
+            c.command("MAIL FROM:<alice@example.com>");
+            for (int i = 0; i < 400; i++) {
+                assertThat(c.command("RCPT TO:<r" + i + "@" + longDomain + ">")).isEqualTo("250 2.1.5 Ok");
+            }
+            c.command("DATA");
+            c.write("From: alice@example.com\r\nSubject: many\r\n\r\nhi\r\n.\r\n");
+            assertThat(c.reply()).startsWith("250 2.0.0 Ok: queued as ");
+            assertThat(big.queue()).singleElement().satisfies(q -> assertThat(q.envelope().recipients()).hasSize(400));
+        }
+    }
+
+    @Test
     void userWhoMaySendAsAnyoneIsConfiguredPerUser() throws Exception {
         new UserFile(dataDir).update(users -> {
             users.add(new User("relay@example.com", new PasswordHashes().hash("pw"), List.of(), true));

@@ -77,6 +77,49 @@ class FileSpoolTest {
     }
 
     @Test
+    @DisplayName("an envelope of any size reads back: 400 recipients of ~270 octets make a 110 KB envelope block")
+    void largeEnvelopeReadsBack() throws Exception {
+        List<SpoolEnvelope.Recipient> recipients = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            recipients.add(new SpoolEnvelope.Recipient(("r" + i + "-").repeat(60) + "@example.org", "FAILURE", ""));
+        }
+        SpoolEnvelope big = new SpoolEnvelope(ids.next(System.currentTimeMillis()), Instant.now(), "127.0.0.1", "client.test",
+                "alice@example.com", "ESMTPSA", "alice@example.com", "7BIT", false, "", "", recipients);
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            IncomingMessage m = spool.begin(big, new byte[0], HeaderFields.none(), 1000);
+            m.append(bytes("Subject: many\r\n\r\nbody\r\n"));
+            spool.commit(m).join();
+            assertThat(spool.list()).singleElement().satisfies(q -> assertThat(q.envelope()).isEqualTo(big));
+            assertThat(new String(spool.content(big.id()).readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("Subject: many\r\n\r\nbody\r\n");
+        }
+    }
+
+    @Test
+    @DisplayName("a queue file that cannot be decoded never stops the listing: the server sets it aside, the CLI skips it")
+    void undecodableFileIsSetAside() throws Exception {
+        SpoolEnvelope good = envelope();
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            IncomingMessage m = spool.begin(good, new byte[0], HeaderFields.none(), 1000);
+            m.append(bytes("Subject: fine\r\n\r\nbody\r\n"));
+            spool.commit(m).join();
+        }
+        String broken = ids.next(System.currentTimeMillis());
+        Files.writeString(dataDir.resolve("spool/queue").resolve(broken), "not a queue file\n");
+        Files.writeString(dataDir.resolve("spool/journal").resolve(broken), "hold\t2026-01-01T00:00:00Z\n");
+        try (FileSpool readOnly = new FileSpool(dataDir, false)) {
+            assertThat(readOnly.list()).extracting(QueuedMessage::id).containsExactly(good.id());
+            assertThat(Files.exists(dataDir.resolve("spool/queue").resolve(broken))).as("the CLI moves nothing").isTrue();
+        }
+        try (FileSpool spool = new FileSpool(dataDir, true)) {
+            assertThat(spool.list()).extracting(QueuedMessage::id).containsExactly(good.id());
+            assertThat(spool.setAside()).containsExactly(broken);
+            assertThat(dataDir.resolve("spool/corrupt").resolve(broken + ".journal")).exists();
+            assertThat(Files.readString(dataDir.resolve("spool/corrupt").resolve(broken + ".reason"))).contains("not a Mailgate queue file");
+            assertThat(spool.find(broken)).isEmpty();
+        }
+    }
+
+    @Test
     void concurrentCommitsShareFsyncs() throws Exception {
         try (FileSpool spool = new FileSpool(dataDir, true)) {
             List<CompletableFuture<Void>> commits = new ArrayList<>();
