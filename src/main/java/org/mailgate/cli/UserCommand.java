@@ -178,36 +178,79 @@ final class UserCommand {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = "Import users from a Dovecot passwd-file (user:{SCHEME}hash:...); bcrypt, SHA512-CRYPT and Argon2id hashes are kept as they are.")
+            description = {"Import users from a Dovecot passwd-file (user:{SCHEME}hash:...); bcrypt, SHA512-CRYPT and Argon2id hashes are kept as they are.",
+                "A user who already exists is skipped, unless --replace, which changes only the password hash: aliases and the sender policy stay."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--replace", description = "Replace the password hash of users who already exist.") boolean replace;
         @Mixin DataDirOption data;
+
+        private record Entry(int line, String address, String hash) {}
 
         @Override
         public Integer call() throws IOException {
-            List<User> imported = new ArrayList<>();
+            List<Entry> entries = new ArrayList<>();
             int lineNumber = 0;
+            boolean malformed = false;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 lineNumber++;
                 if (line.isBlank() || line.startsWith("#")) {
                     continue;
                 }
                 String[] fields = line.split(":", -1);
-                if (fields.length < 2 || !fields[0].contains("@") || !PasswordHashes.isSupported(fields[1])) {
+                String address = fields.length >= 2 ? usableAddress(fields[0]) : null;
+                if (address == null || !PasswordHashes.isSupported(fields[1])) {
                     System.err.println(file + ":" + lineNumber + ": skipped: expected address:{SCHEME}hash with a bcrypt, SHA512-CRYPT or Argon2id hash");
+                    malformed = true;
                     continue;
                 }
-                imported.add(new User(validAddress(fields[0]), fields[1], List.of(), false));
+                entries.add(new Entry(lineNumber, address, fields[1]));
             }
+            List<String> report = new ArrayList<>();
+            int[] counts = new int[3]; // added, replaced, skipped
             new UserFile(data.dataDir).update(users -> {
-                for (User user : imported) {
-                    users.removeIf(u -> u.address().equals(user.address()));
-                    users.add(user);
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (Entry entry : entries) {
+                    String where = file + ":" + entry.line() + ": " + entry.address();
+                    int existing = indexOf(users, entry.address());
+                    if (!seen.add(entry.address())) {
+                        report.add(where + ": skipped, named again on an earlier line");
+                        counts[2]++;
+                    } else if (existing < 0) {
+                        users.add(new User(entry.address(), entry.hash(), List.of(), false));
+                        report.add(where + ": added");
+                        counts[0]++;
+                    } else if (replace) {
+                        users.set(existing, users.get(existing).withPasswordHash(entry.hash()));
+                        report.add(where + ": password replaced (aliases and sender policy kept)");
+                        counts[1]++;
+                    } else {
+                        report.add(where + ": exists, skipped (--replace changes its password)");
+                        counts[2]++;
+                    }
                 }
                 return users;
             });
-            System.out.println("imported " + imported.size() + " users");
-            return 0;
+            report.forEach(System.out::println);
+            System.out.printf("imported %d users: %d added, %d replaced, %d skipped%n", counts[0] + counts[1], counts[0], counts[1], counts[2]);
+            return malformed ? 1 : 0;
+        }
+
+        private static int indexOf(List<User> users, String address) {
+            for (int i = 0; i < users.size(); i++) {
+                if (users.get(i).address().equals(address)) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        private static String usableAddress(String text) {
+            try {
+                return validAddress(text);
+            } catch (CommandFailure notUsable) {
+                return null;
+            }
         }
     }
 

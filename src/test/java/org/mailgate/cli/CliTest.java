@@ -19,6 +19,7 @@ import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.server.SmtpServer;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,11 +100,35 @@ class CliTest {
                 erin@example.com:{PLAIN}cleartext::::::
                 """);
         Result result = run("", "user", "import", passwd.toString(), "--data-dir", data());
-        assertThat(result.out()).contains("imported 2 users");
+        assertThat(result.out()).contains(passwd + ":1: carol@example.com: added").contains("imported 2 users: 2 added, 0 replaced, 0 skipped");
         assertThat(result.err()).contains(passwd + ":3: skipped");
+        assertThat(result.exitCode()).as("a malformed line is an error, after the good ones are in").isEqualTo(1);
         var users = new UserFile(dir.resolve("data")).read();
         assertThat(new PasswordHashes().verify("Hello world!", users.get(0).passwordHash())).isTrue();
         assertThat(new PasswordHashes().verify("U*U", users.get(1).passwordHash())).isTrue();
+    }
+
+    @Test
+    @DisplayName("importing a user who exists keeps the user as is, or with --replace changes only the password: aliases and sender policy stay")
+    void importNeverDropsAnExistingUsersAliases() throws Exception {
+        run("old\n", "user", "add", "alice@example.com", "--password-stdin", "--any-sender", "--data-dir", data());
+        run("", "user", "alias", "add", "alice@example.com", "postmaster@example.com", "--data-dir", data());
+        String blowfish = "{BLF-CRYPT}$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
+        Path passwd = Files.writeString(dir.resolve("passwd"), "alice@example.com:" + blowfish + "::::::\nalice@example.com:" + blowfish + "\n");
+
+        Result skipped = run("", "user", "import", passwd.toString(), "--data-dir", data());
+        assertThat(skipped.out()).contains(passwd + ":1: alice@example.com: exists, skipped (--replace changes its password)")
+                .contains(passwd + ":2: alice@example.com: skipped, named again on an earlier line")
+                .contains("imported 0 users: 0 added, 0 replaced, 2 skipped");
+        User alice = new UserFile(dir.resolve("data")).read().get(0);
+        assertThat(new PasswordHashes().verify("old", alice.passwordHash())).isTrue();
+
+        Result replaced = run("", "user", "import", passwd.toString(), "--replace", "--data-dir", data());
+        assertThat(replaced.out()).contains(passwd + ":1: alice@example.com: password replaced (aliases and sender policy kept)");
+        alice = new UserFile(dir.resolve("data")).read().get(0);
+        assertThat(new PasswordHashes().verify("U*U", alice.passwordHash())).isTrue();
+        assertThat(alice.aliases()).containsExactly("postmaster@example.com");
+        assertThat(alice.anySender()).isTrue();
     }
 
     @Test
