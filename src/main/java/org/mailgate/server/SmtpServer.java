@@ -160,6 +160,11 @@ public final class SmtpServer implements AutoCloseable {
                 bans, autoBan, limiter, handshakes, refusals);
     }
 
+    /** Loads the certificates and keys as a start would, and says what is wrong with them (check-config). */
+    public static void checkTls(TlsConfig tls) throws IOException {
+        TlsContexts.load(tls, 0);
+    }
+
     /** The queue this server commits to, which delivery reads. */
     public Spool spool() {
         return spool;

@@ -11,6 +11,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
@@ -22,6 +27,10 @@ import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.mailgate.auth.FileStamp;
 import org.mailgate.config.TlsConfig;
 import org.slf4j.Logger;
@@ -100,6 +109,7 @@ final class TlsContexts {
     }
 
     private static SslContext context(Path certificate, Path key) throws IOException {
+        checkPair(certificate, key);
         try {
             return SslContextBuilder.forServer(certificate.toFile(), key.toFile())
                     .sslProvider(provider())
@@ -111,10 +121,72 @@ final class TlsContexts {
         }
     }
 
+    /**
+     * Refuses a certificate and key that do not belong together: the provider would load them and
+     * then fail every handshake. The key signs a probe that the certificate's public key must verify.
+     */
+    static void checkPair(Path certificate, Path key) throws IOException {
+        PublicKey certified = firstCertificate(certificate).getPublicKey();
+        PrivateKey privateKey = privateKey(key);
+        String mismatch = certificate + " and key " + key + " do not belong together";
+        String family = family(privateKey.getAlgorithm());
+        if (!family.equals(family(certified.getAlgorithm()))) {
+            throw new IOException("TLS certificate " + mismatch + " (the certificate's key is " + family(certified.getAlgorithm())
+                    + ", the private key " + family + ")");
+        }
+        try {
+            Signature signature = Signature.getInstance(switch (family) {
+                case "RSA" -> "SHA256withRSA";
+                case "EC" -> "SHA256withECDSA";
+                default -> family; // Ed25519, Ed448
+            });
+            byte[] probe = "mailgate key pair check".getBytes(StandardCharsets.US_ASCII);
+            signature.initSign(privateKey);
+            signature.update(probe);
+            byte[] signed = signature.sign();
+            signature.initVerify(certified);
+            signature.update(probe);
+            if (!signature.verify(signed)) {
+                throw new IOException("TLS certificate " + mismatch + " (the key is not the one the certificate names)");
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IOException("TLS certificate " + mismatch + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String family(String algorithm) {
+        return switch (algorithm) {
+            case "ECDSA" -> "EC";
+            case "EdDSA" -> "Ed25519";
+            default -> algorithm;
+        };
+    }
+
+    private static PrivateKey privateKey(Path key) throws IOException {
+        try (PEMParser parser = new PEMParser(Files.newBufferedReader(key, StandardCharsets.US_ASCII))) {
+            Object pem = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            return switch (pem) {
+                case PrivateKeyInfo info -> converter.getPrivateKey(info);
+                case PEMKeyPair pair -> converter.getKeyPair(pair).getPrivate();
+                case null -> throw new IOException(key + ": no PEM private key in the file");
+                default -> throw new IOException(key + ": not an unencrypted PEM private key (found " + pem.getClass().getSimpleName() + ")");
+            };
+        }
+    }
+
+    private static X509Certificate firstCertificate(Path certificate) throws IOException {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (CertificateException e) {
+            throw new IOException(certificate + ": not a PEM certificate: " + e.getMessage(), e);
+        }
+    }
+
     /** The DNS names a certificate covers: its subject alternative names, else its common name. */
     static List<String> names(Path certificate) throws IOException {
-        try (InputStream in = Files.newInputStream(certificate)) {
-            X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        try {
+            X509Certificate x509 = firstCertificate(certificate);
             List<String> names = new ArrayList<>();
             Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();
             if (alternatives != null) {
@@ -135,8 +207,6 @@ final class TlsContexts {
             return names;
         } catch (CertificateParsingException e) {
             throw new IOException(certificate + ": unreadable subject alternative names: " + e.getMessage(), e);
-        } catch (CertificateException e) {
-            throw new IOException(certificate + ": not a PEM certificate: " + e.getMessage(), e);
         }
     }
 

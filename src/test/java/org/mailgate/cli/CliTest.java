@@ -132,6 +132,24 @@ class CliTest {
     }
 
     @Test
+    @DisplayName("check-config loads the TLS files as a start would: a certificate and a key that do not belong together are named")
+    void checkConfigChecksTheCertificateAndKey() throws Exception {
+        var one = org.mailgate.delivery.TestCertificates.selfSigned("mail.one.test");
+        var two = org.mailgate.delivery.TestCertificates.selfSigned("mail.two.test");
+        Path certificate = org.mailgate.delivery.TestCertificates.writePem(one.chain()[0], dir.resolve("cert.pem"));
+        Path key = dir.resolve("key.pem");
+        try (var out = Files.newBufferedWriter(key); var pem = new org.bouncycastle.openssl.jcajce.JcaPEMWriter(out)) {
+            pem.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(two.keys().getPrivate(), null));
+        }
+        Path config = Files.writeString(dir.resolve("tls.toml"), "[tls]\ncertificate = \"cert.pem\"\nkey = \"key.pem\"\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
+        Result result = run("", "check-config", config.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).isEqualTo(config + ": TLS certificate " + certificate + " and key " + key
+                + " do not belong together (the key is not the one the certificate names)\n");
+    }
+
+    @Test
     void queueCommandsOnAnEmptyQueue() {
         assertThat(run("", "queue", "list", "--data-dir", data()).out()).isEqualTo("0 messages in the queue\n");
         assertThat(run("", "queue", "list", "--json", "--data-dir", data()).out()).isEqualTo("[]\n");

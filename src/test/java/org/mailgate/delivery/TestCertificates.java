@@ -25,11 +25,11 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Certificates made for the tests: a CA, server certificates it issues, and self-signed ones. */
-final class TestCertificates {
+public final class TestCertificates {
     private static long serial = System.nanoTime();
 
     /** A key and its certificate chain, leaf first. */
-    record Identity(KeyPair keys, X509Certificate[] chain) {
+    public record Identity(KeyPair keys, X509Certificate[] chain) {
         SSLContext serverContext() throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -59,12 +59,12 @@ final class TestCertificates {
         return new Identity(keys, new X509Certificate[] {leaf, ca.certificate()});
     }
 
-    static Identity selfSigned(String host) throws Exception {
+    public static Identity selfSigned(String host) throws Exception {
         KeyPair keys = keys();
         return new Identity(keys, new X509Certificate[] {sign(new String[] {host}, keys, host, keys.getPrivate(), false)});
     }
 
-    static Path writePem(X509Certificate certificate, Path file) throws IOException {
+    public static Path writePem(X509Certificate certificate, Path file) throws IOException {
         StringWriter text = new StringWriter();
         try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
             pem.writeObject(certificate);

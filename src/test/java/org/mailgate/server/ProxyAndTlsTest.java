@@ -1,8 +1,10 @@
 package org.mailgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -141,6 +143,48 @@ class ProxyAndTlsTest {
                 served = servedName(port, "mail.one.test");
             }
             assertThat(served).isEqualTo("mail.three.test");
+        }
+    }
+
+    private static TestServer serverWith(Path data, TlsConfig tls) throws IOException {
+        return new TestServer(data, config -> new org.mailgate.config.MailgateConfig(
+                config.hostname(), config.dataDir(), config.domains(), config.listeners(), tls, config.limits(),
+                config.loginThrottle(), config.sendingLimits(), config.autoBan(), config.trustedProxies(), config.delivery(), config.postmaster()));
+    }
+
+    @Test
+    @DisplayName("a certificate and a key that do not belong together stop the server at start, with both files named")
+    void mismatchedPairIsRefusedAtStart() throws Exception {
+        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test");
+        TlsConfig other = SelfSignedCertificate.ensure(dataDir.resolve("other"), "mail.other.test");
+        TlsConfig mismatched = new TlsConfig(one.certificate(), other.key());
+        assertThatThrownBy(() -> serverWith(dataDir.resolve("data"), mismatched)).isInstanceOf(IOException.class)
+                .hasMessage("TLS certificate " + one.certificate() + " and key " + other.key()
+                        + " do not belong together (the key is not the one the certificate names)");
+    }
+
+    @Test
+    @DisplayName("a hot reload to a pair that does not belong together keeps the pair in service and says why")
+    void mismatchedPairIsNotReloaded() throws Exception {
+        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test");
+        TlsConfig other = SelfSignedCertificate.ensure(dataDir.resolve("other"), "mail.other.test");
+        TlsConfig three = SelfSignedCertificate.ensure(dataDir.resolve("three"), "mail.three.test");
+        Path certificate = Files.copy(one.certificate(), dataDir.resolve("cert.pem"));
+        Path key = Files.copy(one.key(), dataDir.resolve("key.pem"));
+        try (TestServer server = serverWith(dataDir.resolve("data"), new TlsConfig(certificate, key))) {
+            int port = server.port(ListenerKind.SUBMISSIONS);
+            Files.copy(other.key(), key, StandardCopyOption.REPLACE_EXISTING); // the wrong key for the certificate
+            Thread.sleep(3_000); // past a reload check (every 2 s)
+            assertThat(servedName(port, "mail.one.test")).as("TLS still works, with the pair in service").isEqualTo("mail.one.test");
+
+            Files.copy(three.key(), key, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(three.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
+            String served = "";
+            for (int i = 0; i < 50 && !served.equals("mail.three.test"); i++) {
+                Thread.sleep(100);
+                served = servedName(port, "mail.one.test");
+            }
+            assertThat(served).as("a good pair is taken up as before").isEqualTo("mail.three.test");
         }
     }
 
