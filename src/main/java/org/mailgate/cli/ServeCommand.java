@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import java.time.Duration;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.config.ConfigException;
@@ -14,6 +15,8 @@ import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.DeliveryService;
 import org.mailgate.server.SmtpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
@@ -21,6 +24,8 @@ import sun.misc.Signal;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the server; without --config, on the embedded defaults (loopback, ports 1587, 1465, 2525, 1025).")
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
     @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
     Path configFile;
 
@@ -40,13 +45,27 @@ final class ServeCommand implements Callable<Integer> {
         Path dir = dataDir != null ? dataDir : config.dataDir() != null ? config.dataDir() : Path.of("mailgate-data");
         config = config.withDataDir(dir.toAbsolutePath().normalize());
 
+        try (DataDirLock lock = DataDirLock.acquire(config.dataDir())) {
+            return serve(config);
+        }
+    }
+
+    private int serve(MailgateConfig config) throws IOException, InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
-        // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle SIGTERM ourselves: a
-        // shutdown hook cannot finish the grace period and then exit 0.
+        AtomicReference<SmtpServer> running = new AtomicReference<>();
+        // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle signals ourselves: a
+        // shutdown hook cannot finish the grace period and then exit 0, and SIGHUP would kill the JVM.
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
+        Signal.handle(new Signal("HUP"), signal -> {
+            SmtpServer server = running.get();
+            if (server != null) {
+                reload(server, config.dataDir());
+            }
+        });
 
         SmtpServer server = SmtpServer.start(config);
+        running.set(server);
         DeliveryService delivery = null;
         if (config.delivery().enabled()) {
             try {
@@ -56,7 +75,8 @@ final class ServeCommand implements Callable<Integer> {
                 throw e;
             }
         }
-        System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir());
+        System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir()
+                + " (pid " + ProcessHandle.current().pid() + "; SIGHUP reloads, SIGTERM stops)");
         for (SmtpServer.Bound bound : server.bound()) {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort());
@@ -69,12 +89,31 @@ final class ServeCommand implements Callable<Integer> {
                 + (configFile == null ? "" : " --data-dir " + config.dataDir()));
         System.out.flush();
         stop.await();
-        System.out.println("Stopping: finishing sessions in flight (up to " + config.limits().shutdownGrace().toSeconds() + "s)");
+        running.set(null);
+        System.out.println("Stopping: finishing sessions in flight (up to " + server.config().limits().shutdownGrace().toSeconds() + "s)");
         if (delivery != null) {
             delivery.close();
         }
-        server.shutdown(config.limits().shutdownGrace());
+        server.shutdown(server.config().limits().shutdownGrace());
         return 0;
+    }
+
+    /** SIGHUP: the config file read again (a broken one is reported and the running config kept), then what may change now. */
+    private void reload(SmtpServer server, Path dataDir) {
+        log.info("SIGHUP: reloading{}", configFile == null ? " (embedded defaults: users, bans and certificates)" : " " + configFile);
+        MailgateConfig next = server.config();
+        if (configFile != null) {
+            try {
+                next = ConfigLoader.load(configFile).withDataDir(dataDir);
+            } catch (ConfigException e) {
+                log.error("SIGHUP: config not reloaded, the running one stays: {}", e.getMessage());
+            }
+        }
+        try {
+            server.reload(next).forEach(line -> log.info("SIGHUP: {}", line));
+        } catch (RuntimeException e) {
+            log.error("SIGHUP: reload failed, the server runs on as it was: {}", e.toString());
+        }
     }
 
     /** RFC 5321 4.5.1: where mail to postmaster@ each local domain (and to a bare "postmaster") goes. */

@@ -71,6 +71,10 @@ public record MailgateConfig(
         return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster);
     }
 
+    public MailgateConfig withTls(TlsConfig replacement) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
+    }
+
     public MailgateConfig withPostmaster(String address) {
         return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, address);
     }

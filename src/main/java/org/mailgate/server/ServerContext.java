@@ -23,4 +23,11 @@ record ServerContext(
         AutoBan autoBan,
         ConnectionLimiter connections,
         HandshakeSlots handshakes,
-        RefusalLog refusals) {}
+        RefusalLog refusals) {
+
+    /** The same shared parts, with a reloaded config and certificates. */
+    ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
+        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, sendingLimits, inboundPolicy,
+                bans, autoBan, connections, handshakes, refusals);
+    }
+}

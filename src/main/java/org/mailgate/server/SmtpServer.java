@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,7 +58,9 @@ public final class SmtpServer implements AutoCloseable {
     /** A bound listener, with the port the system picked when the config said 0. */
     public record Bound(ListenerConfig listener, InetSocketAddress address) {}
 
-    private final MailgateConfig config;
+    private volatile MailgateConfig config;
+    // Each new connection takes the context current when it starts; a reload replaces it.
+    private volatile ServerContext context;
     private final EventLoopGroup loops;
     private final Spool spool;
     private final LiveUserDirectory users;
@@ -95,7 +98,7 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void bind() throws IOException {
-        ServerContext context = context();
+        context = context();
         Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         for (ListenerConfig listener : config.listeners()) {
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -127,8 +130,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /** Everything connections share, and the housekeeping that keeps it current. */
     private ServerContext context() throws IOException {
-        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
-        TlsContexts tlsContexts = TlsContexts.load(tls, config.limits().tlsHandshakeTimeout().toMillis());
+        TlsContexts tlsContexts = tls(config);
         BanList bans = new BanList(config.dataDir(), Clock.systemUTC());
         bans.load();
         LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), System::currentTimeMillis);
@@ -143,7 +145,7 @@ public final class SmtpServer implements AutoCloseable {
                 throttle, autoBan, authPool, refusals);
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(tlsContexts::reloadIfChanged, 2, 2, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(() -> context.tls().reloadIfChanged(), 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(status::write, 1, 5, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(handshakes::sweep, 500, 500, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
@@ -153,11 +155,50 @@ public final class SmtpServer implements AutoCloseable {
             refusals.prune();
         }, 1, 1, TimeUnit.MINUTES);
         log.info("TLS by {}, certificate {}; transport {}; {} bans in force", TlsContexts.provider() == SslProvider.OPENSSL
-                ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tls.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
+                ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
         return new ServerContext(config, tlsContexts, spool, new QueueIds(), logins,
                 new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), sending, new InboundPolicy(localDomains),
                 bans, autoBan, limiter, handshakes, refusals);
+    }
+
+    private static TlsContexts tls(MailgateConfig config) throws IOException {
+        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
+        return TlsContexts.load(tls, config.limits().tlsHandshakeTimeout().toMillis());
+    }
+
+    /**
+     * SIGHUP: the users, the bans and the certificate files are read again at once, and of
+     * {@code next} (the config file read again) what {@link ConfigReload} allows applies to new
+     * connections. Returns what was done, a line each, for the log.
+     */
+    public synchronized List<String> reload(MailgateConfig next) {
+        List<String> report = new ArrayList<>();
+        users.refresh();
+        report.add("users: " + users.get().users().size());
+        context.bans().refresh();
+        report.add("bans: " + context.bans().active().size() + " in force");
+        MailgateConfig effective = next == config ? config : ConfigReload.merge(config, next, report);
+        TlsContexts tls = context.tls();
+        if (Objects.equals(effective.tls(), config.tls()) && effective.limits().tlsHandshakeTimeout().equals(config.limits().tlsHandshakeTimeout())) {
+            report.add(tls.reloadIfChanged() ? "TLS: certificate files changed, reloaded" : "TLS: certificate files unchanged");
+        } else {
+            try {
+                tls = tls(effective);
+                report.add("TLS: certificates from the new config, " + tls.certificate());
+            } catch (IOException e) {
+                effective = effective.withTls(config.tls());
+                report.add("TLS: not changed, the certificates in service (and their handshake timeout) stay: " + e.getMessage());
+            }
+        }
+        context = context.with(effective, tls);
+        config = effective;
+        return report;
+    }
+
+    /** The config the server runs with now: as started, with what reloads applied. */
+    public MailgateConfig config() {
+        return config;
     }
 
     /** Loads the certificates and keys as a start would, and says what is wrong with them (check-config). */

@@ -81,19 +81,26 @@ final class TlsContexts {
         return new SniHandler(byName, handshakeTimeoutMillis);
     }
 
-    /** Reloads the certificates when a file changed; call from one thread, off the event loops. */
-    void reloadIfChanged() {
+    /** Reloads the certificates when a file changed; true when it did. Off the event loops, one caller at a time. */
+    synchronized boolean reloadIfChanged() {
         try {
             List<FileStamp> now = stamps();
             if (Objects.equals(now, stamps)) {
-                return;
+                return false;
             }
             stamps = now;
             byName = build();
             log.info("TLS certificates reloaded from {}", config.certificate());
+            return true;
         } catch (IOException e) {
             log.error("TLS certificates not reloaded, keeping the previous ones: {}", e.getMessage());
+            return false;
         }
+    }
+
+    /** The default certificate's file. */
+    Path certificate() {
+        return config.certificate();
     }
 
     private Mapping<String, SslContext> build() throws IOException {

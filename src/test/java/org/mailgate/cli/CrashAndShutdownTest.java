@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
@@ -51,6 +52,52 @@ class CrashAndShutdownTest {
             System.setOut(original);
         }
         return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("a second serve on the same data directory stops at once and names the one running, which goes on")
+    void oneServerPerDataDirectory() throws Exception {
+        Path config = ServerProcess.config(dir);
+        try (ServerProcess first = new ServerProcess(config, dataDir)) {
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process second = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.mailgate.cli.Main", "serve",
+                    "--config", config.toString(), "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
+            assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String output = new String(second.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(second.exitValue()).isEqualTo(1);
+            assertThat(output).contains("mailgate: another Mailgate is already running on " + dataDir + " (pid " + first.process.pid() + ")");
+            try (LineClient c = LineClient.connect(first.inboundPort())) {
+                assertThat(c.send("NOOP")).startsWith("250");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("SIGHUP reloads instead of killing: limits apply to new connections, what needs a restart is named, a broken file changes nothing")
+    void sighupReloads() throws Exception {
+        Path config = ServerProcess.config(dir);
+        try (ServerProcess server = new ServerProcess(config, dataDir)) {
+            Files.writeString(config, Files.readString(config).replace("[limits]\n", "[limits]\nmax-message-size = 12345\n")
+                    .replace("retry-first = \"1s\"", "retry-first = \"2s\""));
+            server.signal("HUP");
+            assertThat(server.awaitOutput("SIGHUP: config: [limits] applied to new connections", Duration.ofSeconds(10))).isTrue();
+            assertThat(server.awaitOutput("SIGHUP: config: [delivery] changed, and takes effect at the next restart", Duration.ofSeconds(5))).isTrue();
+            assertThat(server.awaitOutput("SIGHUP: users: 2", Duration.ofSeconds(5))).isTrue();
+            assertRefusesOver12345(server);
+
+            Files.writeString(config, "not = [valid toml");
+            server.signal("HUP");
+            assertThat(server.awaitOutput("SIGHUP: config not reloaded, the running one stays: " + config, Duration.ofSeconds(10))).isTrue();
+            assertThat(server.process.isAlive()).isTrue();
+            assertRefusesOver12345(server);
+        }
+    }
+
+    private static void assertRefusesOver12345(ServerProcess server) throws Exception {
+        try (LineClient c = LineClient.connect(server.inboundPort())) {
+            c.send("EHLO client.test");
+            assertThat(c.send("MAIL FROM:<a@remote.example> SIZE=20000")).startsWith("552 5.3.4");
+        }
     }
 
     @Test

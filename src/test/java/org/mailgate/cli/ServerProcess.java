@@ -77,6 +77,25 @@ final class ServerProcess implements AutoCloseable {
         started.completeExceptionally(new IOException("server output ended"));
     }
 
+    /** Waits until a line of the server's output contains {@code text}; false on timeout. */
+    boolean awaitOutput(String text, java.time.Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            synchronized (output) {
+                if (output.stream().anyMatch(line -> line.contains(text))) {
+                    return true;
+                }
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Sends the server a signal by name (HUP, TERM, ...). */
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     int inboundPort() {
         return inboundPort;
     }
