@@ -6,21 +6,10 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-bash tests/install-test-deps.sh || exit 1
+cd "$root" || exit 1
+source scripts/lib.sh
 source scripts/postfix-instance.sh
-passed=0
-failed=0
-check() { # check NAME COMMAND...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
-  local deadline=$((SECONDS + $1)); shift
-  until "$@" 2>/dev/null; do ((SECONDS < deadline)) || return 1; sleep 0.3; done
-}
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+need swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp
 
 work=$(mktemp -d)
 chmod 755 "$work"

@@ -5,32 +5,14 @@
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$root"
-passed=0
-failed=0
+cd "$root" || exit 1
+source scripts/lib.sh
+need swaks openssl python3
 
-check() { # check NAME COMMAND...: runs the command, counts and reports the result
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
-}
-
-ensure_tool() { # ensure_tool COMMAND DEBIAN-PACKAGE
-  command -v "$1" >/dev/null && return 0
-  echo "e2e: installing $2 from Debian packages"
-  local sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  # A fresh machine may still be running its own apt at boot: wait for the lock rather than fail.
-  local apt=($sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -qq)
-  { "${apt[@]}" update && "${apt[@]}" install -y "$2"; } >"${TMPDIR:-/tmp}/e2e-apt.log" 2>&1 \
-    || { echo "e2e: cannot install $2:"; tail -20 "${TMPDIR:-/tmp}/e2e-apt.log"; exit 1; }
-}
-ensure_tool swaks swaks
-ensure_tool openssl openssl
-
-for port in 1587 1465 2525 1025; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "e2e: port $port is in use; the embedded defaults need 1587, 1465, 2525 and 1025 free"; exit 1
-  fi
-done
+# The embedded defaults listen on these ports: wait a little for a server that is still stopping.
+embedded_ports_free() { local port; for port in 1587 1465 2525 1025; do port_open "$port" && return 1; done; return 0; }
+wait_for 30 embedded_ports_free \
+  || { echo "e2e: a port of 1587, 1465, 2525 and 1025 stays in use; the embedded defaults need them free on 127.0.0.1"; exit 1; }
 
 tmp=$(mktemp -d)
 data="$tmp/data"
@@ -47,11 +29,8 @@ printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin -
 
 ./mailgate serve --data-dir "$data" >"$tmp/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 120); do
-  grep -q '^Next:' "$tmp/server.log" && break
-  kill -0 "$server_pid" 2>/dev/null || break
-  sleep 0.5
-done
+started() { grep -q '^Next:' "$tmp/server.log" || { kill -0 "$server_pid" 2>/dev/null && return 1; }; }
+wait_for 60 started
 grep -q '^Next:' "$tmp/server.log" || { echo "e2e: server did not start:"; cat "$tmp/server.log"; exit 1; }
 check "serve prints its listeners and the next step" grep -q 'submission   127.0.0.1:1587' "$tmp/server.log"
 
@@ -102,8 +81,8 @@ check "queue show prints our Received header" bash -c "./mailgate queue show $fi
 
 banned_at_connect() { # a ban from the command line is in force within seconds, and lifts as quickly
   ./mailgate ban add 127.0.0.1 --reason e2e --data-dir "$data" >/dev/null || return 1
-  local tries
-  for tries in $(seq 1 20); do
+  local _
+  for _ in $(seq 1 20); do
     swaks --server 127.0.0.1:1025 --from a@remote.example --to alice@example.com --quit-after CONNECT --timeout 5 >"$tmp/ban" 2>&1
     grep -q '<-\*\? *554 5.7.1' "$tmp/ban" && break
     sleep 0.25
@@ -111,7 +90,7 @@ banned_at_connect() { # a ban from the command line is in force within seconds, 
   grep -q '554 5.7.1 Access denied' "$tmp/ban" || return 1
   ./mailgate ban list --data-dir "$data" | grep -q '127.0.0.1/32' || return 1
   ./mailgate ban remove 127.0.0.1 --data-dir "$data" >/dev/null || return 1
-  for tries in $(seq 1 20); do
+  for _ in $(seq 1 20); do
     swaks --server 127.0.0.1:1025 --quit-after CONNECT --timeout 5 >"$tmp/ban" 2>&1 && return 0
     sleep 0.25
   done

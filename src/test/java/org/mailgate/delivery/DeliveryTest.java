@@ -79,27 +79,38 @@ class DeliveryTest {
                 mail.dual AAAA ::1
                 mail.dual A 127.0.0.10
                 """);
-        a = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.2"), 0, TestCertificates.selfSigned("mail.a.test").serverContext());
-        port = a.port();
-        b = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.3"), port, null);
-        retry = new ScriptedReceiver(InetAddress.getByName("127.0.0.4"), port, null, List.of("PIPELINING"), r -> "250 2.1.5 ok",
-                n -> new ScriptedReceiver.DataAnswer.ReplyWith(n == 1 ? "451 4.3.0 try again later" : "250 2.0.0 ok"));
-        reject = new ScriptedReceiver(InetAddress.getByName("127.0.0.5"), port, null, List.of("PIPELINING"),
-                r -> r.startsWith("nobody") ? "550 5.1.1 <" + r + ">: no such user" : "250 2.1.5 ok",
-                n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
-        drop = new ScriptedReceiver(InetAddress.getByName("127.0.0.6"), port, null, List.of(), r -> "250 2.1.5 ok",
-                n -> n == 1 ? new ScriptedReceiver.DataAnswer.HangUp() : new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
-        aOnly = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.7"), port, null);
-        small = new ScriptedReceiver(InetAddress.getByName("127.0.0.9"), port, null, List.of("SIZE 100"), r -> "250 2.1.5 ok",
-                n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
-        try {
-            dualV6 = ScriptedReceiver.accepting(InetAddress.getByName("::1"), port, null);
-            dualV6.greeting = "421 4.3.2 too busy on IPv6 today";
-        } catch (IOException noIpv6Loopback) {
-            dualV6 = null; // a machine without ::1: the IPv6 half of that test cannot run here
-        }
-        dualV4 = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.10"), port, null);
+        boolean ipv6 = ScriptedReceiver.canListenOn(InetAddress.getByName("::1")); // else the IPv6 half of that test cannot run here
+        var aTls = TestCertificates.selfSigned("mail.a.test").serverContext();
+        port = ScriptedReceiver.onOnePort(p -> {
+            closeReceivers(); // of a try that found the port taken somewhere
+            a = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.2"), p, aTls);
+            b = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.3"), p, null);
+            retry = new ScriptedReceiver(InetAddress.getByName("127.0.0.4"), p, null, List.of("PIPELINING"), r -> "250 2.1.5 ok",
+                    n -> new ScriptedReceiver.DataAnswer.ReplyWith(n == 1 ? "451 4.3.0 try again later" : "250 2.0.0 ok"));
+            reject = new ScriptedReceiver(InetAddress.getByName("127.0.0.5"), p, null, List.of("PIPELINING"),
+                    r -> r.startsWith("nobody") ? "550 5.1.1 <" + r + ">: no such user" : "250 2.1.5 ok",
+                    n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+            drop = new ScriptedReceiver(InetAddress.getByName("127.0.0.6"), p, null, List.of(), r -> "250 2.1.5 ok",
+                    n -> n == 1 ? new ScriptedReceiver.DataAnswer.HangUp() : new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+            aOnly = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.7"), p, null);
+            small = new ScriptedReceiver(InetAddress.getByName("127.0.0.9"), p, null, List.of("SIZE 100"), r -> "250 2.1.5 ok",
+                    n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"));
+            if (ipv6) {
+                dualV6 = ScriptedReceiver.accepting(InetAddress.getByName("::1"), p, null);
+                dualV6.greeting = "421 4.3.2 too busy on IPv6 today";
+            }
+            dualV4 = ScriptedReceiver.accepting(InetAddress.getByName("127.0.0.10"), p, null);
+        });
         mailgate = MailgateUnderTest.start(dir.resolve("data"), MailgateUnderTest.testDelivery(dns, port));
+    }
+
+    private static void closeReceivers() throws IOException {
+        for (ScriptedReceiver r : new ScriptedReceiver[] {a, b, retry, reject, drop, aOnly, small, dualV6, dualV4}) {
+            if (r != null) {
+                r.close();
+            }
+        }
+        a = b = retry = reject = drop = aOnly = small = dualV6 = dualV4 = null;
     }
 
     @AfterAll
@@ -107,11 +118,7 @@ class DeliveryTest {
         if (mailgate != null) {
             mailgate.close();
         }
-        for (ScriptedReceiver r : new ScriptedReceiver[] {a, b, retry, reject, drop, aOnly, small, dualV6, dualV4}) {
-            if (r != null) {
-                r.close();
-            }
-        }
+        closeReceivers();
         if (dns != null) {
             dns.close();
         }

@@ -40,12 +40,34 @@ final class KnotDns implements AutoCloseable {
         return start(dir, "test.", records, true);
     }
 
-    /** Starts Knot with the zone {@code origin} holding {@code records}, DNSSEC-signed or not. */
+    /**
+     * Starts Knot with the zone {@code origin} holding {@code records}, DNSSEC-signed or not, on a
+     * port free on 127.0.0.1 when picked; when knotd does not serve on it after all (it listens on
+     * UDP and TCP, and the TCP port may be taken), it is stopped and another port is tried.
+     */
     static KnotDns start(Path dir, String origin, String records, boolean signed) throws Exception {
         if (!Files.isExecutable(KNOTD)) {
             throw new IllegalStateException("knotd is missing: tests/install-test-deps.sh installs Debian's knot");
         }
-        int port = freeUdpPort();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOn(freeUdpPort(), dir, origin, records, signed);
+            } catch (NotServing notServing) {
+                if (attempt == 5) {
+                    throw new IllegalStateException(notServing.getMessage());
+                }
+            }
+        }
+    }
+
+    /** knotd did not serve the zone in time (it was stopped), typically because its port was taken. */
+    private static final class NotServing extends Exception {
+        NotServing(String message) {
+            super(message);
+        }
+    }
+
+    private static KnotDns startOn(int port, Path dir, String origin, String records, boolean signed) throws Exception {
         Files.createDirectories(dir.resolve("zones"));
         Files.createDirectories(dir.resolve("db"));
         String file = origin.equals(".") ? "root" : origin.substring(0, origin.length() - 1);
@@ -110,7 +132,7 @@ final class KnotDns implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("knotd did not serve " + origin + ": " + Files.readString(dir.resolve("knot.log")));
+        throw new NotServing("knotd did not serve " + origin + ": " + Files.readString(dir.resolve("knot.log")));
     }
 
     private static DNSKEYRecord waitForKsk(int port, Process process, Path dir) throws Exception {
@@ -130,7 +152,7 @@ final class KnotDns implements AutoCloseable {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("knotd did not serve the signed zone: " + Files.readString(dir.resolve("knot.log")));
+        throw new NotServing("knotd did not serve the signed zone: " + Files.readString(dir.resolve("knot.log")));
     }
 
     private static int freeUdpPort() throws IOException {

@@ -78,6 +78,41 @@ final class ScriptedReceiver implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** Opens receivers, all on {@code port}, on several addresses; closes those it opened when one cannot bind. */
+    interface OnPort {
+        void open(int port) throws IOException;
+    }
+
+    /**
+     * Runs {@code receivers} with a port the system picked as free; when the port is taken on one
+     * of their other addresses, tries another (each try cleans up after itself). No port is borrowed.
+     */
+    static int onOnePort(OnPort receivers) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            try {
+                receivers.open(port);
+                return port;
+            } catch (java.net.BindException taken) {
+                if (attempt == 20) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
+    /** Whether this machine can listen on the address at all (a machine may have no IPv6 loopback). */
+    static boolean canListenOn(InetAddress address) {
+        try (ServerSocket probe = new ServerSocket(0, 1, address)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Every byte clients sent so far, over all connections (inside TLS: the plaintext). */
     byte[] wire() {
         synchronized (wire) {

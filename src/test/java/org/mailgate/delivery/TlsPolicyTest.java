@@ -51,16 +51,22 @@ class TlsPolicyTest {
     static void start() throws Exception {
         TestCertificates.Identity ca = TestCertificates.authority("Mailgate Test CA");
         TestCertificates.Identity daneLeaf = TestCertificates.selfSigned("mail.dane.test");
-        dane = ScriptedReceiver.accepting(address(2), 0, daneLeaf.serverContext());
-        int port = dane.port();
-        daneBad = ScriptedReceiver.accepting(address(3), port, TestCertificates.selfSigned("mail.danebad.test").serverContext());
-        daneNoTls = ScriptedReceiver.accepting(address(4), port, null);
-        daneTa = ScriptedReceiver.accepting(address(5), port, TestCertificates.issued(ca, "mail.danets.test").serverContext());
-        stsBadCert = ScriptedReceiver.accepting(address(6), port, TestCertificates.selfSigned("mail.sts.test").serverContext());
-        stsGood = ScriptedReceiver.accepting(address(7), port, TestCertificates.issued(ca, "mail.stsgood.test").serverContext());
-        required = ScriptedReceiver.accepting(address(8), port, null);
-        plain = ScriptedReceiver.accepting(address(9), port, TestCertificates.selfSigned("mail.plain.test").serverContext());
-        stsTesting = ScriptedReceiver.accepting(address(10), port, TestCertificates.selfSigned("mail.ststesting.test").serverContext());
+        var contexts = new javax.net.ssl.SSLContext[] {daneLeaf.serverContext(), TestCertificates.selfSigned("mail.danebad.test").serverContext(),
+            TestCertificates.issued(ca, "mail.danets.test").serverContext(), TestCertificates.selfSigned("mail.sts.test").serverContext(),
+            TestCertificates.issued(ca, "mail.stsgood.test").serverContext(), TestCertificates.selfSigned("mail.plain.test").serverContext(),
+            TestCertificates.selfSigned("mail.ststesting.test").serverContext()};
+        int port = ScriptedReceiver.onOnePort(p -> {
+            closeReceivers(); // of a try that found the port taken somewhere
+            dane = ScriptedReceiver.accepting(address(2), p, contexts[0]);
+            daneBad = ScriptedReceiver.accepting(address(3), p, contexts[1]);
+            daneNoTls = ScriptedReceiver.accepting(address(4), p, null);
+            daneTa = ScriptedReceiver.accepting(address(5), p, contexts[2]);
+            stsBadCert = ScriptedReceiver.accepting(address(6), p, contexts[3]);
+            stsGood = ScriptedReceiver.accepting(address(7), p, contexts[4]);
+            required = ScriptedReceiver.accepting(address(8), p, null);
+            plain = ScriptedReceiver.accepting(address(9), p, contexts[5]);
+            stsTesting = ScriptedReceiver.accepting(address(10), p, contexts[6]);
+        });
 
         policies = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         policies.setHttpsConfigurator(new HttpsConfigurator(
@@ -118,16 +124,21 @@ class TlsPolicyTest {
         mailgate = MailgateUnderTest.start(dir.resolve("data"), delivery);
     }
 
-    @AfterAll
-    static void stop() throws Exception {
-        if (mailgate != null) {
-            mailgate.close();
-        }
+    private static void closeReceivers() throws java.io.IOException {
         for (ScriptedReceiver r : new ScriptedReceiver[] {dane, daneBad, daneNoTls, daneTa, stsBadCert, stsGood, required, plain, stsTesting}) {
             if (r != null) {
                 r.close();
             }
         }
+        dane = daneBad = daneNoTls = daneTa = stsBadCert = stsGood = required = plain = stsTesting = null;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (mailgate != null) {
+            mailgate.close();
+        }
+        closeReceivers();
         if (policies != null) {
             policies.stop(0);
         }

@@ -1,0 +1,85 @@
+# shellcheck shell=bash
+# Sourced by tests/ and bench/: the helpers they share, and the one list of the programs they run.
+#
+# What a test or benchmark needs is a capability, checked by what it must do (swaks that can do
+# STARTTLS and AUTH, not just /usr/bin/swaks), with the Debian packages that provide it. `need`
+# installs what is missing and stops the run with one line naming what could not be had.
+
+# The packages of each capability. openssl, python3 and bc are on every machine of ours; they are
+# listed so that a machine without them gets them, and fresh-machine.sh leaves them alone.
+declare -gA CAPABILITY_PACKAGES=(
+  [swaks]="swaks libio-socket-ssl-perl libnet-ssleay-perl libauthen-sasl-perl"
+  [openssl]="openssl"
+  [python3]="python3"
+  [knotd]="knot"
+  [kdig]="knot-dnsutils"
+  [postfix]="postfix"
+  [postfix-tools]="postfix"
+  [dovecot]="dovecot-core"
+  [dovecot-lmtp]="dovecot-lmtpd"
+  [bc]="bc"
+)
+# What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
+# shellcheck disable=SC2034 # used by the scripts that source this
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp)
+
+has_capability() { # has_capability NAME: true when this machine can do it
+  case $1 in
+    swaks) command -v swaks >/dev/null && swaks --support 2>&1 | grep -q '^=== TLS supported' \
+      && perl -MAuthen::SASL -e 1 2>/dev/null ;;
+    openssl) command -v openssl >/dev/null ;;
+    python3) python3 -c 'import smtplib, ssl, socket' 2>/dev/null ;;
+    knotd) [[ -x /usr/sbin/knotd ]] ;;
+    kdig) command -v kdig >/dev/null ;;
+    postfix) [[ -x /usr/sbin/postfix && -x /usr/sbin/postconf ]] ;;
+    postfix-tools) [[ -x /usr/sbin/smtp-source && -x /usr/sbin/smtp-sink && -x /usr/sbin/postqueue ]] ;;
+    dovecot) [[ -x /usr/sbin/dovecot ]] && command -v doveadm >/dev/null ;;
+    dovecot-lmtp) [[ -x /usr/lib/dovecot/lmtp ]] ;;
+    bc) command -v bc >/dev/null ;;
+    *) echo "scripts/lib.sh: unknown capability $1" >&2; return 2 ;;
+  esac
+}
+
+need() { # need CAPABILITY...: installs the packages of those missing, or stops the run naming what failed
+  local missing=() packages=() more=() capability
+  for capability in "$@"; do
+    has_capability "$capability" || { missing+=("$capability"); read -ra more <<<"${CAPABILITY_PACKAGES[$capability]}"; packages+=("${more[@]}"); }
+  done
+  ((${#missing[@]})) || return 0
+  echo "installing from Debian packages, for ${missing[*]}: ${packages[*]}" >&2
+  local sudo=() log="${TMPDIR:-/tmp}/mailgate-packages.log"
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  # Postfix would ask how to set up the system's own instance: not at all, ours run from their own config.
+  echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
+  # A fresh machine may still be running its own apt at boot: wait for the lock rather than fail.
+  local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -qq)
+  if ! { "${apt[@]}" update && "${apt[@]}" install -y --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then
+    echo "cannot install ${packages[*]} (for ${missing[*]}): $(grep -E '^E:' "$log" | tail -1)" >&2
+    exit 1
+  fi
+  for capability in "${missing[@]}"; do
+    has_capability "$capability" || { echo "installed ${CAPABILITY_PACKAGES[$capability]}, and still no $capability here" >&2; exit 1; }
+  done
+}
+
+# --- Helpers of the test scripts, which count failures (so they run with set -uo pipefail, not -e)
+
+passed=0
+failed=0
+check() { # check NAME COMMAND...: runs the command, counts and reports the result
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); echo "ok   $name"; else failed=$((failed + 1)); echo "FAIL $name"; fi
+}
+
+wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds, or false after SECONDS
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" 2>/dev/null; do ((SECONDS < deadline)) || return 1; sleep 0.2; done
+}
+
+port_open() { # port_open PORT [ADDRESS]: something accepts connections there
+  (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
+}
+
+free_port() { # free_port [ADDRESS]: a port free on that address now (the system's pick)
+  python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "${1:-127.0.0.1}"
+}
