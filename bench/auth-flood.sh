@@ -6,6 +6,7 @@
 # Everything runs on loopback in a temporary directory and is stopped at the end.
 #
 #   bench/auth-flood.sh [--seconds N]
+# -e: a benchmark stops at its first error (the test scripts count failures instead, without it).
 set -euo pipefail
 
 seconds=15
@@ -18,8 +19,10 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/lib.sh"
+need python3
 work=$(mktemp -d /tmp/mailgate-flood.XXXXXX)
-PORT=21587 USER_ADDR=user@example.com
+PORT=$(free_port) USER_ADDR=user@example.com
 export MAILGATE_BENCH_PASSWORD=right-password-1
 mg_pid=""
 cleanup() {
@@ -46,7 +49,7 @@ TOML
 printf '%s\n' "$MAILGATE_BENCH_PASSWORD" | "$root/mailgate" user add "$USER_ADDR" --password-stdin --data-dir "$work/data" >/dev/null
 "$root/mailgate" serve --config "$work/mailgate.toml" --data-dir "$work/data" >"$work/server.log" 2>&1 &
 mg_pid=$!
-for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break; sleep 0.2; done
+wait_for 20 port_open "$PORT" || { log "mailgate does not listen on $PORT:"; cat "$work/server.log" >&2; exit 1; }
 
 legit() { # legit SECONDS: 4 sessions from 8 addresses, 20 a second in all, one message each
   "$root/mailgate" bench "127.0.0.1:$PORT" --tls starttls --auth-user "$USER_ADDR" --from "$USER_ADDR" \

@@ -6,6 +6,7 @@
 #   bench/compare.sh [--repeats N] [--quick]
 #
 # Prints one Markdown table (also written to bench/results/latest.md).
+# -e: a benchmark stops at its first error (the test scripts count failures instead, without it).
 set -euo pipefail
 
 repeats=3
@@ -20,10 +21,12 @@ while (($#)); do
 done
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$root/scripts/lib.sh"
 source "$root/scripts/postfix-instance.sh"
+need postfix postfix-tools dovecot openssl python3
 work=$(mktemp -d /tmp/mailgate-compare.XXXXXX)
 chmod 755 "$work"
-MG_PORT=20025 MG_SUB=20587 PF_PORT=10025 PF_SUB=10587 SINK_PORT=30025
+MG_PORT=$(free_port) MG_SUB=$(free_port) PF_PORT=$(free_port) PF_SUB=$(free_port) SINK_PORT=$(free_port)
 USER_ADDR=sink@example.com USER_PASS=bench-password-1
 export MAILGATE_BENCH_PASSWORD=$USER_PASS
 mg_pid="" sink_pid="" postfix_up=0 dovecot_up=0
@@ -37,28 +40,12 @@ cleanup() {
   ((postfix_up)) && postfix -c "$work/postfix/etc" stop >/dev/null 2>&1
   ((dovecot_up)) && doveadm -c "$work/dovecot/dovecot.conf" stop >/dev/null 2>&1
   sleep 1
-  pkill -f "$work" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-install_packages() {
-  local missing=()
-  command -v postfix >/dev/null || missing+=(postfix)
-  command -v dovecot >/dev/null || missing+=(dovecot-core)
-  ((${#missing[@]})) || return 0
-  log "installing ${missing[*]} from Debian packages (services are not started system-wide)"
-  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
-  apt-get update -qq >/dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-}
-
 wait_port() { # wait_port PORT: until something accepts on 127.0.0.1:PORT
-  for _ in $(seq 1 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    sleep 0.2
-  done
-  log "nothing listens on port $1"; return 1
+  wait_for 20 port_open "$1" || { log "nothing listens on port $1"; return 1; }
 }
 
 start_mailgate() {
@@ -240,7 +227,6 @@ peak_rss_during() { # peak_rss_during SERVER COMMAND...: runs the command, sampl
 }
 
 main() {
-  install_packages
   (cd "$root" && ./mailgate --version >/dev/null)
   make_certificate
   start_mailgate

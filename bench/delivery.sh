@@ -11,8 +11,8 @@ set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MESSAGES=${1:-5000} RUNS=${2:-3}
-bash "$root/tests/install-test-deps.sh" || exit 1
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+source "$root/scripts/lib.sh"
+need knotd postfix postfix-tools python3 bc
 log() { echo "delivery-bench: $*" >&2; }
 
 work=$(mktemp -d)
