@@ -28,7 +28,9 @@ final class DataDirLock implements AutoCloseable {
 
     /** Takes the lock, or fails naming the process that holds it. */
     static DataDirLock acquire(Path dataDir) throws IOException {
-        PrivateFiles.directories(dataDir);
+        if (!Files.isDirectory(dataDir)) {
+            PrivateFiles.directories(dataDir); // new: private; an existing one keeps the mode its admin gave it
+        }
         Path file = dataDir.resolve("serve.lock");
         FileChannel channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
