@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark: Mailgate and Postfix on this machine, in the same run, under the same
-# load generator (`mailgate bench`), alternating A B A B, with Postfix's smtp-sink as the ceiling.
-# Everything runs on loopback in a temporary directory and is stopped at the end.
+# Side-by-side benchmark: Mailgate and Postfix on this machine, in the same run, with Postfix's
+# smtp-sink as the ceiling, the servers interleaved (A B C A B C). Each plain load runs under two
+# generators: Postfix's own smtp-source (C, a connection per message, no pipelining: the neutral
+# one) and `mailgate bench`, which also measures latency; the loads with TLS and AUTH use
+# `mailgate bench` alone (smtp-source has neither). Postfix's log is checked for errors and
+# penalties after the loads. Everything runs on loopback in a temporary directory and is
+# stopped at the end.
 #
 #   bench/compare.sh [--repeats N] [--quick]
 #
@@ -198,6 +202,21 @@ bench() { # bench SERVER ARGS...: one run, JSON on stdout
   "$root/mailgate" bench "127.0.0.1:$(port_of "$1" "${BENCH_KIND:-plain}")" --json "${@:2}"
 }
 
+source_run() { # source_run SERVER SESSIONS SIZE COUNT: smtp-source sends COUNT messages; JSON on stdout (no latency: it measures none)
+  local start end failed=0
+  start=$(date +%s%N)
+  timeout 600 smtp-source -s "$2" -l "$3" -m "$4" -M source.bench.test -f bench@source.example -t "$USER_ADDR" \
+    "127.0.0.1:$(port_of "$1" plain)" >/dev/null 2>"$work/smtp-source.err" || failed=1
+  end=$(date +%s%N)
+  ((failed)) && log "smtp-source against $1: $(tail -1 "$work/smtp-source.err")"
+  python3 -c 'import sys; n, ns, failed = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]); print("{\"messages_per_second\": %.1f, \"messages\": %d, \"seconds\": %.2f, \"errors\": {\"exit\": %d}}" % (n * 1e9 / ns, n, ns / 1e9, failed))' \
+    "$4" "$((end - start))" "$failed"
+}
+
+rate_of() { # rate_of JSON: its messages per second, as a whole number
+  python3 -c 'import json, sys; print(int(json.loads(sys.argv[1])["messages_per_second"]))' "$1"
+}
+
 results=$work/results.jsonl
 record() { # record LOAD SERVER JSON
   printf '{"load":"%s","server":"%s","result":%s}\n' "$1" "$2" "$3" >>"$results"
@@ -212,6 +231,32 @@ run_load() { # run_load NAME KIND SERVERS BENCH-ARGS...
       record "$name" "$server" "$(BENCH_KIND=$kind bench "$server" "$@" --warmup 2)"
     done
   done
+}
+
+run_plain() { # run_plain SIZE SESSIONS: each server in turn under smtp-source, then mailgate bench, per repeat
+  local size=$1 s=$2 name="plain ${1}B ${2} sessions" json count
+  log "load: $name, smtp-source and mailgate bench"
+  for ((r = 1; r <= repeats; r++)); do
+    for server in mailgate postfix sink; do
+      clear_queues
+      json=$(bench "$server" -s "$s" -l "$size" --total 10000000 --duration "$seconds" --warmup 2)
+      record "$name" "$server" "$json"
+      # as many messages as mailgate bench sent in the same time, within bounds, so the runs are alike
+      count=$(($(rate_of "$json") * seconds))
+      count=$((count < 500 ? 500 : count > 200000 ? 200000 : count))
+      clear_queues
+      record "smtp-source: $name" "$server" "$(source_run "$server" "$s" "$size" "$count")"
+    done
+  done
+}
+
+postfix_log_check() { # what Postfix's log says about the loads: its errors, warnings and penalties
+  local maillog=$work/postfix/maillog warnings
+  warnings=$(grep -oE '(warning|error): .*' "$maillog" | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -5 \
+    | python3 -c 'import json, sys; print(json.dumps([line.strip() for line in sys.stdin]))')
+  printf '{"load":"postfix-log","server":"postfix","result":{"errors":%d,"warnings":%d,"improper_pipelining":%d,"too_many_errors":%d,"top":%s}}\n' \
+    "$(grep -c ' error: ' "$maillog")" "$(grep -c ' warning: ' "$maillog")" "$(grep -c 'improper command pipelining' "$maillog")" \
+    "$(grep -c 'too many errors' "$maillog")" "$warnings" >>"$results"
 }
 
 peak_rss_during() { # peak_rss_during SERVER COMMAND...: runs the command, samples the server's RSS
@@ -247,15 +292,27 @@ main() {
     BENCH_KIND=auth bench "$server" --tls starttls --auth-user "$USER_ADDR" --from "$USER_ADDR" -s 20 --total 10000000 --duration 10 >/dev/null
   done
 
-  local sizes="1024 102400" parallel="1 10 50 200" seconds=8
+  local sizes="1024 102400" parallel="1 10 50 200"
+  seconds=8
   ((quick)) && { sizes=1024; parallel=50; }
   for size in $sizes; do
     for s in $parallel; do
-      run_load "plain ${size}B ${s} sessions" plain "mailgate postfix sink" -s "$s" -l "$size" --total 10000000 --duration "$seconds"
+      run_plain "$size" "$s"
     done
   done
   run_load "STARTTLS+AUTH 1 msg/session" auth "mailgate postfix" --tls starttls --auth-user "$USER_ADDR" --from "$USER_ADDR" -s 20 -m 1 --total 10000000 --duration "$seconds"
   run_load "STARTTLS+AUTH 10 msg/session" auth "mailgate postfix" --tls starttls --auth-user "$USER_ADDR" --from "$USER_ADDR" -s 20 -m 10 --total 10000000 --duration "$seconds"
+
+  postfix_log_check
+
+  # Postfix's in_flow_delay (1 s) makes smtpd pause before each message while the queue manager
+  # lags: its p99 at 50 sessions is that pause. The same load once more with it off, to show it.
+  postconf -c "$work/postfix/etc" -e "in_flow_delay = 0s"
+  postfix -c "$work/postfix/etc" reload >/dev/null 2>&1
+  sleep 2
+  run_load "plain 1024B 50 sessions, Postfix in_flow_delay = 0s" plain "postfix" -s 50 -l 1024 --total 10000000 --duration "$seconds"
+  postconf -c "$work/postfix/etc" -e "in_flow_delay = 1s"
+  postfix -c "$work/postfix/etc" reload >/dev/null 2>&1
 
   log "load: peak RSS at 50 sessions"
   for server in mailgate postfix; do
