@@ -310,7 +310,16 @@ main() {
   postconf -c "$work/postfix/etc" -e "in_flow_delay = 0s"
   postfix -c "$work/postfix/etc" reload >/dev/null 2>&1
   sleep 2
-  run_load "plain 1024B 50 sessions, Postfix in_flow_delay = 0s" plain "postfix" -s 50 -l 1024 --total 10000000 --duration "$seconds"
+  log "load: plain 1024B 50 sessions, Postfix in_flow_delay = 0s, smtp-source and mailgate bench"
+  local json
+  for ((r = 1; r <= repeats; r++)); do
+    clear_queues
+    json=$(bench postfix -s 50 -l 1024 --total 10000000 --duration "$seconds" --warmup 2)
+    record "plain 1024B 50 sessions, Postfix in_flow_delay = 0s" postfix "$json"
+    clear_queues
+    record "smtp-source: plain 1024B 50 sessions, Postfix in_flow_delay = 0s" postfix \
+      "$(source_run postfix 50 1024 $(($(rate_of "$json") * seconds)))"
+  done
   postconf -c "$work/postfix/etc" -e "in_flow_delay = 1s"
   postfix -c "$work/postfix/etc" reload >/dev/null 2>&1
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by ./mailgate and bench/jmh.sh: find_java prints a java binary of JDK 21 or newer
 # (JAVA_HOME, then java on the PATH, then the newest under /usr/lib/jvm), or fails.
 

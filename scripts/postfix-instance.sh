@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts that run a private Postfix instance next to Mailgate (the benchmark's
 # comparison, the delivery end-to-end test): its master.cf services and its start.
 
@@ -18,6 +19,10 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
+# No system alias database: each smtpd would try to open /etc/aliases.db (and NIS) at start, log
+# an error about it, and pay for that under load.
+alias_maps =
+alias_database =
 CONF
 }
 
