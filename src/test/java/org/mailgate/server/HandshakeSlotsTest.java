@@ -52,15 +52,16 @@ class HandshakeSlotsTest {
     }
 
     @Test
-    @DisplayName("under pressure (half the slots in use) handshakes older than the pressure timeout are closed; without pressure none are")
+    @DisplayName("under pressure (every slot in use) handshakes older than the pressure timeout are closed; short of full none are")
     void sweepClosesStaleHandshakesOnlyUnderPressure() throws Exception {
-        HandshakeSlots slots = new HandshakeSlots(4, 10, now::get);
+        HandshakeSlots slots = new HandshakeSlots(3, 10, now::get);
         acquire(slots, "192.0.2.1", "one");
-        advanceSeconds(60);
-        assertThat(slots.sweep()).isZero();
         acquire(slots, "192.0.2.2", "two");
-        assertThat(slots.sweep()).isEqualTo(1);
-        assertThat(evicted).containsExactly("one");
+        advanceSeconds(60);
+        assertThat(slots.sweep()).as("two of three in use: no pressure").isZero();
+        acquire(slots, "192.0.2.3", "three");
+        assertThat(slots.sweep()).isEqualTo(2);
+        assertThat(evicted).containsExactly("one", "two");
         assertThat(slots.inProgress()).isEqualTo(1);
     }
 }
