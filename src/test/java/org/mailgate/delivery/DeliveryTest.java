@@ -105,11 +105,7 @@ class DeliveryTest {
     }
 
     private static void closeReceivers() throws IOException {
-        for (ScriptedReceiver r : new ScriptedReceiver[] {a, b, retry, reject, drop, aOnly, small, dualV6, dualV4}) {
-            if (r != null) {
-                r.close();
-            }
-        }
+        ScriptedReceiver.closeAll(a, b, retry, reject, drop, aOnly, small, dualV6, dualV4);
         a = b = retry = reject = drop = aOnly = small = dualV6 = dualV4 = null;
     }
 

@@ -104,6 +104,15 @@ final class ScriptedReceiver implements AutoCloseable {
         }
     }
 
+    /** Closes each receiver that is not null. */
+    static void closeAll(ScriptedReceiver... receivers) throws IOException {
+        for (ScriptedReceiver r : receivers) {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
     /** Whether this machine can listen on the address at all (a machine may have no IPv6 loopback). */
     static boolean canListenOn(InetAddress address) {
         try (ServerSocket probe = new ServerSocket(0, 1, address)) {

@@ -125,11 +125,7 @@ class TlsPolicyTest {
     }
 
     private static void closeReceivers() throws java.io.IOException {
-        for (ScriptedReceiver r : new ScriptedReceiver[] {dane, daneBad, daneNoTls, daneTa, stsBadCert, stsGood, required, plain, stsTesting}) {
-            if (r != null) {
-                r.close();
-            }
-        }
+        ScriptedReceiver.closeAll(dane, daneBad, daneNoTls, daneTa, stsBadCert, stsGood, required, plain, stsTesting);
         dane = daneBad = daneNoTls = daneTa = stsBadCert = stsGood = required = plain = stsTesting = null;
     }
 

@@ -127,9 +127,7 @@ class ProxyAndTlsTest {
         Path certificate = Files.copy(one.certificate(), dataDir.resolve("cert.pem"));
         Path key = Files.copy(one.key(), dataDir.resolve("key.pem"));
         TlsConfig tls = new TlsConfig(certificate, key, List.of(new TlsConfig.CertificateFiles(two.certificate(), two.key())));
-        try (TestServer server = new TestServer(dataDir.resolve("data"), config -> new org.mailgate.config.MailgateConfig(
-                config.hostname(), config.dataDir(), config.domains(), config.listeners(), tls, config.limits(),
-                config.loginThrottle(), config.sendingLimits(), config.autoBan(), config.trustedProxies(), config.delivery(), config.postmaster()))) {
+        try (TestServer server = serverWith(dataDir.resolve("data"), tls)) {
             int port = server.port(ListenerKind.SUBMISSIONS);
             assertThat(servedName(port, "mail.two.test")).isEqualTo("mail.two.test");
             assertThat(servedName(port, "mail.one.test")).isEqualTo("mail.one.test");
@@ -137,19 +135,12 @@ class ProxyAndTlsTest {
 
             Files.copy(three.key(), key, StandardCopyOption.REPLACE_EXISTING);
             Files.copy(three.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
-            String served = "";
-            for (int i = 0; i < 50 && !served.equals("mail.three.test"); i++) {
-                Thread.sleep(100);
-                served = servedName(port, "mail.one.test");
-            }
-            assertThat(served).isEqualTo("mail.three.test");
+            assertThat(awaitServed(port, "mail.one.test", "mail.three.test")).isEqualTo("mail.three.test");
         }
     }
 
     private static TestServer serverWith(Path data, TlsConfig tls) throws IOException {
-        return new TestServer(data, config -> new org.mailgate.config.MailgateConfig(
-                config.hostname(), config.dataDir(), config.domains(), config.listeners(), tls, config.limits(),
-                config.loginThrottle(), config.sendingLimits(), config.autoBan(), config.trustedProxies(), config.delivery(), config.postmaster()));
+        return new TestServer(data, config -> config.withTls(tls));
     }
 
     @Test
@@ -179,13 +170,18 @@ class ProxyAndTlsTest {
 
             Files.copy(three.key(), key, StandardCopyOption.REPLACE_EXISTING);
             Files.copy(three.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
-            String served = "";
-            for (int i = 0; i < 50 && !served.equals("mail.three.test"); i++) {
-                Thread.sleep(100);
-                served = servedName(port, "mail.one.test");
-            }
-            assertThat(served).as("a good pair is taken up as before").isEqualTo("mail.three.test");
+            assertThat(awaitServed(port, "mail.one.test", "mail.three.test")).as("a good pair is taken up as before").isEqualTo("mail.three.test");
         }
+    }
+
+    /** Asks for {@code name} until the server presents {@code expected} (a reload happens within seconds), or 5 s pass. */
+    private static String awaitServed(int port, String name, String expected) throws Exception {
+        String served = "";
+        for (int i = 0; i < 50 && !served.equals(expected); i++) {
+            Thread.sleep(100);
+            served = servedName(port, name);
+        }
+        return served;
     }
 
     /** The first DNS name of the certificate the server presents when asked for {@code name}. */
