@@ -1,5 +1,6 @@
 package org.mailgate.bench;
 
+import org.mailgate.mail.Reply;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -9,6 +9,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueueEvent;
@@ -61,11 +64,11 @@ final class QueueCommand {
 
         private static void print(QueuedMessage m, DeliveryState state) {
             SpoolEnvelope e = m.envelope();
-            System.out.printf("%s  %s  %d bytes  from <%s>  %s%n", m.id(), e.arrival(), m.size(), e.sender(), status(state));
-            for (Map.Entry<String, RecipientState> r : state.recipients().entrySet()) {
+            System.out.printf("%s  %s  %d bytes  from <%s>  %s%n", m.id(), e.arrival(), m.size(), sender(e), status(state));
+            for (Map.Entry<Mailbox, RecipientState> r : state.recipients().entrySet()) {
                 RecipientState s = r.getValue();
                 System.out.printf("    <%s>  %s  attempts %d%s%n", r.getKey(), s.status().name().toLowerCase(Locale.ROOT),
-                        s.attempts(), s.lastReply().isEmpty() ? "" : "  " + s.lastReply());
+                        s.attempts(), s.lastReply().isEmpty() ? "" : "  " + s.lastReplyLine());
             }
         }
     }
@@ -92,14 +95,16 @@ final class QueueCommand {
                 DeliveryState state = spool.state(m);
                 System.out.println("id:        " + e.id());
                 System.out.println("arrival:   " + e.arrival());
-                System.out.println("client:    " + e.clientAddress() + " (helo " + e.helo() + ", " + e.protocol() + ")");
-                System.out.println("auth:      " + (e.authenticatedUser().isEmpty() ? "-" : e.authenticatedUser()));
-                System.out.println("sender:    <" + e.sender() + ">" + dsn("RET", e.ret()) + dsn("ENVID", e.envelopeId()));
+                System.out.println("client:    " + e.clientAddress().orElse("") + " (helo " + e.helo() + ", " + e.protocol() + ")");
+                System.out.println("auth:      " + e.authenticatedUser().orElse("-"));
+                System.out.println("sender:    <" + sender(e) + ">" + dsn("RET", e.ret().map(DsnReturn::keyword).orElse(""))
+                        + dsn("ENVID", e.envelopeId().orElse("")));
                 for (SpoolEnvelope.Recipient r : e.recipients()) {
                     RecipientState s = state.recipients().get(r.address());
-                    System.out.println("recipient: <" + r.address() + ">" + dsn("NOTIFY", r.notifyOn()) + dsn("ORCPT", r.originalRecipient())
+                    System.out.println("recipient: <" + r.address() + ">" + dsn("NOTIFY", Notify.keywords(r.notifyOn()))
+                            + dsn("ORCPT", r.originalRecipient().orElse(""))
                             + "  " + s.status().name().toLowerCase(Locale.ROOT) + ", attempts " + s.attempts()
-                            + (s.lastReply().isEmpty() ? "" : ", last reply: " + s.lastReply()));
+                            + (s.lastReply().isEmpty() ? "" : ", last reply: " + s.lastReplyLine()));
                 }
                 System.out.println("size:      " + m.size());
                 System.out.println("state:     " + status(state));
@@ -216,23 +221,28 @@ final class QueueCommand {
     private static String json(QueuedMessage m, DeliveryState state) {
         SpoolEnvelope e = m.envelope();
         List<String> recipients = new ArrayList<>();
-        for (Map.Entry<String, RecipientState> r : state.recipients().entrySet()) {
+        for (Map.Entry<Mailbox, RecipientState> r : state.recipients().entrySet()) {
             RecipientState s = r.getValue();
             recipients.add(Json.object(
-                    "address", Json.string(r.getKey()),
+                    "address", Json.string(r.getKey().toString()),
                     "state", Json.string(s.status().name().toLowerCase(Locale.ROOT)),
                     "attempts", Integer.toString(s.attempts()),
-                    "last_reply", Json.string(s.lastReply())));
+                    "last_reply", Json.string(s.lastReplyLine())));
         }
         return Json.object(
                 "id", Json.string(e.id()),
                 "arrival", Json.string(e.arrival().toString()),
-                "sender", Json.string(e.sender()),
+                "sender", Json.string(sender(e)),
                 "recipients", Json.array(recipients),
                 "held", Boolean.toString(state.held()),
                 "next_attempt", state.nextAttempt() == null ? "null" : Json.string(state.nextAttempt().toString()),
                 "size", Long.toString(m.size()),
-                "client", Json.string(e.clientAddress()),
-                "auth", Json.string(e.authenticatedUser()));
+                "client", Json.string(e.clientAddress().orElse("")),
+                "auth", Json.string(e.authenticatedUser().orElse("")));
+    }
+
+    /** The reverse-path as the CLI shows it: empty for the null sender. */
+    private static String sender(SpoolEnvelope e) {
+        return e.sender().map(Mailbox::toString).orElse("");
     }
 }

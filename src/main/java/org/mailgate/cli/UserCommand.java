@@ -16,8 +16,9 @@ import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.mailgate.server.ServerStatus;
-import org.mailgate.smtp.Mailbox;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
+import org.mailgate.smtp.CommandParser;
 import org.mailgate.smtp.RefusalException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -268,7 +269,7 @@ final class UserCommand {
     private static String validAddress(String text) {
         String address = User.normalize(text);
         try {
-            Mailbox mailbox = Mailbox.parse(address, true);
+            Mailbox mailbox = CommandParser.mailbox(address, true);
             if (mailbox.isQuoted() || mailbox.isAddressLiteral() || !mailbox.domain().contains(".") && !mailbox.domain().equals("localhost")) {
                 throw new RefusalException(Refusal.ADDRESS_SYNTAX);
             }

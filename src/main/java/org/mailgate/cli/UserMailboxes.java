@@ -4,6 +4,7 @@ import java.util.Optional;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.User;
 import org.mailgate.delivery.LocalMailboxes;
+import org.mailgate.mail.Mailbox;
 
 /** Delivery's view of the local domains and mailboxes, as the user directory and the config define them. */
 public record UserMailboxes(LocalDomains local) implements LocalMailboxes {
@@ -14,7 +15,7 @@ public record UserMailboxes(LocalDomains local) implements LocalMailboxes {
     }
 
     @Override
-    public Optional<String> mailboxOf(String address) {
-        return local.recipient(address).map(User::address);
+    public Optional<Mailbox> mailboxOf(Mailbox address) {
+        return local.recipient(address.toString()).map(user -> Mailbox.stored(user.address()));
     }
 }

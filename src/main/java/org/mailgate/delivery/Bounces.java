@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import org.mailgate.mail.Notify;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueueIds;
@@ -50,9 +50,9 @@ final class Bounces {
             if (s == null || !s.isFinal() || s.reported()) {
                 continue;
             }
-            if (s.status() == RecipientState.Status.FAILED && notifies(r, "FAILURE")) {
+            if (s.status() == RecipientState.Status.FAILED && Notify.wants(r.notifyOn(), Notify.FAILURE)) {
                 failed.add(new Dsn.Report(r, s));
-            } else if (s.status() == RecipientState.Status.DELIVERED && r.notifyOn().contains("SUCCESS") && s.remoteMta().isEmpty()) {
+            } else if (s.status() == RecipientState.Status.DELIVERED && r.notifyOn().contains(Notify.SUCCESS) && s.remoteMta().isEmpty()) {
                 delivered.add(new Dsn.Report(r, s));
             }
         }
@@ -73,7 +73,7 @@ final class Bounces {
         List<Dsn.Report> delayed = new ArrayList<>();
         for (SpoolEnvelope.Recipient r : e.recipients()) {
             RecipientState s = state.recipients().get(r.address());
-            if (s != null && !s.isFinal() && notifies(r, "DELAY")) {
+            if (s != null && !s.isFinal() && Notify.wants(r.notifyOn(), Notify.DELAY)) {
                 delayed.add(new Dsn.Report(r, s));
             }
         }
@@ -81,15 +81,10 @@ final class Bounces {
         spool.record(message.id(), List.of(new QueueEvent.DelayWarned(clock.instant())));
     }
 
-    /** RFC 3461 4.1: without NOTIFY, failures and delays are reported; NOTIFY=NEVER reports nothing. */
-    private static boolean notifies(SpoolEnvelope.Recipient r, String event) {
-        return r.notifyOn().isEmpty() ? !event.equals("SUCCESS") : Set.of(r.notifyOn().split(",")).contains(event);
-    }
-
     /** Queues the notice; returns the Reported events for the recipients it covers (none when nothing was sent). */
     private List<QueueEvent> send(QueuedMessage message, Dsn.Action action, List<Dsn.Report> reports, Instant retryUntil) throws IOException {
         SpoolEnvelope original = message.envelope();
-        if (reports.isEmpty() || original.sender().isEmpty()) {
+        if (reports.isEmpty() || original.sender().isEmpty()) { // RFC 5321 4.5.5: never a notice about a notice
             return List.of();
         }
         Instant now = clock.instant();
@@ -97,11 +92,11 @@ final class Bounces {
         try (InputStream content = spool.content(message.id())) {
             notice = Dsn.build(hostname, original, action, reports, content, now, retryUntil);
         }
-        SpoolEnvelope envelope = new SpoolEnvelope(ids.next(now.toEpochMilli()), now, "", hostname, "", "LOCAL", "",
-                original.body(), original.smtpUtf8(), "", "", List.of(new SpoolEnvelope.Recipient(original.sender(), "", "")));
+        SpoolEnvelope envelope = SpoolEnvelope.notice(ids.next(now.toEpochMilli()), now, hostname, original.sender().get(),
+                original.body(), original.smtpUtf8());
         spool.enqueue(envelope, notice);
         log.info("{}: {} notice {} queued for <{}> about {} recipients", original.id(), action.name().toLowerCase(Locale.ROOT),
-                envelope.id(), original.sender(), reports.size());
+                envelope.id(), original.sender().get(), reports.size());
         return reports.stream().<QueueEvent>map(r -> new QueueEvent.Reported(now, r.recipient().address())).toList();
     }
 }

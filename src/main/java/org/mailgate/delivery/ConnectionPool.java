@@ -8,7 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
-import org.mailgate.smtp.Reply;
+import org.mailgate.mail.Reply;
 
 /**
  * Open sessions kept for a few seconds after a delivery, so the next message to the same

@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueuedMessage;
@@ -213,7 +215,7 @@ public final class DeliveryService implements AutoCloseable {
 
     private void deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
         Map<Route, List<SpoolEnvelope.Recipient>> groups = new LinkedHashMap<>();
-        Set<String> pending = new HashSet<>(state.pending());
+        Set<Mailbox> pending = new HashSet<>(state.pending());
         for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
             if (pending.remove(r.address())) { // each address once, even if the envelope names it twice
                 groups.computeIfAbsent(transports.route(r.address()), k -> new ArrayList<>()).add(r);
@@ -253,7 +255,7 @@ public final class DeliveryService implements AutoCloseable {
                 for (Outcome o : outcomes) {
                     events.add(new QueueEvent.Attempted(at, o.recipient(), o.status(), o.remoteMta(), o.reply()));
                     log.info("{}: to=<{}> relay={} status={} ({})", message.id(), o.recipient(),
-                            o.remoteMta().isEmpty() ? route.key() : o.remoteMta(), describe(o.status()), o.reply());
+                            o.remoteMta().isEmpty() ? route.key() : o.remoteMta(), describe(o.status()), o.reply().oneLine());
                 }
                 spool.record(message.id(), events);
             } finally {
@@ -267,11 +269,11 @@ public final class DeliveryService implements AutoCloseable {
     private void giveUp(QueuedMessage message, DeliveryState state, boolean expired) throws IOException {
         Instant now = clock.instant();
         List<QueueEvent> events = new ArrayList<>();
-        for (String r : state.pending()) {
+        for (Mailbox r : state.pending()) {
             RecipientState s = state.recipients().get(r);
-            String reply = expired
-                    ? DeliveryReply.EXPIRED.line(settings.expire().toDays(), s.lastReply().isEmpty() ? "" : "; last reply: " + s.lastReply())
-                    : DeliveryReply.RETURNED.line();
+            Reply reply = expired
+                    ? DeliveryReply.EXPIRED.reply(settings.expire().toDays(), s.lastReply().map(last -> "; last reply: " + last.oneLine()).orElse(""))
+                    : DeliveryReply.RETURNED.reply();
             events.add(new QueueEvent.Attempted(now, r, RecipientState.Status.FAILED, s.remoteMta(), reply));
         }
         spool.record(message.id(), events);

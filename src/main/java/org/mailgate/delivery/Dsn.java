@@ -9,8 +9,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Optional;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.EnhancedStatus;
+import org.mailgate.mail.Reply;
 import org.mailgate.spool.RecipientState;
 import org.mailgate.spool.SpoolEnvelope;
 
@@ -21,8 +23,6 @@ import org.mailgate.spool.SpoolEnvelope;
  */
 final class Dsn {
     private static final DateTimeFormatter DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
-    private static final Pattern STATUS = Pattern.compile("^([245])\\d\\d ([245]\\.\\d{1,3}\\.\\d{1,3})\\b");
-    private static final Pattern CODE = Pattern.compile("^([245])\\d\\d\\b");
 
     /** RFC 3464 2.3.3 Action values Mailgate reports. */
     enum Action { FAILED, DELAYED, DELIVERED }
@@ -36,7 +36,7 @@ final class Dsn {
         String boundary = original.id() + "." + now.toEpochMilli() + "/" + reportingHost;
         StringBuilder m = new StringBuilder();
         header(m, "From", "Mail Delivery System <MAILER-DAEMON@" + reportingHost + ">");
-        header(m, "To", "<" + original.sender() + ">");
+        header(m, "To", "<" + original.sender().map(Object::toString).orElse("") + ">");
         header(m, "Subject", switch (action) {
             case FAILED -> "Undelivered Mail Returned to Sender";
             case DELAYED -> "Delayed Mail (still being retried)";
@@ -55,28 +55,24 @@ final class Dsn {
         header(m, "Content-Type", "message/delivery-status");
         m.append("\r\n");
         header(m, "Reporting-MTA", "dns; " + reportingHost);
-        if (!original.envelopeId().isEmpty()) {
-            header(m, "Original-Envelope-Id", xtextDecode(original.envelopeId()));
-        }
+        original.envelopeId().ifPresent(id -> header(m, "Original-Envelope-Id", xtextDecode(id)));
         header(m, "X-Mailgate-Queue-ID", original.id());
         header(m, "Arrival-Date", DATE.format(original.arrival()));
         for (Report report : reports) {
             m.append("\r\n");
             SpoolEnvelope.Recipient r = report.recipient();
             RecipientState s = report.state();
-            if (!r.originalRecipient().isEmpty()) {
-                int semicolon = r.originalRecipient().indexOf(';');
-                header(m, "Original-Recipient", r.originalRecipient().substring(0, semicolon + 1) + xtextDecode(r.originalRecipient().substring(semicolon + 1)));
-            }
+            r.originalRecipient().ifPresent(orcpt -> {
+                int semicolon = orcpt.indexOf(';');
+                header(m, "Original-Recipient", orcpt.substring(0, semicolon + 1) + xtextDecode(orcpt.substring(semicolon + 1)));
+            });
             header(m, "Final-Recipient", "rfc822; " + r.address());
             header(m, "Action", action.name().toLowerCase(Locale.ROOT));
-            header(m, "Status", status(s.lastReply(), action));
+            header(m, "Status", status(s.lastReply(), action).toString());
             if (!s.remoteMta().isEmpty()) {
                 header(m, "Remote-MTA", "dns; " + s.remoteMta().replaceAll("\\[.*$", ""));
             }
-            if (CODE.matcher(s.lastReply()).find()) {
-                header(m, "Diagnostic-Code", "smtp; " + s.lastReply());
-            }
+            s.lastReply().ifPresent(reply -> header(m, "Diagnostic-Code", "smtp; " + reply.oneLine()));
             if (s.lastAttempt() != null) {
                 header(m, "Last-Attempt-Date", DATE.format(s.lastAttempt()));
             }
@@ -84,7 +80,7 @@ final class Dsn {
                 header(m, "Will-Retry-Until", DATE.format(retryUntil));
             }
         }
-        boolean full = original.ret().equals("FULL");
+        boolean full = original.ret().equals(Optional.of(DsnReturn.FULL));
         m.append("\r\n--").append(boundary).append("\r\n");
         header(m, "Content-Type", full ? "message/rfc822" : "text/rfc822-headers");
         header(m, "Content-Description", full ? "Undelivered Message" : "Undelivered Message Headers");
@@ -107,26 +103,18 @@ final class Dsn {
         t.append("\r\n");
         for (Report report : reports) {
             t.append("<").append(report.recipient().address()).append(">: ")
-                    .append(report.state().lastReply().isEmpty() ? "no reply" : report.state().lastReply()).append("\r\n");
+                    .append(report.state().lastReply().map(Reply::oneLine).orElse("no reply")).append("\r\n");
         }
         return t.toString();
     }
 
-    /** The enhanced status code of the reply, else the class of its code (RFC 3464 2.3.4). */
-    static String status(String reply, Action action) {
-        Matcher m = STATUS.matcher(reply);
-        if (m.find() && m.group(1).equals(m.group(2).substring(0, 1))) {
-            return m.group(2);
-        }
-        Matcher c = CODE.matcher(reply);
-        if (c.find()) {
-            return c.group(1) + ".0.0";
-        }
-        return switch (action) {
-            case FAILED -> "5.0.0";
-            case DELAYED -> "4.0.0";
-            case DELIVERED -> "2.0.0";
-        };
+    /** The enhanced status code of the reply, else the class of its code (RFC 3464 2.3.4); without a reply, the action's. */
+    static EnhancedStatus status(Optional<Reply> reply, Action action) {
+        return reply.map(Reply::reportedStatus).orElseGet(() -> switch (action) {
+            case FAILED -> EnhancedStatus.of(5, 0, 0);
+            case DELAYED -> EnhancedStatus.of(4, 0, 0);
+            case DELIVERED -> EnhancedStatus.of(2, 0, 0);
+        });
     }
 
     private static byte[] headerSection(InputStream content) throws IOException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.spool.SpoolEnvelope;
 
 /**
@@ -37,9 +38,9 @@ final class LocalDelivery {
 
     List<Outcome> deliver(MessageTransfer.Message message) {
         List<Outcome> outcomes = new ArrayList<>();
-        Map<String, List<String>> byUser = new LinkedHashMap<>();
+        Map<Mailbox, List<Mailbox>> byUser = new LinkedHashMap<>();
         for (SpoolEnvelope.Recipient r : message.recipients()) {
-            Optional<String> mailbox = mailboxes.mailboxOf(r.address());
+            Optional<Mailbox> mailbox = mailboxes.mailboxOf(r.address());
             if (mailbox.isEmpty()) {
                 outcomes.add(DeliveryReply.NO_SUCH_USER.to(r.address(), "", r.address()));
             } else {
@@ -57,9 +58,9 @@ final class LocalDelivery {
         return outcomes;
     }
 
-    private List<Outcome> toMaildir(MessageTransfer.Message message, String user, List<String> addresses) {
+    private List<Outcome> toMaildir(MessageTransfer.Message message, Mailbox user, List<Mailbox> addresses) {
         try (InputStream content = message.content().open()) {
-            maildir.deliver(user, message.envelope().sender(), content);
+            maildir.deliver(user.toString(), message.envelope().sender().map(Mailbox::toString).orElse(""), content);
             return addresses.stream().map(a -> DeliveryReply.STORED.to(a, "", user)).toList();
         } catch (IOException e) {
             return addresses.stream().map(a -> DeliveryReply.MAILBOX_UNWRITABLE.to(a, "", user, e.getMessage())).toList();
@@ -67,8 +68,8 @@ final class LocalDelivery {
     }
 
     /** One LMTP transaction with a recipient per user; each user's reply applies to that user's addresses. */
-    private List<Outcome> viaLmtp(MessageTransfer.Message message, Map<String, List<String>> byUser) {
-        List<SpoolEnvelope.Recipient> perUser = byUser.keySet().stream().map(u -> new SpoolEnvelope.Recipient(u, "", "")).toList();
+    private List<Outcome> viaLmtp(MessageTransfer.Message message, Map<Mailbox, List<Mailbox>> byUser) {
+        List<SpoolEnvelope.Recipient> perUser = byUser.keySet().stream().map(SpoolEnvelope.Recipient::of).toList();
         MessageTransfer.Message forUsers = new MessageTransfer.Message(message.envelope(), perUser, message.size(), message.content());
         List<Outcome> results;
         Optional<SessionOpener.Session> pooled = pool.take(LMTP_KEY);
@@ -83,7 +84,7 @@ final class LocalDelivery {
             results = perUser.stream().map(u -> DeliveryReply.DNS_FAILED.to(u.address(), lmtp.host(),
                     "LMTP server " + lmtp.host() + ": " + e.getMessage())).toList();
         }
-        Map<String, Outcome> byOwner = new HashMap<>();
+        Map<Mailbox, Outcome> byOwner = new HashMap<>();
         results.forEach(o -> byOwner.put(o.recipient(), o));
         List<Outcome> outcomes = new ArrayList<>();
         byUser.forEach((user, addresses) -> {

@@ -1,6 +1,7 @@
 package org.mailgate.delivery;
 
 import java.util.Optional;
+import org.mailgate.mail.Mailbox;
 
 /**
  * Who receives mail here: the seam between delivery and the user directory, which delivery
@@ -12,5 +13,5 @@ public interface LocalMailboxes {
     boolean isLocal(String domain);
 
     /** The mailbox (its user's address) that receives mail for {@code address}: itself or an alias of it. */
-    Optional<String> mailboxOf(String address);
+    Optional<Mailbox> mailboxOf(Mailbox address);
 }

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.mailgate.mail.BodyType;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.smtp.ClientCommands;
 import org.mailgate.smtp.ContentEncoder;
 import org.mailgate.smtp.Extensions;
-import org.mailgate.smtp.Reply;
+import org.mailgate.mail.Reply;
 import org.mailgate.spool.SpoolEnvelope;
 
 /**
@@ -33,7 +35,7 @@ final class MessageTransfer {
         Extensions ext = session.extensions();
         SpoolEnvelope e = message.envelope();
         String peer = c.peer();
-        List<String> all = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
+        List<Mailbox> all = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
 
         if (ext.maxSize() > 0 && message.size() > ext.maxSize()) {
             return all.stream().map(r -> DeliveryReply.TOO_LARGE.to(r, peer, message.size(), ext.maxSize(), peer)).toList();
@@ -41,13 +43,12 @@ final class MessageTransfer {
         if (e.smtpUtf8() && !ext.has("SMTPUTF8")) {
             return all.stream().map(r -> DeliveryReply.NEEDS_SMTPUTF8.to(r, peer, peer)).toList();
         }
-        if (e.body().equals("8BITMIME") && !ext.has("8BITMIME")) {
+        if (e.body() == BodyType.EIGHT_BIT_MIME && !ext.has("8BITMIME")) {
             return all.stream().map(r -> DeliveryReply.NEEDS_8BITMIME.to(r, peer, peer)).toList();
         }
 
         List<String> commands = new ArrayList<>();
-        commands.add(ClientCommands.mailFrom(ext, e.sender(), message.size(), e.body().equals("8BITMIME"), e.smtpUtf8(),
-                e.ret(), e.envelopeId()));
+        commands.add(ClientCommands.mailFrom(ext, e.sender(), message.size(), e.body(), e.smtpUtf8(), e.ret(), e.envelopeId()));
         for (SpoolEnvelope.Recipient r : message.recipients()) {
             commands.add(ClientCommands.rcptTo(ext, r.address(), r.notifyOn(), r.originalRecipient()));
         }
@@ -69,7 +70,7 @@ final class MessageTransfer {
             return all.stream().map(r -> Outcome.of(r, mail, peer)).toList();
         }
         List<Outcome> outcomes = new ArrayList<>();
-        List<String> accepted = new ArrayList<>();
+        List<Mailbox> accepted = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Reply reply = replies.get(i + 1);
             if (reply.isPositive()) {

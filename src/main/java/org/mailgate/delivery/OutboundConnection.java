@@ -18,7 +18,7 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import org.mailgate.smtp.Reply;
+import org.mailgate.mail.Reply;
 import org.mailgate.smtp.ReplyParser;
 
 /**

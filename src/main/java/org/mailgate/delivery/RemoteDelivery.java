@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
 import org.mailgate.spool.SpoolEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,7 @@ final class RemoteDelivery {
     }
 
     List<Outcome> deliver(String domain, MessageTransfer.Message message) {
-        List<String> recipients = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
+        List<Mailbox> recipients = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
         if (!config.allowPrivateLiterals() && AddressLiteral.parse(domain).filter(AddressLiteral::isInternal).isPresent()) {
             // Queued before the RCPT check existed, or by a config that allowed it then: still never connected to.
             return recipients.stream().map(r -> DeliveryReply.INTERNAL_LITERAL.to(r, "", domain)).toList();
@@ -55,24 +57,24 @@ final class RemoteDelivery {
         DeliveryConfig.TlsMode override = config.tlsPolicy().get(domain);
         Optional<MtaSts.Policy> sts = override == null ? mtaSts.policy(domain) : Optional.empty();
         boolean enforced = sts.isPresent() && sts.get().mode() == MtaSts.Mode.ENFORCE;
-        String lastError = DeliveryReply.UNREACHABLE.line("no MX host of " + domain + " could be reached");
+        Reply lastError = DeliveryReply.UNREACHABLE.reply("no MX host of " + domain + " could be reached");
         String lastServer = "";
         for (MxResolver.Host host : hosts.hosts()) {
             if (enforced && !sts.get().allows(host.name())) {
-                lastError = DeliveryReply.NOT_IN_STS_POLICY.line(host.name(), domain);
+                lastError = DeliveryReply.NOT_IN_STS_POLICY.reply(host.name(), domain);
                 log.warn("{}: {}", message.envelope().id(), lastError);
                 continue;
             }
             MxResolver.Addresses addresses = mx.addresses(host.name());
             if (addresses.addresses().isEmpty()) {
-                lastError = DeliveryReply.UNREACHABLE.line(host.name() + ": " + addresses.error());
+                lastError = DeliveryReply.UNREACHABLE.reply(host.name() + ": " + addresses.error());
                 continue;
             }
             TlsPolicy policy;
             try {
                 policy = policy(domain, host.name(), hosts.secure() && addresses.secure(), override, enforced);
             } catch (IOException e) {
-                lastError = DeliveryReply.DANE_UNKNOWN.line(e.getMessage());
+                lastError = DeliveryReply.DANE_UNKNOWN.reply(e.getMessage());
                 continue;
             }
             for (InetAddress address : addresses.addresses()) {
@@ -91,7 +93,7 @@ final class RemoteDelivery {
                 return Transfers.run(session, message, key, pool);
             }
         }
-        String reply = lastError;
+        Reply reply = lastError;
         String server = lastServer;
         return recipients.stream().map(r -> Outcome.deferred(r, server, reply)).toList();
     }

@@ -1,6 +1,6 @@
 package org.mailgate.delivery;
 
-import java.util.Locale;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.config.DeliveryConfig;
 
 /** Where a recipient's copy goes: a local mailbox, the smart host, or the domain's MX servers. */
@@ -27,8 +27,8 @@ sealed interface Route {
     }
 
     /** Local when the domain is ours; else the smart host if it takes the domain; else MX. */
-    static Route of(String recipient, LocalMailboxes mailboxes, DeliveryConfig.SmartHostConfig smartHost) {
-        String domain = recipient.substring(recipient.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+    static Route of(Mailbox recipient, LocalMailboxes mailboxes, DeliveryConfig.SmartHostConfig smartHost) {
+        String domain = recipient.domain();
         if (mailboxes.isLocal(domain)) {
             return new Local();
         }

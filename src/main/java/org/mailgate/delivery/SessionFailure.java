@@ -1,12 +1,14 @@
 package org.mailgate.delivery;
 
+import org.mailgate.mail.Reply;
+
 /** A connection that could not be brought to the point of sending mail, with the reply to record. */
 final class SessionFailure extends Exception {
     private final String remoteMta;
-    private final String reply;
+    private final Reply reply;
 
-    SessionFailure(String remoteMta, String reply) {
-        super(reply);
+    SessionFailure(String remoteMta, Reply reply) {
+        super(reply.oneLine());
         this.remoteMta = remoteMta;
         this.reply = reply;
     }
@@ -15,7 +17,7 @@ final class SessionFailure extends Exception {
         return remoteMta;
     }
 
-    String reply() {
+    Reply reply() {
         return reply;
     }
 }

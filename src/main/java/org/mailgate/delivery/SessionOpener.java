@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Base64;
 import javax.net.ssl.SSLException;
 import org.mailgate.smtp.Extensions;
-import org.mailgate.smtp.Reply;
+import org.mailgate.mail.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ final class SessionOpener {
             return establish(host, address, policy, implicitTls, lmtp);
         } catch (SSLException e) {
             if (policy.required() || implicitTls) {
-                throw new SessionFailure(peer, DeliveryReply.TLS_FAILED.line(peer, TlsPolicy.describe(policy), e.getMessage()));
+                throw new SessionFailure(peer, DeliveryReply.TLS_FAILED.reply(peer, TlsPolicy.describe(policy), e.getMessage()));
             }
             // Opportunistic TLS: a server whose TLS is broken still gets the mail, in plaintext, as
             // it would had it not offered STARTTLS at all (RFC 7435 3).
@@ -48,10 +48,10 @@ final class SessionOpener {
             try {
                 return establish(host, address, new TlsPolicy.Plaintext(), false, lmtp);
             } catch (IOException again) {
-                throw new SessionFailure(peer, DeliveryReply.CONNECTION_FAILED.line(peer, again.getMessage()));
+                throw new SessionFailure(peer, DeliveryReply.CONNECTION_FAILED.reply(peer, again.getMessage()));
             }
         } catch (IOException e) {
-            throw new SessionFailure(peer, DeliveryReply.CONNECTION_FAILED.line(peer, e.getMessage()));
+            throw new SessionFailure(peer, DeliveryReply.CONNECTION_FAILED.reply(peer, e.getMessage()));
         }
     }
 
@@ -81,7 +81,7 @@ final class SessionOpener {
                     }
                 } else if (policy.required()) {
                     c.quit();
-                    throw new SessionFailure(c.peer(), DeliveryReply.NO_STARTTLS.line(c.peer(), TlsPolicy.describe(policy)));
+                    throw new SessionFailure(c.peer(), DeliveryReply.NO_STARTTLS.reply(c.peer(), TlsPolicy.describe(policy)));
                 }
             }
             return new Session(c, extensions, lmtp);
@@ -124,18 +124,18 @@ final class SessionOpener {
             }
         } else {
             c.quit();
-            throw new SessionFailure(c.peer(), DeliveryReply.NO_AUTH_MECHANISM.line(c.peer(), c.tls().isEmpty() ? " (not before TLS?)" : ""));
+            throw new SessionFailure(c.peer(), DeliveryReply.NO_AUTH_MECHANISM.reply(c.peer(), c.tls().isEmpty() ? " (not before TLS?)" : ""));
         }
         if (reply.code() != 235) {
             c.quit();
             // The smart host refused our credentials: a configuration problem to fix, not a reason to bounce mail.
-            throw new SessionFailure(c.peer(), DeliveryReply.LOGIN_REFUSED.line(c.peer(), Outcome.oneLine(reply)));
+            throw new SessionFailure(c.peer(), DeliveryReply.LOGIN_REFUSED.reply(c.peer(), reply.oneLine()));
         }
     }
 
     private static SessionFailure refused(OutboundConnection c, Reply reply, String stage) {
         c.quit();
-        return new SessionFailure(c.peer(), Outcome.oneLine(reply) + " (" + stage + " at " + c.peer() + ")");
+        return new SessionFailure(c.peer(), reply.annotated(" (" + stage + " at " + c.peer() + ")"));
     }
 
     private static String base64(String text) {

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.mail.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,13 @@ final class SmartHostDelivery {
     }
 
     List<Outcome> deliver(MessageTransfer.Message message) {
-        String lastError;
+        Reply lastError;
         try {
             Optional<SessionOpener.Session> pooled = pool.take(KEY);
             if (pooled.isPresent()) {
                 return Transfers.run(pooled.get(), message, KEY, pool);
             }
-            lastError = DeliveryReply.UNREACHABLE.line("smart host " + config.host() + " has no address");
+            lastError = DeliveryReply.UNREACHABLE.reply("smart host " + config.host() + " has no address");
             for (InetAddress address : InetAddress.getAllByName(config.host())) {
                 try {
                     return Transfers.run(open(address), message, KEY, pool);
@@ -46,9 +47,9 @@ final class SmartHostDelivery {
                 log.warn("{}: {}", message.envelope().id(), lastError);
             }
         } catch (UnknownHostException e) {
-            lastError = DeliveryReply.DNS_FAILED.line("smart host " + config.host() + " not found: " + e.getMessage());
+            lastError = DeliveryReply.DNS_FAILED.reply("smart host " + config.host() + " not found: " + e.getMessage());
         }
-        String reply = lastError;
+        Reply reply = lastError;
         return message.recipients().stream().map(r -> Outcome.deferred(r.address(), config.host(), reply)).toList();
     }
 
@@ -63,7 +64,7 @@ final class SmartHostDelivery {
             return session;
         } catch (IOException e) {
             session.connection().close();
-            throw new SessionFailure(session.connection().peer(), DeliveryReply.CONNECTION_BROKE.line(session.connection().peer(), e.getMessage()));
+            throw new SessionFailure(session.connection().peer(), DeliveryReply.CONNECTION_BROKE.reply(session.connection().peer(), e.getMessage()));
         }
     }
 }

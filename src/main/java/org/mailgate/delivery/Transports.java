@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.mail.Mailbox;
 
 /** The three ways out (local mailbox, smart host, MX) and the routing between them. */
 final class Transports implements AutoCloseable {
@@ -42,7 +43,7 @@ final class Transports implements AutoCloseable {
         return new Transports(mailboxes, d.smartHost(), pool, remote, smartHost, local);
     }
 
-    Route route(String recipient) {
+    Route route(Mailbox recipient) {
         return Route.of(recipient, mailboxes, smartHostConfig);
     }
 

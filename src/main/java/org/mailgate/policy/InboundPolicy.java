@@ -3,8 +3,8 @@ package org.mailgate.policy;
 import java.util.Optional;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.smtp.MailPolicy;
-import org.mailgate.smtp.Mailbox;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
 
 /**
  * The MX-style listener: mail only for existing users of local domains, and for their

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.mailgate.auth.RecentEvents;
 import org.mailgate.config.SendingLimitsConfig;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Refusal;
 
 /**
  * Per-user sending limits: messages and recipients per hour and per day, in sliding windows.

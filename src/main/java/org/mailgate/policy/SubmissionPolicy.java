@@ -8,8 +8,8 @@ import org.mailgate.auth.User;
 import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.smtp.MailPolicy;
-import org.mailgate.smtp.Mailbox;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
 
 /**
  * Submission (RFC 6409): an authenticated user may send to anyone, but only as an address

@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
 import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.RecentEvents;
 import org.mailgate.config.Limits;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Refusal;
 
 /**
  * The connection limits: connections open server-wide and per client (IPv4 address, IPv6 /64),

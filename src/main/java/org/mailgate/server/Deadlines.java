@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mailgate.config.Limits;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Refusal;
 
 /**
  * A connection's timeouts (RFC 5321 4.5.3.2), kept on its event loop. The clock restarts only on

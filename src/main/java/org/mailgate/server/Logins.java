@@ -11,7 +11,7 @@ import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.User;
 import org.mailgate.policy.AutoBan;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Refusal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

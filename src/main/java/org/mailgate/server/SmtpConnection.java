@@ -21,7 +21,7 @@ import org.mailgate.policy.AutoBan;
 import org.mailgate.smtp.BareLineFeed;
 import org.mailgate.smtp.Envelope;
 import org.mailgate.smtp.MailPolicy;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Refusal;
 import org.mailgate.smtp.SessionEvent;
 import org.mailgate.smtp.SessionSettings;
 import org.mailgate.smtp.SmtpSession;
@@ -340,7 +340,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 session.messageRefused(Refusal.STORAGE_FAILED);
             } else {
                 log.info("{} queued client={} from=<{}> recipients={} size={}", m.id(), client,
-                        m.envelope().sender(), m.envelope().recipients().size(), m.contentSize());
+                        m.envelope().sender().map(Object::toString).orElse(""), m.envelope().recipients().size(), m.contentSize());
                 if (session.authenticatedUser() != null) {
                     context.sendingLimits().record(session.authenticatedUser(), m.envelope().recipients().size());
                 }

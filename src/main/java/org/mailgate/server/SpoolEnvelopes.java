@@ -2,6 +2,7 @@ package org.mailgate.server;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.mailgate.smtp.Command;
 import org.mailgate.smtp.Envelope;
 import org.mailgate.spool.SpoolEnvelope;
@@ -13,14 +14,9 @@ final class SpoolEnvelopes {
     static SpoolEnvelope of(Envelope e, String id, Instant arrival, String client) {
         Command.MailParameters p = e.parameters();
         List<SpoolEnvelope.Recipient> recipients = e.recipients().stream()
-                .map(r -> new SpoolEnvelope.Recipient(r.address().toString(),
-                        String.join(",", r.parameters().notifyOn().stream().sorted().toList()),
-                        r.parameters().originalRecipient() == null ? "" : r.parameters().originalRecipient()))
+                .map(r -> new SpoolEnvelope.Recipient(r.address(), r.parameters().notifyOn(), r.parameters().originalRecipient()))
                 .toList();
-        return new SpoolEnvelope(id, arrival, client, e.helo(),
-                e.authenticatedUser() == null ? "" : e.authenticatedUser(), e.protocol(),
-                e.sender() == null ? "" : e.sender().toString(),
-                p.body() == Command.BodyType.EIGHT_BIT_MIME ? "8BITMIME" : "7BIT", p.smtpUtf8(),
-                p.ret() == null ? "" : p.ret(), p.envelopeId() == null ? "" : p.envelopeId(), recipients);
+        return new SpoolEnvelope(id, arrival, Optional.of(client), e.helo(), Optional.ofNullable(e.authenticatedUser()), e.protocol(),
+                Optional.ofNullable(e.sender()), p.body(), p.smtpUtf8(), p.ret(), p.envelopeId(), recipients);
     }
 }

@@ -1,6 +1,11 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import java.util.Optional;
 import java.util.Set;
+import org.mailgate.mail.BodyType;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Notify;
 
 /** An SMTP command as parsed from one line (RFC 5321 4.1.1, and the extensions we offer). */
 public sealed interface Command {
@@ -13,6 +18,9 @@ public sealed interface Command {
     record Mail(Mailbox sender, MailParameters parameters) implements Command {}
 
     record Rcpt(Mailbox recipient, RcptParameters parameters) implements Command {}
+
+    /** RFC 5321 4.1.1.3 "RCPT TO:&lt;Postmaster&gt;", without a domain: the session names its own host. */
+    Mailbox BARE_POSTMASTER = new Mailbox("postmaster", "");
 
     record Data() implements Command {}
 
@@ -36,19 +44,20 @@ public sealed interface Command {
     /** RFC 4954 AUTH; {@code initialResponse} is null when absent. */
     record Auth(String mechanism, String initialResponse) implements Command {}
 
-    /** The body type of RFC 6152 8BITMIME. */
-    enum BodyType { SEVEN_BIT, EIGHT_BIT_MIME }
-
     /**
      * MAIL parameters: RFC 1870 SIZE (-1 when absent), RFC 6152 BODY, RFC 6531 SMTPUTF8 and the
-     * RFC 3461 DSN parameters RET (null, "FULL" or "HDRS") and ENVID (xtext as received, or null).
+     * RFC 3461 DSN parameters RET and ENVID (xtext as received).
      */
-    record MailParameters(long size, BodyType body, boolean smtpUtf8, String ret, String envelopeId) {
-        public static final MailParameters NONE = new MailParameters(-1, BodyType.SEVEN_BIT, false, null, null);
+    record MailParameters(long size, BodyType body, boolean smtpUtf8, Optional<DsnReturn> ret, Optional<String> envelopeId) {
+        public static final MailParameters NONE = new MailParameters(-1, BodyType.SEVEN_BIT, false, Optional.empty(), Optional.empty());
     }
 
-    /** RFC 3461 RCPT parameters: NOTIFY keywords (empty when absent) and ORCPT as received (or null). */
-    record RcptParameters(Set<String> notifyOn, String originalRecipient) {
-        public static final RcptParameters NONE = new RcptParameters(Set.of(), null);
+    /** RFC 3461 RCPT parameters: NOTIFY keywords (none when absent) and ORCPT as received ("rfc822;" xtext). */
+    record RcptParameters(Set<Notify> notifyOn, Optional<String> originalRecipient) {
+        public RcptParameters {
+            notifyOn = Set.copyOf(notifyOn);
+        }
+
+        public static final RcptParameters NONE = new RcptParameters(Set.of(), Optional.empty());
     }
 }

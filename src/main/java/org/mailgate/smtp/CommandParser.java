@@ -1,11 +1,16 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import org.mailgate.mail.BodyType;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Notify;
 import java.util.Set;
-import org.mailgate.smtp.Command.BodyType;
 import org.mailgate.smtp.Command.MailParameters;
 import org.mailgate.smtp.Command.RcptParameters;
 
@@ -42,6 +47,14 @@ public final class CommandParser {
         };
     }
 
+    /** Parses "local@domain" (no angle brackets), as RFC 5321 writes a Mailbox; throws {@link RefusalException} when malformed. */
+    public static Mailbox mailbox(String text, boolean utf8Allowed) {
+        PathParser parser = new PathParser(text, utf8Allowed);
+        Mailbox mailbox = parser.mailbox();
+        parser.expectEnd();
+        return mailbox;
+    }
+
     private static String requireDomainArgument(String argument) {
         String domain = argument.strip();
         if (domain.isEmpty() || domain.contains(" ")) {
@@ -73,7 +86,7 @@ public final class CommandParser {
         String rest = expectKeyword(argument, "TO:");
         // RFC 5321 4.1.1.3 and 4.5.1: "<Postmaster>" without a domain must be accepted, in any case
         if (rest.regionMatches(true, 0, "<postmaster>", 0, 12)) {
-            return new Command.Rcpt(Mailbox.BARE_POSTMASTER, rcptParameters(rest.substring(12)));
+            return new Command.Rcpt(Command.BARE_POSTMASTER, rcptParameters(rest.substring(12)));
         }
         PathParser parser = new PathParser(rest, utf8Allowed);
         Mailbox recipient = parser.path();
@@ -92,22 +105,15 @@ public final class CommandParser {
         long size = -1;
         BodyType body = BodyType.SEVEN_BIT;
         boolean smtpUtf8 = false;
-        String ret = null;
-        String envelopeId = null;
+        Optional<DsnReturn> ret = Optional.empty();
+        Optional<String> envelopeId = Optional.empty();
         for (Parameter p : Parameter.split(text)) {
             switch (p.keyword()) {
                 case "SIZE" -> size = decimal(p.value(), 20);
-                case "BODY" -> body = switch (p.upperValue()) {
-                    case "7BIT" -> BodyType.SEVEN_BIT;
-                    case "8BITMIME" -> BodyType.EIGHT_BIT_MIME;
-                    default -> throw new RefusalException(Refusal.UNSUPPORTED_PARAMETER);
-                };
+                case "BODY" -> body = BodyType.of(p.value()).orElseThrow(() -> new RefusalException(Refusal.UNSUPPORTED_PARAMETER));
                 case "SMTPUTF8" -> smtpUtf8 = p.requireNoValue();
-                case "RET" -> ret = switch (p.upperValue()) {
-                    case "FULL", "HDRS" -> p.upperValue();
-                    default -> throw new RefusalException(Refusal.PARAMETER_SYNTAX);
-                };
-                case "ENVID" -> envelopeId = Xtext.require(p.value(), 100);
+                case "RET" -> ret = Optional.of(DsnReturn.of(p.value()).orElseThrow(() -> new RefusalException(Refusal.PARAMETER_SYNTAX)));
+                case "ENVID" -> envelopeId = Optional.of(Xtext.require(p.value(), 100));
                 case "AUTH" -> p.value(); // RFC 4954 5: accepted; we never trust a client's claim
                 default -> throw new RefusalException(Refusal.UNSUPPORTED_PARAMETER);
             }
@@ -116,12 +122,12 @@ public final class CommandParser {
     }
 
     private static RcptParameters rcptParameters(String text) {
-        Set<String> notify = Set.of();
-        String originalRecipient = null;
+        Set<Notify> notify = Set.of();
+        Optional<String> originalRecipient = Optional.empty();
         for (Parameter p : Parameter.split(text)) {
             switch (p.keyword()) {
                 case "NOTIFY" -> notify = notify(p.upperValue());
-                case "ORCPT" -> originalRecipient = originalRecipient(p.value());
+                case "ORCPT" -> originalRecipient = Optional.of(originalRecipient(p.value()));
                 default -> throw new RefusalException(Refusal.UNSUPPORTED_PARAMETER);
             }
         }
@@ -129,14 +135,15 @@ public final class CommandParser {
     }
 
     /** RFC 3461 4.1: NEVER, or a comma list of SUCCESS, FAILURE, DELAY. */
-    private static Set<String> notify(String value) {
-        Set<String> keywords = new LinkedHashSet<>();
+    private static Set<Notify> notify(String value) {
+        Set<Notify> keywords = EnumSet.noneOf(Notify.class);
         for (String keyword : value.split(",", -1)) {
-            if (!Set.of("NEVER", "SUCCESS", "FAILURE", "DELAY").contains(keyword) || !keywords.add(keyword)) {
+            Optional<Notify> notify = Notify.of(keyword);
+            if (notify.isEmpty() || !keywords.add(notify.get())) {
                 throw new RefusalException(Refusal.PARAMETER_SYNTAX);
             }
         }
-        if (keywords.contains("NEVER") && keywords.size() > 1) {
+        if (keywords.contains(Notify.NEVER) && keywords.size() > 1) {
             throw new RefusalException(Refusal.PARAMETER_SYNTAX);
         }
         return Set.copyOf(keywords);

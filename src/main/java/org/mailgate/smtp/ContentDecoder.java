@@ -1,5 +1,6 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Refusal;
 import java.util.Arrays;
 
 /**

@@ -1,5 +1,6 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
 import java.util.List;
 import org.mailgate.smtp.Command.MailParameters;
 import org.mailgate.smtp.Command.RcptParameters;

@@ -1,5 +1,7 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
 import java.util.Optional;
 
 /** The checks a session asks of policy while building an envelope. They must not block. */

@@ -1,5 +1,8 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
+
 /**
  * Parses RFC 5321 4.1.2 paths and mailboxes (with RFC 6531 UTF-8 where allowed).
  * Hand-written because no library parses the SMTP envelope grammar (RFC 5322 parsers accept

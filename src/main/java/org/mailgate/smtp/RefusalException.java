@@ -1,5 +1,7 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Refusal;
+
 /** A refusal raised deep inside parsing, caught where replies are built. */
 public final class RefusalException extends RuntimeException {
     private final Refusal refusal;

@@ -1,5 +1,7 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Reply;
+import org.mailgate.mail.EnhancedStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Refusal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

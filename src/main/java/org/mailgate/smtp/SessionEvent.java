@@ -1,5 +1,8 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Reply;
+import org.mailgate.mail.Refusal;
+
 /**
  * What a session asks of its driver. The driver writes replies in order, and answers each
  * request for asynchronous work by calling back into the session.

@@ -1,5 +1,9 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
+import org.mailgate.mail.EnhancedStatus;
+import org.mailgate.mail.Refusal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -381,7 +385,7 @@ public final class SmtpSession {
         if (transaction.recipients.size() >= settings.maxRecipients()) {
             throw new RefusalException(Refusal.TOO_MANY_RECIPIENTS);
         }
-        Mailbox recipient = rcpt.recipient().isBarePostmaster() ? new Mailbox("postmaster", settings.hostname()) : rcpt.recipient();
+        Mailbox recipient = rcpt.recipient() == Command.BARE_POSTMASTER ? new Mailbox("postmaster", settings.hostname()) : rcpt.recipient();
         Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, recipient, transaction.recipients.size());
         if (refusal.isPresent()) {
             throw new RefusalException(refusal.get());

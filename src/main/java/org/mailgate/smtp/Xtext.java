@@ -1,5 +1,7 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Refusal;
+
 /** RFC 3461 4: xtext, the encoding of DSN parameter values. */
 final class Xtext {
     private Xtext() {}

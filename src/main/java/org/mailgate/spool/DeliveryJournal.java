@@ -5,9 +5,11 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
 
 /**
- * The text form of {@link QueueEvent}s: one line each, "kind TAB time [TAB field]...". Replies
+ * The text form of {@link QueueEvent}s, the only place it is known: one line each, "kind TAB time [TAB field]...". Replies
  * from remote servers are arbitrary text: control characters become spaces so a line stays a line.
  */
 final class DeliveryJournal {
@@ -17,9 +19,9 @@ final class DeliveryJournal {
         StringBuilder out = new StringBuilder();
         for (QueueEvent event : events) {
             out.append(switch (event) {
-                case QueueEvent.Attempted a -> "attempt\t" + a.at() + "\t" + clean(a.recipient()) + "\t" + a.status()
-                        + "\t" + clean(a.remoteMta()) + "\t" + clean(a.reply());
-                case QueueEvent.Reported r -> "reported\t" + r.at() + "\t" + clean(r.recipient());
+                case QueueEvent.Attempted a -> "attempt\t" + a.at() + "\t" + clean(a.recipient().toString()) + "\t" + a.status()
+                        + "\t" + clean(a.remoteMta()) + "\t" + clean(a.reply().oneLine());
+                case QueueEvent.Reported r -> "reported\t" + r.at() + "\t" + clean(r.recipient().toString());
                 case QueueEvent.Scheduled s -> "next\t" + s.at() + "\t" + s.next() + "\t" + s.roundStart();
                 case QueueEvent.Held h -> "hold\t" + h.at();
                 case QueueEvent.Released r -> "release\t" + r.at();
@@ -42,8 +44,8 @@ final class DeliveryJournal {
                 Instant at = Instant.parse(f[1]);
                 QueueEvent event = switch (f[0]) {
                     case "attempt" -> f.length == 6
-                            ? new QueueEvent.Attempted(at, f[2], RecipientState.Status.valueOf(f[3]), f[4], f[5]) : null;
-                    case "reported" -> f.length == 3 ? new QueueEvent.Reported(at, f[2]) : null;
+                            ? new QueueEvent.Attempted(at, Mailbox.stored(f[2]), RecipientState.Status.valueOf(f[3]), f[4], Reply.parseLine(f[5])) : null;
+                    case "reported" -> f.length == 3 ? new QueueEvent.Reported(at, Mailbox.stored(f[2])) : null;
                     case "next" -> f.length == 4 ? new QueueEvent.Scheduled(at, Instant.parse(f[2]), Instant.parse(f[3])) : null;
                     case "hold" -> new QueueEvent.Held(at);
                     case "release" -> new QueueEvent.Released(at);

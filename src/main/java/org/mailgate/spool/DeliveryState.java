@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.mailgate.mail.Mailbox;
 
 /**
  * What delivery has done with a queued message so far, rebuilt by replaying its journal.
@@ -12,7 +14,7 @@ import java.util.Map;
  * @param nextAttempt when the scheduler may try again; null means as soon as possible
  * @param rounds how many delivery rounds ended with recipients still pending
  */
-public record DeliveryState(Map<String, RecipientState> recipients, int rounds, Instant nextAttempt, boolean held,
+public record DeliveryState(Map<Mailbox, RecipientState> recipients, int rounds, Instant nextAttempt, boolean held,
         boolean delayWarned, boolean bounceRequested) {
 
     public DeliveryState {
@@ -21,7 +23,7 @@ public record DeliveryState(Map<String, RecipientState> recipients, int rounds, 
 
     /** Replays the journal over the envelope's recipients, all pending at first. */
     public static DeliveryState replay(SpoolEnvelope envelope, List<QueueEvent> journal) {
-        Map<String, RecipientState> recipients = new LinkedHashMap<>();
+        Map<Mailbox, RecipientState> recipients = new LinkedHashMap<>();
         envelope.recipients().forEach(r -> recipients.put(r.address(), RecipientState.NEW));
         int rounds = 0;
         Instant next = null;
@@ -32,7 +34,7 @@ public record DeliveryState(Map<String, RecipientState> recipients, int rounds, 
         for (QueueEvent event : journal) {
             switch (event) {
                 case QueueEvent.Attempted a -> recipients.computeIfPresent(a.recipient(), (address, old) -> old.isFinal() ? old
-                        : new RecipientState(a.status(), old.attempts() + 1, a.at(), a.remoteMta(), a.reply(), false));
+                        : new RecipientState(a.status(), old.attempts() + 1, a.at(), a.remoteMta(), Optional.of(a.reply()), false));
                 case QueueEvent.Reported r -> recipients.computeIfPresent(r.recipient(), (address, old) ->
                         new RecipientState(old.status(), old.attempts(), old.lastAttempt(), old.remoteMta(), old.lastReply(), true));
                 case QueueEvent.Scheduled s -> {
@@ -59,7 +61,7 @@ public record DeliveryState(Map<String, RecipientState> recipients, int rounds, 
         return new DeliveryState(recipients, rounds, retryAsked != null || bounce ? null : next, held, warned, bounce);
     }
 
-    public List<String> pending() {
+    public List<Mailbox> pending() {
         return recipients.entrySet().stream().filter(e -> !e.getValue().isFinal()).map(Map.Entry::getKey).toList();
     }
 

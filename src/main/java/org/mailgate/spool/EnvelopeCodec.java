@@ -8,9 +8,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.mailgate.mail.BodyType;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
 
 /**
- * The envelope block at the head of a queue file: "MAILGATE-QUEUE 1", then one "key TAB value"
+ * The envelope block at the head of a queue file, the only place its text form is known: "MAILGATE-QUEUE 1", then one "key TAB value"
  * line per field (a "rcpt" line per recipient), then an empty line; the message follows.
  * Values never hold TAB, CR or LF: the SMTP grammar forbids them in every field kept here.
  */
@@ -23,18 +28,18 @@ final class EnvelopeCodec {
         StringBuilder out = new StringBuilder(MAGIC).append('\n');
         line(out, "id", e.id());
         line(out, "arrival", e.arrival().toString());
-        line(out, "client", e.clientAddress());
+        line(out, "client", e.clientAddress().orElse(""));
         line(out, "helo", e.helo());
-        line(out, "auth", e.authenticatedUser());
+        line(out, "auth", e.authenticatedUser().orElse(""));
         line(out, "protocol", e.protocol());
-        line(out, "sender", e.sender());
-        line(out, "body", e.body());
+        line(out, "sender", e.sender().map(Mailbox::toString).orElse(""));
+        line(out, "body", e.body().keyword());
         line(out, "smtputf8", Boolean.toString(e.smtpUtf8()));
-        line(out, "ret", e.ret());
-        line(out, "envid", e.envelopeId());
+        line(out, "ret", e.ret().map(DsnReturn::keyword).orElse(""));
+        line(out, "envid", e.envelopeId().orElse(""));
         for (SpoolEnvelope.Recipient r : e.recipients()) {
-            out.append("rcpt\t").append(clean(r.address())).append('\t').append(clean(r.notifyOn()))
-                    .append('\t').append(clean(r.originalRecipient())).append('\n');
+            out.append("rcpt\t").append(clean(r.address().toString())).append('\t').append(clean(Notify.keywords(r.notifyOn())))
+                    .append('\t').append(clean(r.originalRecipient().orElse(""))).append('\n');
         }
         return out.append('\n').toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -51,27 +56,36 @@ final class EnvelopeCodec {
         String[] lines = new String(head, 0, end, StandardCharsets.UTF_8).split("\n");
         Map<String, String> fields = new HashMap<>();
         List<SpoolEnvelope.Recipient> recipients = new ArrayList<>();
-        for (int i = 1; i < lines.length; i++) {
-            String[] parts = lines[i].split("\t", -1);
-            if (parts[0].equals("rcpt") && parts.length == 4) {
-                recipients.add(new SpoolEnvelope.Recipient(parts[1], parts[2], parts[3]));
-            } else if (parts.length == 2) {
-                fields.put(parts[0], parts[1]);
-            } else {
-                throw new IOException(source + ": malformed envelope line " + (i + 1));
-            }
-        }
         try {
+            for (int i = 1; i < lines.length; i++) {
+                String[] parts = lines[i].split("\t", -1);
+                if (parts[0].equals("rcpt") && parts.length == 4) {
+                    recipients.add(new SpoolEnvelope.Recipient(Mailbox.stored(parts[1]), Notify.parse(parts[2]), present(parts[3])));
+                } else if (parts.length == 2) {
+                    fields.put(parts[0], parts[1]);
+                } else {
+                    throw new IOException(source + ": malformed envelope line " + (i + 1));
+                }
+            }
+            String body = fields.getOrDefault("body", "7BIT");
             SpoolEnvelope envelope = new SpoolEnvelope(fields.getOrDefault("id", ""),
-                    Instant.parse(fields.getOrDefault("arrival", "")), fields.getOrDefault("client", ""),
-                    fields.getOrDefault("helo", ""), fields.getOrDefault("auth", ""),
-                    fields.getOrDefault("protocol", ""), fields.getOrDefault("sender", ""),
-                    fields.getOrDefault("body", "7BIT"), Boolean.parseBoolean(fields.get("smtputf8")),
-                    fields.getOrDefault("ret", ""), fields.getOrDefault("envid", ""), recipients);
+                    Instant.parse(fields.getOrDefault("arrival", "")), present(fields.getOrDefault("client", "")),
+                    fields.getOrDefault("helo", ""), present(fields.getOrDefault("auth", "")),
+                    fields.getOrDefault("protocol", ""), present(fields.getOrDefault("sender", "")).map(Mailbox::stored),
+                    BodyType.of(body).orElseThrow(() -> new IOException(source + ": unknown body type " + body)),
+                    Boolean.parseBoolean(fields.get("smtputf8")),
+                    present(fields.getOrDefault("ret", "")).flatMap(DsnReturn::of), present(fields.getOrDefault("envid", "")), recipients);
             return new Decoded(envelope, end + 2);
         } catch (DateTimeParseException e) {
             throw new IOException(source + ": bad arrival time", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The text form writes an absent value as nothing. */
+    private static Optional<String> present(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
     record Decoded(SpoolEnvelope envelope, int contentOffset) {}

@@ -17,7 +17,7 @@ public final class HeaderFields {
     /** RFC 5321 4.4 trace field, folded. */
     public static byte[] received(SpoolEnvelope envelope, String hostname) {
         StringBuilder field = new StringBuilder("Received: from ").append(envelope.helo())
-                .append(" (").append(envelope.clientAddress()).append(")\r\n\tby ").append(hostname)
+                .append(" (").append(envelope.clientAddress().orElse("")).append(")\r\n\tby ").append(hostname)
                 .append(" (Mailgate) with ").append(envelope.protocol()).append(" id ").append(envelope.id());
         if (envelope.recipients().size() == 1) {
             field.append("\r\n\tfor <").append(envelope.recipients().get(0).address()).append('>');

@@ -1,6 +1,8 @@
 package org.mailgate.spool;
 
 import java.time.Instant;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
 
 /**
  * One line of a message's delivery journal. The journal only grows (append, then fsync), so a
@@ -11,10 +13,10 @@ public sealed interface QueueEvent {
     Instant at();
 
     /** The outcome of one attempt for one recipient; {@code remoteMta} is empty for local delivery. */
-    record Attempted(Instant at, String recipient, RecipientState.Status status, String remoteMta, String reply) implements QueueEvent {}
+    record Attempted(Instant at, Mailbox recipient, RecipientState.Status status, String remoteMta, Reply reply) implements QueueEvent {}
 
     /** The sender was told of this recipient's final outcome (a bounce or a success notice). */
-    record Reported(Instant at, String recipient) implements QueueEvent {}
+    record Reported(Instant at, Mailbox recipient) implements QueueEvent {}
 
     /**
      * The next attempt after a round that left recipients pending; {@code roundStart} tells an

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueuedMessage;
-import org.mailgate.spool.SpoolEnvelope;
+import org.mailgate.mail.BodyType;
+import org.mailgate.spool.TestEnvelopes;
 
 /**
  * Delivery from the queue to MX servers found in a real DNS server (Knot, on loopback), to
@@ -192,8 +193,7 @@ class DeliveryTest {
     void dotLinesAndDuplicateRecipients() throws Exception {
         Instant now = Instant.now();
         String id = new QueueIds().next(now.toEpochMilli());
-        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "ESMTPSA", ALICE, "7BIT", false,
-                "", "", List.of(new SpoolEnvelope.Recipient("quinn@b.test", "", ""), new SpoolEnvelope.Recipient("quinn@b.test", "", ""))),
+        mailgate.server.spool().enqueue(TestEnvelopes.envelope(id, now).submittedBy(ALICE).to("quinn@b.test", "quinn@b.test").build(),
                 "Subject: dots\r\n\r\n.a line with a dot\r\n..two dots\r\n".getBytes(StandardCharsets.US_ASCII));
         await("the message", WAIT, () -> b.accepted.stream().anyMatch(t -> t.rcptTo().contains("quinn@b.test")));
         ScriptedReceiver.Transaction t = b.accepted.stream().filter(x -> x.rcptTo().contains("quinn@b.test")).findFirst().orElseThrow();
@@ -303,8 +303,8 @@ class DeliveryTest {
     void smtpUtf8NeededButNotOffered() throws Exception {
         Instant now = Instant.now();
         String id = new QueueIds().next(now.toEpochMilli());
-        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "UTF8SMTPSA", ALICE, "8BITMIME", true,
-                "", "", List.of(new SpoolEnvelope.Recipient("jürgen@b.test", "", ""))),
+        mailgate.server.spool().enqueue(TestEnvelopes.envelope(id, now).submittedBy(ALICE).smtpUtf8("UTF8SMTPSA").body(BodyType.EIGHT_BIT_MIME)
+                .to("jürgen@b.test").build(),
                 "Subject: =?utf-8?q?gr=C3=BC=C3=9Fe?=\r\n\r\nhallo\r\n".getBytes(StandardCharsets.UTF_8));
         MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; jürgen@b.test"));
         assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.6.7")
@@ -317,8 +317,7 @@ class DeliveryTest {
     void eightBitNeededButNotOffered() throws Exception {
         Instant now = Instant.now();
         String id = new QueueIds().next(now.toEpochMilli());
-        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "ESMTPSA", ALICE, "8BITMIME", false,
-                "", "", List.of(new SpoolEnvelope.Recipient("paul@retry.test", "", ""))),
+        mailgate.server.spool().enqueue(TestEnvelopes.envelope(id, now).submittedBy(ALICE).body(BodyType.EIGHT_BIT_MIME).to("paul@retry.test").build(),
                 "Subject: 8bit\r\n\r\nGr\u00fc\u00dfe\r\n".getBytes(StandardCharsets.UTF_8));
         MimeMessage notice = read(awaitNotice("Final-Recipient: rfc822; paul@retry.test"));
         assertThat(text(((MimeMultipart) notice.getContent()).getBodyPart(1))).contains("Status: 5.6.3")
@@ -342,8 +341,8 @@ class DeliveryTest {
     void undeliverableBounceIsHeld() throws Exception {
         Instant now = Instant.now();
         String id = new QueueIds().next(now.toEpochMilli());
-        mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "", "mailgate.test", "", "LOCAL", "", "7BIT", false, "", "",
-                List.of(new SpoolEnvelope.Recipient("nobody@reject.test", "", ""))), "Subject: a bounce\r\n\r\nbody\r\n".getBytes());
+        mailgate.server.spool().enqueue(TestEnvelopes.envelope(id, now).local("mailgate.test").to("nobody@reject.test").build(),
+                "Subject: a bounce\r\n\r\nbody\r\n".getBytes());
         await("the bounce to be held", WAIT, () -> held(id));
         assertThat(mailgate.queue()).extracting(QueuedMessage::id).contains(id);
     }

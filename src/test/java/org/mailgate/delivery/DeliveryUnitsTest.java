@@ -12,6 +12,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
+import org.mailgate.mail.Reply;
+import org.mailgate.spool.TestEnvelopes;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,10 +43,10 @@ class DeliveryUnitsTest {
     @Test
     @DisplayName("RFC 3464 2.3.4: Status is the reply's enhanced code, else the class of its code")
     void dsnStatusComesFromTheReply() {
-        assertThat(Dsn.status("550 5.1.1 <x@y>: no such user", Dsn.Action.FAILED)).isEqualTo("5.1.1");
-        assertThat(Dsn.status("554 transaction failed", Dsn.Action.FAILED)).isEqualTo("5.0.0");
-        assertThat(Dsn.status("451 4.4.7 message expired", Dsn.Action.FAILED)).isEqualTo("4.4.7");
-        assertThat(Dsn.status("", Dsn.Action.DELAYED)).isEqualTo("4.0.0");
+        assertThat(Dsn.status(Optional.of(Reply.parseLine("550 5.1.1 <x@y>: no such user")), Dsn.Action.FAILED)).hasToString("5.1.1");
+        assertThat(Dsn.status(Optional.of(Reply.parseLine("554 transaction failed")), Dsn.Action.FAILED)).hasToString("5.0.0");
+        assertThat(Dsn.status(Optional.of(Reply.parseLine("451 4.4.7 message expired")), Dsn.Action.FAILED)).hasToString("4.4.7");
+        assertThat(Dsn.status(Optional.empty(), Dsn.Action.DELAYED)).hasToString("4.0.0");
     }
 
     @Test
@@ -51,11 +58,12 @@ class DeliveryUnitsTest {
     @Test
     @DisplayName("RFC 3461 4.3 RET=FULL: the report carries the whole message as message/rfc822, ENVID and ORCPT included")
     void retFullCarriesTheWholeMessage() throws IOException {
-        SpoolEnvelope original = new SpoolEnvelope("1M88AAAAA0000AAAA", NOW.minusSeconds(60), "127.0.0.1", "client.test", "alice@example.com",
-                "ESMTPSA", "alice@example.com", "7BIT", false, "FULL", "env+2B1",
-                List.of(new SpoolEnvelope.Recipient("bob@remote.test", "FAILURE", "rfc822;bob+2Bx@remote.test")));
+        SpoolEnvelope original = TestEnvelopes.envelope("1M88AAAAA0000AAAA", NOW.minusSeconds(60)).submittedBy("alice@example.com")
+                .dsn(DsnReturn.FULL, "env+2B1")
+                .to(new SpoolEnvelope.Recipient(Mailbox.stored("bob@remote.test"), Set.of(Notify.FAILURE), Optional.of("rfc822;bob+2Bx@remote.test")))
+                .build();
         RecipientState state = new RecipientState(RecipientState.Status.FAILED, 1, NOW, "mx.remote.test[192.0.2.1]:25",
-                "550 5.1.1 no such user", false);
+                Optional.of(Reply.parseLine("550 5.1.1 no such user")), false);
         byte[] dsn = Dsn.build("mailgate.test", original, Dsn.Action.FAILED, List.of(new Dsn.Report(original.recipients().get(0), state)),
                 new ByteArrayInputStream("Subject: hi\r\n\r\nthe body\r\n".getBytes(StandardCharsets.US_ASCII)), NOW, null);
         String text = new String(dsn, StandardCharsets.UTF_8);

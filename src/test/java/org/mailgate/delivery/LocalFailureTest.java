@@ -14,7 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.spool.QueueIds;
-import org.mailgate.spool.SpoolEnvelope;
+import org.mailgate.spool.TestEnvelopes;
 
 /** A message that fails for a reason of ours, not the peer's, is not retried forever. */
 class LocalFailureTest {
@@ -28,8 +28,7 @@ class LocalFailureTest {
             Instant now = Instant.now();
             String id = new QueueIds().next(now.toEpochMilli());
             Files.createDirectories(dir.resolve("spool/journal").resolve(id)); // a journal no one can read: a directory
-            mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "ESMTPSA", ALICE,
-                    "7BIT", false, "", "", List.of(new SpoolEnvelope.Recipient("carol@[192.0.2.1]", "", ""))),
+            mailgate.server.spool().enqueue(TestEnvelopes.envelope(id, now).submittedBy(ALICE).to("carol@[192.0.2.1]").build(),
                     "Subject: stuck\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII));
             await("the message to be set aside", Duration.ofSeconds(30), () -> Files.exists(dir.resolve("spool/corrupt").resolve(id)));
             assertThat(mailgate.queue()).isEmpty();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mailgate.spool.QueueIds;
-import org.mailgate.spool.SpoolEnvelope;
+import org.mailgate.spool.TestEnvelopes;
 
 /**
  * What goes on the wire when we relay a message whose stored bytes hold every false end of data
@@ -43,8 +43,7 @@ class RelayedBytesTest {
             }
             Instant now = Instant.now();
             String id = new QueueIds().next(now.toEpochMilli());
-            mailgate.server.spool().enqueue(new SpoolEnvelope(id, now, "127.0.0.1", "client.test", ALICE, "ESMTPSA", ALICE,
-                    "7BIT", false, "", "", List.of(new SpoolEnvelope.Recipient("carol@[127.0.0.1]", "", ""))),
+            mailgate.server.spool().enqueue(TestEnvelopes.envelope(id, now).submittedBy(ALICE).to("carol@[127.0.0.1]").build(),
                     stored.toString().getBytes(StandardCharsets.US_ASCII));
             await("the receiver to accept", Duration.ofSeconds(20), () -> !receiver.accepted.isEmpty());
 

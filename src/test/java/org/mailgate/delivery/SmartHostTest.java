@@ -10,6 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,12 +81,12 @@ class SmartHostTest {
         await("the upstream to queue the message", WAIT, () -> upstreamQueue().stream()
                 .anyMatch(m -> m.envelope().recipients().size() == 2));
         QueuedMessage m = upstreamQueue().stream().filter(x -> x.envelope().recipients().size() == 2).findFirst().orElseThrow();
-        assertThat(m.envelope().authenticatedUser()).isEqualTo(ALICE);
+        assertThat(m.envelope().authenticatedUser()).contains(ALICE);
         assertThat(m.envelope().protocol()).isEqualTo("ESMTPSA");
-        assertThat(m.envelope().sender()).isEqualTo(ALICE);
-        assertThat(m.envelope().ret()).isEqualTo("HDRS");
-        assertThat(m.envelope().recipients()).extracting(r -> r.address()).containsExactly("carol@far.test", "dan@elsewhere.test");
-        assertThat(m.envelope().recipients()).allMatch(r -> r.notifyOn().equals("DELAY,FAILURE"));
+        assertThat(m.envelope().sender()).contains(Mailbox.stored(ALICE));
+        assertThat(m.envelope().ret()).contains(DsnReturn.HEADERS);
+        assertThat(m.envelope().recipients()).extracting(r -> r.address().toString()).containsExactly("carol@far.test", "dan@elsewhere.test");
+        assertThat(m.envelope().recipients()).allMatch(r -> r.notifyOn().equals(Set.of(Notify.DELAY, Notify.FAILURE)));
         String content;
         try (FileSpool spool = new FileSpool(upstream.dataDir, false)) {
             content = new String(spool.content(m.id()).readAllBytes(), StandardCharsets.UTF_8);
@@ -101,8 +106,8 @@ class SmartHostTest {
     void relaysOverImplicitTls() throws Exception {
         implicitTls.submit(List.of("fay@far.test"), "via implicit tls");
         await("the upstream to queue it", WAIT, () -> upstreamQueue().stream()
-                .anyMatch(m -> m.envelope().recipients().get(0).address().equals("fay@far.test")
-                        && m.envelope().authenticatedUser().equals(ALICE)));
+                .anyMatch(m -> m.envelope().recipients().get(0).address().equals(Mailbox.stored("fay@far.test"))
+                        && m.envelope().authenticatedUser().equals(Optional.of(ALICE))));
     }
 
     @Test
@@ -133,9 +138,9 @@ class SmartHostTest {
         await("a deferral", WAIT, () -> {
             try (FileSpool spool = new FileSpool(wrongPassword.dataDir, false)) {
                 for (QueuedMessage q : spool.list()) {
-                    RecipientState s = spool.state(q).recipients().get("erin@far.test");
+                    RecipientState s = spool.state(q).recipients().get(Mailbox.stored("erin@far.test"));
                     if (s != null && s.attempts() > 0) {
-                        return s.status() == RecipientState.Status.PENDING && s.lastReply().contains("refused our login");
+                        return s.status() == RecipientState.Status.PENDING && s.lastReplyLine().contains("refused our login");
                     }
                 }
                 return false;

@@ -218,10 +218,10 @@ class TlsPolicyTest {
         await("a deferral for " + recipient, WAIT, () -> {
             try (FileSpool spool = new FileSpool(mailgate.dataDir, false)) {
                 for (QueuedMessage m : spool.list()) {
-                    RecipientState s = spool.state(m).recipients().get(recipient);
+                    RecipientState s = spool.state(m).recipients().get(org.mailgate.mail.Mailbox.stored(recipient));
                     if (s != null && s.attempts() > 0) {
                         assertThat(s.status()).isEqualTo(RecipientState.Status.PENDING);
-                        reply[0] = s.lastReply();
+                        reply[0] = s.lastReplyLine();
                         return true;
                     }
                 }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mailgate.config.Limits;
-import org.mailgate.smtp.Refusal;
+import org.mailgate.mail.Refusal;
 import org.junit.jupiter.api.Test;
 
 class ConnectionLimiterTest {

@@ -83,9 +83,9 @@ class JakartaMailSubmissionTest extends SharedServer {
         Session session = session("smtp", server.port(ListenerKind.SUBMISSION));
         send("smtp", 0, message(session, "alice@example.com", "starttls"), "alice@example.com", "secret");
         QueuedMessage m = queued("starttls");
-        assertThat(m.envelope().authenticatedUser()).isEqualTo("alice@example.com");
+        assertThat(m.envelope().authenticatedUser()).contains("alice@example.com");
         assertThat(m.envelope().protocol()).isEqualTo("ESMTPSA");
-        assertThat(m.envelope().recipients()).extracting(r -> r.address()).containsExactly("carol@remote.example");
+        assertThat(m.envelope().recipients()).extracting(r -> r.address().toString()).containsExactly("carol@remote.example");
         assertThat(server.content(m.id())).startsWith("Received: from ").contains("with ESMTPSA id " + m.id());
     }
 
@@ -93,7 +93,7 @@ class JakartaMailSubmissionTest extends SharedServer {
     void implicitTlsOnSubmissions() throws Exception {
         Session session = session("smtps", server.port(ListenerKind.SUBMISSIONS));
         send("smtps", 0, message(session, "sales@example.com", "implicit"), "alice@example.com", "secret");
-        assertThat(queued("implicit").envelope().sender()).isEqualTo("sales@example.com");
+        assertThat(queued("implicit").envelope().sender()).contains(org.mailgate.mail.Mailbox.stored("sales@example.com"));
     }
 
     @Test

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.mailgate.mail.BodyType;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,12 +35,15 @@ class ClientSideTest {
     void commandLinesCarryOfferedParameters() {
         Extensions dsn = Extensions.parse(List.of("mx", "SIZE 1000", "DSN"));
         Extensions plain = Extensions.parse(List.of("mx"));
-        assertThat(ClientCommands.mailFrom(dsn, "a@example.com", 42, true, true, "HDRS", "id+2B1"))
+        Mailbox a = Mailbox.stored("a@example.com");
+        Mailbox b = Mailbox.stored("b@example.org");
+        assertThat(ClientCommands.mailFrom(dsn, Optional.of(a), 42, BodyType.EIGHT_BIT_MIME, true, Optional.of(DsnReturn.HEADERS), Optional.of("id+2B1")))
                 .isEqualTo("MAIL FROM:<a@example.com> SIZE=42 BODY=8BITMIME SMTPUTF8 RET=HDRS ENVID=id+2B1");
-        assertThat(ClientCommands.mailFrom(plain, "", 42, false, false, "HDRS", "id")).isEqualTo("MAIL FROM:<>");
-        assertThat(ClientCommands.rcptTo(dsn, "b@example.org", "FAILURE,DELAY", "rfc822;b@example.org"))
-                .isEqualTo("RCPT TO:<b@example.org> NOTIFY=FAILURE,DELAY ORCPT=rfc822;b@example.org");
-        assertThat(ClientCommands.rcptTo(plain, "b@example.org", "NEVER", "")).isEqualTo("RCPT TO:<b@example.org>");
+        assertThat(ClientCommands.mailFrom(plain, Optional.empty(), 42, BodyType.SEVEN_BIT, false, Optional.of(DsnReturn.HEADERS), Optional.of("id")))
+                .isEqualTo("MAIL FROM:<>");
+        assertThat(ClientCommands.rcptTo(dsn, b, Set.of(Notify.FAILURE, Notify.DELAY), Optional.of("rfc822;b@example.org")))
+                .isEqualTo("RCPT TO:<b@example.org> NOTIFY=DELAY,FAILURE ORCPT=rfc822;b@example.org");
+        assertThat(ClientCommands.rcptTo(plain, b, Set.of(Notify.NEVER), Optional.empty())).isEqualTo("RCPT TO:<b@example.org>");
     }
 
     @Test

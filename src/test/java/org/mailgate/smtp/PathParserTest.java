@@ -1,5 +1,7 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,5 +1,6 @@
 package org.mailgate.smtp;
 
+import org.mailgate.mail.Mailbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -159,10 +160,11 @@ class SmtpSessionTest {
         h.send("DATA\r\n");
         h.send("\r\nbody\r\n.\r\n");
         Envelope envelope = h.stored.get(0);
-        assertThat(envelope.parameters().ret()).isEqualTo("HDRS");
-        assertThat(envelope.parameters().envelopeId()).isEqualTo("abc+2B1");
-        assertThat(envelope.recipients().get(0).parameters().notifyOn()).containsExactlyInAnyOrder("FAILURE", "DELAY");
-        assertThat(envelope.recipients().get(0).parameters().originalRecipient()).isEqualTo("rfc822;b@example.com");
+        assertThat(envelope.parameters().ret()).contains(org.mailgate.mail.DsnReturn.HEADERS);
+        assertThat(envelope.parameters().envelopeId()).contains("abc+2B1");
+        assertThat(envelope.recipients().get(0).parameters().notifyOn())
+                .containsExactlyInAnyOrder(org.mailgate.mail.Notify.FAILURE, org.mailgate.mail.Notify.DELAY);
+        assertThat(envelope.recipients().get(0).parameters().originalRecipient()).contains("rfc822;b@example.com");
     }
 
     @Test

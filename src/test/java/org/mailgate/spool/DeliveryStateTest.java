@@ -8,26 +8,29 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
 
 /** The delivery journal: what replaying it yields, and what a crash mid-write leaves. */
 class DeliveryStateTest {
     private static final Instant T = Instant.parse("2026-11-25T10:00:00Z");
-    private static final SpoolEnvelope ENVELOPE = new SpoolEnvelope("1M88AAAAA0000AAAA", T, "127.0.0.1", "c.test", "", "ESMTP",
-            "a@example.com", "7BIT", false, "", "", List.of(new SpoolEnvelope.Recipient("x@one.test", "", ""),
-                    new SpoolEnvelope.Recipient("y@two.test", "", "")));
+    private static final SpoolEnvelope ENVELOPE = TestEnvelopes.envelope("1M88AAAAA0000AAAA", T).from("a@example.com")
+            .to("x@one.test", "y@two.test").build();
+    private static final Mailbox X = Mailbox.stored("x@one.test");
+    private static final Mailbox Y = Mailbox.stored("y@two.test");
 
     @Test
     @DisplayName("a delivered recipient stays delivered; the other keeps its attempts and last reply")
     void replayKeepsFinalOutcomes() {
         byte[] journal = DeliveryJournal.encode(List.of(
-                new QueueEvent.Attempted(T, "x@one.test", RecipientState.Status.DELIVERED, "mx.one.test", "250 ok"),
-                new QueueEvent.Attempted(T, "y@two.test", RecipientState.Status.PENDING, "mx.two.test", "451 4.3.0 later\tplease\r\n"),
-                new QueueEvent.Attempted(T, "x@one.test", RecipientState.Status.PENDING, "mx.one.test", "451 late duplicate"),
+                new QueueEvent.Attempted(T, X, RecipientState.Status.DELIVERED, "mx.one.test", Reply.parseLine("250 ok")),
+                new QueueEvent.Attempted(T, Y, RecipientState.Status.PENDING, "mx.two.test", Reply.parseLine("451 4.3.0 later\tplease\u0007")),
+                new QueueEvent.Attempted(T, X, RecipientState.Status.PENDING, "mx.one.test", Reply.parseLine("451 late duplicate")),
                 new QueueEvent.Scheduled(T, T.plusSeconds(300), T)));
         DeliveryState state = DeliveryState.replay(ENVELOPE, DeliveryJournal.decode(journal));
-        assertThat(state.pending()).containsExactly("y@two.test");
-        assertThat(state.recipients().get("x@one.test").status()).isEqualTo(RecipientState.Status.DELIVERED);
-        assertThat(state.recipients().get("y@two.test").lastReply()).isEqualTo("451 4.3.0 later please  ");
+        assertThat(state.pending()).containsExactly(Y);
+        assertThat(state.recipients().get(X).status()).isEqualTo(RecipientState.Status.DELIVERED);
+        assertThat(state.recipients().get(Y).lastReplyLine()).isEqualTo("451 4.3.0 later please");
         assertThat(state.nextAttempt()).isEqualTo(T.plusSeconds(300));
         assertThat(state.rounds()).isEqualTo(1);
     }
@@ -36,12 +39,12 @@ class DeliveryStateTest {
     @DisplayName("a line torn by a crash is ignored: the event never happened, every earlier one stands")
     void tornLastLineIsIgnored() {
         byte[] whole = DeliveryJournal.encode(List.of(
-                new QueueEvent.Attempted(T, "x@one.test", RecipientState.Status.DELIVERED, "", "250 ok"),
-                new QueueEvent.Attempted(T, "y@two.test", RecipientState.Status.DELIVERED, "", "250 ok")));
+                new QueueEvent.Attempted(T, X, RecipientState.Status.DELIVERED, "", Reply.parseLine("250 ok")),
+                new QueueEvent.Attempted(T, Y, RecipientState.Status.DELIVERED, "", Reply.parseLine("250 ok"))));
         String text = new String(whole, StandardCharsets.UTF_8);
         byte[] torn = Arrays.copyOf(whole, text.indexOf("y@two.test") + 4);
         DeliveryState state = DeliveryState.replay(ENVELOPE, DeliveryJournal.decode(torn));
-        assertThat(state.pending()).containsExactly("y@two.test");
+        assertThat(state.pending()).containsExactly(Y);
     }
 
     @Test

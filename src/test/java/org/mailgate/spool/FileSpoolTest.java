@@ -9,6 +9,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.mailgate.mail.BodyType;
+import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -20,9 +26,11 @@ class FileSpoolTest {
     private final QueueIds ids = new QueueIds();
 
     private SpoolEnvelope envelope() {
-        return new SpoolEnvelope(ids.next(System.currentTimeMillis()), Instant.now(), "127.0.0.1", "client.test",
-                "alice@example.com", "ESMTPSA", "alice@example.com", "8BITMIME", false, "HDRS", "env+2B1",
-                List.of(new SpoolEnvelope.Recipient("bob@example.org", "FAILURE,DELAY", "rfc822;bob@example.org")));
+        return TestEnvelopes.envelope(ids.next(System.currentTimeMillis()), Instant.now()).submittedBy("alice@example.com")
+                .body(BodyType.EIGHT_BIT_MIME).dsn(DsnReturn.HEADERS, "env+2B1")
+                .to(new SpoolEnvelope.Recipient(Mailbox.stored("bob@example.org"), Set.of(Notify.FAILURE, Notify.DELAY),
+                        Optional.of("rfc822;bob@example.org")))
+                .build();
     }
 
     private static byte[] bytes(String text) {
@@ -81,10 +89,12 @@ class FileSpoolTest {
     void largeEnvelopeReadsBack() throws Exception {
         List<SpoolEnvelope.Recipient> recipients = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
-            recipients.add(new SpoolEnvelope.Recipient(("r" + i + "-").repeat(60) + "@example.org", "FAILURE", ""));
+            recipients.add(new SpoolEnvelope.Recipient(Mailbox.stored(("r" + i + "-").repeat(60) + "@example.org"), Set.of(Notify.FAILURE),
+                    Optional.empty()));
         }
-        SpoolEnvelope big = new SpoolEnvelope(ids.next(System.currentTimeMillis()), Instant.now(), "127.0.0.1", "client.test",
-                "alice@example.com", "ESMTPSA", "alice@example.com", "7BIT", false, "", "", recipients);
+        TestEnvelopes builder = TestEnvelopes.envelope(ids.next(System.currentTimeMillis()), Instant.now()).submittedBy("alice@example.com");
+        recipients.forEach(builder::to);
+        SpoolEnvelope big = builder.build();
         try (FileSpool spool = new FileSpool(dataDir, true)) {
             IncomingMessage m = spool.begin(big, new byte[0], HeaderFields.none(), 1000);
             m.append(bytes("Subject: many\r\n\r\nbody\r\n"));

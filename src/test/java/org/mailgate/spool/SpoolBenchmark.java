@@ -57,9 +57,8 @@ public class SpoolBenchmark {
     }
 
     private void commitOne() throws IOException {
-        SpoolEnvelope envelope = new SpoolEnvelope(ids.next(System.currentTimeMillis()), Instant.now(), "127.0.0.1",
-                "bench.test", "", "ESMTP", "a@example.com", "7BIT", false, "", "",
-                List.of(new SpoolEnvelope.Recipient("b@example.org", "", "")));
+        SpoolEnvelope envelope = TestEnvelopes.envelope(ids.next(System.currentTimeMillis()), Instant.now()).from("a@example.com")
+                .to("b@example.org").build();
         IncomingMessage message = spool.begin(envelope, new byte[0], HeaderFields.none(), 64 * 1024);
         message.append(CONTENT);
         spool.commit(message).join();

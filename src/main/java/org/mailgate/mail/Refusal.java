@@ -1,4 +1,5 @@
-package org.mailgate.smtp;
+package org.mailgate.mail;
+
 
 /**
  * Every way the server says no, and the one place that maps it to an SMTP reply.

@@ -1,4 +1,4 @@
-package org.mailgate.smtp;
+package org.mailgate.mail;
 
 /** RFC 3463 enhanced status code, class.subject.detail, e.g. 5.7.0. */
 public record EnhancedStatus(int statusClass, int subject, int detail) {
