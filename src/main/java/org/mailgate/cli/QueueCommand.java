@@ -37,7 +37,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = new FileSpool(data.dataDir, false)) {
+            try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
                 List<QueuedMessage> messages = spool.list();
                 List<String> objects = new ArrayList<>();
                 for (QueuedMessage m : messages) {
@@ -89,7 +89,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = new FileSpool(data.dataDir, false)) {
+            try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
                 QueuedMessage m = find(spool, id);
                 SpoolEnvelope e = m.envelope();
                 DeliveryState state = spool.state(m);
@@ -180,7 +180,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = new FileSpool(data.dataDir, false)) {
+            try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
                 if (!spool.delete(id)) {
                     throw new CommandFailure("no message " + id + " in the queue");
                 }
@@ -199,14 +199,14 @@ final class QueueCommand {
     /** Appends the admin's event to the selected messages' journals and tells a running server to look. */
     private static int steer(DataDirOption data, Selection selection, Function<Instant, QueueEvent> event,
             String done) throws IOException {
-        try (FileSpool spool = new FileSpool(data.dataDir, false)) {
+        try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
             List<String> ids = selection.all ? spool.list().stream().map(QueuedMessage::id).toList()
                     : List.of(find(spool, selection.id).id());
             for (String id : ids) {
                 spool.record(id, List.of(event.apply(Instant.now())));
                 System.out.println(id + ": " + done);
             }
-            spool.requestAttention();
+            spool.signalChange();
             if (selection.all) {
                 System.out.println(ids.size() + (ids.size() == 1 ? " message" : " messages"));
             }

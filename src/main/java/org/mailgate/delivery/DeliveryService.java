@@ -61,7 +61,7 @@ public final class DeliveryService implements AutoCloseable {
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
     private final Thread scheduler;
     private volatile boolean running = true;
-    private long attention;
+    private String changes;
 
     private DeliveryService(MailgateConfig config, Spool spool, LocalMailboxes local, Clock clock) throws IOException {
         this.settings = config.delivery();
@@ -78,7 +78,7 @@ public final class DeliveryService implements AutoCloseable {
             due.put(id, Instant.MIN);
             wakeups.release();
         });
-        this.attention = spool.attentionStamp();
+        this.changes = spool.changeStamp();
         rescan();
         this.scheduler = Thread.ofPlatform().name("delivery-scheduler").daemon(true).start(this::schedule);
     }
@@ -97,9 +97,9 @@ public final class DeliveryService implements AutoCloseable {
                 }
                 if (System.nanoTime() - lastScan > TimeUnit.SECONDS.toNanos(1)) {
                     lastScan = System.nanoTime();
-                    long stamp = spool.attentionStamp();
-                    if (stamp != attention) {
-                        attention = stamp;
+                    String stamp = spool.changeStamp();
+                    if (!stamp.equals(changes)) { // the admin changed something (queue hold, retry, ...)
+                        changes = stamp;
                         rescan();
                     }
                 }

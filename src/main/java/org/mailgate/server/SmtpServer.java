@@ -81,7 +81,7 @@ public final class SmtpServer implements AutoCloseable {
         this.loops = Epoll.isAvailable()
                 ? new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())
                 : new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        this.spool = new FileSpool(config.dataDir(), true);
+        this.spool = FileSpool.open(config.dataDir());
         this.users = new LiveUserDirectory(new UserFile(config.dataDir()));
         this.localDomains = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
     }

@@ -17,14 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -39,51 +31,50 @@ import org.slf4j.LoggerFactory;
  */
 public final class FileSpool implements Spool {
     private static final Logger log = LoggerFactory.getLogger(FileSpool.class);
-    private static final int MAX_BATCH = 512;
     // No envelope comes near this (a 1,000-recipient one is ~500 KB): past it the file is not ours.
     private static final int MAX_ENVELOPE = 64 * 1024 * 1024;
-
-    private record Pending(IncomingMessage message, CompletableFuture<Void> done) {}
 
     private final Path incoming;
     private final Path queue;
     private final Path journals;
     private final Path corrupt;
-    private final Path attention;
+    private final Path changes;
     private final DirectorySync queueSync;
     private final DirectorySync journalSync;
-    private final List<Consumer<String>> commitListeners = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
-    // fsync blocks in the kernel: enough platform threads that a batch's fsyncs run together and
-    // the filesystem journal commits them at once (16 threads: ~1,700 msg/s at 50 sessions; 64: ~3,500).
-    private final ExecutorService syncers = Executors.newFixedThreadPool(64, Thread.ofPlatform().name("spool-sync-", 0).daemon(true).factory());
-    private final Thread committer;
-    private volatile boolean running = true;
-    private final AtomicLong directorySyncs = new AtomicLong();
+    private final GroupCommit groupCommit; // null when read-only
 
-    /**
-     * Opens the spool; with {@code commitThread} false it only reads and deletes (the CLI), and
-     * creates no directories, so a mistyped --data-dir shows an empty queue and leaves no trace.
-     */
-    public FileSpool(Path dataDir, boolean commitThread) throws IOException {
+    private FileSpool(Path dataDir, boolean writable) {
         this.incoming = dataDir.resolve("spool/incoming");
         this.queue = dataDir.resolve("spool/queue");
         this.journals = dataDir.resolve("spool/journal");
         this.corrupt = dataDir.resolve("spool/corrupt");
-        this.attention = dataDir.resolve("spool/attention");
+        this.changes = dataDir.resolve("spool/attention");
         this.queueSync = new DirectorySync(queue);
         this.journalSync = new DirectorySync(journals);
-        if (commitThread) {
-            PrivateFiles.directories(incoming.getParent());
-            PrivateFiles.directories(incoming);
-            PrivateFiles.directories(queue);
-            PrivateFiles.directories(journals);
-            removeIncomplete();
-            removeOrphanJournals();
-            committer = Thread.ofPlatform().name("spool-commit").daemon(false).start(this::commitLoop);
-        } else {
-            committer = null;
+        this.groupCommit = writable ? new GroupCommit(queue, queueSync) : null;
+    }
+
+    /**
+     * The server's spool: creates its folders (private), removes what a crash left unacknowledged,
+     * and starts the group commit.
+     */
+    public static FileSpool open(Path dataDir) throws IOException {
+        Path spool = dataDir.resolve("spool");
+        for (Path dir : List.of(spool, spool.resolve("incoming"), spool.resolve("queue"), spool.resolve("journal"))) {
+            PrivateFiles.directories(dir);
         }
+        FileSpool opened = new FileSpool(dataDir, true);
+        opened.removeIncomplete();
+        opened.removeOrphanJournals();
+        return opened;
+    }
+
+    /**
+     * The CLI's view, beside a running server: reads, changes journals and deletes, never commits
+     * and creates no folders, so a mistyped --data-dir shows an empty queue and leaves no trace.
+     */
+    public static FileSpool openReadOnly(Path dataDir) {
+        return new FileSpool(dataDir, false);
     }
 
     /** Files left in incoming/ by a crash were never acknowledged: they go. */
@@ -114,84 +105,15 @@ public final class FileSpool implements Spool {
 
     @Override
     public CompletableFuture<Void> commit(IncomingMessage message) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (!running) {
-            done.completeExceptionally(new IOException("spool closed"));
-        } else {
-            pending.add(new Pending(message, done));
+        if (groupCommit == null) {
+            return CompletableFuture.failedFuture(new IOException("the spool is open read-only"));
         }
-        return done;
-    }
-
-    private void commitLoop() {
-        List<Pending> batch = new ArrayList<>();
-        while (running || !pending.isEmpty()) {
-            try {
-                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                pending.drainTo(batch, MAX_BATCH - 1);
-                commitBatch(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void commitBatch(List<Pending> batch) throws InterruptedException {
-        List<Future<?>> writes = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
-            writes.add(syncers.submit(() -> {
-                p.message().writeAndForce();
-                return null;
-            }));
-        }
-        List<Pending> written = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Pending p = batch.get(i);
-            try {
-                writes.get(i).get();
-                Files.move(p.message().file(), queue.resolve(p.message().id()), StandardCopyOption.ATOMIC_MOVE);
-                written.add(p);
-            } catch (ExecutionException | IOException e) {
-                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                log.error("{}: not queued: {}", p.message().id(), cause.toString());
-                p.message().discard();
-                p.done().completeExceptionally(cause);
-            }
-        }
-        try {
-            queueSync.sync(); // also covers removals waiting at the same moment
-            directorySyncs.incrementAndGet();
-            written.forEach(p -> p.done().complete(null));
-            for (Pending p : written) {
-                commitListeners.forEach(listener -> listener.accept(p.message().id()));
-            }
-        } catch (IOException e) {
-            log.error("queue directory fsync failed, {} messages not acknowledged: {}", written.size(), e.toString());
-            for (Pending p : written) {
-                deleteQuietly(queue.resolve(p.message().id()));
-                p.done().completeExceptionally(e);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            log.error("cannot remove {}: {}", file, e.toString());
-        }
+        return groupCommit.commit(message);
     }
 
     /** How many batches were made durable: fewer than the messages when sessions shared fsyncs. */
     public long directorySyncs() {
-        return directorySyncs.get();
+        return groupCommit == null ? 0 : groupCommit.directorySyncs();
     }
 
     @Override
@@ -235,7 +157,7 @@ public final class FileSpool implements Spool {
      * server sets it aside; a read-only reader (the CLI) skips it and says so.
      */
     private void unreadable(String id, IOException e) throws IOException {
-        if (committer != null) {
+        if (groupCommit != null) {
             setAside(id, e.getMessage());
         } else {
             log.warn("{}: cannot be read ({}); the running server sets it aside in {}", id, e.getMessage(), corrupt);
@@ -329,20 +251,23 @@ public final class FileSpool implements Spool {
 
     @Override
     public void onCommit(Consumer<String> listener) {
-        commitListeners.add(listener);
+        if (groupCommit != null) {
+            groupCommit.onCommit(listener);
+        }
+    }
+
+    /** Writes a new stamp into {@code spool/attention}, which the server reads every second. */
+    @Override
+    public void signalChange() throws IOException {
+        PrivateFiles.writeString(changes, Long.toString(System.nanoTime()));
     }
 
     @Override
-    public void requestAttention() throws IOException {
-        PrivateFiles.writeString(attention, Long.toString(System.nanoTime()));
-    }
-
-    @Override
-    public long attentionStamp() {
+    public String changeStamp() {
         try {
-            return Files.readString(attention).hashCode();
+            return Files.readString(changes);
         } catch (IOException absent) {
-            return 0;
+            return "";
         }
     }
 
@@ -375,14 +300,8 @@ public final class FileSpool implements Spool {
 
     @Override
     public void close() {
-        running = false;
-        if (committer != null) {
-            try {
-                committer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (groupCommit != null) {
+            groupCommit.close();
         }
-        syncers.shutdown();
     }
 }

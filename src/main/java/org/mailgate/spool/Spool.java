@@ -49,11 +49,11 @@ public interface Spool extends AutoCloseable {
     /** Called with each message's ID once it is durable. */
     void onCommit(Consumer<String> listener);
 
-    /** Tells a running server that the admin changed the journal of some message (hold, retry...). */
-    void requestAttention() throws IOException;
+    /** Tells a running server that the admin changed the journal of some message (hold, retry...), from any process. */
+    void signalChange() throws IOException;
 
-    /** Changes whenever {@link #requestAttention()} is called, from any process. */
-    long attentionStamp();
+    /** Differs from its last value whenever {@link #signalChange()} was called since, by any process. */
+    String changeStamp();
 
     /** Queues a whole message the server made itself (a bounce), durably. */
     default String enqueue(SpoolEnvelope envelope, byte[] message) throws IOException {

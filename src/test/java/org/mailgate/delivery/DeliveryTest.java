@@ -348,7 +348,7 @@ class DeliveryTest {
     }
 
     private static boolean held(String id) {
-        try (FileSpool spool = new FileSpool(mailgate.dataDir, false)) {
+        try (FileSpool spool = FileSpool.openReadOnly(mailgate.dataDir)) {
             return spool.find(id).map(m -> {
                 try {
                     DeliveryState s = spool.state(m);

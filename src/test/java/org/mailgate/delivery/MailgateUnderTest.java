@@ -133,7 +133,7 @@ final class MailgateUnderTest implements AutoCloseable {
     }
 
     List<QueuedMessage> queue() throws IOException {
-        try (FileSpool spool = new FileSpool(dataDir, false)) {
+        try (FileSpool spool = FileSpool.openReadOnly(dataDir)) {
             return spool.list();
         }
     }

@@ -88,7 +88,7 @@ class SmartHostTest {
         assertThat(m.envelope().recipients()).extracting(r -> r.address().toString()).containsExactly("carol@far.test", "dan@elsewhere.test");
         assertThat(m.envelope().recipients()).allMatch(r -> r.notifyOn().equals(Set.of(Notify.DELAY, Notify.FAILURE)));
         String content;
-        try (FileSpool spool = new FileSpool(upstream.dataDir, false)) {
+        try (FileSpool spool = FileSpool.openReadOnly(upstream.dataDir)) {
             content = new String(spool.content(m.id()).readAllBytes(), StandardCharsets.UTF_8);
         }
         assertThat(content).contains("Subject: via the smart host").contains("through upstream");
@@ -136,7 +136,7 @@ class SmartHostTest {
     void refusedLoginDefers() throws Exception {
         wrongPassword.submit(List.of("erin@far.test"), "wrong password");
         await("a deferral", WAIT, () -> {
-            try (FileSpool spool = new FileSpool(wrongPassword.dataDir, false)) {
+            try (FileSpool spool = FileSpool.openReadOnly(wrongPassword.dataDir)) {
                 for (QueuedMessage q : spool.list()) {
                     RecipientState s = spool.state(q).recipients().get(Mailbox.stored("erin@far.test"));
                     if (s != null && s.attempts() > 0) {

@@ -216,7 +216,7 @@ class TlsPolicyTest {
     private static String awaitDeferred(String recipient) throws Exception {
         String[] reply = new String[1];
         await("a deferral for " + recipient, WAIT, () -> {
-            try (FileSpool spool = new FileSpool(mailgate.dataDir, false)) {
+            try (FileSpool spool = FileSpool.openReadOnly(mailgate.dataDir)) {
                 for (QueuedMessage m : spool.list()) {
                     RecipientState s = spool.state(m).recipients().get(org.mailgate.mail.Mailbox.stored(recipient));
                     if (s != null && s.attempts() > 0) {

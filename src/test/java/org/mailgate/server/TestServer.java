@@ -68,13 +68,13 @@ final class TestServer implements AutoCloseable {
     }
 
     List<QueuedMessage> queue() throws IOException {
-        try (FileSpool spool = new FileSpool(dataDir, false)) {
+        try (FileSpool spool = FileSpool.openReadOnly(dataDir)) {
             return spool.list();
         }
     }
 
     String content(String id) throws IOException {
-        try (FileSpool spool = new FileSpool(dataDir, false)) {
+        try (FileSpool spool = FileSpool.openReadOnly(dataDir)) {
             return new String(spool.content(id).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }

@@ -40,7 +40,7 @@ class FileSpoolTest {
     @Test
     void envelopeAndContentSurviveTheRoundTrip() throws Exception {
         SpoolEnvelope envelope = envelope();
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             IncomingMessage m = spool.begin(envelope, bytes("Received: x\r\n"), HeaderFields.none(), 1000);
             m.append(bytes("Subject: hi\r\n\r\nbody\r\n"));
             spool.commit(m).join();
@@ -59,7 +59,7 @@ class FileSpoolTest {
     @DisplayName("mail is private: queue files and journals 0600, the spool's folders 0700, whatever the umask")
     void queueFilesAreReadableByTheServerOnly() throws Exception {
         SpoolEnvelope envelope = envelope();
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             IncomingMessage m = spool.begin(envelope, new byte[0], HeaderFields.none(), 1000);
             m.append(bytes("Subject: private\r\n\r\nbody\r\n"));
             spool.commit(m).join();
@@ -76,7 +76,7 @@ class FileSpoolTest {
     @DisplayName("a spool folder left world-readable by an older version is narrowed to 0700 at start")
     void olderWideFoldersAreNarrowed() throws Exception {
         Files.createDirectories(dataDir.resolve("spool/queue"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        new FileSpool(dataDir, true).close();
+        FileSpool.open(dataDir).close();
         assertThat(permissions(dataDir.resolve("spool/queue"))).isEqualTo("rwx------");
     }
 
@@ -95,7 +95,7 @@ class FileSpoolTest {
         TestEnvelopes builder = TestEnvelopes.envelope(ids.next(System.currentTimeMillis()), Instant.now()).submittedBy("alice@example.com");
         recipients.forEach(builder::to);
         SpoolEnvelope big = builder.build();
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             IncomingMessage m = spool.begin(big, new byte[0], HeaderFields.none(), 1000);
             m.append(bytes("Subject: many\r\n\r\nbody\r\n"));
             spool.commit(m).join();
@@ -108,7 +108,7 @@ class FileSpoolTest {
     @DisplayName("a queue file that cannot be decoded never stops the listing: the server sets it aside, the CLI skips it")
     void undecodableFileIsSetAside() throws Exception {
         SpoolEnvelope good = envelope();
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             IncomingMessage m = spool.begin(good, new byte[0], HeaderFields.none(), 1000);
             m.append(bytes("Subject: fine\r\n\r\nbody\r\n"));
             spool.commit(m).join();
@@ -116,11 +116,11 @@ class FileSpoolTest {
         String broken = ids.next(System.currentTimeMillis());
         Files.writeString(dataDir.resolve("spool/queue").resolve(broken), "not a queue file\n");
         Files.writeString(dataDir.resolve("spool/journal").resolve(broken), "hold\t2026-01-01T00:00:00Z\n");
-        try (FileSpool readOnly = new FileSpool(dataDir, false)) {
+        try (FileSpool readOnly = FileSpool.openReadOnly(dataDir)) {
             assertThat(readOnly.list()).extracting(QueuedMessage::id).containsExactly(good.id());
             assertThat(Files.exists(dataDir.resolve("spool/queue").resolve(broken))).as("the CLI moves nothing").isTrue();
         }
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             assertThat(spool.list()).extracting(QueuedMessage::id).containsExactly(good.id());
             assertThat(spool.setAside()).containsExactly(broken);
             assertThat(dataDir.resolve("spool/corrupt").resolve(broken + ".journal")).exists();
@@ -131,7 +131,7 @@ class FileSpoolTest {
 
     @Test
     void concurrentCommitsShareFsyncs() throws Exception {
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             List<CompletableFuture<Void>> commits = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 IncomingMessage m = spool.begin(envelope(), bytes(""), HeaderFields.none(), 1000);
@@ -147,7 +147,7 @@ class FileSpoolTest {
     @Test
     void largeMessagesSpillToDiskAndHeaderAdditionsApply() throws Exception {
         SpoolEnvelope envelope = envelope();
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             IncomingMessage m = spool.begin(envelope, bytes(""), HeaderFields.submissionAdditions(envelope, "mx.test"), 1000);
             m.append(bytes("From: a@example.com\r\n"));
             m.append(bytes("\r\n"));
@@ -165,7 +165,7 @@ class FileSpoolTest {
 
     @Test
     void oversizedHeaderIsFlagged() throws Exception {
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             IncomingMessage m = spool.begin(envelope(), bytes(""), HeaderFields.none(), 100);
             m.append(bytes(("X-Long: " + "a".repeat(60) + "\r\n").repeat(3)));
             assertThat(m.headerTooLarge()).isTrue();
@@ -177,7 +177,7 @@ class FileSpoolTest {
     void incompleteMessagesFromACrashAreRemovedAtStart() throws Exception {
         Files.createDirectories(dataDir.resolve("spool/incoming"));
         Files.writeString(dataDir.resolve("spool/incoming/LEFTOVER"), "half a message");
-        try (FileSpool spool = new FileSpool(dataDir, true)) {
+        try (FileSpool spool = FileSpool.open(dataDir)) {
             assertThat(dataDir.resolve("spool/incoming/LEFTOVER")).doesNotExist();
         }
     }

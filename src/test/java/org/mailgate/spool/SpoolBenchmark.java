@@ -43,7 +43,7 @@ public class SpoolBenchmark {
     public void open() throws IOException {
         Files.createDirectories(Path.of("target"));
         dataDir = Files.createTempDirectory(Path.of("target"), "spool-bench");
-        spool = new FileSpool(dataDir, true);
+        spool = FileSpool.open(dataDir);
     }
 
     @TearDown(Level.Trial)
