@@ -10,6 +10,14 @@ import org.mailgate.mail.Notify;
 /** An SMTP command as parsed from one line (RFC 5321 4.1.1, and the extensions we offer). */
 public sealed interface Command {
 
+    /**
+     * NOOP, RSET, VRFY, EXPN, HELP: answered, but a client sending many is probing or stuck, so
+     * past a limit each counts as an error (Postfix's smtpd_junk_command_limit).
+     */
+    default boolean isJunk() {
+        return false;
+    }
+
     record Ehlo(String domain) implements Command {}
 
     record Helo(String domain) implements Command {}
@@ -27,17 +35,42 @@ public sealed interface Command {
     /** RFC 3030 CHUNKING. */
     record Bdat(long size, boolean last) implements Command {}
 
-    record Rset() implements Command {}
+    record Rset() implements Command {
+        @Override
+        public boolean isJunk() {
+            return true;
+        }
+    }
 
-    record Noop() implements Command {}
+    record Noop() implements Command {
+        @Override
+        public boolean isJunk() {
+            return true;
+        }
+    }
 
     record Quit() implements Command {}
 
-    record Help() implements Command {}
+    record Help() implements Command {
+        @Override
+        public boolean isJunk() {
+            return true;
+        }
+    }
 
-    record Vrfy() implements Command {}
+    record Vrfy() implements Command {
+        @Override
+        public boolean isJunk() {
+            return true;
+        }
+    }
 
-    record Expn() implements Command {}
+    record Expn() implements Command {
+        @Override
+        public boolean isJunk() {
+            return true;
+        }
+    }
 
     record StartTls() implements Command {}
 

@@ -1,9 +1,6 @@
 package org.mailgate.smtp;
 
 import org.mailgate.mail.Refusal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -72,11 +69,8 @@ final class SaslExchange {
         }
         try {
             byte[] bytes = Base64.getDecoder().decode(base64);
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (IllegalArgumentException | CharacterCodingException malformed) {
+            return Utf8.decode(bytes, 0, bytes.length).orElseThrow(() -> new RefusalException(Refusal.AUTH_BAD_ENCODING));
+        } catch (IllegalArgumentException malformed) {
             throw new RefusalException(Refusal.AUTH_BAD_ENCODING);
         }
     }

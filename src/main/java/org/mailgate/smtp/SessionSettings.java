@@ -1,7 +1,9 @@
 package org.mailgate.smtp;
 
 /**
- * What a session needs to know about its listener.
+ * What a session needs to know about its listener. Made by kind ({@link #submission},
+ * {@link #submissions}, {@link #inbound}) with the default limits, then adjusted with the
+ * {@code with} methods.
  *
  * @param startTlsOffered STARTTLS is advertised while the connection is in the clear
  * @param implicitTls the connection is TLS from the first byte (RFC 8314)
@@ -23,11 +25,26 @@ public record SessionSettings(
         int maxJunkCommands,
         BareLineFeed bareLineFeed) {
 
-    /** Bare LFs refused, the default. */
-    public SessionSettings(String hostname, boolean startTlsOffered, boolean implicitTls, boolean authOffered,
-            boolean authRequired, long maxMessageSize, int maxRecipients, int maxErrors, int maxJunkCommands) {
-        this(hostname, startTlsOffered, implicitTls, authOffered, authRequired, maxMessageSize, maxRecipients, maxErrors,
-                maxJunkCommands, BareLineFeed.REJECT);
+    private static final long DEFAULT_MAX_MESSAGE_SIZE = 25L * 1024 * 1024;
+
+    /** RFC 6409 submission (587, 2525): STARTTLS, then AUTH, which MAIL requires. */
+    public static SessionSettings submission(String hostname) {
+        return new SessionSettings(hostname, true, false, true, true, DEFAULT_MAX_MESSAGE_SIZE, 100, 20, 100, BareLineFeed.REJECT);
+    }
+
+    /** RFC 8314 submission over implicit TLS (465): TLS from the first byte, then AUTH. */
+    public static SessionSettings submissions(String hostname) {
+        return new SessionSettings(hostname, false, true, true, true, DEFAULT_MAX_MESSAGE_SIZE, 100, 20, 100, BareLineFeed.REJECT);
+    }
+
+    /** An MX (25): STARTTLS offered, no AUTH. */
+    public static SessionSettings inbound(String hostname) {
+        return new SessionSettings(hostname, true, false, false, false, DEFAULT_MAX_MESSAGE_SIZE, 100, 20, 100, BareLineFeed.REJECT);
+    }
+
+    public SessionSettings withLimits(long messageSize, int recipients, int errors, int junkCommands) {
+        return new SessionSettings(hostname, startTlsOffered, implicitTls, authOffered, authRequired, messageSize, recipients, errors,
+                junkCommands, bareLineFeed);
     }
 
     public SessionSettings withBareLineFeed(BareLineFeed replacement) {

@@ -4,10 +4,6 @@ import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Reply;
 import org.mailgate.mail.EnhancedStatus;
 import org.mailgate.mail.Refusal;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,12 +17,31 @@ import org.mailgate.smtp.Envelope.Recipient;
  * reads ({@link #receive}) and carries out the {@link SessionEvent}s it emits; requests for
  * slow work (credential checks, durable storage) pause the session, and input that arrives
  * meanwhile waits, which is what makes PIPELINING (RFC 2920) safe.
+ *
+ * <h2>Modes, and what each takes</h2>
+ * <ul>
+ * <li>COMMAND: a command line ({@link LineReader}). Before EHLO/HELO only EHLO, HELO, STARTTLS,
+ *     NOOP, RSET, VRFY, EXPN, HELP, QUIT and (past TLS) AUTH; MAIL needs a hello, on submission
+ *     AUTH too (530); RCPT needs MAIL (503); DATA and BDAT need a recipient (554, 503).</li>
+ * <li>AUTH: a SASL response line ({@link SaslExchange}); "*" cancels.</li>
+ * <li>DATA: message text up to CRLF "." CRLF ({@link DataDecoder}, then {@link ContentDecoder}).</li>
+ * <li>BDAT: a chunk's octets, counted, whatever they hold ({@link ChunkReader}, then {@link ContentDecoder}).</li>
+ * <li>TLS_PENDING: nothing: input that arrives before the handshake is dropped (CVE-2011-0411).</li>
+ * <li>CLOSED: nothing more.</li>
+ * </ul>
+ * <h2>Waiting, and how it ends</h2>
+ * Across modes, the session may wait for its driver; while it waits it reads no input:
+ * AUTHENTICATION after a complete SASL exchange ({@link SessionEvent.Authenticate}, answered with
+ * {@link #authenticationResult}), STORAGE at the end of a message ({@link SessionEvent.MessageEnd},
+ * answered with {@link #messageStored} or {@link #messageRefused}).
+ * <h2>Rules every mode keeps</h2>
+ * Every refusal goes through {@link #refuse}, which counts it: past the error limit the session
+ * closes with 421 4.7.0. A refused message is aborted ({@link SessionEvent.MessageAbort}) and its
+ * transaction ends. A shutdown lets a transaction in flight finish, then closes.
  */
 public final class SmtpSession {
     // RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF.
     private static final int MAX_COMMAND_LINE = 512;
-    // RFC 4954 4: AUTH lines may be up to 12288 octets; nothing longer is ever buffered.
-    private static final int MAX_BUFFERED_LINE = 12288;
 
     private enum Mode { COMMAND, AUTH, DATA, BDAT, TLS_PENDING, CLOSED }
 
@@ -36,11 +51,11 @@ public final class SmtpSession {
     private final MailPolicy policy;
     private final Consumer<SessionEvent> events;
     private final InputBuffer input = new InputBuffer();
+    private final LineReader lines = new LineReader();
 
     private Mode mode = Mode.COMMAND;
     private Waiting waiting = Waiting.NOTHING;
     private boolean tlsActive;
-    private boolean discardingLongLine;
     private boolean shutdownRequested;
     private String helo;
     private boolean extended;
@@ -49,9 +64,7 @@ public final class SmtpSession {
     private Transaction transaction;
     private ContentDecoder content;
     private DataDecoder data;
-    private long bdatRemaining;
-    private boolean bdatLast;
-    private boolean chunkOutsideTransaction;
+    private ChunkReader chunk;
     private int errors;
     private int junkCommands;
     private int overshoot;
@@ -211,49 +224,24 @@ public final class SmtpSession {
 
     /** Handles one line if a whole one is buffered; returns false when more input is needed. */
     private boolean processLine() {
-        int lineFeed = input.indexOfLineFeed();
-        if (lineFeed < 0) {
-            if (input.readable() > MAX_BUFFERED_LINE) {
-                discardingLongLine = true;
-                input.clear();
-            }
+        Optional<LineReader.Line> next = lines.next(input);
+        if (next.isEmpty()) {
             return false;
         }
-        int start = input.start();
-        int length = lineFeed - start;
-        if (length > 0 && input.array()[lineFeed - 1] == '\r') {
-            length--;
-        }
-        String line = decodeLine(input.array(), start, length);
-        int lineBytes = lineFeed + 1 - start;
-        input.skip(lineBytes);
-        if (discardingLongLine) {
-            discardingLongLine = false;
-            mode = Mode.COMMAND;
-            sasl = null;
-            refuse(Refusal.LINE_TOO_LONG);
-        } else if (line == null) {
-            refuse(Refusal.SYNTAX_ERROR);
-        } else if (mode == Mode.AUTH) {
-            authResponse(line);
-        } else if (lineBytes > MAX_COMMAND_LINE && !line.regionMatches(true, 0, "AUTH ", 0, 5)) {
-            refuse(Refusal.LINE_TOO_LONG);
-        } else {
-            command(line);
+        switch (next.get()) {
+            case LineReader.Line.TooLong tooLong -> {
+                mode = Mode.COMMAND;
+                sasl = null;
+                refuse(Refusal.LINE_TOO_LONG);
+            }
+            case LineReader.Line.Malformed malformed -> refuse(Refusal.SYNTAX_ERROR);
+            case LineReader.Line.Text text when mode == Mode.AUTH -> authResponse(text.text());
+            // RFC 4954 4: only AUTH's line may pass the 512 octets of a command line
+            case LineReader.Line.Text text when text.octets() > MAX_COMMAND_LINE
+                    && !text.text().regionMatches(true, 0, "AUTH ", 0, 5) -> refuse(Refusal.LINE_TOO_LONG);
+            case LineReader.Line.Text text -> command(text.text());
         }
         return true;
-    }
-
-    private static String decodeLine(byte[] bytes, int offset, int length) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, offset, length))
-                    .toString();
-        } catch (CharacterCodingException malformed) {
-            return null;
-        }
     }
 
     private void command(String line) {
@@ -292,17 +280,9 @@ public final class SmtpSession {
         }
     }
 
-    /** NOOP, RSET, VRFY, EXPN, HELP: answered, but past the limit each one counts as an error. */
-    private void junk() {
-        if (++junkCommands > settings.maxJunkCommands()) {
-            countError();
-        }
-    }
-
     private void execute(Command command) {
-        if (command instanceof Command.Noop || command instanceof Command.Rset || command instanceof Command.Vrfy
-                || command instanceof Command.Expn || command instanceof Command.Help) {
-            junk();
+        if (command.isJunk() && ++junkCommands > settings.maxJunkCommands()) {
+            countError();
         }
         if (mode == Mode.CLOSED) {
             return;
@@ -316,9 +296,9 @@ public final class SmtpSession {
             case Command.Bdat bdat -> bdat(bdat);
             case Command.Rset r -> {
                 transaction = null;
-                ok(2, 0, 0, "Ok");
+                ok(0, 0, "Ok");
             }
-            case Command.Noop n -> ok(2, 0, 0, "Ok");
+            case Command.Noop n -> ok(0, 0, "Ok");
             case Command.Quit q -> {
                 send(Reply.of(221, EnhancedStatus.of(2, 0, 0), "Bye"));
                 closeNow();
@@ -341,22 +321,7 @@ public final class SmtpSession {
             send(new Reply(250, null, List.of(settings.hostname())));
             return;
         }
-        List<String> lines = new ArrayList<>();
-        lines.add(settings.hostname());
-        lines.add("PIPELINING");
-        lines.add("SIZE " + settings.maxMessageSize());
-        lines.add("8BITMIME");
-        lines.add("ENHANCEDSTATUSCODES");
-        lines.add("SMTPUTF8");
-        lines.add("CHUNKING");
-        lines.add("DSN");
-        if (settings.startTlsOffered() && !tlsActive) {
-            lines.add("STARTTLS");
-        }
-        if (settings.authOffered() && tlsActive && authenticatedUser == null) {
-            lines.add("AUTH " + SaslExchange.MECHANISMS);
-        }
-        send(new Reply(250, null, lines));
+        send(new Reply(250, null, Capabilities.ehlo(settings, tlsActive, authenticatedUser != null)));
     }
 
     private void mail(Command.Mail mail) {
@@ -375,7 +340,7 @@ public final class SmtpSession {
             throw new RefusalException(refusal.get());
         }
         transaction = new Transaction(mail.sender(), mail.parameters());
-        ok(2, 1, 0, "Ok");
+        ok(1, 0, "Ok");
     }
 
     private void rcpt(Command.Rcpt rcpt) {
@@ -391,7 +356,7 @@ public final class SmtpSession {
             throw new RefusalException(refusal.get());
         }
         transaction.recipients.add(new Recipient(recipient, rcpt.parameters()));
-        ok(2, 1, 5, "Ok");
+        ok(1, 5, "Ok");
     }
 
     private void data() {
@@ -417,50 +382,41 @@ public final class SmtpSession {
 
     /** RFC 3030 BDAT: the chunk is always read whole, even when the command is refused. */
     private void bdat(Command.Bdat bdat) {
-        bdatRemaining = bdat.size();
-        bdatLast = bdat.last();
-        mode = Mode.BDAT;
         boolean valid = transaction != null && !transaction.recipients.isEmpty()
                 && (!transaction.messageStarted || transaction.chunked);
-        chunkOutsideTransaction = !valid; // read and dropped, so its bytes are never commands
         if (valid && !transaction.messageStarted) {
             transaction.chunked = true;
             beginMessage();
         }
-        if (bdatRemaining == 0) {
+        chunk = new ChunkReader(bdat.size(), bdat.last(), valid ? content : null);
+        mode = Mode.BDAT;
+        if (chunk.isComplete()) {
             finishChunk();
         }
     }
 
-    /** The chunk's octets go through the same {@link ContentDecoder} as DATA's, split wherever they were read. */
     private void processChunk() {
-        int length = (int) Math.min(bdatRemaining, input.readable());
-        if (!chunkOutsideTransaction) {
-            transaction.chunkOctets += length;
-            content.accept(input.array(), input.start(), length);
-            content.flush();
-        }
-        input.skip(length);
-        bdatRemaining -= length;
-        if (bdatRemaining == 0) {
+        if (chunk.read(input)) {
             finishChunk();
         }
     }
 
     private void finishChunk() {
         mode = Mode.COMMAND;
-        if (chunkOutsideTransaction) {
-            chunkOutsideTransaction = false;
+        ChunkReader done = chunk;
+        chunk = null;
+        if (done.refused()) {
             refuse(Refusal.NO_VALID_TRANSACTION);
             return;
         }
-        if (bdatLast) {
+        transaction.chunkOctets += done.size();
+        if (done.last()) {
             content.end(); // a CR at the very end of the last chunk is a bare CR
         }
-        if (bdatLast || content.refusal() != null) {
+        if (done.last() || content.refusal() != null) {
             endMessage(content.refusal(), content.size());
         } else {
-            ok(2, 0, 0, transaction.chunkOctets + " octets received");
+            ok(0, 0, transaction.chunkOctets + " octets received");
         }
     }
 
@@ -569,8 +525,9 @@ public final class SmtpSession {
         }
     }
 
-    private void ok(int statusClass, int subject, int detail, String text) {
-        send(Reply.of(250, EnhancedStatus.of(statusClass, subject, detail), text));
+    /** A 250 reply, with enhanced status 2.subject.detail. */
+    private void ok(int subject, int detail, String text) {
+        send(Reply.of(250, EnhancedStatus.of(2, subject, detail), text));
     }
 
     private void send(Reply reply) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The per-session error and junk-command limits (Postfix's smtpd_hard_error_limit and smtpd_junk_command_limit). */
 class ErrorLimitTest {
     // max 3 recipients, 5 errors, 4 junk commands
-    private static final SessionSettings STRICT = new SessionSettings("mx.test", true, false, false, false, 1000, 3, 5, 4);
+    private static final SessionSettings STRICT = SessionSettings.inbound("mx.test").withLimits(1000, 3, 5, 4);
 
     @Test
     @DisplayName("a client that keeps sending bad commands is cut off with 421 4.7.0")

@@ -13,8 +13,8 @@ import java.util.Optional;
  * ("secret" is the only password), stores messages in memory, completes STARTTLS at once.
  */
 final class SessionHarness {
-    static final SessionSettings SUBMISSION = new SessionSettings("mx.test", true, false, true, true, 1000, 3, 20, 100);
-    static final SessionSettings INBOUND = new SessionSettings("mx.test", true, false, false, false, 1000, 3, 20, 100);
+    static final SessionSettings SUBMISSION = SessionSettings.submission("mx.test").withLimits(1000, 3, 20, 100);
+    static final SessionSettings INBOUND = SessionSettings.inbound("mx.test").withLimits(1000, 3, 20, 100);
 
     final List<SessionEvent> events = new ArrayList<>();
     final List<Envelope> stored = new ArrayList<>();

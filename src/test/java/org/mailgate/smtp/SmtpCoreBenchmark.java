@@ -60,7 +60,7 @@ public class SmtpCoreBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public int sessionTransaction1KiB(Blackhole hole) {
         int[] events = new int[1];
-        SmtpSession session = new SmtpSession(new SessionSettings("mx.test", true, false, false, false, 1 << 20, 100, 20, 100),
+        SmtpSession session = new SmtpSession(SessionSettings.inbound("mx.test").withLimits(1 << 20, 100, 20, 100),
                 new MailPolicy() {
                     @Override
                     public java.util.Optional<Refusal> checkSender(String user, Mailbox sender) {

@@ -145,7 +145,7 @@ class SmugglingTest {
     @EnumSource(Transfer.class)
     @DisplayName("RFC 5321 4.5.3.1.6: a text line is at most 998 octets and its CRLF, over DATA and BDAT alike")
     void textLineOver998OctetsIsRefused(Transfer transfer) {
-        SessionHarness h = new SessionHarness(new SessionSettings("mx.test", true, false, false, false, 100_000, 3, 20, 100));
+        SessionHarness h = new SessionHarness(SessionSettings.inbound("mx.test").withLimits(100_000, 3, 20, 100));
         h.send("EHLO c\r\nMAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n");
         assertThat(transfer.send(h, "x".repeat(998) + "\r\n")).containsExactly("250 2.0.0 Ok: queued as ID1");
         h.send("MAIL FROM:<a@example.com>\r\nRCPT TO:<b@example.com>\r\n");
