@@ -38,6 +38,10 @@ import org.mailgate.smtp.Envelope.Recipient;
  * Every refusal goes through {@link #refuse}, which counts it: past the error limit the session
  * closes with 421 4.7.0. A refused message is aborted ({@link SessionEvent.MessageAbort}) and its
  * transaction ends. A shutdown lets a transaction in flight finish, then closes.
+ *
+ * <p>Longer than our other classes on purpose: it is the one place that says which mode allows
+ * what, and the verbs share the transaction and the waiting; the mechanisms it drives (lines,
+ * content, chunks, SASL, capabilities) live in their own classes beside it.
  */
 public final class SmtpSession {
     // RFC 5321 4.5.3.1.4: a command line is at most 512 octets including CRLF.
