@@ -2,15 +2,16 @@ package org.mailgate.policy;
 
 import java.util.Optional;
 import org.mailgate.auth.LocalDomains;
-import org.mailgate.smtp.MailPolicy;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
+import org.mailgate.message.Check;
+import org.mailgate.message.Client;
 
 /**
  * The MX-style listener: mail only for existing users of local domains, and for their
  * postmaster (RFC 5321 4.5.1: accepted whether or not a user has that address); never a relay.
  */
-public final class InboundPolicy implements MailPolicy {
+public final class InboundPolicy implements Check {
     private final LocalDomains local;
 
     public InboundPolicy(LocalDomains local) {
@@ -18,12 +19,7 @@ public final class InboundPolicy implements MailPolicy {
     }
 
     @Override
-    public Optional<Refusal> checkSender(String authenticatedUser, Mailbox sender) {
-        return Optional.empty();
-    }
-
-    @Override
-    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted) {
+    public Optional<Refusal> checkRecipient(Client client, Mailbox recipient, int accepted) {
         // An address literal is never one of our domains: relaying by IP is what scanners try.
         if (recipient.isAddressLiteral() || !local.isLocal(recipient.domain())) {
             return Optional.of(Refusal.RELAY_DENIED);

@@ -7,17 +7,21 @@ import java.util.function.Supplier;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.AddressLiteral;
-import org.mailgate.smtp.MailPolicy;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
+import org.mailgate.message.Check;
+import org.mailgate.message.Client;
+import org.mailgate.message.HeaderSection;
+import org.mailgate.message.Transaction;
 
 /**
  * Submission (RFC 6409): an authenticated user may send to anyone, but only as an address
- * they own, in the envelope and in the From header, unless their account allows any sender;
- * no more than the sending limits allow; and not to an address literal inside the server's own
- * networks (the server would connect there on the user's behalf), unless the config allows it.
+ * they own, in the envelope and in the From and Sender headers, unless their account allows any
+ * sender; no more than the sending limits allow; and not to an address literal inside the
+ * server's own networks (the server would connect there on the user's behalf), unless the config
+ * allows it.
  */
-public final class SubmissionPolicy implements MailPolicy {
+public final class SubmissionPolicy implements Check {
     private final Supplier<UserDirectory> directory;
     private final SendingLimits limits;
     private final boolean allowPrivateLiterals;
@@ -29,18 +33,19 @@ public final class SubmissionPolicy implements MailPolicy {
     }
 
     @Override
-    public Optional<Refusal> checkSender(String authenticatedUser, Mailbox sender) {
-        if (authenticatedUser == null) {
+    public Optional<Refusal> checkSender(Client client, Optional<Mailbox> sender) {
+        if (client.authenticatedUser().isEmpty()) {
             return Optional.of(Refusal.AUTH_REQUIRED);
         }
-        if (!mayUse(authenticatedUser, sender == null ? List.of() : List.of(sender.toString()))) {
+        String user = client.authenticatedUser().get();
+        if (!mayUse(user, sender.map(Mailbox::toString).stream().toList())) {
             return Optional.of(Refusal.SENDER_NOT_OWNED);
         }
-        return limits.checkMessage(authenticatedUser);
+        return limits.checkMessage(user);
     }
 
     @Override
-    public Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted) {
+    public Optional<Refusal> checkRecipient(Client client, Mailbox recipient, int accepted) {
         if (recipient.isAddressLiteral()) {
             Optional<InetAddress> address = AddressLiteral.parse(recipient.domain());
             if (address.isEmpty()) {
@@ -50,18 +55,25 @@ public final class SubmissionPolicy implements MailPolicy {
                 return Optional.of(Refusal.INTERNAL_ADDRESS_LITERAL);
             }
         }
-        return limits.checkRecipient(authenticatedUser, accepted);
+        return limits.checkRecipient(client.authenticatedUser().orElse(null), accepted);
     }
 
     /**
      * RFC 6409 8: the From header must name only addresses the user owns, and so must a Sender
-     * header: a reader shows either as who the message is from.
+     * header: a reader shows either as who the message is from. A header section readers would
+     * read differently is refused rather than checked one way.
      */
-    public Optional<Refusal> checkHeaderAuthors(String authenticatedUser, List<String> from, List<String> sender) {
-        if (!mayUse(authenticatedUser, from)) {
+    @Override
+    public Optional<Refusal> checkMessage(Transaction transaction, HeaderSection header) {
+        Optional<HeaderSection.Authors> authors = header.authors();
+        if (authors.isEmpty()) {
+            return Optional.of(Refusal.HEADER_AMBIGUOUS);
+        }
+        String user = transaction.client().authenticatedUser().orElse(null);
+        if (!mayUse(user, authors.get().from())) {
             return Optional.of(Refusal.HEADER_FROM_NOT_OWNED);
         }
-        if (!sender.isEmpty() && !mayUse(authenticatedUser, sender)) {
+        if (!authors.get().sender().isEmpty() && !mayUse(user, authors.get().sender())) {
             return Optional.of(Refusal.HEADER_SENDER_NOT_OWNED);
         }
         return Optional.empty();
@@ -69,7 +81,7 @@ public final class SubmissionPolicy implements MailPolicy {
 
     private boolean mayUse(String login, List<String> addresses) {
         UserDirectory users = directory.get();
-        Optional<User> user = users.login(login);
+        Optional<User> user = login == null ? Optional.empty() : users.login(login);
         if (user.isEmpty()) {
             return false; // removed since it authenticated
         }

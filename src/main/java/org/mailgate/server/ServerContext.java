@@ -1,5 +1,8 @@
 package org.mailgate.server;
 
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.policy.AutoBan;
 import org.mailgate.policy.BanList;
@@ -9,7 +12,12 @@ import org.mailgate.policy.SubmissionPolicy;
 import org.mailgate.spool.QueueIds;
 import org.mailgate.spool.Spool;
 
-/** What every connection shares; built once by {@link SmtpServer}. */
+/**
+ * What every connection shares; built once by {@link SmtpServer}, and again on a reload with the
+ * same shared parts and a new config (so the profiles are rebuilt from it).
+ *
+ * @param checks where the end-of-data checks run: off the event loops
+ */
 record ServerContext(
         MailgateConfig config,
         TlsContexts tls,
@@ -17,17 +25,31 @@ record ServerContext(
         QueueIds queueIds,
         Logins logins,
         SubmissionPolicy submissionPolicy,
-        SendingLimits sendingLimits,
         InboundPolicy inboundPolicy,
+        SendingLimits sendingLimits,
         BanList bans,
         AutoBan autoBan,
         ConnectionLimiter connections,
         HandshakeSlots handshakes,
-        RefusalLog refusals) {
+        RefusalLog refusals,
+        AbuseRecorder abuse,
+        Executor checks,
+        Map<ListenerKind, ListenerProfile> profiles) {
+
+    static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, Logins logins, SubmissionPolicy submission,
+            InboundPolicy inbound, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
+            HandshakeSlots handshakes, RefusalLog refusals, Executor checks) {
+        return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, sending, bans, autoBan, connections,
+                handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, ListenerProfile.all(config, submission, inbound));
+    }
+
+    ListenerProfile profile(ListenerKind kind) {
+        return profiles.get(kind);
+    }
 
     /** The same shared parts, with a reloaded config and certificates. */
     ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
-        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, sendingLimits, inboundPolicy,
-                bans, autoBan, connections, handshakes, refusals);
+        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, sendingLimits,
+                bans, autoBan, connections, handshakes, refusals, abuse, checks, ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy));
     }
 }

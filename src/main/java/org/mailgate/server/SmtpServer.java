@@ -46,7 +46,6 @@ import org.mailgate.policy.InboundPolicy;
 import org.mailgate.policy.SendingLimits;
 import org.mailgate.policy.SubmissionPolicy;
 import org.mailgate.spool.FileSpool;
-import org.mailgate.spool.QueueIds;
 import org.mailgate.spool.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +68,8 @@ public final class SmtpServer implements AutoCloseable {
     // and never virtual threads (they would starve the carriers that fsync waits on).
     private final ExecutorService authPool = Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("auth-", 0).daemon(true).factory());
+    // The end-of-data checks (later DKIM and DMARC) may block: a virtual thread each, never an event loop.
+    private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("housekeeping").daemon(true).factory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -112,7 +113,9 @@ public final class SmtpServer implements AutoCloseable {
                             if (listener.proxyProtocol()) {
                                 channel.pipeline().addLast("proxy", new HAProxyMessageDecoder());
                             }
-                            channel.pipeline().addLast("smtp", new SmtpConnection(context, listener));
+                            ServerContext current = context;
+                            channel.pipeline().addLast("admission", new Admission(current, listener));
+                            channel.pipeline().addLast("smtp", new SmtpConnection(current, current.profile(listener.kind())));
                         }
                     });
             try {
@@ -157,9 +160,9 @@ public final class SmtpServer implements AutoCloseable {
         log.info("TLS by {}, certificate {}; transport {}; {} bans in force", TlsContexts.provider() == SslProvider.OPENSSL
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
-        return new ServerContext(config, tlsContexts, spool, new QueueIds(), logins,
-                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), sending, new InboundPolicy(localDomains),
-                bans, autoBan, limiter, handshakes, refusals);
+        return ServerContext.create(config, tlsContexts, spool, logins,
+                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), sending,
+                bans, autoBan, limiter, handshakes, refusals, checks);
     }
 
     private static TlsContexts tls(MailgateConfig config) throws IOException {
@@ -249,6 +252,7 @@ public final class SmtpServer implements AutoCloseable {
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         spool.close();
         authPool.shutdownNow();
+        checks.shutdown();
         housekeeping.shutdownNow();
         log.info("stopped");
     }

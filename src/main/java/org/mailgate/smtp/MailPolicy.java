@@ -7,9 +7,13 @@ import java.util.Optional;
 /** The checks a session asks of policy while building an envelope. They must not block. */
 public interface MailPolicy {
 
-    /** @param authenticatedUser null when the client has not authenticated */
-    Optional<Refusal> checkSender(String authenticatedUser, Mailbox sender);
+    /**
+     * @param helo the name the client gave in EHLO or HELO
+     * @param authenticatedUser null when the client has not authenticated
+     * @param sender null for the null reverse-path
+     */
+    Optional<Refusal> checkSender(String helo, String authenticatedUser, Mailbox sender);
 
     /** @param accepted recipients already accepted for this message */
-    Optional<Refusal> checkRecipient(String authenticatedUser, Mailbox recipient, int accepted);
+    Optional<Refusal> checkRecipient(String helo, String authenticatedUser, Mailbox recipient, int accepted);
 }

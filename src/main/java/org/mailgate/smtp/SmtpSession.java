@@ -339,7 +339,7 @@ public final class SmtpSession {
         if (mail.parameters().size() > settings.maxMessageSize()) {
             throw new RefusalException(Refusal.SIZE_EXCEEDED);
         }
-        Optional<Refusal> refusal = policy.checkSender(authenticatedUser, mail.sender());
+        Optional<Refusal> refusal = policy.checkSender(helo, authenticatedUser, mail.sender());
         if (refusal.isPresent()) {
             throw new RefusalException(refusal.get());
         }
@@ -355,7 +355,7 @@ public final class SmtpSession {
             throw new RefusalException(Refusal.TOO_MANY_RECIPIENTS);
         }
         Mailbox recipient = rcpt.recipient() == Command.BARE_POSTMASTER ? new Mailbox("postmaster", settings.hostname()) : rcpt.recipient();
-        Optional<Refusal> refusal = policy.checkRecipient(authenticatedUser, recipient, transaction.recipients.size());
+        Optional<Refusal> refusal = policy.checkRecipient(helo, authenticatedUser, recipient, transaction.recipients.size());
         if (refusal.isPresent()) {
             throw new RefusalException(refusal.get());
         }

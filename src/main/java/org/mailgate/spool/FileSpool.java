@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,8 +98,8 @@ public final class FileSpool implements Spool {
     }
 
     @Override
-    public IncomingMessage begin(SpoolEnvelope envelope, byte[] trace, Function<HeaderSection, String> additions, int maxHeaderSize) {
-        return new IncomingMessage(envelope, incoming.resolve(envelope.id()), trace, additions, maxHeaderSize);
+    public IncomingMessage begin(SpoolEnvelope envelope) {
+        return new IncomingMessage(envelope, incoming.resolve(envelope.id()));
     }
 
     @Override

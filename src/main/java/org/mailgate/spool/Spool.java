@@ -6,16 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /** The durable queue. The filesystem implementation is the default. */
 public interface Spool extends AutoCloseable {
 
-    /**
-     * Starts a message; {@code trace} (the Received field) and the fields {@code additions}
-     * returns for the finished header section are prepended to the content.
-     */
-    IncomingMessage begin(SpoolEnvelope envelope, byte[] trace, Function<HeaderSection, String> additions, int maxHeaderSize);
+    /** Starts a message: its content follows through {@link IncomingMessage#append}. */
+    IncomingMessage begin(SpoolEnvelope envelope);
 
     /** Makes the message durable; completes only after file and directory are fsynced. */
     CompletableFuture<Void> commit(IncomingMessage message);
@@ -57,7 +53,7 @@ public interface Spool extends AutoCloseable {
 
     /** Queues a whole message the server made itself (a bounce), durably. */
     default String enqueue(SpoolEnvelope envelope, byte[] message) throws IOException {
-        IncomingMessage incoming = begin(envelope, new byte[0], headers -> "", Integer.MAX_VALUE);
+        IncomingMessage incoming = begin(envelope);
         try {
             incoming.append(message);
             commit(incoming).join();

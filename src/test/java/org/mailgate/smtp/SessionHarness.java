@@ -31,12 +31,12 @@ final class SessionHarness {
     SessionHarness(SessionSettings settings) {
         this(settings, new MailPolicy() {
             @Override
-            public Optional<Refusal> checkSender(String user, Mailbox sender) {
+            public Optional<Refusal> checkSender(String helo, String user, Mailbox sender) {
                 return Optional.empty();
             }
 
             @Override
-            public Optional<Refusal> checkRecipient(String user, Mailbox recipient, int accepted) {
+            public Optional<Refusal> checkRecipient(String helo, String user, Mailbox recipient, int accepted) {
                 return recipient.domain().equals("nowhere.test") ? Optional.of(Refusal.RELAY_DENIED) : Optional.empty();
             }
         });

@@ -63,12 +63,12 @@ public class SmtpCoreBenchmark {
         SmtpSession session = new SmtpSession(SessionSettings.inbound("mx.test").withLimits(1 << 20, 100, 20, 100),
                 new MailPolicy() {
                     @Override
-                    public java.util.Optional<Refusal> checkSender(String user, Mailbox sender) {
+                    public java.util.Optional<Refusal> checkSender(String helo, String user, Mailbox sender) {
                         return java.util.Optional.empty();
                     }
 
                     @Override
-                    public java.util.Optional<Refusal> checkRecipient(String user, Mailbox recipient, int accepted) {
+                    public java.util.Optional<Refusal> checkRecipient(String helo, String user, Mailbox recipient, int accepted) {
                         return java.util.Optional.empty();
                     }
                 }, event -> {

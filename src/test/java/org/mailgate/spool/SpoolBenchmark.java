@@ -59,7 +59,7 @@ public class SpoolBenchmark {
     private void commitOne() throws IOException {
         SpoolEnvelope envelope = TestEnvelopes.envelope(ids.next(System.currentTimeMillis()), Instant.now()).from("a@example.com")
                 .to("b@example.org").build();
-        IncomingMessage message = spool.begin(envelope, new byte[0], HeaderFields.none(), 64 * 1024);
+        IncomingMessage message = spool.begin(envelope);
         message.append(CONTENT);
         spool.commit(message).join();
     }

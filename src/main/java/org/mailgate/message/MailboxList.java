@@ -1,4 +1,4 @@
-package org.mailgate.spool;
+package org.mailgate.message;
 
 import java.util.ArrayList;
 import java.util.List;

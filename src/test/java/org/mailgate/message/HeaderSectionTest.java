@@ -1,5 +1,6 @@
-package org.mailgate.spool;
+package org.mailgate.message;
 
+import org.mailgate.message.MailboxList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;

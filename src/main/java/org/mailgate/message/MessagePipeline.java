@@ -1,0 +1,49 @@
+package org.mailgate.message;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
+
+/**
+ * The ordered checks and modifiers a listener's messages pass (Postfix's cleanup, maddy's checks
+ * and modifiers), built once per listener kind: the server asks it at MAIL and RCPT, and runs
+ * each message through a {@link MessageAssembly} of it. New steps (DKIM signing, SPF, DMARC) join
+ * the lists; the connection does not change.
+ */
+public final class MessagePipeline {
+    private final List<Check> checks;
+    private final List<Modifier> modifiers;
+    private final int maxHeaderSize;
+
+    /** @param maxHeaderSize octets of header section held while it is checked; past them the message is refused */
+    public MessagePipeline(List<Check> checks, List<Modifier> modifiers, int maxHeaderSize) {
+        this.checks = List.copyOf(checks);
+        this.modifiers = List.copyOf(modifiers);
+        this.maxHeaderSize = maxHeaderSize;
+    }
+
+    public Optional<Refusal> checkSender(Client client, Optional<Mailbox> sender) {
+        return first(check -> check.checkSender(client, sender));
+    }
+
+    public Optional<Refusal> checkRecipient(Client client, Mailbox recipient, int accepted) {
+        return first(check -> check.checkRecipient(client, recipient, accepted));
+    }
+
+    /** One message through the pipeline, its content written to {@code sink}. */
+    public MessageAssembly assemble(Transaction transaction, MessageAssembly.Sink sink) {
+        return new MessageAssembly(transaction, checks, modifiers, maxHeaderSize, sink);
+    }
+
+    private Optional<Refusal> first(Function<Check, Optional<Refusal>> stage) {
+        for (Check check : checks) {
+            Optional<Refusal> refusal = stage.apply(check);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+        }
+        return Optional.empty();
+    }
+}

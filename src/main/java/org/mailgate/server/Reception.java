@@ -1,0 +1,124 @@
+package org.mailgate.server;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.mailgate.mail.Refusal;
+import org.mailgate.message.Client;
+import org.mailgate.message.MessageAssembly;
+import org.mailgate.message.MessagePipeline;
+import org.mailgate.message.Transaction;
+import org.mailgate.smtp.Envelope;
+import org.mailgate.spool.IncomingMessage;
+import org.mailgate.spool.SpoolEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One message of a connection, from its first octet to the reply: through the listener's
+ * pipeline into the spool; at the end, the pipeline's checks (off the event loop), then the
+ * commit, the log line and the sender's sending-limit count. An I/O failure on the way is
+ * remembered and answered at the end with 451, never as an acknowledged message.
+ */
+final class Reception {
+    private static final Logger log = LoggerFactory.getLogger(Reception.class);
+
+    /** How the connection hears the outcome, on its event loop. */
+    interface Outcome {
+        void stored(String queueId);
+
+        void refused(Refusal refusal);
+    }
+
+    private final ServerContext context;
+    private final MessagePipeline pipeline;
+    private final String client;
+    private IncomingMessage incoming;
+    private MessageAssembly assembly;
+    private IOException failure;
+
+    Reception(ServerContext context, MessagePipeline pipeline, String client) {
+        this.context = context;
+        this.pipeline = pipeline;
+        this.client = client;
+    }
+
+    void begin(Envelope envelope) {
+        Instant arrival = Instant.now();
+        SpoolEnvelope spooled = SpoolEnvelopes.of(envelope, context.queueIds().next(arrival.toEpochMilli()), arrival, client);
+        incoming = context.spool().begin(spooled);
+        Transaction transaction = new Transaction(spooled.id(), arrival,
+                new Client(client, envelope.helo(), spooled.authenticatedUser()), envelope.protocol(), spooled.sender(),
+                spooled.recipients().stream().map(SpoolEnvelope.Recipient::address).toList());
+        assembly = pipeline.assemble(transaction, incoming::append);
+        failure = null;
+    }
+
+    void append(byte[] bytes) {
+        if (assembly == null || failure != null) {
+            return;
+        }
+        try {
+            assembly.append(bytes);
+        } catch (IOException e) {
+            failure = e;
+        }
+    }
+
+    /** The message is refused or cut off, or the connection dropped: nothing was acknowledged, nothing stays. */
+    void abort() {
+        if (incoming != null) {
+            incoming.discard();
+        }
+        incoming = null;
+        assembly = null;
+    }
+
+    /** The end of the data: checks, then the commit; {@code outcome} hears the answer on {@code loop}. */
+    void end(EventExecutor loop, Executor checks, Outcome outcome) {
+        IncomingMessage m = incoming;
+        MessageAssembly a = assembly;
+        incoming = null;
+        assembly = null;
+        if (failure != null) {
+            log.error("{} not queued: {}", m.id(), failure.toString());
+            m.discard();
+            outcome.refused(Refusal.STORAGE_FAILED);
+            return;
+        }
+        checks.execute(() -> {
+            Optional<Refusal> refusal;
+            try {
+                refusal = a.finish();
+            } catch (IOException e) {
+                log.error("{} not queued: {}", m.id(), e.toString());
+                refusal = Optional.of(Refusal.STORAGE_FAILED);
+            }
+            if (refusal.isPresent()) {
+                m.discard();
+                log.info("{} refused client={}: {}", m.id(), client, refusal.get());
+                Refusal refused = refusal.get();
+                loop.execute(() -> outcome.refused(refused));
+                return;
+            }
+            commit(m, a, loop, outcome);
+        });
+    }
+
+    private void commit(IncomingMessage m, MessageAssembly a, EventExecutor loop, Outcome outcome) {
+        context.spool().commit(m).whenComplete((ignored, failed) -> loop.execute(() -> {
+            if (failed != null) {
+                log.error("{} not queued client={}: {}", m.id(), client, failed.toString());
+                outcome.refused(Refusal.STORAGE_FAILED);
+                return;
+            }
+            SpoolEnvelope e = m.envelope();
+            log.info("{} queued client={} from=<{}> recipients={} size={}", m.id(), client,
+                    e.sender().map(Object::toString).orElse(""), e.recipients().size(), a.size());
+            e.authenticatedUser().ifPresent(user -> context.sendingLimits().record(user, e.recipients().size()));
+            outcome.stored(m.id());
+        }));
+    }
+}

@@ -1,0 +1,87 @@
+package org.mailgate.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
+
+/** A message through the pipeline: the header held until known, the modifiers' fields in front, the checks at the end. */
+class MessageAssemblyTest {
+    private static final Transaction TRANSACTION = new Transaction("1M88AAAAA0000AAAA", Instant.parse("2026-11-25T10:00:00Z"),
+            new Client("192.0.2.7", "client.test", Optional.of("alice@example.com")), "ESMTPSA",
+            Optional.of(Mailbox.stored("alice@example.com")), List.of(Mailbox.stored("bob@example.org")));
+
+    private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
+
+    private MessageAssembly assembly(List<Check> checks, List<Modifier> modifiers, int maxHeaderSize) {
+        return new MessagePipeline(checks, modifiers, maxHeaderSize).assemble(TRANSACTION, sink::write);
+    }
+
+    private String written() {
+        return sink.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @DisplayName("RFC 5321 4.4, RFC 6409 8: our Received field first, then the Message-ID and Date a client left out, then its header")
+    void modifiersAddFieldsInFrontOfTheHeader() throws Exception {
+        MessageAssembly a = assembly(List.of(), List.of(new ReceivedField("mx.test"), new SubmissionFixups("mx.test")), 1000);
+        a.append("From: alice@example.com\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(written()).as("nothing leaves before the header section is known").isEmpty();
+        a.append("\r\nbody\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.finish()).isEmpty();
+        assertThat(written()).isEqualTo("Received: from client.test (192.0.2.7)\r\n\tby mx.test (Mailgate) with ESMTPSA id 1M88AAAAA0000AAAA"
+                + "\r\n\tfor <bob@example.org>; Wed, 25 Nov 2026 10:00:00 +0000\r\n"
+                + "Message-ID: <1M88AAAAA0000AAAA@mx.test>\r\nDate: Wed, 25 Nov 2026 10:00:00 +0000\r\n"
+                + "From: alice@example.com\r\n\r\nbody\r\n");
+        assertThat(a.size()).isEqualTo("From: alice@example.com\r\n\r\nbody\r\n".length());
+    }
+
+    @Test
+    void theBodyStreamsOnceTheHeaderIsKnown() throws Exception {
+        MessageAssembly a = assembly(List.of(), List.of(), 1000);
+        a.append("Subject: x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        a.append("line one\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(written()).isEqualTo("Subject: x\r\n\r\nline one\r\n");
+    }
+
+    @Test
+    @DisplayName("a header section over the limit refuses the message at its end (552 5.3.4), and nothing of it was kept")
+    void oversizedHeaderIsRefused() throws Exception {
+        MessageAssembly a = assembly(List.of(), List.of(new ReceivedField("mx.test")), 100);
+        a.append(("X-Long: " + "a".repeat(60) + "\r\n").repeat(3).getBytes(StandardCharsets.UTF_8));
+        assertThat(a.finish()).contains(Refusal.HEADER_TOO_LARGE);
+        assertThat(written()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the checks see the header section of a message without a body too; they run in order and the first refusal wins")
+    void checksRunInOrderAndTheFirstRefusalWins() throws Exception {
+        List<String> seen = new ArrayList<>();
+        Check first = new Check() {
+            @Override
+            public Optional<Refusal> checkMessage(Transaction t, HeaderSection header) {
+                seen.add("first " + header.values("Subject"));
+                return Optional.of(Refusal.HEADER_FROM_NOT_OWNED);
+            }
+        };
+        Check second = new Check() {
+            @Override
+            public Optional<Refusal> checkMessage(Transaction t, HeaderSection header) {
+                seen.add("second");
+                return Optional.empty();
+            }
+        };
+        MessageAssembly a = assembly(List.of(first, second), List.of(), 1000);
+        a.append("Subject: no body\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.finish()).contains(Refusal.HEADER_FROM_NOT_OWNED);
+        assertThat(seen).containsExactly("first [no body]");
+    }
+}
