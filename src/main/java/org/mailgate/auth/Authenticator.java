@@ -1,5 +1,6 @@
 package org.mailgate.auth;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -16,11 +17,11 @@ public final class Authenticator {
     private final CredentialCache cache;
 
     /** @param cacheTtl how long a successful login is remembered; zero disables the cache */
-    public Authenticator(Supplier<UserDirectory> directory, PasswordHashes hashes, Duration cacheTtl) {
+    public Authenticator(Supplier<UserDirectory> directory, PasswordHashes hashes, Duration cacheTtl, Clock clock) {
         this.directory = directory;
         this.hashes = hashes;
         this.dummyHash = hashes.hash("mailgate-dummy-password");
-        this.cache = new CredentialCache(cacheTtl);
+        this.cache = new CredentialCache(cacheTtl, clock);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,22 +25,24 @@ final class CredentialCache {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
-    private final long ttlNanos;
+    private final long ttlMillis;
+    private final Clock clock;
 
-    CredentialCache(Duration ttl) {
+    CredentialCache(Duration ttl, Clock clock) {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.key = new SecretKeySpec(secret, "HmacSHA256");
-        this.ttlNanos = ttl.toNanos();
+        this.ttlMillis = ttl.toMillis();
+        this.clock = clock;
     }
 
     boolean enabled() {
-        return ttlNanos > 0;
+        return ttlMillis > 0;
     }
 
     boolean matches(User user, String password) {
         Entry entry = entries.get(user.address());
-        if (entry == null || !entry.storedHash().equals(user.passwordHash()) || System.nanoTime() - entry.expiresAt() > 0) {
+        if (entry == null || !entry.storedHash().equals(user.passwordHash()) || clock.millis() > entry.expiresAt()) {
             return false;
         }
         return MessageDigest.isEqual(entry.mac(), mac(user.address(), password));
@@ -47,13 +50,13 @@ final class CredentialCache {
 
     void remember(User user, String password) {
         if (entries.size() >= MAX_ENTRIES) {
-            long now = System.nanoTime();
-            entries.values().removeIf(e -> now - e.expiresAt() > 0);
+            long now = clock.millis();
+            entries.values().removeIf(e -> now > e.expiresAt());
             if (entries.size() >= MAX_ENTRIES) {
                 entries.clear(); // a flood of distinct users: start over rather than grow
             }
         }
-        entries.put(user.address(), new Entry(mac(user.address(), password), user.passwordHash(), System.nanoTime() + ttlNanos));
+        entries.put(user.address(), new Entry(mac(user.address(), password), user.passwordHash(), clock.millis() + ttlMillis));
     }
 
     private byte[] mac(String address, String password) {

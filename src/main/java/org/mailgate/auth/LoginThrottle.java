@@ -4,13 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.mailgate.config.LoginThrottleConfig;
@@ -42,7 +42,7 @@ public final class LoginThrottle {
 
     private final LoginThrottleConfig config;
     private final Duration baseDelay;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final RecentEvents clientFailures;
     private final RecentEvents accountFailures;
     private final Map<String, Long> lockedClients = new ConcurrentHashMap<>();
@@ -52,7 +52,7 @@ public final class LoginThrottle {
     private final SecretKeySpec key;
 
     /** @param baseDelay the wait before every failed AUTH reply (auth-failure-delay) */
-    public LoginThrottle(LoginThrottleConfig config, Duration baseDelay, LongSupplier clock) {
+    public LoginThrottle(LoginThrottleConfig config, Duration baseDelay, Clock clock) {
         this.config = config;
         this.baseDelay = baseDelay;
         this.clock = clock;
@@ -69,7 +69,7 @@ public final class LoginThrottle {
      * it is in progress until {@link #failed} or {@link #succeeded} ends it.
      */
     public boolean begin(String client, String account) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         if (lockedUntil(lockedClients, client, now)
                 || lockedUntil(lockedAccounts, account, now) && !isKnownGood(account, client, now)) {
             return false;
@@ -89,7 +89,7 @@ public final class LoginThrottle {
     /** A wrong password (or an unknown user): counts it, and says how long to wait before answering. */
     public Duration failed(String client, String account, String password) {
         end(client);
-        long now = clock.getAsLong();
+        long now = clock.millis();
         long tag = tag(account, password);
         clientFailures.add(client, now, 1, tag);
         accountFailures.add(account, now, 1, tag);
@@ -112,7 +112,7 @@ public final class LoginThrottle {
 
     public void succeeded(String client, String account) {
         end(client);
-        long now = clock.getAsLong();
+        long now = clock.millis();
         Map<String, Long> addresses = knownGood.computeIfAbsent(account, a -> new ConcurrentHashMap<>());
         if (addresses.size() >= MAX_KNOWN_ADDRESSES && !addresses.containsKey(client)) {
             addresses.entrySet().stream().min(Map.Entry.comparingByValue()).ifPresent(oldest -> addresses.remove(oldest.getKey()));
@@ -133,7 +133,7 @@ public final class LoginThrottle {
 
     /** Forgets what has expired; call now and then from one housekeeping thread. */
     public void prune() {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         clientFailures.prune(now);
         accountFailures.prune(now);
         lockedClients.values().removeIf(until -> until <= now);
@@ -173,7 +173,7 @@ public final class LoginThrottle {
     }
 
     private List<Lock> locks(Map<String, Long> locks) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         return locks.entrySet().stream().filter(e -> e.getValue() > now)
                 .map(e -> new Lock(e.getKey(), e.getValue())).sorted(Comparator.comparing(Lock::who)).toList();
     }

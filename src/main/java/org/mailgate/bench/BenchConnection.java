@@ -1,6 +1,5 @@
 package org.mailgate.bench;
 
-import org.mailgate.mail.Reply;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -15,6 +14,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.mailgate.mail.Reply;
 
 /**
  * One blocking SMTP client connection of the load generator. It does not verify certificates:

@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
-import java.time.Duration;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
@@ -64,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         });
 
-        SmtpServer server = SmtpServer.start(config);
+        SmtpServer server = SmtpServer.start(config, java.time.Clock.systemUTC());
         running.set(server);
         DeliveryService delivery = null;
         if (config.delivery().enabled()) {

@@ -1,13 +1,13 @@
 package org.mailgate.delivery;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import org.mailgate.mail.Reply;
 
 /**
@@ -21,9 +21,9 @@ final class ConnectionPool implements AutoCloseable {
     private final Map<String, Deque<Idle>> idle = new HashMap<>();
     private final long maxIdleMillis;
     private final int maxPerKey;
-    private final LongSupplier clock;
+    private final Clock clock;
 
-    ConnectionPool(long maxIdleMillis, int maxPerKey, LongSupplier clock) {
+    ConnectionPool(long maxIdleMillis, int maxPerKey, Clock clock) {
         this.maxIdleMillis = maxIdleMillis;
         this.maxPerKey = maxPerKey;
         this.clock = clock;
@@ -57,7 +57,7 @@ final class ConnectionPool implements AutoCloseable {
         synchronized (this) {
             Deque<Idle> sessions = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
             if (sessions.size() < maxPerKey && session.connection().isOpen()) {
-                sessions.addFirst(new Idle(session, clock.getAsLong()));
+                sessions.addFirst(new Idle(session, clock.millis()));
             } else {
                 surplus = session;
             }
@@ -69,7 +69,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /** Says QUIT to sessions idle longer than the limit. */
     void expire() {
-        long cutoff = clock.getAsLong() - maxIdleMillis;
+        long cutoff = clock.millis() - maxIdleMillis;
         Deque<Idle> expired = new ArrayDeque<>();
         synchronized (this) {
             for (Iterator<Deque<Idle>> it = idle.values().iterator(); it.hasNext(); ) {

@@ -70,7 +70,7 @@ public final class DeliveryService implements AutoCloseable {
         this.global = new Semaphore(settings.concurrency());
         // messages in flight: enough that every delivery slot stays busy while others wait on DNS
         this.maxInFlight = settings.concurrency() * 4;
-        ConnectionPool pool = new ConnectionPool(5_000, settings.perDestination(), System::currentTimeMillis);
+        ConnectionPool pool = new ConnectionPool(5_000, settings.perDestination(), clock);
         this.transports = Transports.create(config, local, pool, RandomGenerator.getDefault(), clock);
         this.bounces = new Bounces(config.hostname(), spool, clock);
         housekeeping.scheduleWithFixedDelay(pool::expire, 1, 1, TimeUnit.SECONDS);

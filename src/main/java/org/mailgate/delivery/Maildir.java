@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mailgate.spool.PrivateFiles;
@@ -25,11 +26,13 @@ import org.mailgate.spool.PrivateFiles;
 final class Maildir {
     private final Path root;
     private final String hostname;
+    private final Clock clock;
     private final AtomicLong counter = new AtomicLong();
     private final long pid = ProcessHandle.current().pid();
 
-    Maildir(Path root, String hostname) {
+    Maildir(Path root, String hostname, Clock clock) {
         this.root = root;
+        this.clock = clock;
         // the unique name's host part must not hold "/" or ":" (the Maildir spec's escapes)
         this.hostname = hostname.replace("/", "\\057").replace(":", "\\072");
     }
@@ -42,7 +45,7 @@ final class Maildir {
                 PrivateFiles.directories(mailbox.resolve(sub));
             }
         }
-        Instant now = Instant.now();
+        Instant now = clock.instant();
         String unique = now.getEpochSecond() + ".M" + now.getNano() / 1000 + "P" + pid + "Q" + counter.incrementAndGet() + "." + hostname;
         Path tmp = mailbox.resolve("tmp").resolve(unique);
         long size;

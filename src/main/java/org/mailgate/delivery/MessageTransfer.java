@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mailgate.mail.BodyType;
 import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
 import org.mailgate.smtp.ClientCommands;
 import org.mailgate.smtp.ContentEncoder;
 import org.mailgate.smtp.Extensions;
-import org.mailgate.mail.Reply;
 import org.mailgate.spool.SpoolEnvelope;
 
 /**

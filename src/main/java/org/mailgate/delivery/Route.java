@@ -1,7 +1,7 @@
 package org.mailgate.delivery;
 
-import org.mailgate.mail.Mailbox;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.mail.Mailbox;
 
 /** Where a recipient's copy goes: a local mailbox, the smart host, or the domain's MX servers. */
 sealed interface Route {

@@ -38,7 +38,7 @@ final class Transports implements AutoCloseable {
                 new MtaStsCache(config.dataDir().resolve("mta-sts")));
         RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, opener, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);
-        LocalDelivery local = new LocalDelivery(mailboxes, new Maildir(config.dataDir().resolve("mailboxes"), config.hostname()),
+        LocalDelivery local = new LocalDelivery(mailboxes, new Maildir(config.dataDir().resolve("mailboxes"), config.hostname(), clock),
                 d.lmtp(), opener, pool);
         return new Transports(mailboxes, d.smartHost(), pool, remote, smartHost, local);
     }

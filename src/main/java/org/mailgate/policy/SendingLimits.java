@@ -1,9 +1,9 @@
 package org.mailgate.policy;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import org.mailgate.auth.RecentEvents;
 import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.mail.Refusal;
@@ -18,11 +18,11 @@ public final class SendingLimits {
     public record Usage(int messagesHour, int messagesDay, long recipientsHour, long recipientsDay) {}
 
     private final SendingLimitsConfig config;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final RecentEvents lastHour;
     private final RecentEvents lastDay;
 
-    public SendingLimits(SendingLimitsConfig config, LongSupplier clock) {
+    public SendingLimits(SendingLimitsConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
         // Past a limit nothing more is recorded, so a window never needs more events than its limit.
@@ -32,7 +32,7 @@ public final class SendingLimits {
 
     /** At MAIL: may this user start another message? */
     public Optional<Refusal> checkMessage(String user) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         if (lastHour.count(user, now) >= config.messagesPerHour() || lastDay.count(user, now) >= config.messagesPerDay()) {
             return Optional.of(Refusal.MESSAGE_RATE_EXCEEDED);
         }
@@ -41,7 +41,7 @@ public final class SendingLimits {
 
     /** At RCPT: may this user add one more recipient to a message that has {@code accepted} already? */
     public Optional<Refusal> checkRecipient(String user, int accepted) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         if (lastHour.sum(user, now) + accepted >= config.recipientsPerHour()
                 || lastDay.sum(user, now) + accepted >= config.recipientsPerDay()) {
             return Optional.of(Refusal.RECIPIENT_RATE_EXCEEDED);
@@ -51,24 +51,24 @@ public final class SendingLimits {
 
     /** A message from this user was queued. */
     public void record(String user, int recipients) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         lastHour.add(user, now, recipients, 0);
         lastDay.add(user, now, recipients, 0);
     }
 
     public Usage usage(String user) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         return new Usage(lastHour.count(user, now), lastDay.count(user, now), lastHour.sum(user, now), lastDay.sum(user, now));
     }
 
     /** The users who sent in the last day. */
     public List<String> users() {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         return lastDay.keys().stream().filter(user -> lastDay.count(user, now) > 0).sorted().toList();
     }
 
     public void prune() {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         lastHour.prune(now);
         lastDay.prune(now);
     }

@@ -1,11 +1,11 @@
 package org.mailgate.server;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongSupplier;
 import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.RecentEvents;
 import org.mailgate.config.Limits;
@@ -20,12 +20,12 @@ final class ConnectionLimiter {
     private static final long MINUTE = 60_000;
 
     private final Limits limits;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> openPerClient = new ConcurrentHashMap<>();
     private final RecentEvents recentConnections;
 
-    ConnectionLimiter(Limits limits, LongSupplier clock) {
+    ConnectionLimiter(Limits limits, Clock clock) {
         this.limits = limits;
         this.clock = clock;
         this.recentConnections = new RecentEvents(MINUTE, limits.maxConnectionRate() + 1, 100_000);
@@ -34,7 +34,7 @@ final class ConnectionLimiter {
     /** A new connection from this client: admitted (and counted until {@link #release}), or why not. */
     Optional<Refusal> admit(InetAddress client) {
         String key = ClientKey.of(client);
-        long now = clock.getAsLong();
+        long now = clock.millis();
         recentConnections.add(key, now);
         if (recentConnections.count(key, now) > limits.maxConnectionRate()) {
             return Optional.of(Refusal.CONNECTION_RATE_EXCEEDED);
@@ -57,6 +57,6 @@ final class ConnectionLimiter {
     }
 
     void prune() {
-        recentConnections.prune(clock.getAsLong());
+        recentConnections.prune(clock.millis());
     }
 }

@@ -1,6 +1,7 @@
 package org.mailgate.server;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.LongSupplier;
 import org.mailgate.auth.ClientKey;
 
 /**
@@ -33,13 +33,13 @@ final class HandshakeSlots {
     /** One handshake in progress; {@code evict} closes its connection. */
     final class Slot {
         private final String client;
-        private final long startedNanos;
+        private final long startedMillis;
         private final Runnable evict;
         private boolean released;
 
-        private Slot(String client, long startedNanos, Runnable evict) {
+        private Slot(String client, long startedMillis, Runnable evict) {
             this.client = client;
-            this.startedNanos = startedNanos;
+            this.startedMillis = startedMillis;
             this.evict = evict;
         }
 
@@ -58,15 +58,15 @@ final class HandshakeSlots {
 
     private final int max;
     private final int maxPerClient;
-    private final LongSupplier nanoClock;
+    private final Clock clock;
     // in start order, so the oldest comes first
     private final Set<Slot> inProgress = new LinkedHashSet<>();
     private final Map<String, Integer> perClient = new HashMap<>();
 
-    HandshakeSlots(int max, int maxPerClient, LongSupplier nanoClock) {
+    HandshakeSlots(int max, int maxPerClient, Clock clock) {
         this.max = max;
         this.maxPerClient = maxPerClient;
-        this.nanoClock = nanoClock;
+        this.clock = clock;
     }
 
     /** A slot for this client's handshake, or empty when it has its share or the server is full. */
@@ -78,10 +78,10 @@ final class HandshakeSlots {
             if (perClient.getOrDefault(key, 0) >= maxPerClient) {
                 return Optional.empty();
             }
-            long now = nanoClock.getAsLong();
+            long now = clock.millis();
             if (inProgress.size() >= max) {
                 Slot oldest = inProgress.iterator().next();
-                if (now - oldest.startedNanos < PRESSURE_TIMEOUT.toNanos()) {
+                if (now - oldest.startedMillis < PRESSURE_TIMEOUT.toMillis()) {
                     return Optional.empty();
                 }
                 oldest.release();
@@ -104,8 +104,8 @@ final class HandshakeSlots {
             if (inProgress.size() < max) {
                 return 0;
             }
-            long cutoff = nanoClock.getAsLong() - PRESSURE_TIMEOUT.toNanos();
-            stale = inProgress.stream().takeWhile(s -> s.startedNanos <= cutoff).toList();
+            long cutoff = clock.millis() - PRESSURE_TIMEOUT.toMillis();
+            stale = inProgress.stream().takeWhile(s -> s.startedMillis <= cutoff).toList();
             stale.forEach(Slot::release);
         }
         stale.forEach(s -> s.evict.run());

@@ -10,8 +10,8 @@ import org.mailgate.auth.Authenticator;
 import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.User;
-import org.mailgate.policy.AutoBan;
 import org.mailgate.mail.Refusal;
+import org.mailgate.policy.AutoBan;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

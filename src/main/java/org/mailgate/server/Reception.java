@@ -46,7 +46,7 @@ final class Reception {
     }
 
     void begin(Envelope envelope) {
-        Instant arrival = Instant.now();
+        Instant arrival = context.clock().instant();
         SpoolEnvelope spooled = SpoolEnvelopes.of(envelope, context.queueIds().next(arrival.toEpochMilli()), arrival, client);
         incoming = context.spool().begin(spooled);
         Transaction transaction = new Transaction(spooled.id(), arrival,

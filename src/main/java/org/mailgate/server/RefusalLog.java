@@ -1,8 +1,8 @@
 package org.mailgate.server;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,17 +16,17 @@ final class RefusalLog {
     private static final int MAX_KEYS = 100_000;
 
     private final long windowMillis;
-    private final LongSupplier clock;
+    private final Clock clock;
     private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
-    RefusalLog(long windowMillis, LongSupplier clock) {
+    RefusalLog(long windowMillis, Clock clock) {
         this.windowMillis = windowMillis;
         this.clock = clock;
     }
 
     /** Logs "client=... what" unless the same was logged for this client within the window. */
     void refused(String client, String what) {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         String key = client + " " + what;
         Long last = lastLogged.get(key);
         if (last != null && now - last < windowMillis) {
@@ -40,7 +40,7 @@ final class RefusalLog {
     }
 
     void prune() {
-        long now = clock.getAsLong();
+        long now = clock.millis();
         lastLogged.values().removeIf(at -> now - at >= windowMillis);
     }
 }

@@ -1,5 +1,6 @@
 package org.mailgate.server;
 
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.mailgate.config.ListenerKind;
@@ -17,6 +18,7 @@ import org.mailgate.spool.Spool;
  * same shared parts and a new config (so the profiles are rebuilt from it).
  *
  * @param checks where the end-of-data checks run: off the event loops
+ * @param clock the time for arrival stamps and every limit's window
  */
 record ServerContext(
         MailgateConfig config,
@@ -34,13 +36,14 @@ record ServerContext(
         RefusalLog refusals,
         AbuseRecorder abuse,
         Executor checks,
+        Clock clock,
         Map<ListenerKind, ListenerProfile> profiles) {
 
     static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, Logins logins, SubmissionPolicy submission,
             InboundPolicy inbound, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
-            HandshakeSlots handshakes, RefusalLog refusals, Executor checks) {
+            HandshakeSlots handshakes, RefusalLog refusals, Executor checks, Clock clock) {
         return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, sending, bans, autoBan, connections,
-                handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, ListenerProfile.all(config, submission, inbound));
+                handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, clock, ListenerProfile.all(config, submission, inbound));
     }
 
     ListenerProfile profile(ListenerKind kind) {
@@ -50,6 +53,6 @@ record ServerContext(
     /** The same shared parts, with a reloaded config and certificates. */
     ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
         return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, sendingLimits,
-                bans, autoBan, connections, handshakes, refusals, abuse, checks, ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy));
+                bans, autoBan, connections, handshakes, refusals, abuse, checks, clock, ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy));
     }
 }

@@ -15,8 +15,8 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -75,10 +75,12 @@ public final class SmtpServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<Bound> bound = new ArrayList<>();
+    private final Clock clock;
     private boolean closed;
 
-    private SmtpServer(MailgateConfig config) throws IOException {
+    private SmtpServer(MailgateConfig config, Clock clock) throws IOException {
         this.config = config;
+        this.clock = clock;
         this.loops = Epoll.isAvailable()
                 ? new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())
                 : new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
@@ -87,8 +89,8 @@ public final class SmtpServer implements AutoCloseable {
         this.localDomains = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
     }
 
-    public static SmtpServer start(MailgateConfig config) throws IOException {
-        SmtpServer server = new SmtpServer(config);
+    public static SmtpServer start(MailgateConfig config, Clock clock) throws IOException {
+        SmtpServer server = new SmtpServer(config, clock);
         try {
             server.bind();
             return server;
@@ -134,17 +136,16 @@ public final class SmtpServer implements AutoCloseable {
     /** Everything connections share, and the housekeeping that keeps it current. */
     private ServerContext context() throws IOException {
         TlsContexts tlsContexts = tls(config);
-        BanList bans = new BanList(config.dataDir(), Clock.systemUTC());
+        BanList bans = new BanList(config.dataDir(), clock);
         bans.load();
-        LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), System::currentTimeMillis);
-        SendingLimits sending = new SendingLimits(config.sendingLimits(), System::currentTimeMillis);
-        ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), System::currentTimeMillis);
-        HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(),
-                System::nanoTime);
+        LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
+        SendingLimits sending = new SendingLimits(config.sendingLimits(), clock);
+        ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), clock);
+        HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(), clock);
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
-        RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), System::currentTimeMillis);
-        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, Clock.systemUTC());
-        Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl()),
+        RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), clock);
+        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock);
+        Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl(), clock),
                 throttle, autoBan, authPool, refusals);
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
@@ -162,7 +163,7 @@ public final class SmtpServer implements AutoCloseable {
                 bans.active().size());
         return ServerContext.create(config, tlsContexts, spool, logins,
                 new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), sending,
-                bans, autoBan, limiter, handshakes, refusals, checks);
+                bans, autoBan, limiter, handshakes, refusals, checks, clock);
     }
 
     private static TlsContexts tls(MailgateConfig config) throws IOException {

@@ -1,10 +1,10 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Mailbox;
 import java.util.Optional;
 import java.util.Set;
 import org.mailgate.mail.BodyType;
 import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Notify;
 
 /** An SMTP command as parsed from one line (RFC 5321 4.1.1, and the extensions we offer). */

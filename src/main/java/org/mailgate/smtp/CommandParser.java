@@ -1,16 +1,16 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Mailbox;
-import org.mailgate.mail.Refusal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import org.mailgate.mail.BodyType;
 import org.mailgate.mail.DsnReturn;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Notify;
-import java.util.Set;
+import org.mailgate.mail.Refusal;
 import org.mailgate.smtp.Command.MailParameters;
 import org.mailgate.smtp.Command.RcptParameters;
 

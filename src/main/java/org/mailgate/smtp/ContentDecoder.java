@@ -1,7 +1,7 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Refusal;
 import java.util.Arrays;
+import org.mailgate.mail.Refusal;
 
 /**
  * The rules every message's content passes, whether it came over DATA (after the dot-stuffing is

@@ -1,7 +1,7 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Mailbox;
 import java.util.List;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.smtp.Command.MailParameters;
 import org.mailgate.smtp.Command.RcptParameters;
 

@@ -1,8 +1,8 @@
 package org.mailgate.smtp;
 
+import java.util.Optional;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
-import java.util.Optional;
 
 /** The checks a session asks of policy while building an envelope. They must not block. */
 public interface MailPolicy {

@@ -1,11 +1,11 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Reply;
-import org.mailgate.mail.EnhancedStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mailgate.mail.EnhancedStatus;
+import org.mailgate.mail.Reply;
 
 /**
  * Reads a server's reply line by line (RFC 5321 4.2.1): "250-text" continues, "250 text" or a

@@ -1,8 +1,8 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Refusal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.mailgate.mail.Refusal;
 
 /**
  * One RFC 4954 AUTH exchange for the PLAIN (RFC 4616) and LOGIN mechanisms: consumes the

@@ -1,7 +1,7 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Reply;
 import org.mailgate.mail.Refusal;
+import org.mailgate.mail.Reply;
 
 /**
  * What a session asks of its driver. The driver writes replies in order, and answers each

@@ -1,14 +1,14 @@
 package org.mailgate.smtp;
 
-import org.mailgate.mail.Mailbox;
-import org.mailgate.mail.Reply;
-import org.mailgate.mail.EnhancedStatus;
-import org.mailgate.mail.Refusal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.mailgate.mail.EnhancedStatus;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
+import org.mailgate.mail.Reply;
 import org.mailgate.smtp.Command.MailParameters;
 import org.mailgate.smtp.Envelope.Recipient;
 

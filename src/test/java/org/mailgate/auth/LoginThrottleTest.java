@@ -3,9 +3,9 @@ package org.mailgate.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-import org.mailgate.config.LoginThrottleConfig;
 import org.junit.jupiter.api.Test;
+import org.mailgate.config.LoginThrottleConfig;
+import org.mailgate.testing.ManualClock;
 
 class LoginThrottleTest {
     // window 15m, slower after 3, at most 8 s, locked after 10 for 15m, known-good for 30 days
@@ -13,8 +13,8 @@ class LoginThrottleTest {
             Duration.ofMinutes(15), 3, Duration.ofSeconds(8), 10, Duration.ofMinutes(15), Duration.ofDays(30));
     private static final Duration BASE = Duration.ofSeconds(1);
 
-    private final AtomicLong now = new AtomicLong(1_000_000);
-    private final LoginThrottle throttle = new LoginThrottle(CONFIG, BASE, now::get);
+    private final ManualClock now = new ManualClock();
+    private final LoginThrottle throttle = new LoginThrottle(CONFIG, BASE, now);
 
     @Test
     void eachFailureAfterTheFirstFewWaitsTwiceAsLongUpToTheCap() {
@@ -44,7 +44,7 @@ class LoginThrottleTest {
         }
         assertThat(throttle.begin("192.0.2.66", "carol@example.com")).isFalse();
         assertThat(throttle.begin("192.0.2.7", "carol@example.com")).isTrue();
-        now.addAndGet(Duration.ofMinutes(15).toMillis());
+        now.advance(Duration.ofMinutes(15));
         assertThat(throttle.begin("192.0.2.66", "carol@example.com")).isTrue();
     }
 
@@ -64,7 +64,7 @@ class LoginThrottleTest {
         for (int i = 0; i < 9; i++) {
             throttle.failed("192.0.2.1", "alice@example.com", "guess" + i);
         }
-        now.addAndGet(Duration.ofMinutes(16).toMillis());
+        now.advance(Duration.ofMinutes(16));
         assertThat(throttle.failed("192.0.2.1", "alice@example.com", "one more")).isEqualTo(BASE);
         assertThat(throttle.begin("192.0.2.1", "alice@example.com")).isTrue();
     }

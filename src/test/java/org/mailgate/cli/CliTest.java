@@ -209,7 +209,7 @@ class CliTest {
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION)),
                 null, Limits.DEFAULTS);
-        try (var server = SmtpServer.start(config)) {
+        try (var server = SmtpServer.start(config, java.time.Clock.systemUTC())) {
             int inbound = server.bound().get(0).address().getPort();
             int submission = server.bound().get(1).address().getPort();
             Result plain = run("", "bench", "127.0.0.1:" + inbound, "-s", "2", "-n", "10", "-d", "20", "--json");

@@ -43,7 +43,7 @@ final class MailgateUnderTest implements AutoCloseable {
     private MailgateUnderTest(Path dataDir, MailgateConfig config, boolean deliver) throws IOException {
         this.dataDir = dataDir;
         this.config = config;
-        this.server = SmtpServer.start(config);
+        this.server = SmtpServer.start(config, java.time.Clock.systemUTC());
         this.delivery = deliver ? DeliveryService.start(config, server.spool(), new UserMailboxes(server.localDomains())) : null;
     }
 

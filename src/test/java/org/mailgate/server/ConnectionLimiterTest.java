@@ -3,19 +3,20 @@ package org.mailgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
-import java.util.concurrent.atomic.AtomicLong;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 import org.mailgate.config.Limits;
 import org.mailgate.mail.Refusal;
-import org.junit.jupiter.api.Test;
+import org.mailgate.testing.ManualClock;
 
 class ConnectionLimiterTest {
-    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final ManualClock now = new ManualClock();
 
     private ConnectionLimiter limiter(int total, int perAddress, int perMinute, int handshakes) {
         Limits limits = new Limits(1024, 10, 1024, 20, 100, Limits.DEFAULTS.authFailureDelay(), Limits.DEFAULTS.authCacheTtl(),
                 Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Limits.DEFAULTS.tlsHandshakeTimeout(),
                 Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes, 10, false);
-        return new ConnectionLimiter(limits, now::get);
+        return new ConnectionLimiter(limits, now);
     }
 
     private static InetAddress address(String text) throws Exception {
@@ -59,7 +60,7 @@ class ConnectionLimiterTest {
             limiter.release(a);
         }
         assertThat(limiter.admit(a)).contains(Refusal.CONNECTION_RATE_EXCEEDED);
-        now.addAndGet(61_000);
+        now.advance(Duration.ofSeconds(61));
         assertThat(limiter.admit(a)).isEmpty();
     }
 }

@@ -3,16 +3,16 @@ package org.mailgate.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.mailgate.testing.ManualClock;
 
 class HandshakeSlotsTest {
-    private final AtomicLong now = new AtomicLong();
+    private final ManualClock now = new ManualClock();
     private final List<String> evicted = new ArrayList<>();
 
     private Optional<HandshakeSlots.Slot> acquire(HandshakeSlots slots, String client, String name) throws Exception {
@@ -20,13 +20,13 @@ class HandshakeSlotsTest {
     }
 
     private void advanceSeconds(long seconds) {
-        now.addAndGet(TimeUnit.SECONDS.toNanos(seconds));
+        now.advance(Duration.ofSeconds(seconds));
     }
 
     @Test
     @DisplayName("no client holds more than its share of handshakes in progress; a finished one frees its slot")
     void eachClientGetsItsShare() throws Exception {
-        HandshakeSlots slots = new HandshakeSlots(100, 2, now::get);
+        HandshakeSlots slots = new HandshakeSlots(100, 2, now);
         HandshakeSlots.Slot first = acquire(slots, "192.0.2.1", "a1").orElseThrow();
         assertThat(acquire(slots, "192.0.2.1", "a2")).isPresent();
         assertThat(acquire(slots, "192.0.2.1", "a3")).isEmpty();
@@ -41,7 +41,7 @@ class HandshakeSlotsTest {
     @Test
     @DisplayName("with every slot taken, a newcomer waits while the holders are young, then takes over the oldest past the pressure timeout")
     void newcomerTakesOverAStaleSlotWhenFull() throws Exception {
-        HandshakeSlots slots = new HandshakeSlots(2, 10, now::get);
+        HandshakeSlots slots = new HandshakeSlots(2, 10, now);
         acquire(slots, "192.0.2.1", "old");
         advanceSeconds(1);
         acquire(slots, "192.0.2.2", "younger");
@@ -54,7 +54,7 @@ class HandshakeSlotsTest {
     @Test
     @DisplayName("under pressure (every slot in use) handshakes older than the pressure timeout are closed; short of full none are")
     void sweepClosesStaleHandshakesOnlyUnderPressure() throws Exception {
-        HandshakeSlots slots = new HandshakeSlots(3, 10, now::get);
+        HandshakeSlots slots = new HandshakeSlots(3, 10, now);
         acquire(slots, "192.0.2.1", "one");
         acquire(slots, "192.0.2.2", "two");
         advanceSeconds(60);

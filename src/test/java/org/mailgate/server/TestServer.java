@@ -56,7 +56,7 @@ final class TestServer implements AutoCloseable {
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS.withAuthFailureDelay(AUTH_FAILURE_DELAY));
-        server = SmtpServer.start(customize.apply(config));
+        server = SmtpServer.start(customize.apply(config), java.time.Clock.systemUTC());
     }
 
     int port(ListenerKind kind) {
