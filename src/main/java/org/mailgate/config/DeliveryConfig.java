@@ -63,6 +63,11 @@ public record DeliveryConfig(
             Duration.ofMinutes(5), Duration.ofHours(4), Duration.ofDays(5), Duration.ofHours(4),
             Duration.ofSeconds(30), Duration.ofMinutes(5), 443, Map.of(), null, null, true, false);
 
+    public DeliveryConfig withDns(List<String> servers, Dnssec validation, Path anchors) {
+        return new DeliveryConfig(port, servers, validation, anchors, caFile, concurrency, perDestination, retryFirst,
+                retryMax, expire, delayWarning, connectTimeout, commandTimeout, mtaStsPort, tlsPolicy, smartHost, lmtp, enabled, allowPrivateLiterals);
+    }
+
     public DeliveryConfig withPrivateLiteralsAllowed(boolean allowed) {
         return new DeliveryConfig(port, dnsServers, dnssec, trustAnchors, caFile, concurrency, perDestination, retryFirst,
                 retryMax, expire, delayWarning, connectTimeout, commandTimeout, mtaStsPort, tlsPolicy, smartHost, lmtp, enabled, allowed);

@@ -14,7 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.xbill.DNS.TLSARecord;
+import org.mailgate.dns.TlsaRecord;
 
 /**
  * Checks a server's certificate chain against its TLSA records for SMTP (RFC 7672 3.1): DANE-EE(3)
@@ -23,22 +23,19 @@ import org.xbill.DNS.TLSARecord;
  * for one of the names. PKIX-TA(0) and PKIX-EE(1) are unusable for SMTP and never match.
  */
 final class DaneVerifier {
-    private static final int DANE_TA = 2;
-    private static final int DANE_EE = 3;
-
     private DaneVerifier() {}
 
-    static void verify(X509Certificate[] chain, List<TLSARecord> records, List<String> names) throws CertificateException {
+    static void verify(X509Certificate[] chain, List<TlsaRecord> records, List<String> names) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("DANE: the server sent no certificate");
         }
-        for (TLSARecord record : records) {
-            if (record.getCertificateUsage() == DANE_EE && matches(record, chain[0])) {
+        for (TlsaRecord record : records) {
+            if (record.usage() == TlsaRecord.DANE_EE && matches(record, chain[0])) {
                 return;
             }
         }
-        for (TLSARecord record : records) {
-            if (record.getCertificateUsage() != DANE_TA) {
+        for (TlsaRecord record : records) {
+            if (record.usage() != TlsaRecord.DANE_TA) {
                 continue;
             }
             for (int i = 1; i < chain.length; i++) {
@@ -50,25 +47,25 @@ final class DaneVerifier {
         throw new CertificateException("DANE: no TLSA record matches the certificate of " + names.get(0));
     }
 
-    static boolean hasUsable(List<TLSARecord> records) {
-        return records.stream().anyMatch(r -> (r.getCertificateUsage() == DANE_EE || r.getCertificateUsage() == DANE_TA)
-                && r.getSelector() <= 1 && r.getMatchingType() <= 2);
+    static boolean hasUsable(List<TlsaRecord> records) {
+        return records.stream().anyMatch(r -> (r.usage() == TlsaRecord.DANE_EE || r.usage() == TlsaRecord.DANE_TA)
+                && r.selector() <= 1 && r.matchingType() <= 2);
     }
 
-    private static boolean matches(TLSARecord record, X509Certificate certificate) {
+    private static boolean matches(TlsaRecord record, X509Certificate certificate) {
         try {
-            byte[] selected = switch (record.getSelector()) {
+            byte[] selected = switch (record.selector()) {
                 case 0 -> certificate.getEncoded();
                 case 1 -> certificate.getPublicKey().getEncoded();
                 default -> null;
             };
-            byte[] digest = selected == null ? null : switch (record.getMatchingType()) {
+            byte[] digest = selected == null ? null : switch (record.matchingType()) {
                 case 0 -> selected;
                 case 1 -> MessageDigest.getInstance("SHA-256").digest(selected);
                 case 2 -> MessageDigest.getInstance("SHA-512").digest(selected);
                 default -> null;
             };
-            return digest != null && MessageDigest.isEqual(digest, record.getCertificateAssociationData());
+            return digest != null && MessageDigest.isEqual(digest, record.data());
         } catch (GeneralSecurityException e) {
             return false;
         }

@@ -19,10 +19,10 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.Resolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.Type;
 
 /**
  * SMTP MTA Strict Transport Security (RFC 8461): a domain announces a policy in a TXT record at
@@ -42,7 +42,7 @@ final class MtaSts {
         }
     }
 
-    private final Dns dns;
+    private final Resolver dns;
     private final MxResolver addresses;
     private final OutboundTls tls;
     private final int port;
@@ -50,7 +50,7 @@ final class MtaSts {
     private final Clock clock;
     private final MtaStsCache cache;
 
-    MtaSts(Dns dns, MxResolver addresses, OutboundTls tls, int port, Duration timeout, Clock clock, MtaStsCache cache) {
+    MtaSts(Resolver dns, MxResolver addresses, OutboundTls tls, int port, Duration timeout, Clock clock, MtaStsCache cache) {
         this.dns = dns;
         this.addresses = addresses;
         this.tls = tls;
@@ -85,12 +85,12 @@ final class MtaSts {
     }
 
     private Optional<String> announcedId(String domain) throws IOException {
-        Dns.Answer answer = dns.query("_mta-sts." + domain, Type.TXT);
+        DnsAnswer<String> answer = dns.txt("_mta-sts." + domain);
         if (answer.failed()) {
             throw new IOException(answer.failure());
         }
         // RFC 8461 3.1: exactly one record starting with v=STSv1, else no policy
-        List<String> records = answer.records().stream().map(r -> String.join("", ((TXTRecord) r).getStrings()))
+        List<String> records = answer.records().stream()
                 .filter(text -> text.startsWith("v=STSv1;") || text.equals("v=STSv1")).toList();
         if (records.size() != 1) {
             return Optional.empty();

@@ -1,21 +1,16 @@
 package org.mailgate.delivery;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.mailgate.config.AddressLiteral;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.MXRecord;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Type;
+import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.MxRecord;
+import org.mailgate.dns.Resolver;
 
 /** Where mail for a domain goes, by RFC 5321 section 5.1 and RFC 7505 (null MX). */
 final class MxResolver {
@@ -36,10 +31,10 @@ final class MxResolver {
 
     record Host(String name, int preference) {}
 
-    private final Dns dns;
+    private final Resolver dns;
     private final RandomGenerator random;
 
-    MxResolver(Dns dns, RandomGenerator random) {
+    MxResolver(Resolver dns, RandomGenerator random) {
         this.dns = dns;
         this.random = random;
     }
@@ -50,12 +45,7 @@ final class MxResolver {
             return AddressLiteral.parse(domain).isPresent() ? new Hosts(List.of(new Host(domain, 0)), false)
                     : new NoSuchDomain();
         }
-        Dns.Answer answer;
-        try {
-            answer = dns.query(domain, Type.MX);
-        } catch (IOException e) {
-            return new TemporaryFailure("MX lookup for " + domain + " failed: " + e.getMessage());
-        }
+        DnsAnswer<MxRecord> answer = dns.mx(domain);
         if (answer.noSuchName()) {
             return new NoSuchDomain();
         }
@@ -66,16 +56,15 @@ final class MxResolver {
             // RFC 5321 5.1: no MX records, so the domain itself is the implicit MX
             return new Hosts(List.of(new Host(domain, 0)), answer.secure());
         }
-        List<MXRecord> records = answer.records().stream().map(MXRecord.class::cast).toList();
-        if (records.size() == 1 && records.get(0).getTarget().equals(Name.root)) {
+        List<MxRecord> records = answer.records();
+        if (records.size() == 1 && records.get(0).isNullMx()) {
             return new NullMx();
         }
         // Lowest preference first; hosts of equal preference in random order to spread the load.
         Map<Integer, List<Host>> byPreference = new TreeMap<>();
-        for (MXRecord mx : records) {
-            if (!mx.getTarget().equals(Name.root)) {
-                byPreference.computeIfAbsent(mx.getPriority(), p -> new ArrayList<>())
-                        .add(new Host(mx.getTarget().toString(true), mx.getPriority()));
+        for (MxRecord mx : records) {
+            if (!mx.isNullMx()) {
+                byPreference.computeIfAbsent(mx.preference(), p -> new ArrayList<>()).add(new Host(mx.host(), mx.preference()));
             }
         }
         List<Host> ordered = new ArrayList<>();
@@ -97,22 +86,15 @@ final class MxResolver {
         List<InetAddress> addresses = new ArrayList<>();
         boolean secure = true;
         List<String> errors = new ArrayList<>();
-        for (int type : new int[] {Type.AAAA, Type.A}) {
-            try {
-                Dns.Answer answer = dns.query(host, type);
-                secure &= answer.secure();
-                if (answer.failed()) {
-                    errors.add(Type.string(type) + " lookup failed: " + answer.failure());
-                }
-                for (Record record : answer.records()) {
-                    addresses.add(record instanceof AAAARecord aaaa ? aaaa.getAddress() : ((ARecord) record).getAddress());
-                }
-            } catch (IOException e) {
-                secure = false;
-                errors.add(Type.string(type) + " lookup failed: " + e.getMessage());
+        // IPv6 first (RFC 6724's default preference), then IPv4
+        for (Map.Entry<String, DnsAnswer<InetAddress>> lookup : List.of(Map.entry("AAAA", dns.aaaa(host)), Map.entry("A", dns.a(host)))) {
+            DnsAnswer<InetAddress> answer = lookup.getValue();
+            secure &= answer.secure();
+            if (answer.failed()) {
+                errors.add(lookup.getKey() + " lookup failed: " + answer.failure());
             }
+            addresses.addAll(answer.records());
         }
-        addresses.sort(Comparator.comparing(a -> a.getAddress().length == 4));
         return new Addresses(addresses, secure, addresses.isEmpty() ? (errors.isEmpty() ? "no addresses for " + host : String.join("; ", errors)) : "");
     }
 

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Optional;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.Resolver;
+import org.mailgate.dns.TlsaRecord;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Reply;
 import org.mailgate.spool.SpoolEnvelope;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.TLSARecord;
-import org.xbill.DNS.Type;
 
 /**
  * Delivery to a domain's MX servers (RFC 5321 5): hosts in preference order, each host's
@@ -24,13 +25,13 @@ final class RemoteDelivery {
     private static final Logger log = LoggerFactory.getLogger(RemoteDelivery.class);
 
     private final DeliveryConfig config;
-    private final Dns dns;
+    private final Resolver dns;
     private final MxResolver mx;
     private final MtaSts mtaSts;
     private final SessionOpener opener;
     private final ConnectionPool pool;
 
-    RemoteDelivery(DeliveryConfig config, Dns dns, MxResolver mx, MtaSts mtaSts, SessionOpener opener, ConnectionPool pool) {
+    RemoteDelivery(DeliveryConfig config, Resolver dns, MxResolver mx, MtaSts mtaSts, SessionOpener opener, ConnectionPool pool) {
         this.config = config;
         this.dns = dns;
         this.mx = mx;
@@ -106,12 +107,12 @@ final class RemoteDelivery {
         }
         if (secure) {
             // RFC 7672 2.2.1: TLSA records only count where the MX and address lookups were DNSSEC-secure
-            Dns.Answer tlsa = dns.query("_" + config.port() + "._tcp." + host, Type.TLSA);
+            DnsAnswer<TlsaRecord> tlsa = dns.tlsa("_" + config.port() + "._tcp." + host);
             if (tlsa.failed()) {
                 throw new IOException("TLSA lookup for " + host + " failed (" + tlsa.failure() + "), so DANE cannot be ruled out");
             }
             if (tlsa.secure() && !tlsa.records().isEmpty()) {
-                List<TLSARecord> records = tlsa.records().stream().map(TLSARecord.class::cast).toList();
+                List<TlsaRecord> records = tlsa.records();
                 return DaneVerifier.hasUsable(records) ? new TlsPolicy.Dane(records, List.of(host, domain))
                         : new TlsPolicy.EncryptOnly("TLSA records, none usable");
             }

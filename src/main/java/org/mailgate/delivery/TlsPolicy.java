@@ -1,7 +1,7 @@
 package org.mailgate.delivery;
 
 import java.util.List;
-import org.xbill.DNS.TLSARecord;
+import org.mailgate.dns.TlsaRecord;
 
 /** How a connection to one server must, or may, be encrypted, and who said so. */
 sealed interface TlsPolicy {
@@ -31,7 +31,7 @@ sealed interface TlsPolicy {
     }
 
     /** TLS checked against the server's DNSSEC-validated TLSA records (RFC 7672). */
-    record Dane(List<TLSARecord> records, List<String> names) implements TlsPolicy {
+    record Dane(List<TlsaRecord> records, List<String> names) implements TlsPolicy {
         public Dane {
             records = List.copyOf(records);
             names = List.copyOf(names);

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.dns.DnsJavaResolver;
+import org.mailgate.dns.Resolver;
 import org.mailgate.mail.Mailbox;
 
 /** The three ways out (local mailbox, smart host, MX) and the routing between them. */
@@ -30,7 +32,7 @@ final class Transports implements AutoCloseable {
     static Transports create(MailgateConfig config, LocalMailboxes mailboxes, ConnectionPool pool, RandomGenerator random,
             Clock clock) throws IOException {
         DeliveryConfig d = config.delivery();
-        Dns dns = Dns.create(d);
+        Resolver dns = DnsJavaResolver.create(d, clock);
         OutboundTls tls = new OutboundTls(d.caFile());
         SessionOpener opener = new SessionOpener(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
         MxResolver mx = new MxResolver(dns, random);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.testing.KnotDns;
 
 /** Deliveries to one destination are capped (per-destination), however many messages wait. */
 class ConcurrencyTest {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.testing.KnotDns;
 
 /**
  * A destination that always answers 4xx: the sender hears once that the message is delayed

@@ -5,22 +5,21 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.mailgate.delivery.MailgateUnderTest.ALICE;
 import static org.mailgate.delivery.MailgateUnderTest.await;
 
-import org.mailgate.spool.QueueIds;
-import java.nio.charset.StandardCharsets;
-import java.io.IOException;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -28,11 +27,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.mail.BodyType;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.QueueIds;
 import org.mailgate.spool.QueuedMessage;
-import org.mailgate.mail.BodyType;
 import org.mailgate.spool.TestEnvelopes;
+import org.mailgate.testing.KnotDns;
 
 /**
  * Delivery from the queue to MX servers found in a real DNS server (Knot, on loopback), to

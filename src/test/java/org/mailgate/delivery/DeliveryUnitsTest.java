@@ -14,16 +14,16 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.mail.DsnReturn;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Notify;
 import org.mailgate.mail.Reply;
-import org.mailgate.spool.TestEnvelopes;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.spool.RecipientState;
 import org.mailgate.spool.SpoolEnvelope;
+import org.mailgate.spool.TestEnvelopes;
 
 /** The pieces of delivery that need no network: schedule, DSN text, MTA-STS policies, name matching. */
 class DeliveryUnitsTest {

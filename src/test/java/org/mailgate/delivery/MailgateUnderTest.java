@@ -27,6 +27,7 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.server.SmtpServer;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueuedMessage;
+import org.mailgate.testing.KnotDns;
 
 /**
  * A whole Mailgate for delivery tests: a submission listener on loopback, delivery running,

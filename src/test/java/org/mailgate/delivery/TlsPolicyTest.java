@@ -24,6 +24,7 @@ import org.mailgate.config.DeliveryConfig;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.RecipientState;
+import org.mailgate.testing.KnotDns;
 
 /**
  * Outbound TLS policy: DANE from a DNSSEC-signed zone (Knot), MTA-STS from a policy served over

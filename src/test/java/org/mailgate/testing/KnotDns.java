@@ -1,4 +1,4 @@
-package org.mailgate.delivery;
+package org.mailgate.testing;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -22,7 +22,7 @@ import org.xbill.DNS.Type;
  * "test." the test writes, DNSSEC-signed by Knot itself. The zone's key-signing key, read back
  * from the server, is the trust anchor the validating resolver starts from.
  */
-final class KnotDns implements AutoCloseable {
+public final class KnotDns implements AutoCloseable {
     private static final Path KNOTD = Path.of("/usr/sbin/knotd");
 
     private final Process process;
@@ -36,7 +36,7 @@ final class KnotDns implements AutoCloseable {
     }
 
     /** Starts Knot with the zone "test." holding {@code records} (zone-file lines relative to test.), signed. */
-    static KnotDns start(Path dir, String records) throws Exception {
+    public static KnotDns start(Path dir, String records) throws Exception {
         return start(dir, "test.", records, true);
     }
 
@@ -45,7 +45,7 @@ final class KnotDns implements AutoCloseable {
      * port free on 127.0.0.1 when picked; when knotd does not serve on it after all (it listens on
      * UDP and TCP, and the TCP port may be taken), it is stopped and another port is tried.
      */
-    static KnotDns start(Path dir, String origin, String records, boolean signed) throws Exception {
+    public static KnotDns start(Path dir, String origin, String records, boolean signed) throws Exception {
         if (!Files.isExecutable(KNOTD)) {
             throw new IllegalStateException("knotd is missing: tests/install-test-deps.sh installs Debian's knot");
         }
@@ -162,11 +162,11 @@ final class KnotDns implements AutoCloseable {
     }
 
     /** "127.0.0.1:PORT", as the config's dns-servers takes it. */
-    String server() {
+    public String server() {
         return "127.0.0.1:" + port;
     }
 
-    Path trustAnchor() {
+    public Path trustAnchor() {
         return trustAnchor;
     }
 

@@ -1,85 +1,81 @@
-package org.mailgate.delivery;
+package org.mailgate.dns;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.HostPort;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
 
 /**
- * DNS as delivery needs it: one query at a time, CNAMEs followed, and for each answer whether
+ * The resolver on dnsjava: one query at a time, CNAMEs followed, and for each answer whether
  * DNSSEC validated it. dnsjava's ValidatingResolver checks signatures here, from the configured
  * trust anchors, so DANE does not rest on trusting a resolver's AD bit over the network.
  */
-final class Dns {
-    private static final Logger log = LoggerFactory.getLogger(Dns.class);
+public final class DnsJavaResolver implements Resolver {
+    private static final Logger log = LoggerFactory.getLogger(DnsJavaResolver.class);
     private static final int MAX_CNAME_CHAIN = 8;
-
-    /** An answer: the records of the asked type at the end of any CNAME chain, and why DNSSEC failed it if it did. */
-    record Answer(int rcode, List<Record> records, boolean secure, String reason) {
-        boolean noSuchName() {
-            return rcode == Rcode.NXDOMAIN;
-        }
-
-        /** The server failed, or DNSSEC found the answer bogus: try later. */
-        boolean failed() {
-            return rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN;
-        }
-
-        /** "SERVFAIL", with the validator's reason when it gave one. */
-        String failure() {
-            return Rcode.string(rcode) + (reason.isEmpty() ? "" : " (" + reason + ")");
-        }
-    }
-
     /** How long an answer without records (NXDOMAIN, no data) is reused. */
     private static final Duration NEGATIVE_TTL = Duration.ofMinutes(1);
     /** The longest any answer is reused, whatever its TTL says. */
     private static final Duration MAX_TTL = Duration.ofHours(1);
+    private static final int MAX_CACHED = 100_000;
 
     private record Key(Name name, int type) {}
 
-    private record Cached(Answer answer, long expiresNanos) {}
+    /** What the server said, before it is typed; kept while its TTL runs. */
+    private record Raw(int rcode, List<Record> records, boolean secure, String reason) {}
 
-    private final Resolver resolver;
+    private record Cached(Raw raw, long expiresAtMillis) {}
+
+    private final org.xbill.DNS.Resolver resolver;
     private final boolean validating;
+    private final Clock clock;
     private final Map<Key, Cached> cache = new ConcurrentHashMap<>();
 
-    private Dns(Resolver resolver, boolean validating) {
+    private DnsJavaResolver(org.xbill.DNS.Resolver resolver, boolean validating, Clock clock) {
         this.resolver = resolver;
         this.validating = validating;
+        this.clock = clock;
     }
 
-    static Dns create(DeliveryConfig config) throws IOException {
+    /** The resolvers and DNSSEC setting of the [delivery] table. */
+    public static DnsJavaResolver create(DeliveryConfig config, Clock clock) throws IOException {
         ExtendedResolver head;
         if (config.dnsServers().isEmpty()) {
             head = new ExtendedResolver();
         } else {
-            List<Resolver> servers = new ArrayList<>();
+            List<org.xbill.DNS.Resolver> servers = new ArrayList<>();
             for (String server : config.dnsServers()) {
                 HostPort target = HostPort.parse(server, 53).orElseThrow(() -> new IOException("bad DNS server " + server));
                 servers.add(new SimpleResolver(new InetSocketAddress(target.host(), target.port())));
@@ -89,26 +85,26 @@ final class Dns {
         head.setTimeout(Duration.ofSeconds(5));
         head.setRetries(2);
         if (config.dnssec() == DeliveryConfig.Dnssec.OFF) {
-            return new Dns(head, false);
+            return new DnsJavaResolver(head, false, clock);
         }
         if (config.trustAnchors() == null && stripsDnssec(head)) {
             // Validating through a resolver that drops signatures would find every answer bogus
             // and defer all mail; without DNSSEC, MX delivery still works (with MTA-STS), DANE does not.
             log.warn("the DNS resolver returns no DNSSEC signatures: DANE is off. Use a resolver that passes DNSSEC records on "
                     + "resolver (e.g. unbound on 127.0.0.1, dns-servers in [delivery]) for DANE, or set dnssec = \"off\" to silence this");
-            return new Dns(head, false);
+            return new DnsJavaResolver(head, false, clock);
         }
         ValidatingResolver validator = new ValidatingResolver(head);
         validator.setAddReasonToAdditional(true);
         try (InputStream anchors = config.trustAnchors() != null ? Files.newInputStream(config.trustAnchors())
-                : Dns.class.getResourceAsStream("root-anchors.txt")) {
+                : DnsJavaResolver.class.getResourceAsStream("root-anchors.txt")) {
             validator.loadTrustAnchors(anchors);
         }
-        return new Dns(validator, true);
+        return new DnsJavaResolver(validator, true, clock);
     }
 
     /** Whether the resolver answers the root's DNSKEY query without its RRSIG; unknown (no answer) counts as no. */
-    private static boolean stripsDnssec(Resolver head) {
+    private static boolean stripsDnssec(org.xbill.DNS.Resolver head) {
         try {
             Message query = Message.newQuery(Record.newRecord(Name.root, Type.DNSKEY, DClass.IN));
             query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
@@ -121,29 +117,76 @@ final class Dns {
         }
     }
 
+    @Override
+    public DnsAnswer<MxRecord> mx(String domain) {
+        return query(domain, Type.MX, r -> {
+            MXRecord mx = (MXRecord) r;
+            return new MxRecord(mx.getPriority(), mx.getTarget().equals(Name.root) ? "." : mx.getTarget().toString(true));
+        });
+    }
+
+    @Override
+    public DnsAnswer<InetAddress> a(String host) {
+        return query(host, Type.A, r -> ((ARecord) r).getAddress());
+    }
+
+    @Override
+    public DnsAnswer<InetAddress> aaaa(String host) {
+        return query(host, Type.AAAA, r -> ((AAAARecord) r).getAddress());
+    }
+
+    @Override
+    public DnsAnswer<String> txt(String name) {
+        return query(name, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+    }
+
+    @Override
+    public DnsAnswer<TlsaRecord> tlsa(String name) {
+        return query(name, Type.TLSA, r -> {
+            TLSARecord t = (TLSARecord) r;
+            return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData());
+        });
+    }
+
+    private <T> DnsAnswer<T> query(String name, int type, Function<Record, T> typed) {
+        Raw raw;
+        try {
+            raw = cached(new Key(Name.fromString(name.endsWith(".") ? name : name + "."), type));
+        } catch (TextParseException e) {
+            return DnsAnswer.failed("not a domain name: " + name);
+        } catch (IOException e) {
+            // a timeout says so in its message; an unreachable server may give none, only its type
+            return DnsAnswer.failed(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+        }
+        return switch (raw.rcode()) {
+            case Rcode.NOERROR -> DnsAnswer.found(raw.records().stream().map(typed).toList(), raw.secure());
+            case Rcode.NXDOMAIN -> DnsAnswer.noSuchName(raw.secure());
+            default -> DnsAnswer.failed(Rcode.string(raw.rcode()) + (raw.reason().isEmpty() ? "" : " (" + raw.reason() + ")"));
+        };
+    }
+
     /**
      * The answer, from the cache while its TTL runs (failures are never cached). dnsjava's own
      * Cache is not used because it keeps no DNSSEC status, which DANE needs with every answer.
      */
-    Answer query(String name, int type) throws IOException {
-        Key key = new Key(Name.fromString(name.endsWith(".") ? name : name + "."), type);
-        long now = System.nanoTime();
+    private Raw cached(Key key) throws IOException {
+        long now = clock.millis();
         Cached cached = cache.get(key);
-        if (cached != null && cached.expiresNanos() - now > 0) {
-            return cached.answer();
+        if (cached != null && cached.expiresAtMillis() > now) {
+            return cached.raw();
         }
-        Answer answer = lookup(key.name(), type);
-        if (!answer.failed()) {
-            long ttl = answer.records().stream().mapToLong(Record::getTTL).min().orElse(NEGATIVE_TTL.toSeconds());
-            cache.put(key, new Cached(answer, now + Math.min(ttl, MAX_TTL.toSeconds()) * 1_000_000_000L));
+        Raw raw = lookup(key.name(), key.type());
+        if (raw.rcode() == Rcode.NOERROR || raw.rcode() == Rcode.NXDOMAIN) {
+            long ttl = raw.records().stream().mapToLong(Record::getTTL).min().orElse(NEGATIVE_TTL.toSeconds());
+            cache.put(key, new Cached(raw, now + Math.min(ttl, MAX_TTL.toSeconds()) * 1000));
         }
-        if (cache.size() > 100_000) {
-            cache.entrySet().removeIf(e -> e.getValue().expiresNanos() - now <= 0);
+        if (cache.size() > MAX_CACHED) {
+            cache.entrySet().removeIf(e -> e.getValue().expiresAtMillis() <= now);
         }
-        return answer;
+        return raw;
     }
 
-    private Answer lookup(Name name, int type) throws IOException {
+    private Raw lookup(Name name, int type) throws IOException {
         Name current = name;
         boolean secure = validating;
         for (int step = 0; step <= MAX_CNAME_CHAIN; step++) {
@@ -159,11 +202,11 @@ final class Dns {
                 }
             }
             if (!records.isEmpty() || alias == null || response.getRcode() != Rcode.NOERROR) {
-                return new Answer(response.getRcode(), records, secure && response.getRcode() != Rcode.SERVFAIL, reason(response));
+                return new Raw(response.getRcode(), records, secure && response.getRcode() != Rcode.SERVFAIL, reason(response));
             }
             current = alias;
         }
-        return new Answer(Rcode.SERVFAIL, List.of(), false, "CNAME chain longer than " + MAX_CNAME_CHAIN);
+        return new Raw(Rcode.SERVFAIL, List.of(), false, "CNAME chain longer than " + MAX_CNAME_CHAIN);
     }
 
     /** Why the validator failed an answer, as it notes in the additional section; else empty. */
