@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.tomlj.Toml;
 import org.tomlj.TomlArray;
@@ -13,22 +14,72 @@ import org.tomlj.TomlTable;
 
 /**
  * Reads a TOML config file into a {@link MailgateConfig}. Every unknown key, wrong type or bad
- * value is an error naming the file, the line and what was expected.
+ * value is an error naming the file, the line and what was expected. The file's top-level keys,
+ * its [[listener]] and [tls] tables are declared here; each other table declares its own keys.
  */
 public final class ConfigLoader {
-    private final Path file;
-    private final TomlReader r;
+    static final Table TOP = new Table("");
+    static final Key<String> HOSTNAME = TOP.key("hostname", ValueType.HOSTNAME, "localhost");
+    static final Key<Path> DATA_DIR = TOP.key("data-dir", ValueType.path("a directory path"), null);
+    static final Key<Set<String>> DOMAINS = TOP.key("domains", ValueType.DOMAINS, Set.of());
+    static final Key<List<ListenerConfig>> LISTENERS = TOP.required("listener", ConfigLoader::listeners,
+            "no [[listener]] defined: expected at least one, e.g.\n[[listener]]\naddress = \"0.0.0.0\"\nport = 587\nkind = \"submission\"");
+    static final Key<TlsConfig> TLS = TOP.key("tls", ConfigLoader::tls, null);
+    static final Key<Limits> LIMITS = TOP.key("limits", ValueType.table(Limits.TABLE, Limits::new), Limits.DEFAULTS);
+    static final Key<LoginThrottleConfig> LOGIN_THROTTLE = TOP.key("login-throttle",
+            ValueType.table(LoginThrottleConfig.TABLE, LoginThrottleConfig::new), LoginThrottleConfig.DEFAULTS);
+    static final Key<SendingLimitsConfig> SENDING_LIMITS = TOP.key("sending-limits",
+            ValueType.table(SendingLimitsConfig.TABLE, SendingLimitsConfig::new), SendingLimitsConfig.DEFAULTS);
+    static final Key<AutoBanConfig> AUTO_BAN = TOP.key("auto-ban", ValueType.table(AutoBanConfig.TABLE, AutoBanConfig::new), AutoBanConfig.DEFAULTS);
+    static final Key<List<AddressRange>> TRUSTED_PROXIES = TOP.key("trusted-proxies", ConfigLoader::trustedProxies, List.of());
+    static final Key<DeliveryConfig> DELIVERY = TOP.key("delivery", ValueType.table(DeliveryConfig.TABLE, DeliveryConfig::new), DeliveryConfig.DEFAULTS);
+    static final Key<String> POSTMASTER = TOP.key("postmaster", ValueType.ADDRESS, null);
 
-    private ConfigLoader(Path file) {
-        this.file = file;
-        this.r = new TomlReader(file);
-    }
+    static final Table LISTENER = new Table("listener");
+    static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", (r, t, key) -> {
+        String address = r.string(t, key.name(), "an IP address such as \"0.0.0.0\" or \"::\"");
+        if (!AddressRange.isAddressLiteral(address)) {
+            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path() + ": expected an IP address such as \"0.0.0.0\" or \"::\", got \"" + address + "\"");
+        }
+        return address;
+    });
+    static final Key<Integer> LISTENER_PORT = LISTENER.required("port", (r, t, key) -> {
+        String expected = "a port number from 0 to 65535";
+        long port = r.integer(t, key.name(), expected);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path() + ": expected " + expected + ", got " + port);
+        }
+        return (int) port;
+    });
+    static final Key<ListenerKind> LISTENER_KIND = LISTENER.required("kind", (r, t, key) -> {
+        String kind = r.string(t, key.name(), "one of \"submission\", \"submissions\", \"inbound\"");
+        ListenerKind parsed = Map.of("submission", ListenerKind.SUBMISSION, "submissions", ListenerKind.SUBMISSIONS,
+                "inbound", ListenerKind.INBOUND).get(kind);
+        if (parsed == null) {
+            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path()
+                    + ": expected one of \"submission\", \"submissions\", \"inbound\", got \"" + kind + "\"");
+        }
+        return parsed;
+    });
+    static final Key<Boolean> LISTENER_PROXY_PROTOCOL = LISTENER.key("proxy-protocol", ValueType.FLAG, false);
+
+    static final Table TLS_TABLE = new Table("tls");
+    static final Key<Path> CERTIFICATE = TLS_TABLE.required("certificate", ValueType.path("a PEM file path"));
+    static final Key<Path> KEY = TLS_TABLE.required("key", ValueType.path("a PEM file path"));
+    static final Key<List<TlsConfig.CertificateFiles>> SNI = TLS_TABLE.key("sni", ConfigLoader::sni, List.of());
+
+    static final Table SNI_TABLE = new Table("tls.sni");
+    static final Key<Path> SNI_CERTIFICATE = SNI_TABLE.required("certificate", ValueType.path("a PEM file path"));
+    static final Key<Path> SNI_KEY = SNI_TABLE.required("key", ValueType.path("a PEM file path"));
+
+    /** Every table of the file and its declared keys (the README's config block is checked against them). */
+    static final List<Table> TABLES = List.of(TOP, LISTENER, TLS_TABLE, SNI_TABLE, Limits.TABLE, LoginThrottleConfig.TABLE,
+            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE);
+
+    private ConfigLoader() {}
 
     public static MailgateConfig load(Path file) throws ConfigException {
-        return new ConfigLoader(file).load();
-    }
-
-    private MailgateConfig load() throws ConfigException {
+        TomlReader r = new TomlReader(file);
         TomlParseResult toml;
         try {
             toml = Toml.parse(file);
@@ -39,164 +90,61 @@ public final class ConfigLoader {
             TomlParseError error = toml.errors().get(0);
             throw new ConfigException(r.at(error.position()) + "TOML syntax error: " + error.getMessage());
         }
-        r.allowOnly(toml, "", Set.of("hostname", "data-dir", "domains", "listener", "tls", "limits",
-                "login-throttle", "sending-limits", "auto-ban", "trusted-proxies", "delivery", "postmaster"));
-        Path base = file.toAbsolutePath().getParent();
-        String hostname = toml.contains("hostname") ? r.hostname(toml, "hostname") : "localhost";
-        Path dataDir = toml.contains("data-dir") ? base.resolve(r.string(toml, "data-dir", "a directory path")) : null;
-        return new MailgateConfig(hostname, dataDir, r.domains(toml), listeners(toml), tls(toml, base), limits(toml),
-                loginThrottle(toml), sendingLimits(toml), autoBan(toml), trustedProxies(toml), new DeliveryConfigReader(r).read(toml, base),
-                toml.contains("postmaster") ? r.address(toml, "postmaster") : null);
+        Values v = TOP.read(r, toml);
+        return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
+                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER));
     }
 
-    private List<AddressRange> trustedProxies(TomlTable toml) throws ConfigException {
-        List<AddressRange> ranges = new ArrayList<>();
-        if (!toml.contains("trusted-proxies")) {
-            return ranges;
-        }
+    private static List<AddressRange> trustedProxies(TomlReader r, TomlTable toml, Key<List<AddressRange>> key) throws ConfigException {
         String expected = "addresses or networks such as \"10.0.0.0/8\" or \"2001:db8::/32\"";
-        TomlArray array = r.array(toml, "trusted-proxies", "an array of " + expected);
+        TomlArray array = r.array(toml, key.name(), "an array of " + expected);
+        List<AddressRange> ranges = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             AddressRange range = array.get(i) instanceof String text ? AddressRange.parse(text).orElse(null) : null;
             if (range == null) {
-                throw new ConfigException(r.at(array.inputPositionOf(i)) + "trusted-proxies: expected " + expected + ", got " + r.show(array.get(i)));
+                throw new ConfigException(r.at(array.inputPositionOf(i)) + key.path() + ": expected " + expected + ", got " + TomlReader.show(array.get(i)));
             }
             ranges.add(range);
         }
-        return ranges;
+        return List.copyOf(ranges);
     }
 
-    private List<ListenerConfig> listeners(TomlTable toml) throws ConfigException {
-        if (!toml.contains("listener")) {
-            throw new ConfigException(file + ": no [[listener]] defined: expected at least one, e.g.\n"
-                    + "[[listener]]\naddress = \"0.0.0.0\"\nport = 587\nkind = \"submission\"");
+    private static List<ListenerConfig> listeners(TomlReader r, TomlTable toml, Key<List<ListenerConfig>> key) throws ConfigException {
+        if (!toml.isArray(key.name())) {
+            throw new ConfigException(r.at(toml.inputPositionOf(key.name())) + "listener: expected [[listener]] tables");
         }
-        if (!toml.isArray("listener")) {
-            throw new ConfigException(r.at(toml.inputPositionOf("listener")) + "listener: expected [[listener]] tables");
-        }
-        TomlArray array = toml.getArrayOrEmpty("listener");
+        TomlArray array = toml.getArrayOrEmpty(key.name());
         List<ListenerConfig> listeners = new ArrayList<>();
         for (int i = 0; i < array.size(); i++) {
             if (!(array.get(i) instanceof TomlTable table)) {
                 throw new ConfigException(r.at(array.inputPositionOf(i)) + "listener: expected a [[listener]] table");
             }
-            r.allowOnly(table, "listener.", Set.of("address", "port", "kind", "proxy-protocol"));
-            r.require(table, "address", "listener.");
-            String addressText = r.string(table, "address", "an IP address such as \"0.0.0.0\" or \"::\"");
-            if (!AddressRange.isAddressLiteral(addressText)) {
-                throw new ConfigException(r.at(table.inputPositionOf("address")) + "listener.address: expected an IP address such as \"0.0.0.0\" or \"::\", got \"" + addressText + "\"");
-            }
-            r.require(table, "port", "listener.");
-            long port = r.integer(table, "port", "a port number from 0 to 65535");
-            if (port < 0 || port > 65535) {
-                throw new ConfigException(r.at(table.inputPositionOf("port")) + "listener.port: expected a port number from 0 to 65535, got " + port);
-            }
-            r.require(table, "kind", "listener.");
-            String kind = r.string(table, "kind", "one of \"submission\", \"submissions\", \"inbound\"");
-            ListenerKind parsed = switch (kind) {
-                case "submission" -> ListenerKind.SUBMISSION;
-                case "submissions" -> ListenerKind.SUBMISSIONS;
-                case "inbound" -> ListenerKind.INBOUND;
-                default -> throw new ConfigException(r.at(table.inputPositionOf("kind"))
-                        + "listener.kind: expected one of \"submission\", \"submissions\", \"inbound\", got \"" + kind + "\"");
-            };
-            listeners.add(new ListenerConfig(addressText, (int) port, parsed, r.flag(table, "proxy-protocol", false)));
+            Values v = LISTENER.read(r, table);
+            listeners.add(new ListenerConfig(v.get(LISTENER_ADDRESS), v.get(LISTENER_PORT), v.get(LISTENER_KIND), v.get(LISTENER_PROXY_PROTOCOL)));
         }
-        return listeners;
+        return List.copyOf(listeners);
     }
 
-    private TlsConfig tls(TomlTable toml, Path base) throws ConfigException {
-        if (!toml.contains("tls")) {
-            return null;
-        }
-        TomlTable table = r.table(toml, "tls");
-        r.allowOnly(table, "tls.", Set.of("certificate", "key", "sni"));
-        TlsConfig.CertificateFiles main = certificateFiles(table, "tls.", base);
-        List<TlsConfig.CertificateFiles> sni = new ArrayList<>();
-        if (table.contains("sni")) {
-            TomlArray array = table.isArray("sni") ? table.getArrayOrEmpty("sni") : null;
-            for (int i = 0; array != null && i < array.size(); i++) {
-                if (!(array.get(i) instanceof TomlTable entry)) {
-                    array = null;
-                    break;
-                }
-                r.allowOnly(entry, "tls.sni.", Set.of("certificate", "key"));
-                sni.add(certificateFiles(entry, "tls.sni.", base));
+    private static TlsConfig tls(TomlReader r, TomlTable toml, Key<TlsConfig> key) throws ConfigException {
+        Values v = TLS_TABLE.read(r, r.table(toml, key.name()));
+        return new TlsConfig(v.get(CERTIFICATE), v.get(KEY), v.get(SNI));
+    }
+
+    private static List<TlsConfig.CertificateFiles> sni(TomlReader r, TomlTable tls, Key<List<TlsConfig.CertificateFiles>> key)
+            throws ConfigException {
+        TomlArray array = tls.isArray(key.name()) ? tls.getArrayOrEmpty(key.name()) : null;
+        List<TlsConfig.CertificateFiles> files = new ArrayList<>();
+        for (int i = 0; array != null && i < array.size(); i++) {
+            if (!(array.get(i) instanceof TomlTable entry)) {
+                array = null;
+                break;
             }
-            if (array == null) {
-                throw r.wrong(table, "sni", "[[tls.sni]] tables, each with certificate and key", table.get("sni"));
-            }
+            Values v = SNI_TABLE.read(r, entry);
+            files.add(new TlsConfig.CertificateFiles(v.get(SNI_CERTIFICATE), v.get(SNI_KEY)));
         }
-        return new TlsConfig(main.certificate(), main.key(), sni);
+        if (array == null) {
+            throw r.wrong(tls, key.name(), "[[tls.sni]] tables, each with certificate and key", tls.get(key.name()));
+        }
+        return List.copyOf(files);
     }
-
-    private TlsConfig.CertificateFiles certificateFiles(TomlTable table, String prefix, Path base) throws ConfigException {
-        r.require(table, "certificate", prefix);
-        r.require(table, "key", prefix);
-        return new TlsConfig.CertificateFiles(base.resolve(r.string(table, "certificate", "a PEM file path")),
-                base.resolve(r.string(table, "key", "a PEM file path")));
-    }
-
-    private Limits limits(TomlTable toml) throws ConfigException {
-        Limits d = Limits.DEFAULTS;
-        TomlTable t = r.section(toml, "limits", Set.of("max-message-size", "max-recipients", "max-header-size", "max-errors",
-                "max-junk-commands", "auth-failure-delay", "auth-cache-ttl", "command-timeout", "data-timeout",
-                "tls-handshake-timeout", "session-timeout", "shutdown-grace", "max-connections",
-                "max-connections-per-address", "max-connection-rate", "max-tls-handshakes", "max-tls-handshakes-per-address",
-                "bare-line-feed"));
-        return new Limits(
-                t.contains("max-message-size") ? r.size(t, "max-message-size") : d.maxMessageSize(),
-                r.positive(t, "max-recipients", d.maxRecipients()),
-                t.contains("max-header-size") ? (int) Math.min(r.size(t, "max-header-size"), Integer.MAX_VALUE) : d.maxHeaderSize(),
-                r.positive(t, "max-errors", d.maxErrors()),
-                r.positive(t, "max-junk-commands", d.maxJunkCommands()),
-                r.duration(t, "auth-failure-delay", d.authFailureDelay()),
-                r.duration(t, "auth-cache-ttl", d.authCacheTtl()),
-                r.duration(t, "command-timeout", d.commandTimeout()),
-                r.duration(t, "data-timeout", d.dataTimeout()),
-                r.duration(t, "tls-handshake-timeout", d.tlsHandshakeTimeout()),
-                r.duration(t, "session-timeout", d.sessionTimeout()),
-                r.duration(t, "shutdown-grace", d.shutdownGrace()),
-                r.positive(t, "max-connections", d.maxConnections()),
-                r.positive(t, "max-connections-per-address", d.maxConnectionsPerAddress()),
-                r.positive(t, "max-connection-rate", d.maxConnectionRate()),
-                r.positive(t, "max-tls-handshakes", d.maxTlsHandshakes()),
-                r.positive(t, "max-tls-handshakes-per-address", d.maxTlsHandshakesPerAddress()),
-                r.choice(t, "bare-line-feed", List.of("reject", "normalize"), d.normalizeBareLineFeeds() ? "normalize" : "reject")
-                        .equals("normalize"));
-    }
-
-    private LoginThrottleConfig loginThrottle(TomlTable toml) throws ConfigException {
-        LoginThrottleConfig d = LoginThrottleConfig.DEFAULTS;
-        TomlTable t = r.section(toml, "login-throttle", Set.of("window", "delay-after", "max-delay", "lockout-after", "lockout", "known-good"));
-        return new LoginThrottleConfig(
-                r.duration(t, "window", d.window()),
-                r.positive(t, "delay-after", d.delayAfter()),
-                r.duration(t, "max-delay", d.maxDelay()),
-                r.positive(t, "lockout-after", d.lockoutAfter()),
-                r.duration(t, "lockout", d.lockout()),
-                r.duration(t, "known-good", d.knownGood()));
-    }
-
-    private SendingLimitsConfig sendingLimits(TomlTable toml) throws ConfigException {
-        SendingLimitsConfig d = SendingLimitsConfig.DEFAULTS;
-        TomlTable t = r.section(toml, "sending-limits", Set.of("messages-per-hour", "messages-per-day", "recipients-per-hour", "recipients-per-day"));
-        return new SendingLimitsConfig(
-                r.positive(t, "messages-per-hour", d.messagesPerHour()),
-                r.positive(t, "messages-per-day", d.messagesPerDay()),
-                r.positive(t, "recipients-per-hour", d.recipientsPerHour()),
-                r.positive(t, "recipients-per-day", d.recipientsPerDay()));
-    }
-
-    private AutoBanConfig autoBan(TomlTable toml) throws ConfigException {
-        AutoBanConfig d = AutoBanConfig.DEFAULTS;
-        TomlTable t = r.section(toml, "auto-ban", Set.of("window", "failed-logins", "relay-attempts", "unknown-recipients", "duration"));
-        return new AutoBanConfig(
-                r.duration(t, "window", d.window()),
-                r.positive(t, "failed-logins", d.failedLogins()),
-                r.positive(t, "relay-attempts", d.relayAttempts()),
-                r.positive(t, "unknown-recipients", d.unknownRecipients()),
-                r.duration(t, "duration", d.duration()));
-    }
-
 }

@@ -1,97 +1,137 @@
 package org.mailgate.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
-/**
- * Every limit, with its name in the config file's [limits] table.
- *
- * @param maxMessageSize max-message-size: SIZE announced and enforced, in bytes
- * @param maxRecipients max-recipients: RCPT commands accepted per message
- * @param maxHeaderSize max-header-size: bytes of header section held while checking it
- * @param maxErrors max-errors: refused commands before the server closes with 421 4.7.0
- * @param maxJunkCommands max-junk-commands: NOOP, RSET, VRFY, EXPN, HELP before each counts as an error
- * @param authFailureDelay auth-failure-delay: the same wait before every failed AUTH reply
- * @param authCacheTtl auth-cache-ttl: how long a successful login is remembered (keyed hash only); 0 disables
- * @param commandTimeout command-timeout: time for a whole command line to arrive (RFC 5321 4.5.3.2.7)
- * @param dataTimeout data-timeout: time for each block of message content (RFC 5321 4.5.3.2.5)
- * @param tlsHandshakeTimeout tls-handshake-timeout: time for a TLS handshake to complete
- * @param sessionTimeout session-timeout: the longest a connection may last, however busy
- * @param shutdownGrace shutdown-grace: how long sessions in flight may finish after SIGTERM
- * @param maxConnections max-connections: connections open at once, server-wide
- * @param maxConnectionsPerAddress max-connections-per-address: connections open at once from one client (IPv6: its /64)
- * @param maxConnectionRate max-connection-rate: new connections per minute from one client (IPv6: its /64)
- * @param maxTlsHandshakes max-tls-handshakes: TLS handshakes in progress at once, server-wide
- * @param maxTlsHandshakesPerAddress max-tls-handshakes-per-address: TLS handshakes in progress at once from one client (IPv6: its /64)
- * @param normalizeBareLineFeeds bare-line-feed = "normalize": a bare LF in a message is read as CRLF
- *     instead of refusing the message ("reject", the default)
- */
-public record Limits(
-        long maxMessageSize,
-        int maxRecipients,
-        int maxHeaderSize,
-        int maxErrors,
-        int maxJunkCommands,
-        Duration authFailureDelay,
-        Duration authCacheTtl,
-        Duration commandTimeout,
-        Duration dataTimeout,
-        Duration tlsHandshakeTimeout,
-        Duration sessionTimeout,
-        Duration shutdownGrace,
-        int maxConnections,
-        int maxConnectionsPerAddress,
-        int maxConnectionRate,
-        int maxTlsHandshakes,
-        int maxTlsHandshakesPerAddress,
-        boolean normalizeBareLineFeeds) {
+/** Every limit: the config file's [limits] table, each key with its type and default. */
+public final class Limits extends Settings<Limits> {
+    static final Table TABLE = new Table("limits");
 
-    public static final Limits DEFAULTS = new Limits(
-            25L * 1024 * 1024,
-            100,
-            256 * 1024,
-            20,
-            100,
-            Duration.ofSeconds(1),
-            Duration.ofHours(1),
-            Duration.ofMinutes(5),
-            Duration.ofMinutes(3),
-            Duration.ofSeconds(30),
-            Duration.ofMinutes(30),
-            Duration.ofSeconds(30),
-            20_000,
-            50,
-            300,
-            1_000,
-            10,
-            false);
+    /** SIZE announced and enforced, in bytes. */
+    public static final Key<Long> MAX_MESSAGE_SIZE = TABLE.key("max-message-size", ValueType.SIZE, 25L * 1024 * 1024);
+    /** RCPT commands accepted per message. */
+    public static final Key<Integer> MAX_RECIPIENTS = TABLE.key("max-recipients", ValueType.POSITIVE, 100);
+    /** Bytes of header section held while checking it. */
+    public static final Key<Integer> MAX_HEADER_SIZE = TABLE.key("max-header-size", ValueType.INT_SIZE, 256 * 1024);
+    /** Refused commands before the server closes with 421 4.7.0. */
+    public static final Key<Integer> MAX_ERRORS = TABLE.key("max-errors", ValueType.POSITIVE, 20);
+    /** NOOP, RSET, VRFY, EXPN, HELP before each counts as an error. */
+    public static final Key<Integer> MAX_JUNK_COMMANDS = TABLE.key("max-junk-commands", ValueType.POSITIVE, 100);
+    /** The same wait before every failed AUTH reply. */
+    public static final Key<Duration> AUTH_FAILURE_DELAY = TABLE.key("auth-failure-delay", ValueType.DURATION, Duration.ofSeconds(1));
+    /** How long a successful login is remembered (keyed hash only); 0 disables. */
+    public static final Key<Duration> AUTH_CACHE_TTL = TABLE.key("auth-cache-ttl", ValueType.DURATION, Duration.ofHours(1));
+    /** Time for a whole command line to arrive (RFC 5321 4.5.3.2.7). */
+    public static final Key<Duration> COMMAND_TIMEOUT = TABLE.key("command-timeout", ValueType.DURATION, Duration.ofMinutes(5));
+    /** Time for each block of message content (RFC 5321 4.5.3.2.5). */
+    public static final Key<Duration> DATA_TIMEOUT = TABLE.key("data-timeout", ValueType.DURATION, Duration.ofMinutes(3));
+    public static final Key<Duration> TLS_HANDSHAKE_TIMEOUT = TABLE.key("tls-handshake-timeout", ValueType.DURATION, Duration.ofSeconds(30));
+    /** The longest a connection may last, however busy. */
+    public static final Key<Duration> SESSION_TIMEOUT = TABLE.key("session-timeout", ValueType.DURATION, Duration.ofMinutes(30));
+    /** How long sessions in flight may finish after SIGTERM. */
+    public static final Key<Duration> SHUTDOWN_GRACE = TABLE.key("shutdown-grace", ValueType.DURATION, Duration.ofSeconds(30));
+    /** Connections open at once, server-wide. */
+    public static final Key<Integer> MAX_CONNECTIONS = TABLE.key("max-connections", ValueType.POSITIVE, 20_000);
+    /** Connections open at once from one client (IPv6: its /64). */
+    public static final Key<Integer> MAX_CONNECTIONS_PER_ADDRESS = TABLE.key("max-connections-per-address", ValueType.POSITIVE, 50);
+    /** New connections per minute from one client (IPv6: its /64). */
+    public static final Key<Integer> MAX_CONNECTION_RATE = TABLE.key("max-connection-rate", ValueType.POSITIVE, 300);
+    /** TLS handshakes in progress at once, server-wide. */
+    public static final Key<Integer> MAX_TLS_HANDSHAKES = TABLE.key("max-tls-handshakes", ValueType.POSITIVE, 1_000);
+    /** TLS handshakes in progress at once from one client (IPv6: its /64). */
+    public static final Key<Integer> MAX_TLS_HANDSHAKES_PER_ADDRESS = TABLE.key("max-tls-handshakes-per-address", ValueType.POSITIVE, 10);
+    /** "normalize": a bare LF in a message is read as CRLF, instead of refusing the message ("reject"). */
+    public static final Key<Boolean> NORMALIZE_BARE_LINE_FEEDS = TABLE.key("bare-line-feed",
+            ValueType.choice("one of \"reject\", \"normalize\"", Map.of("reject", false, "normalize", true)), false);
 
-    public Limits withAuthFailureDelay(Duration delay) {
-        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, delay, authCacheTtl,
-                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
+    /**
+     * What a running server cannot change on a reload: sizes of shared pools and counters, and
+     * the login path's settings (its parts are built at start). The rest applies to new connections.
+     */
+    public static final List<Key<?>> FIXED_AT_START = List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
+            MAX_CONNECTION_RATE, MAX_TLS_HANDSHAKES, MAX_TLS_HANDSHAKES_PER_ADDRESS, AUTH_FAILURE_DELAY, AUTH_CACHE_TTL, SHUTDOWN_GRACE);
+
+    public static final Limits DEFAULTS = new Limits(TABLE.defaults());
+
+    Limits(Values values) {
+        super(values);
     }
 
-    public Limits withTimeouts(Duration command, Duration data, Duration tlsHandshake, Duration session) {
-        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
-                command, data, tlsHandshake, session, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
+    @Override
+    Limits copy(Values changed) {
+        return new Limits(changed);
     }
 
-    public Limits withMaxRecipients(int max) {
-        return new Limits(maxMessageSize, max, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
-                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalizeBareLineFeeds);
+    public long maxMessageSize() {
+        return get(MAX_MESSAGE_SIZE);
     }
 
-    public Limits withTlsHandshakes(int max, int perAddress) {
-        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
-                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, max, perAddress, normalizeBareLineFeeds);
+    public int maxRecipients() {
+        return get(MAX_RECIPIENTS);
     }
 
-    public Limits withBareLineFeedsNormalized(boolean normalize) {
-        return new Limits(maxMessageSize, maxRecipients, maxHeaderSize, maxErrors, maxJunkCommands, authFailureDelay, authCacheTtl,
-                commandTimeout, dataTimeout, tlsHandshakeTimeout, sessionTimeout, shutdownGrace,
-                maxConnections, maxConnectionsPerAddress, maxConnectionRate, maxTlsHandshakes, maxTlsHandshakesPerAddress, normalize);
+    public int maxHeaderSize() {
+        return get(MAX_HEADER_SIZE);
+    }
+
+    public int maxErrors() {
+        return get(MAX_ERRORS);
+    }
+
+    public int maxJunkCommands() {
+        return get(MAX_JUNK_COMMANDS);
+    }
+
+    public Duration authFailureDelay() {
+        return get(AUTH_FAILURE_DELAY);
+    }
+
+    public Duration authCacheTtl() {
+        return get(AUTH_CACHE_TTL);
+    }
+
+    public Duration commandTimeout() {
+        return get(COMMAND_TIMEOUT);
+    }
+
+    public Duration dataTimeout() {
+        return get(DATA_TIMEOUT);
+    }
+
+    public Duration tlsHandshakeTimeout() {
+        return get(TLS_HANDSHAKE_TIMEOUT);
+    }
+
+    public Duration sessionTimeout() {
+        return get(SESSION_TIMEOUT);
+    }
+
+    public Duration shutdownGrace() {
+        return get(SHUTDOWN_GRACE);
+    }
+
+    public int maxConnections() {
+        return get(MAX_CONNECTIONS);
+    }
+
+    public int maxConnectionsPerAddress() {
+        return get(MAX_CONNECTIONS_PER_ADDRESS);
+    }
+
+    public int maxConnectionRate() {
+        return get(MAX_CONNECTION_RATE);
+    }
+
+    public int maxTlsHandshakes() {
+        return get(MAX_TLS_HANDSHAKES);
+    }
+
+    public int maxTlsHandshakesPerAddress() {
+        return get(MAX_TLS_HANDSHAKES_PER_ADDRESS);
+    }
+
+    public boolean normalizeBareLineFeeds() {
+        return get(NORMALIZE_BARE_LINE_FEEDS);
     }
 }

@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
@@ -23,23 +22,20 @@ final class TomlReader {
     static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
     private final Path file;
+    private final Path base;
 
     TomlReader(Path file) {
         this.file = file;
+        this.base = file.toAbsolutePath().getParent();
     }
 
     Path file() {
         return file;
     }
 
-    /** An optional table with these keys only; when absent, an empty one, so every value takes its default. */
-    TomlTable section(TomlTable toml, String name, Set<String> keys) throws ConfigException {
-        if (!toml.contains(name)) {
-            return Toml.parse("");
-        }
-        TomlTable table = table(toml, name);
-        allowOnly(table, name + ".", keys);
-        return table;
+    /** A path as the file names it: relative ones are relative to the file's directory. */
+    Path path(TomlTable table, String key, String expected) throws ConfigException {
+        return base.resolve(string(table, key, expected));
     }
 
     void allowOnly(TomlTable table, String prefix, Set<String> allowed) throws ConfigException {
@@ -84,29 +80,13 @@ final class TomlReader {
         return text;
     }
 
-    /** true or false, or {@code absent} when the key is not there. */
-    boolean flag(TomlTable table, String key, boolean absent) throws ConfigException {
-        if (!table.contains(List.of(key))) {
-            return absent;
-        }
+    boolean flag(TomlTable table, String key) throws ConfigException {
         if (!(table.get(List.of(key)) instanceof Boolean flag)) {
             throw wrong(table, key, "true or false", table.get(List.of(key)));
         }
         return flag;
     }
 
-    /** One of the strings {@code allowed}, or {@code absent} when the key is not there. */
-    String choice(TomlTable table, String key, List<String> allowed, String absent) throws ConfigException {
-        if (!table.contains(List.of(key))) {
-            return absent;
-        }
-        String expected = "one of " + String.join(", ", allowed.stream().map(a -> "\"" + a + "\"").toList());
-        Object value = table.get(List.of(key));
-        if (!(value instanceof String text) || !allowed.contains(text)) {
-            throw wrong(table, key, expected, value);
-        }
-        return text;
-    }
 
     long integer(TomlTable table, String key, String expected) throws ConfigException {
         Object value = table.get(List.of(key));
@@ -116,10 +96,7 @@ final class TomlReader {
         return number;
     }
 
-    int positive(TomlTable table, String key, int absent) throws ConfigException {
-        if (!table.contains(List.of(key))) {
-            return absent;
-        }
+    int positive(TomlTable table, String key) throws ConfigException {
         long value = integer(table, key, "a positive integer");
         if (value <= 0 || value > Integer.MAX_VALUE) {
             throw wrong(table, key, "a positive integer", value);
@@ -152,10 +129,7 @@ final class TomlReader {
     }
 
     /** A duration string such as "250ms", "30s", "5m", "1h", "30d". */
-    Duration duration(TomlTable table, String key, Duration absent) throws ConfigException {
-        if (!table.contains(List.of(key))) {
-            return absent;
-        }
+    Duration duration(TomlTable table, String key) throws ConfigException {
         Object value = table.get(List.of(key));
         Optional<Duration> duration = value instanceof String text ? Durations.parse(text) : Optional.empty();
         if (duration.isEmpty()) {
@@ -198,27 +172,22 @@ final class TomlReader {
         return position == null ? file + ": " : file + ":" + position.line() + ":" + position.column() + ": ";
     }
 
-    int port(TomlTable table, String key, int absent) throws ConfigException {
-        if (!table.contains(List.of(key))) {
-            return absent;
-        }
-        long port = integer(table, key, "a port number from 1 to 65535");
+    int port(TomlTable table, String key) throws ConfigException {
+        String expected = "a port number from 1 to 65535";
+        long port = integer(table, key, expected);
         if (port < 1 || port > 65535) {
-            throw wrong(table, key, "a port number from 1 to 65535", port);
+            throw wrong(table, key, expected, port);
         }
         return (int) port;
     }
 
-    Set<String> domains(TomlTable toml) throws ConfigException {
+    Set<String> domains(TomlTable toml, String key) throws ConfigException {
         Set<String> domains = new LinkedHashSet<>();
-        if (!toml.contains("domains")) {
-            return domains;
-        }
-        TomlArray array = array(toml, "domains", "an array of domain names");
+        TomlArray array = array(toml, key, "an array of domain names");
         for (int i = 0; i < array.size(); i++) {
             Object value = array.get(i);
             if (!(value instanceof String domain) || !DOMAIN.matcher(domain).matches()) {
-                throw new ConfigException(at(array.inputPositionOf(i)) + "domains: expected a domain name such as \"example.com\", got " + show(value));
+                throw new ConfigException(at(array.inputPositionOf(i)) + key + ": expected a domain name such as \"example.com\", got " + show(value));
             }
             domains.add(domain.toLowerCase(Locale.ROOT));
         }

@@ -3,6 +3,7 @@ package org.mailgate.server;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.mailgate.config.Key;
 import org.mailgate.config.Limits;
 import org.mailgate.config.MailgateConfig;
 
@@ -29,19 +30,12 @@ final class ConfigReload {
         compare(restart, "[sending-limits]", running.sendingLimits(), next.sendingLimits());
         compare(restart, "[auto-ban]", running.autoBan(), next.autoBan());
         compare(restart, "[delivery]", running.delivery(), next.delivery());
-        compare(restart, "limits.max-connections", r.maxConnections(), n.maxConnections());
-        compare(restart, "limits.max-connections-per-address", r.maxConnectionsPerAddress(), n.maxConnectionsPerAddress());
-        compare(restart, "limits.max-connection-rate", r.maxConnectionRate(), n.maxConnectionRate());
-        compare(restart, "limits.max-tls-handshakes", r.maxTlsHandshakes(), n.maxTlsHandshakes());
-        compare(restart, "limits.max-tls-handshakes-per-address", r.maxTlsHandshakesPerAddress(), n.maxTlsHandshakesPerAddress());
-        compare(restart, "limits.auth-failure-delay", r.authFailureDelay(), n.authFailureDelay());
-        compare(restart, "limits.auth-cache-ttl", r.authCacheTtl(), n.authCacheTtl());
-        compare(restart, "limits.shutdown-grace", r.shutdownGrace(), n.shutdownGrace());
-        // The per-connection limits come from next, the counters' from the running config.
-        Limits applied = new Limits(n.maxMessageSize(), n.maxRecipients(), n.maxHeaderSize(), n.maxErrors(), n.maxJunkCommands(),
-                r.authFailureDelay(), r.authCacheTtl(), n.commandTimeout(), n.dataTimeout(), n.tlsHandshakeTimeout(),
-                n.sessionTimeout(), r.shutdownGrace(), r.maxConnections(), r.maxConnectionsPerAddress(), r.maxConnectionRate(),
-                r.maxTlsHandshakes(), r.maxTlsHandshakesPerAddress(), n.normalizeBareLineFeeds());
+        // The per-connection limits come from next, those fixed at start from the running config.
+        Limits applied = n;
+        for (Key<?> key : Limits.FIXED_AT_START) {
+            compare(restart, key.path(), r.get(key), n.get(key));
+            applied = keep(applied, r, key);
+        }
         List<String> now = new ArrayList<>();
         compare(now, "[limits]", r, applied);
         compare(now, "[tls]", running.tls(), next.tls());
@@ -53,6 +47,10 @@ final class ConfigReload {
         return new MailgateConfig(running.hostname(), running.dataDir(), running.domains(), running.listeners(), next.tls(), applied,
                 running.loginThrottle(), running.sendingLimits(), running.autoBan(), next.trustedProxies(), running.delivery(),
                 running.postmaster());
+    }
+
+    private static <T> Limits keep(Limits limits, Limits running, Key<T> key) {
+        return limits.with(key, running.get(key));
     }
 
     private static void compare(List<String> changed, String name, Object running, Object next) {

@@ -9,8 +9,7 @@ import org.mailgate.testing.ManualClock;
 
 class LoginThrottleTest {
     // window 15m, slower after 3, at most 8 s, locked after 10 for 15m, known-good for 30 days
-    private static final LoginThrottleConfig CONFIG = new LoginThrottleConfig(
-            Duration.ofMinutes(15), 3, Duration.ofSeconds(8), 10, Duration.ofMinutes(15), Duration.ofDays(30));
+    private static final LoginThrottleConfig CONFIG = LoginThrottleConfig.DEFAULTS.with(LoginThrottleConfig.MAX_DELAY, Duration.ofSeconds(8));
     private static final Duration BASE = Duration.ofSeconds(1);
 
     private final ManualClock now = new ManualClock();

@@ -24,9 +24,7 @@ class ConcurrencyTest {
              KnotDns dns = KnotDns.start(dir.resolve("dns"), "slow MX 10 mail.slow\nmail.slow A 127.0.0.2\n")) {
             slow.dataDelayMillis = 300;
             DeliveryConfig base = MailgateUnderTest.testDelivery(dns, slow.port());
-            DeliveryConfig three = new DeliveryConfig(base.port(), base.dnsServers(), base.dnssec(), base.trustAnchors(), null,
-                    base.concurrency(), 3, base.retryFirst(), base.retryMax(), base.expire(), base.delayWarning(),
-                    base.connectTimeout(), base.commandTimeout(), base.mtaStsPort(), base.tlsPolicy(), null, null, true, false);
+            DeliveryConfig three = base.with(DeliveryConfig.PER_DESTINATION, 3).with(DeliveryConfig.ALLOW_PRIVATE_LITERALS, false);
             try (MailgateUnderTest mailgate = MailgateUnderTest.start(dir.resolve("data"), three)) {
                 for (int i = 0; i < 12; i++) {
                     mailgate.submit(List.of("user" + i + "@slow.test"), "message " + i);

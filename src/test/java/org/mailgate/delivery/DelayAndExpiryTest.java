@@ -36,9 +36,9 @@ class DelayAndExpiryTest {
                 r -> "451 4.3.2 system busy, try later", n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 ok"));
              KnotDns dns = KnotDns.start(dir.resolve("dns"), "busy MX 10 mail.busy\nmail.busy A 127.0.0.2\n")) {
             DeliveryConfig base = MailgateUnderTest.testDelivery(dns, busy.port());
-            DeliveryConfig shrunk = new DeliveryConfig(base.port(), base.dnsServers(), base.dnssec(), base.trustAnchors(), null,
-                    base.concurrency(), base.perDestination(), Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(5),
-                    Duration.ofSeconds(1), base.connectTimeout(), base.commandTimeout(), base.mtaStsPort(), base.tlsPolicy(), null, null, true, false);
+            DeliveryConfig shrunk = base.with(DeliveryConfig.RETRY_FIRST, Duration.ofMillis(500)).with(DeliveryConfig.RETRY_MAX, Duration.ofMillis(500))
+                    .with(DeliveryConfig.EXPIRE, Duration.ofSeconds(5)).with(DeliveryConfig.DELAY_WARNING, Duration.ofSeconds(1))
+                    .with(DeliveryConfig.ALLOW_PRIVATE_LITERALS, false);
             try (MailgateUnderTest mailgate = MailgateUnderTest.start(dir.resolve("data"), shrunk)) {
                 mailgate.submit(List.of("zoe@busy.test"), "slow going");
                 await("the delay notice", Duration.ofSeconds(20), () -> count(mailgate) >= 1);

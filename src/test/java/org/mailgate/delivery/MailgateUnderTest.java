@@ -58,18 +58,16 @@ final class MailgateUnderTest implements AutoCloseable {
 
     /** Delivery as the tests want it by default: the given DNS, retries after a second, loopback literals allowed (every receiver is on loopback). */
     static DeliveryConfig testDelivery(KnotDns dns, int port) {
-        DeliveryConfig d = DeliveryConfig.DEFAULTS;
-        return new DeliveryConfig(port, List.of(dns.server()), DeliveryConfig.Dnssec.VALIDATE, dns.trustAnchor(), null,
-                d.concurrency(), d.perDestination(), Duration.ofSeconds(1), Duration.ofSeconds(2), d.expire(), d.delayWarning(),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true, true);
+        return literalDelivery(port).with(DeliveryConfig.DNS_SERVERS, List.of(dns.server()))
+                .with(DeliveryConfig.DNSSEC, DeliveryConfig.Dnssec.VALIDATE).with(DeliveryConfig.TRUST_ANCHORS, dns.trustAnchor());
     }
 
     /** Delivery to address literals only (no DNS asked), on this port, loopback literals allowed. */
     static DeliveryConfig literalDelivery(int port) {
-        DeliveryConfig d = DeliveryConfig.DEFAULTS;
-        return new DeliveryConfig(port, List.of(), DeliveryConfig.Dnssec.OFF, null, null,
-                d.concurrency(), d.perDestination(), Duration.ofSeconds(1), Duration.ofSeconds(2), d.expire(), d.delayWarning(),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(), null, null, true, true);
+        return DeliveryConfig.DEFAULTS.with(DeliveryConfig.PORT, port).with(DeliveryConfig.DNSSEC, DeliveryConfig.Dnssec.OFF)
+                .with(DeliveryConfig.RETRY_FIRST, Duration.ofSeconds(1)).with(DeliveryConfig.RETRY_MAX, Duration.ofSeconds(2))
+                .with(DeliveryConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2)).with(DeliveryConfig.COMMAND_TIMEOUT, Duration.ofSeconds(10))
+                .with(DeliveryConfig.ALLOW_PRIVATE_LITERALS, true);
     }
 
     static MailgateUnderTest start(Path dataDir, DeliveryConfig delivery) throws IOException {

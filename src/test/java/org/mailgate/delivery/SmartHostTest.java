@@ -46,19 +46,16 @@ class SmartHostTest {
         relaying = MailgateUnderTest.start(dir.resolve("relaying"), smartHost(upstreamCertificate, "secret"));
         wrongPassword = MailgateUnderTest.start(dir.resolve("wrong"), smartHost(upstreamCertificate, "not-the-password"));
         DeliveryConfig starttls = smartHost(upstreamCertificate, "secret");
-        implicitTls = MailgateUnderTest.start(dir.resolve("implicit"), new DeliveryConfig(starttls.port(), starttls.dnsServers(),
-                starttls.dnssec(), null, upstreamCertificate, starttls.concurrency(), starttls.perDestination(), starttls.retryFirst(),
-                starttls.retryMax(), starttls.expire(), starttls.delayWarning(), starttls.connectTimeout(), starttls.commandTimeout(),
-                starttls.mtaStsPort(), starttls.tlsPolicy(), new DeliveryConfig.SmartHostConfig("localhost",
-                        upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of()), null, true, false));
+        implicitTls = MailgateUnderTest.start(dir.resolve("implicit"), starttls.with(DeliveryConfig.SMART_HOST,
+                new DeliveryConfig.SmartHostConfig("localhost", upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of())));
     }
 
     private static DeliveryConfig smartHost(Path ca, String password) {
-        DeliveryConfig d = DeliveryConfig.DEFAULTS;
-        return new DeliveryConfig(d.port(), List.of("127.0.0.1:9"), DeliveryConfig.Dnssec.OFF, null, ca, d.concurrency(),
-                d.perDestination(), Duration.ofSeconds(30), Duration.ofMinutes(5), d.expire(), d.delayWarning(),
-                Duration.ofSeconds(2), Duration.ofSeconds(10), d.mtaStsPort(), d.tlsPolicy(),
-                new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of()), null, true, false);
+        return DeliveryConfig.DEFAULTS.with(DeliveryConfig.DNS_SERVERS, List.of("127.0.0.1:9")).with(DeliveryConfig.DNSSEC, DeliveryConfig.Dnssec.OFF)
+                .with(DeliveryConfig.CA_FILE, ca).with(DeliveryConfig.RETRY_FIRST, Duration.ofSeconds(30))
+                .with(DeliveryConfig.RETRY_MAX, Duration.ofMinutes(5)).with(DeliveryConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
+                .with(DeliveryConfig.COMMAND_TIMEOUT, Duration.ofSeconds(10)).with(DeliveryConfig.SMART_HOST,
+                        new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of()));
     }
 
     @AfterAll
@@ -117,10 +114,8 @@ class SmartHostTest {
                 TestCertificates.issued(ca, "localhost").serverContext(), List.of("PIPELINING", "AUTH LOGIN"),
                 r -> "250 2.1.5 ok", n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"))) {
             DeliveryConfig d = smartHost(TestCertificates.writePem(ca.certificate(), dir.resolve("login-ca.pem")), "pass word");
-            DeliveryConfig toLoginOnly = new DeliveryConfig(d.port(), d.dnsServers(), d.dnssec(), null, d.caFile(), d.concurrency(),
-                    d.perDestination(), d.retryFirst(), d.retryMax(), d.expire(), d.delayWarning(), d.connectTimeout(), d.commandTimeout(),
-                    d.mtaStsPort(), d.tlsPolicy(), new DeliveryConfig.SmartHostConfig("localhost", loginOnly.port(), false,
-                            "relay-user", "pass word", Set.of()), null, true, false);
+            DeliveryConfig toLoginOnly = d.with(DeliveryConfig.SMART_HOST, new DeliveryConfig.SmartHostConfig("localhost", loginOnly.port(), false,
+                    "relay-user", "pass word", Set.of()));
             try (MailgateUnderTest sender = MailgateUnderTest.start(dir.resolve("login"), toLoginOnly)) {
                 sender.submit(List.of("gus@far.test"), "auth login");
                 await("the smart host to accept", WAIT, () -> loginOnly.accepted.size() == 1);

@@ -117,11 +117,11 @@ class TlsPolicyTest {
                 mta-sts.ststesting A 127.0.0.1
                 """.formatted(port, spki, caCert));
         DeliveryConfig base = MailgateUnderTest.testDelivery(dns, port);
-        DeliveryConfig delivery = new DeliveryConfig(base.port(), base.dnsServers(), base.dnssec(), base.trustAnchors(),
-                TestCertificates.writePem(ca.certificate(), dir.resolve("ca.pem")), base.concurrency(), base.perDestination(),
-                Duration.ofSeconds(30), Duration.ofMinutes(5), base.expire(), base.delayWarning(), base.connectTimeout(),
-                base.commandTimeout(), policies.getAddress().getPort(),
-                Map.of("required.test", DeliveryConfig.TlsMode.REQUIRE_TLS, "plain.test", DeliveryConfig.TlsMode.NONE), null, null, true, false);
+        DeliveryConfig delivery = base.with(DeliveryConfig.CA_FILE, TestCertificates.writePem(ca.certificate(), dir.resolve("ca.pem")))
+                .with(DeliveryConfig.RETRY_FIRST, Duration.ofSeconds(30)).with(DeliveryConfig.RETRY_MAX, Duration.ofMinutes(5))
+                .with(DeliveryConfig.MTA_STS_PORT, policies.getAddress().getPort())
+                .with(DeliveryConfig.TLS_POLICY, Map.of("required.test", DeliveryConfig.TlsMode.REQUIRE_TLS, "plain.test", DeliveryConfig.TlsMode.NONE))
+                .with(DeliveryConfig.ALLOW_PRIVATE_LITERALS, false);
         mailgate = MailgateUnderTest.start(dir.resolve("data"), delivery);
     }
 

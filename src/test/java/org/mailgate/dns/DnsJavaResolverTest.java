@@ -20,7 +20,7 @@ class DnsJavaResolverTest {
     @TempDir Path dir;
 
     private static DeliveryConfig validating(KnotDns dns) {
-        return DeliveryConfig.DEFAULTS.withDns(List.of(dns.server()), DeliveryConfig.Dnssec.VALIDATE, dns.trustAnchor());
+        return DeliveryConfig.DEFAULTS.with(DeliveryConfig.DNS_SERVERS, List.of(dns.server())).with(DeliveryConfig.TRUST_ANCHORS, dns.trustAnchor());
     }
 
     @Test
@@ -32,7 +32,7 @@ class DnsJavaResolverTest {
                 example. MX 10 mail.example.
                 mail.example. A 127.0.0.1
                 """, false)) {
-            DeliveryConfig noAnchor = DeliveryConfig.DEFAULTS.withDns(List.of(root.server()), DeliveryConfig.Dnssec.VALIDATE, null);
+            DeliveryConfig noAnchor = DeliveryConfig.DEFAULTS.with(DeliveryConfig.DNS_SERVERS, List.of(root.server()));
             DnsAnswer<MxRecord> mx = DnsJavaResolver.create(noAnchor, Clock.systemUTC()).mx("example");
             assertThat(mx.failed()).as(mx.failure()).isFalse();
             assertThat(mx.records()).containsExactly(new MxRecord(10, "mail.example"));

@@ -11,21 +11,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.smtp.SmugglingVectors;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import java.util.stream.Stream;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What attackers do to a mail server, over real sockets, each against a server of its own with
@@ -39,9 +39,8 @@ class AttackTest {
     /** Defaults throughout, with short AUTH delays so a thousand failed logins take seconds. */
     private TestServer server() throws IOException {
         return new TestServer(dataDir, config -> config
-                .withLimits(Limits.DEFAULTS.withAuthFailureDelay(Duration.ofMillis(5)))
-                .withProtections(new LoginThrottleConfig(Duration.ofMinutes(15), 3, Duration.ofMillis(40), 10,
-                        Duration.ofMinutes(15), Duration.ofDays(30)), SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of()));
+                .withLimits(Limits.DEFAULTS.with(Limits.AUTH_FAILURE_DELAY, Duration.ofMillis(5)))
+                .withProtections(LoginThrottleConfig.DEFAULTS.with(LoginThrottleConfig.MAX_DELAY, Duration.ofMillis(40)), SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of()));
     }
 
     private static SmtpClient inbound(TestServer server, String from) throws IOException {
@@ -107,7 +106,7 @@ class AttackTest {
     @ValueSource(strings = {"DATA", "BDAT"})
     @DisplayName("bare-line-feed = normalize: the spoof's bare LFs become line ends, and the From it hid is checked and refused")
     void normalizedSpoofIsCheckedOnTheLinesReadersSee(String command) throws Exception {
-        try (TestServer server = new TestServer(dataDir, config -> config.withLimits(config.limits().withBareLineFeedsNormalized(true)));
+        try (TestServer server = new TestServer(dataDir, config -> config.withLimits(config.limits().with(Limits.NORMALIZE_BARE_LINE_FEEDS, true)));
                 SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate()).login("alice@example.com", "secret")) {
             c.command("MAIL FROM:<alice@example.com>");
             c.command("RCPT TO:<bob@example.org>");
@@ -191,8 +190,8 @@ class AttackTest {
     @DisplayName("when silent handshakes fill every slot, those past 5 s make way (the configured timeout is 60 s) and a real client gets through")
     void silentHandshakesUnderPressureAreCutShort() throws Exception {
         try (TestServer server = new TestServer(dataDir, config -> config.withLimits(Limits.DEFAULTS
-                .withTimeouts(Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Duration.ofSeconds(60), Limits.DEFAULTS.sessionTimeout())
-                .withTlsHandshakes(20, 4)))) {
+                .with(Limits.TLS_HANDSHAKE_TIMEOUT, Duration.ofSeconds(60)).with(Limits.MAX_TLS_HANDSHAKES, 20)
+                .with(Limits.MAX_TLS_HANDSHAKES_PER_ADDRESS, 4)))) {
             // 8 addresses x 4: the 20 slots are all taken by silent clients, the other 12 are turned away
             List<Socket> holders = silentConnections(server.port(ListenerKind.SUBMISSIONS), 8, 4);
             try {

@@ -6,15 +6,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.policy.BanList;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class BansAndSendingLimitsTest {
     @TempDir
@@ -54,7 +54,9 @@ class BansAndSendingLimitsTest {
     @Test
     @DisplayName("a user past the hourly message or recipient limit gets 451 4.7.1, and the server reports the counts")
     void sendingLimits() throws Exception {
-        SendingLimitsConfig limits = new SendingLimitsConfig(2, 10, 3, 10);
+        SendingLimitsConfig limits = SendingLimitsConfig.DEFAULTS.with(SendingLimitsConfig.MESSAGES_PER_HOUR, 2)
+                .with(SendingLimitsConfig.MESSAGES_PER_DAY, 10).with(SendingLimitsConfig.RECIPIENTS_PER_HOUR, 3)
+                .with(SendingLimitsConfig.RECIPIENTS_PER_DAY, 10);
         try (TestServer server = new TestServer(dataDir, config -> config.withProtections(
                 LoginThrottleConfig.DEFAULTS, limits, AutoBanConfig.DEFAULTS, List.of()))) {
             try (SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate())) {

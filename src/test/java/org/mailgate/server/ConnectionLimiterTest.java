@@ -13,9 +13,8 @@ class ConnectionLimiterTest {
     private final ManualClock now = new ManualClock();
 
     private ConnectionLimiter limiter(int total, int perAddress, int perMinute, int handshakes) {
-        Limits limits = new Limits(1024, 10, 1024, 20, 100, Limits.DEFAULTS.authFailureDelay(), Limits.DEFAULTS.authCacheTtl(),
-                Limits.DEFAULTS.commandTimeout(), Limits.DEFAULTS.dataTimeout(), Limits.DEFAULTS.tlsHandshakeTimeout(),
-                Limits.DEFAULTS.sessionTimeout(), Limits.DEFAULTS.shutdownGrace(), total, perAddress, perMinute, handshakes, 10, false);
+        Limits limits = Limits.DEFAULTS.with(Limits.MAX_CONNECTIONS, total).with(Limits.MAX_CONNECTIONS_PER_ADDRESS, perAddress)
+                .with(Limits.MAX_CONNECTION_RATE, perMinute).with(Limits.MAX_TLS_HANDSHAKES, handshakes);
         return new ConnectionLimiter(limits, now);
     }
 

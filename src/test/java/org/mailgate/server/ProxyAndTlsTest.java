@@ -18,6 +18,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.ListenerConfig;
@@ -25,9 +28,6 @@ import org.mailgate.config.ListenerKind;
 import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.config.TlsConfig;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** PROXY protocol listeners, and certificates chosen by SNI and reloaded without a restart. */
 class ProxyAndTlsTest {
@@ -102,8 +102,7 @@ class ProxyAndTlsTest {
     @Test
     @DisplayName("a trusted proxy that sends no header is closed when the command timeout runs out")
     void missingHeaderTimesOut() throws Exception {
-        var limits = org.mailgate.config.Limits.DEFAULTS.withTimeouts(java.time.Duration.ofMillis(500),
-                java.time.Duration.ofMinutes(3), java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(30));
+        var limits = org.mailgate.config.Limits.DEFAULTS.with(org.mailgate.config.Limits.COMMAND_TIMEOUT, java.time.Duration.ofMillis(500));
         try (TestServer server = proxyServer(limits); SmtpClient c = new SmtpClient(proxyPort(server), server.certificate())) {
             assertThat(c.closedByServer()).isTrue();
         }

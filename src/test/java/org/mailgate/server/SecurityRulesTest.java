@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
-import org.mailgate.auth.PasswordHashes;
-import org.mailgate.auth.User;
-import org.mailgate.auth.UserFile;
-import org.mailgate.config.ListenerKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserFile;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerKind;
 
 /** Raw-socket tests of the rules that are on without configuration. */
 class SecurityRulesTest extends SharedServer {
@@ -169,7 +170,7 @@ class SecurityRulesTest extends SharedServer {
     @DisplayName("every acknowledged message reads back: 400 recipients of ~270 octets (a 110 KB envelope) with max-recipients = 1000")
     void messageWithAHugeEnvelopeReadsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path own) throws Exception {
         String longDomain = String.join(".", java.util.Collections.nCopies(4, "d".repeat(60))) + ".example"; // 252 octets
-        try (TestServer big = new TestServer(own, config -> config.withLimits(config.limits().withMaxRecipients(1000)));
+        try (TestServer big = new TestServer(own, config -> config.withLimits(config.limits().with(Limits.MAX_RECIPIENTS, 1000)));
                 SmtpClient c = new SmtpClient(big.port(ListenerKind.SUBMISSION), big.certificate()).login("alice@example.com", "secret")) {
             c.command("MAIL FROM:<alice@example.com>");
             for (int i = 0; i < 400; i++) {

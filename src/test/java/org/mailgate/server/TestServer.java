@@ -6,17 +6,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
-import java.util.function.UnaryOperator;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Limits;
-import org.mailgate.config.LoginThrottleConfig;
-import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
+import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.SendingLimitsConfig;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.QueuedMessage;
 
@@ -32,13 +32,13 @@ final class TestServer implements AutoCloseable {
     final SmtpServer server;
 
     TestServer(Path dataDir) throws IOException {
-        this(dataDir, Limits.DEFAULTS.withAuthFailureDelay(AUTH_FAILURE_DELAY));
+        this(dataDir, Limits.DEFAULTS.with(Limits.AUTH_FAILURE_DELAY, AUTH_FAILURE_DELAY));
     }
 
     TestServer(Path dataDir, Limits limits) throws IOException {
         // Automatic bans off: test classes share a server and all connect from 127.0.0.1.
         this(dataDir, config -> config.withLimits(limits).withProtections(LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, new AutoBanConfig(Duration.ofMinutes(15), 30, 10, 20, Duration.ZERO), List.of()));
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS.with(AutoBanConfig.DURATION, Duration.ZERO), List.of()));
     }
 
     /** A server with the test users and listeners, and the config as {@code customize} makes it. */
@@ -55,7 +55,7 @@ final class TestServer implements AutoCloseable {
         MailgateConfig config = new MailgateConfig("mx.test", dataDir, Set.of("example.net"), List.of(
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
-                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS.withAuthFailureDelay(AUTH_FAILURE_DELAY));
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS.with(Limits.AUTH_FAILURE_DELAY, AUTH_FAILURE_DELAY));
         server = SmtpServer.start(customize.apply(config), java.time.Clock.systemUTC());
     }
 

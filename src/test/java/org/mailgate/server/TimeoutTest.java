@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import org.mailgate.config.Limits;
-import org.mailgate.config.ListenerKind;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerKind;
 
 /** RFC 5321 4.5.3.2 timeouts, on a real socket, with short limits. */
 class TimeoutTest {
@@ -16,8 +16,9 @@ class TimeoutTest {
     Path dataDir;
 
     private TestServer server(Duration command, Duration data, Duration session) throws Exception {
-        return new TestServer(dataDir, Limits.DEFAULTS.withAuthFailureDelay(Duration.ofMillis(100))
-                .withTimeouts(command, data, Duration.ofSeconds(5), session));
+        return new TestServer(dataDir, Limits.DEFAULTS.with(Limits.AUTH_FAILURE_DELAY, Duration.ofMillis(100))
+                .with(Limits.COMMAND_TIMEOUT, command).with(Limits.DATA_TIMEOUT, data).with(Limits.TLS_HANDSHAKE_TIMEOUT, Duration.ofSeconds(5))
+                .with(Limits.SESSION_TIMEOUT, session));
     }
 
     @Test
