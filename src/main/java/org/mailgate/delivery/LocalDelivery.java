@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.delivery.tls.TlsPolicy;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.spool.SpoolEnvelope;
 

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.MxRecord;
 import org.mailgate.dns.Resolver;
 
@@ -75,27 +76,12 @@ final class MxResolver {
         return new Hosts(ordered, answer.secure());
     }
 
-    /** A host's addresses, IPv6 first then IPv4; {@code secure} when DNSSEC validated both lookups. */
-    record Addresses(List<InetAddress> addresses, boolean secure, String error) {}
-
-    Addresses addresses(String host) {
+    /** A host's addresses, IPv6 first then IPv4; an address literal is its own address, no DNS asked. */
+    HostAddresses addresses(String host) {
         if (host.startsWith("[")) {
-            return AddressLiteral.parse(host).map(a -> new Addresses(List.of(a), false, ""))
-                    .orElseGet(() -> new Addresses(List.of(), false, "not an address literal: " + host));
+            return AddressLiteral.parse(host).map(a -> new HostAddresses(List.of(a), false, ""))
+                    .orElseGet(() -> new HostAddresses(List.of(), false, "not an address literal: " + host));
         }
-        List<InetAddress> addresses = new ArrayList<>();
-        boolean secure = true;
-        List<String> errors = new ArrayList<>();
-        // IPv6 first (RFC 6724's default preference), then IPv4
-        for (Map.Entry<String, DnsAnswer<InetAddress>> lookup : List.of(Map.entry("AAAA", dns.aaaa(host)), Map.entry("A", dns.a(host)))) {
-            DnsAnswer<InetAddress> answer = lookup.getValue();
-            secure &= answer.secure();
-            if (answer.failed()) {
-                errors.add(lookup.getKey() + " lookup failed: " + answer.failure());
-            }
-            addresses.addAll(answer.records());
-        }
-        return new Addresses(addresses, secure, addresses.isEmpty() ? (errors.isEmpty() ? "no addresses for " + host : String.join("; ", errors)) : "");
+        return HostAddresses.lookup(dns, host);
     }
-
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.mailgate.delivery.tls.TlsSetup;
 import org.mailgate.mail.Reply;
 import org.mailgate.smtp.ReplyParser;
 

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.delivery.tls.DaneVerifier;
+import org.mailgate.delivery.tls.MtaSts;
+import org.mailgate.delivery.tls.TlsPolicy;
 import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
 import org.mailgate.dns.TlsaRecord;
 import org.mailgate.mail.Mailbox;
@@ -66,7 +70,7 @@ final class RemoteDelivery {
                 log.warn("{}: {}", message.envelope().id(), lastError);
                 continue;
             }
-            MxResolver.Addresses addresses = mx.addresses(host.name());
+            HostAddresses addresses = mx.addresses(host.name());
             if (addresses.addresses().isEmpty()) {
                 lastError = DeliveryReply.UNREACHABLE.reply(host.name() + ": " + addresses.error());
                 continue;

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import javax.net.ssl.SSLException;
+import org.mailgate.delivery.tls.OutboundTls;
+import org.mailgate.delivery.tls.TlsPolicy;
 import org.mailgate.mail.Reply;
 import org.mailgate.smtp.Extensions;
 import org.slf4j.Logger;

@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
 import org.mailgate.config.DeliveryConfig;
+import org.mailgate.delivery.tls.TlsPolicy;
 import org.mailgate.mail.Reply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

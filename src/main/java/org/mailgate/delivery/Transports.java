@@ -6,6 +6,9 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.delivery.tls.MtaSts;
+import org.mailgate.delivery.tls.MtaStsCache;
+import org.mailgate.delivery.tls.OutboundTls;
 import org.mailgate.dns.DnsJavaResolver;
 import org.mailgate.dns.Resolver;
 import org.mailgate.mail.Mailbox;
@@ -36,7 +39,7 @@ final class Transports implements AutoCloseable {
         OutboundTls tls = new OutboundTls(d.caFile());
         SessionOpener opener = new SessionOpener(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
         MxResolver mx = new MxResolver(dns, random);
-        MtaSts mtaSts = new MtaSts(dns, mx, tls, d.mtaStsPort(), d.connectTimeout(), clock,
+        MtaSts mtaSts = new MtaSts(dns, tls, d.mtaStsPort(), d.connectTimeout(), clock,
                 new MtaStsCache(config.dataDir().resolve("mta-sts")));
         RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, opener, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);

@@ -17,6 +17,8 @@ import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.delivery.tls.MtaSts;
+import org.mailgate.delivery.tls.MtaStsCache;
 import org.mailgate.mail.DsnReturn;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Notify;
@@ -77,7 +79,7 @@ class DeliveryUnitsTest {
     @Test
     @DisplayName("RFC 8461 3.2: a policy needs version, mode, max_age and (unless mode none) mx; max_age is capped at a year")
     void mtaStsPolicyParsing() throws IOException {
-        MtaSts sts = new MtaSts(null, null, null, 443, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), new MtaStsCache(null));
+        MtaSts sts = new MtaSts(null, null, 443, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), new MtaStsCache(null));
         MtaSts.Policy policy = sts.parse("1", "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.backup.example.com\nmax_age: 99999999999\n");
         assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
         assertThat(policy.expires()).isEqualTo(NOW.plusSeconds(31_557_600));

@@ -8,6 +8,7 @@ import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mailgate.dns.FakeResolver;
+import org.mailgate.dns.HostAddresses;
 
 /** RFC 5321 5.1 and RFC 7505 on DNS in memory: where mail for a domain goes, in milliseconds. */
 class MxResolverTest {
@@ -49,7 +50,7 @@ class MxResolverTest {
         dns.address("mx.test", "192.0.2.1").address("mx.test", "2001:db8::1").fail("half.test", "AAAA", "timed out")
                 .address("half.test", "192.0.2.2");
         assertThat(mx.addresses("mx.test").addresses()).containsExactly(InetAddress.getByName("2001:db8::1"), InetAddress.getByName("192.0.2.1"));
-        MxResolver.Addresses half = mx.addresses("half.test");
+        HostAddresses half = mx.addresses("half.test");
         assertThat(half.addresses()).containsExactly(InetAddress.getByName("192.0.2.2"));
         assertThat(mx.addresses("gone.test").error()).contains("no addresses for gone.test");
         dns.fail("down.test", "A", "SERVFAIL").fail("down.test", "AAAA", "SERVFAIL");

@@ -1,4 +1,4 @@
-package org.mailgate.delivery;
+package org.mailgate.delivery.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,12 +24,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * TLS, where an unchecked certificate still beats plaintext), one that checks certificates
  * against the JDK's CAs and the configured extra CA file, and one per DANE connection.
  */
-final class OutboundTls {
+public final class OutboundTls {
     private final SSLContext anyCertificate;
     private final SSLContext verified;
     private final List<X509ExtendedTrustManager> authorities;
 
-    OutboundTls(Path extraCaFile) throws IOException {
+    public OutboundTls(Path extraCaFile) throws IOException {
         try {
             authorities = new ArrayList<>();
             authorities.add(trustManager(null));
@@ -43,7 +43,7 @@ final class OutboundTls {
         }
     }
 
-    TlsSetup setup(TlsPolicy policy, String host) {
+    public TlsSetup setup(TlsPolicy policy, String host) {
         return switch (policy) {
             case TlsPolicy.Verified v -> new TlsSetup(verified, host, true);
             case TlsPolicy.Dane d -> new TlsSetup(dane(d), host, false);
@@ -54,7 +54,7 @@ final class OutboundTls {
     }
 
     /** For HTTPS fetches (MTA-STS policies): CA-verified, name-checked. */
-    SSLContext verifiedContext() {
+    public SSLContext verifiedContext() {
         return verified;
     }
 

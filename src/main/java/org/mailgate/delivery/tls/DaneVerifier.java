@@ -1,4 +1,4 @@
-package org.mailgate.delivery;
+package org.mailgate.delivery.tls;
 
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -22,10 +22,10 @@ import org.mailgate.dns.TlsaRecord;
  * CA certificate in the chain, which must then lead to the server certificate, valid and issued
  * for one of the names. PKIX-TA(0) and PKIX-EE(1) are unusable for SMTP and never match.
  */
-final class DaneVerifier {
+public final class DaneVerifier {
     private DaneVerifier() {}
 
-    static void verify(X509Certificate[] chain, List<TlsaRecord> records, List<String> names) throws CertificateException {
+    public static void verify(X509Certificate[] chain, List<TlsaRecord> records, List<String> names) throws CertificateException {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("DANE: the server sent no certificate");
         }
@@ -47,7 +47,7 @@ final class DaneVerifier {
         throw new CertificateException("DANE: no TLSA record matches the certificate of " + names.get(0));
     }
 
-    static boolean hasUsable(List<TlsaRecord> records) {
+    public static boolean hasUsable(List<TlsaRecord> records) {
         return records.stream().anyMatch(r -> (r.usage() == TlsaRecord.DANE_EE || r.usage() == TlsaRecord.DANE_TA)
                 && r.selector() <= 1 && r.matchingType() <= 2);
     }
@@ -107,7 +107,7 @@ final class DaneVerifier {
         }
     }
 
-    static boolean hostMatches(String pattern, String host) {
+    public static boolean hostMatches(String pattern, String host) {
         String p = trimDot(pattern.toLowerCase(Locale.ROOT));
         String h = trimDot(host.toLowerCase(Locale.ROOT));
         if (p.startsWith("*.")) {

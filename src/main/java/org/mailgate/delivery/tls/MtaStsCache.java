@@ -1,4 +1,4 @@
-package org.mailgate.delivery;
+package org.mailgate.delivery.tls;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * (RFC 8461 5.1: the cache is what defeats a downgrade). A file is "id", "mode", "expires", then
  * one MX pattern a line.
  */
-final class MtaStsCache {
+public final class MtaStsCache {
     private static final Logger log = LoggerFactory.getLogger(MtaStsCache.class);
 
     private final Path directory;
@@ -28,12 +28,12 @@ final class MtaStsCache {
     private final Map<String, Optional<MtaSts.Policy>> memory = new ConcurrentHashMap<>();
 
     /** @param directory null keeps policies in memory only */
-    MtaStsCache(Path directory) {
+    public MtaStsCache(Path directory) {
         this.directory = directory;
     }
 
     /** The cached policy that has not expired at {@code now}. */
-    Optional<MtaSts.Policy> get(String domain, Instant now) {
+    public Optional<MtaSts.Policy> get(String domain, Instant now) {
         Optional<MtaSts.Policy> policy = memory.computeIfAbsent(domain, d -> Optional.ofNullable(load(d)));
         if (policy.isPresent() && policy.get().expires().isBefore(now)) {
             memory.put(domain, Optional.empty());
@@ -42,7 +42,7 @@ final class MtaStsCache {
         return policy;
     }
 
-    void put(String domain, MtaSts.Policy policy) {
+    public void put(String domain, MtaSts.Policy policy) {
         memory.put(domain, Optional.of(policy));
         if (directory == null) {
             return;

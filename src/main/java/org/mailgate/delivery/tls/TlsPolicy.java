@@ -1,10 +1,10 @@
-package org.mailgate.delivery;
+package org.mailgate.delivery.tls;
 
 import java.util.List;
 import org.mailgate.dns.TlsaRecord;
 
 /** How a connection to one server must, or may, be encrypted, and who said so. */
-sealed interface TlsPolicy {
+public sealed interface TlsPolicy {
 
     /** Whether a server without STARTTLS, or a failed handshake, stops delivery to it. */
     boolean required();

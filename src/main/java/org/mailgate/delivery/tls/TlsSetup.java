@@ -1,6 +1,6 @@
-package org.mailgate.delivery;
+package org.mailgate.delivery.tls;
 
 import javax.net.ssl.SSLContext;
 
 /** A TLS context for one connection, the name sent as SNI, and whether the JDK checks the certificate's name. */
-record TlsSetup(SSLContext context, String sniName, boolean checkHostname) {}
+public record TlsSetup(SSLContext context, String sniName, boolean checkHostname) {}

@@ -1,4 +1,4 @@
-package org.mailgate.delivery;
+package org.mailgate.delivery.tls;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +20,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,30 +30,28 @@ import org.slf4j.LoggerFactory;
  * {@code _mta-sts.domain} and serves it over HTTPS at {@code mta-sts.domain}. Policies are cached
  * by id until max_age, across restarts; a failed fetch falls back to the cached policy (RFC 8461 5.1).
  */
-final class MtaSts {
+public final class MtaSts {
     private static final Logger log = LoggerFactory.getLogger(MtaSts.class);
     private static final int MAX_POLICY_BYTES = 64 * 1024;
     private static final Pattern TXT_ID = Pattern.compile("(?:^|;)\\s*id=([A-Za-z0-9]{1,32})\\s*(?:;|$)");
 
-    enum Mode { ENFORCE, TESTING, NONE }
+    public enum Mode { ENFORCE, TESTING, NONE }
 
-    record Policy(String id, Mode mode, List<String> mx, Instant expires) {
-        boolean allows(String host) {
+    public record Policy(String id, Mode mode, List<String> mx, Instant expires) {
+        public boolean allows(String host) {
             return mx.stream().anyMatch(pattern -> DaneVerifier.hostMatches(pattern, host));
         }
     }
 
     private final Resolver dns;
-    private final MxResolver addresses;
     private final OutboundTls tls;
     private final int port;
     private final Duration timeout;
     private final Clock clock;
     private final MtaStsCache cache;
 
-    MtaSts(Resolver dns, MxResolver addresses, OutboundTls tls, int port, Duration timeout, Clock clock, MtaStsCache cache) {
+    public MtaSts(Resolver dns, OutboundTls tls, int port, Duration timeout, Clock clock, MtaStsCache cache) {
         this.dns = dns;
-        this.addresses = addresses;
         this.tls = tls;
         this.port = port;
         this.timeout = timeout;
@@ -61,7 +60,7 @@ final class MtaSts {
     }
 
     /** The domain's policy in force, if it has one. */
-    Optional<Policy> policy(String domain) {
+    public Optional<Policy> policy(String domain) {
         Policy cached = cache.get(domain, clock.instant()).orElse(null);
         Optional<String> id;
         try {
@@ -106,7 +105,7 @@ final class MtaSts {
      */
     private String fetch(String domain) throws IOException {
         String host = "mta-sts." + domain;
-        MxResolver.Addresses found = addresses.addresses(host);
+        HostAddresses found = HostAddresses.lookup(dns, host);
         if (found.addresses().isEmpty()) {
             throw new IOException(found.error());
         }
@@ -158,7 +157,7 @@ final class MtaSts {
     }
 
     /** RFC 8461 3.2: "key: value" lines; version, mode and max_age required; mx repeated. */
-    Policy parse(String id, String body) throws IOException {
+    public Policy parse(String id, String body) throws IOException {
         Mode mode = null;
         long maxAge = -1;
         boolean version = false;
