@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.time.Clock;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -13,7 +13,6 @@ import org.mailgate.auth.LocalDomains;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
-import org.mailgate.delivery.DeliveryService;
 import org.mailgate.server.SmtpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,25 +63,17 @@ final class ServeCommand implements Callable<Integer> {
             }
         });
 
-        SmtpServer server = SmtpServer.start(config, java.time.Clock.systemUTC());
+        Mailgate mailgate = Mailgate.start(config, Clock.systemUTC());
+        SmtpServer server = mailgate.server();
         running.set(server);
-        DeliveryService delivery = null;
-        if (config.delivery().enabled()) {
-            try {
-                delivery = DeliveryService.start(config, server.spool(), new UserMailboxes(server.localDomains()));
-            } catch (IOException e) {
-                server.shutdown(Duration.ZERO);
-                throw e;
-            }
-        }
         System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir()
                 + " (pid " + ProcessHandle.current().pid() + "; SIGHUP reloads, SIGTERM stops)");
         for (SmtpServer.Bound bound : server.bound()) {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort());
         }
-        System.out.println("  postmaster   " + postmaster(config, server.localDomains()));
-        if (delivery == null) {
+        System.out.println("  postmaster   " + postmaster(config, mailgate.localDomains()));
+        if (mailgate.delivery().isEmpty()) {
             System.out.println("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.");
         }
         System.out.println("Next: add a user with  ./mailgate user add you@example.com"
@@ -91,10 +82,7 @@ final class ServeCommand implements Callable<Integer> {
         stop.await();
         running.set(null);
         System.out.println("Stopping: finishing sessions in flight (up to " + server.config().limits().shutdownGrace().toSeconds() + "s)");
-        if (delivery != null) {
-            delivery.close();
-        }
-        server.shutdown(server.config().limits().shutdownGrace());
+        mailgate.shutdown(server.config().limits().shutdownGrace());
         return 0;
     }
 

@@ -6,17 +6,17 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.mailgate.mail.Reply;
 
 /**
- * Open sessions kept for a few seconds after a delivery, so the next message to the same
- * server skips the connect, greeting, EHLO and TLS handshake. A session is checked with RSET
+ * Open conversations kept for a few seconds after a delivery, so the next message to the same
+ * server skips the connect, greeting, EHLO and TLS handshake. One is checked with RSET
  * before reuse; one the server closed meanwhile is dropped.
  */
 final class ConnectionPool implements AutoCloseable {
-    private record Idle(SessionOpener.Session session, long since) {}
+    private record Idle(Conversation conversation, long since) {}
 
     private final Map<String, Deque<Idle>> idle = new HashMap<>();
     private final long maxIdleMillis;
@@ -29,58 +29,68 @@ final class ConnectionPool implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** An open session for this key that still answers, if one is idle. */
-    Optional<SessionOpener.Session> take(String key) {
+    /** An open conversation for this key that still answers RSET, if one is idle. */
+    Optional<Conversation> take(String key) {
         while (true) {
             Idle candidate;
             synchronized (this) {
-                Deque<Idle> sessions = idle.get(key);
-                candidate = sessions == null ? null : sessions.pollFirst();
+                Deque<Idle> conversations = idle.get(key);
+                candidate = conversations == null ? null : conversations.pollFirst();
             }
             if (candidate == null) {
                 return Optional.empty();
             }
-            try {
-                Reply reset = candidate.session().connection().command("RSET");
-                if (reset.code() == 250) {
-                    return Optional.of(candidate.session());
-                }
-            } catch (IOException closedMeanwhile) {
-                // the server timed the idle session out: open a new one
+            if (candidate.conversation().reset()) {
+                return Optional.of(candidate.conversation());
             }
-            candidate.session().connection().close();
+            candidate.conversation().close(); // the server closed it meanwhile: open a new one
         }
     }
 
-    void give(String key, SessionOpener.Session session) {
-        SessionOpener.Session surplus = null;
+    /** Sends one message and keeps the conversation for the next when it is still good. */
+    List<Outcome> deliver(String key, Conversation conversation, RoutedMessage message) {
+        try {
+            List<Outcome> outcomes = conversation.send(message);
+            give(key, conversation);
+            return outcomes;
+        } catch (IOException e) {
+            conversation.close();
+            // The server may have taken some recipients before the connection broke, but it never
+            // confirmed the data: all stay pending, and the retry sends them again (at least once).
+            String peer = conversation.peer();
+            return message.recipients().stream().map(r -> DeliveryReply.CONNECTION_BROKE.to(r.address(), peer, peer, e.getMessage())).toList();
+        }
+    }
+
+    private void give(String key, Conversation conversation) {
+        Conversation surplus = null;
         synchronized (this) {
-            Deque<Idle> sessions = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
-            if (sessions.size() < maxPerKey && session.connection().isOpen()) {
-                sessions.addFirst(new Idle(session, clock.millis()));
+            Deque<Idle> conversations = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
+            if (conversations.size() < maxPerKey && conversation.isOpen()) {
+                conversations.addFirst(new Idle(conversation, clock.millis()));
             } else {
-                surplus = session;
+                surplus = conversation;
             }
         }
         if (surplus != null) {
-            surplus.connection().quit();
+            surplus.quit();
         }
     }
 
-    /** Says QUIT to sessions idle longer than the limit. */
+    /** Says QUIT to conversations idle longer than the limit. */
     void expire() {
         long cutoff = clock.millis() - maxIdleMillis;
         Deque<Idle> expired = new ArrayDeque<>();
         synchronized (this) {
             for (Iterator<Deque<Idle>> it = idle.values().iterator(); it.hasNext(); ) {
-                Deque<Idle> sessions = it.next();
-                sessions.removeIf(s -> s.since() < cutoff && expired.add(s));
-                if (sessions.isEmpty()) {
+                Deque<Idle> conversations = it.next();
+                conversations.removeIf(s -> s.since() < cutoff && expired.add(s));
+                if (conversations.isEmpty()) {
                     it.remove();
                 }
             }
         }
-        expired.forEach(s -> s.session().connection().quit());
+        expired.forEach(s -> s.conversation().quit());
     }
 
     @Override
@@ -90,6 +100,6 @@ final class ConnectionPool implements AutoCloseable {
             idle.values().forEach(all::addAll);
             idle.clear();
         }
-        all.forEach(s -> s.session().connection().quit());
+        all.forEach(s -> s.conversation().quit());
     }
 }

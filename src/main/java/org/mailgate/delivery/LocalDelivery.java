@@ -26,18 +26,18 @@ final class LocalDelivery {
     private final LocalMailboxes mailboxes;
     private final Maildir maildir;
     private final DeliveryConfig.LmtpConfig lmtp;
-    private final SessionOpener opener;
+    private final Dialer dialer;
     private final ConnectionPool pool;
 
-    LocalDelivery(LocalMailboxes mailboxes, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, SessionOpener opener, ConnectionPool pool) {
+    LocalDelivery(LocalMailboxes mailboxes, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, Dialer dialer, ConnectionPool pool) {
         this.mailboxes = mailboxes;
         this.maildir = maildir;
         this.lmtp = lmtp;
-        this.opener = opener;
+        this.dialer = dialer;
         this.pool = pool;
     }
 
-    List<Outcome> deliver(MessageTransfer.Message message) {
+    List<Outcome> deliver(RoutedMessage message) {
         List<Outcome> outcomes = new ArrayList<>();
         Map<Mailbox, List<Mailbox>> byUser = new LinkedHashMap<>();
         for (SpoolEnvelope.Recipient r : message.recipients()) {
@@ -59,7 +59,7 @@ final class LocalDelivery {
         return outcomes;
     }
 
-    private List<Outcome> toMaildir(MessageTransfer.Message message, Mailbox user, List<Mailbox> addresses) {
+    private List<Outcome> toMaildir(RoutedMessage message, Mailbox user, List<Mailbox> addresses) {
         try (InputStream content = message.content().open()) {
             maildir.deliver(user.toString(), message.envelope().sender().map(Mailbox::toString).orElse(""), content);
             return addresses.stream().map(a -> DeliveryReply.STORED.to(a, "", user)).toList();
@@ -69,17 +69,17 @@ final class LocalDelivery {
     }
 
     /** One LMTP transaction with a recipient per user; each user's reply applies to that user's addresses. */
-    private List<Outcome> viaLmtp(MessageTransfer.Message message, Map<Mailbox, List<Mailbox>> byUser) {
+    private List<Outcome> viaLmtp(RoutedMessage message, Map<Mailbox, List<Mailbox>> byUser) {
         List<SpoolEnvelope.Recipient> perUser = byUser.keySet().stream().map(SpoolEnvelope.Recipient::of).toList();
-        MessageTransfer.Message forUsers = new MessageTransfer.Message(message.envelope(), perUser, message.size(), message.content());
+        RoutedMessage forUsers = message.to(perUser);
         List<Outcome> results;
-        Optional<SessionOpener.Session> pooled = pool.take(LMTP_KEY);
+        Optional<Conversation> pooled = pool.take(LMTP_KEY);
         try {
-            SessionOpener.Session session = pooled.isPresent() ? pooled.get()
-                    : opener.open(lmtp.host(), new InetSocketAddress(InetAddress.getByName(lmtp.host()), lmtp.port()),
-                            new TlsPolicy.Plaintext(), false, true);
-            results = Transfers.run(session, forUsers, LMTP_KEY, pool);
-        } catch (SessionFailure f) {
+            Conversation conversation = pooled.isPresent() ? pooled.get()
+                    : dialer.dial(lmtp.host(), new InetSocketAddress(InetAddress.getByName(lmtp.host()), lmtp.port()),
+                            new TlsPolicy.Plaintext(), false, true, Optional.empty());
+            results = pool.deliver(LMTP_KEY, conversation, forUsers);
+        } catch (ConnectFailure f) {
             results = perUser.stream().map(u -> Outcome.deferred(u.address(), f.remoteMta(), f.reply())).toList();
         } catch (IOException e) {
             results = perUser.stream().map(u -> DeliveryReply.DNS_FAILED.to(u.address(), lmtp.host(),

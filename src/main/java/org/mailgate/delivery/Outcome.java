@@ -10,7 +10,7 @@ import org.mailgate.spool.RecipientState;
  * @param remoteMta the server that gave the reply, empty when none did (DNS failure, local delivery)
  * @param reply the server's own reply, or one we wrote in its form ({@link DeliveryReply})
  */
-record Outcome(Mailbox recipient, RecipientState.Status status, String remoteMta, Reply reply) {
+public record Outcome(Mailbox recipient, RecipientState.Status status, String remoteMta, Reply reply) {
 
     /** 2xx is delivered, 4xx pending, 5xx failed. */
     static Outcome of(Mailbox recipient, Reply reply, String remoteMta) {

@@ -32,19 +32,19 @@ final class RemoteDelivery {
     private final Resolver dns;
     private final MxResolver mx;
     private final MtaSts mtaSts;
-    private final SessionOpener opener;
+    private final Dialer dialer;
     private final ConnectionPool pool;
 
-    RemoteDelivery(DeliveryConfig config, Resolver dns, MxResolver mx, MtaSts mtaSts, SessionOpener opener, ConnectionPool pool) {
+    RemoteDelivery(DeliveryConfig config, Resolver dns, MxResolver mx, MtaSts mtaSts, Dialer dialer, ConnectionPool pool) {
         this.config = config;
         this.dns = dns;
         this.mx = mx;
         this.mtaSts = mtaSts;
-        this.opener = opener;
+        this.dialer = dialer;
         this.pool = pool;
     }
 
-    List<Outcome> deliver(String domain, MessageTransfer.Message message) {
+    List<Outcome> deliver(String domain, RoutedMessage message) {
         List<Mailbox> recipients = message.recipients().stream().map(SpoolEnvelope.Recipient::address).toList();
         if (!config.allowPrivateLiterals() && AddressLiteral.parse(domain).filter(AddressLiteral::isInternal).isPresent()) {
             // Queued before the RCPT check existed, or by a config that allowed it then: still never connected to.
@@ -84,18 +84,18 @@ final class RemoteDelivery {
             }
             for (InetAddress address : addresses.addresses()) {
                 String key = host.name() + "[" + address.getHostAddress() + "] " + TlsPolicy.describe(policy);
-                SessionOpener.Session session;
+                Conversation conversation;
                 try {
-                    Optional<SessionOpener.Session> pooled = pool.take(key);
-                    session = pooled.isPresent() ? pooled.get()
-                            : opener.open(host.name(), new InetSocketAddress(address, config.port()), policy, false, false);
-                } catch (SessionFailure f) {
+                    Optional<Conversation> pooled = pool.take(key);
+                    conversation = pooled.isPresent() ? pooled.get()
+                            : dialer.dial(host.name(), new InetSocketAddress(address, config.port()), policy, false, false, Optional.empty());
+                } catch (ConnectFailure f) {
                     lastError = f.reply();
                     lastServer = f.remoteMta();
                     log.info("{}: {}", message.envelope().id(), f.reply());
                     continue;
                 }
-                return Transfers.run(session, message, key, pool);
+                return pool.deliver(key, conversation, message);
             }
         }
         Reply reply = lastError;

@@ -4,7 +4,7 @@ import org.mailgate.config.DeliveryConfig;
 import org.mailgate.mail.Mailbox;
 
 /** Where a recipient's copy goes: a local mailbox, the smart host, or the domain's MX servers. */
-sealed interface Route {
+public sealed interface Route {
     /** Recipients with the same key are sent in one transaction; the key also names the concurrency limit. */
     String key();
 

@@ -1,6 +1,5 @@
 package org.mailgate.delivery;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -9,6 +8,7 @@ import java.util.Optional;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.delivery.tls.TlsPolicy;
 import org.mailgate.mail.Reply;
+import org.mailgate.smtp.ClientDialogue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,27 +22,27 @@ final class SmartHostDelivery {
     private static final String KEY = "smarthost";
 
     private final DeliveryConfig.SmartHostConfig config;
-    private final SessionOpener opener;
+    private final Dialer dialer;
     private final ConnectionPool pool;
 
-    SmartHostDelivery(DeliveryConfig.SmartHostConfig config, SessionOpener opener, ConnectionPool pool) {
+    SmartHostDelivery(DeliveryConfig.SmartHostConfig config, Dialer dialer, ConnectionPool pool) {
         this.config = config;
-        this.opener = opener;
+        this.dialer = dialer;
         this.pool = pool;
     }
 
-    List<Outcome> deliver(MessageTransfer.Message message) {
+    List<Outcome> deliver(RoutedMessage message) {
         Reply lastError;
         try {
-            Optional<SessionOpener.Session> pooled = pool.take(KEY);
+            Optional<Conversation> pooled = pool.take(KEY);
             if (pooled.isPresent()) {
-                return Transfers.run(pooled.get(), message, KEY, pool);
+                return pool.deliver(KEY, pooled.get(), message);
             }
             lastError = DeliveryReply.UNREACHABLE.reply("smart host " + config.host() + " has no address");
             for (InetAddress address : InetAddress.getAllByName(config.host())) {
                 try {
-                    return Transfers.run(open(address), message, KEY, pool);
-                } catch (SessionFailure f) {
+                    return pool.deliver(KEY, open(address), message);
+                } catch (ConnectFailure f) {
                     lastError = f.reply();
                 }
                 log.warn("{}: {}", message.envelope().id(), lastError);
@@ -54,18 +54,10 @@ final class SmartHostDelivery {
         return message.recipients().stream().map(r -> Outcome.deferred(r.address(), config.host(), reply)).toList();
     }
 
-    private SessionOpener.Session open(InetAddress address) throws SessionFailure {
-        SessionOpener.Session session = opener.open(config.host(), new InetSocketAddress(address, config.port()),
-                new TlsPolicy.Verified("smart host"), config.implicitTls(), false);
-        if (config.username() == null) {
-            return session;
-        }
-        try {
-            opener.authenticate(session, config.username(), config.password());
-            return session;
-        } catch (IOException e) {
-            session.connection().close();
-            throw new SessionFailure(session.connection().peer(), DeliveryReply.CONNECTION_BROKE.reply(session.connection().peer(), e.getMessage()));
-        }
+    private Conversation open(InetAddress address) throws ConnectFailure {
+        Optional<ClientDialogue.Login> login = Optional.ofNullable(config.username())
+                .map(user -> new ClientDialogue.Login(user, config.password()));
+        return dialer.dial(config.host(), new InetSocketAddress(address, config.port()), new TlsPolicy.Verified("smart host"),
+                config.implicitTls(), false, login);
     }
 }

@@ -36,7 +36,6 @@ import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.UserDirectory;
-import org.mailgate.auth.UserFile;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.TlsConfig;
@@ -45,12 +44,11 @@ import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
 import org.mailgate.policy.SendingLimits;
 import org.mailgate.policy.SubmissionPolicy;
-import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running server: its listeners, the spool, the user directory, and an orderly stop. */
+/** The running listeners, what their connections share, and an orderly stop. */
 public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
 
@@ -78,19 +76,24 @@ public final class SmtpServer implements AutoCloseable {
     private final Clock clock;
     private boolean closed;
 
-    private SmtpServer(MailgateConfig config, Clock clock) throws IOException {
+    private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, Clock clock) {
         this.config = config;
         this.clock = clock;
         this.loops = Epoll.isAvailable()
                 ? new MultiThreadIoEventLoopGroup(EpollIoHandler.newFactory())
                 : new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
-        this.spool = FileSpool.open(config.dataDir());
-        this.users = new LiveUserDirectory(new UserFile(config.dataDir()));
-        this.localDomains = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
+        this.spool = spool;
+        this.users = users;
+        this.localDomains = localDomains;
     }
 
-    public static SmtpServer start(MailgateConfig config, Clock clock) throws IOException {
-        SmtpServer server = new SmtpServer(config, clock);
+    /**
+     * Binds every listener of {@code config}; messages are committed to {@code spool}, which the
+     * caller opened and closes after {@link #shutdown}.
+     */
+    public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, Clock clock)
+            throws IOException {
+        SmtpServer server = new SmtpServer(config, spool, users, localDomains, clock);
         try {
             server.bind();
             return server;
@@ -231,7 +234,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /**
      * Stops accepting, lets sessions in flight finish within the grace period, then closes the
-     * rest with 421 and waits for the spool to make every acknowledged message durable.
+     * rest with 421. Every message acknowledged was committed to the spool before its reply.
      */
     public synchronized void shutdown(Duration grace) {
         if (closed) {
@@ -251,7 +254,6 @@ public final class SmtpServer implements AutoCloseable {
         }
         connections.close().syncUninterruptibly();
         loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        spool.close();
         authPool.shutdownNow();
         checks.shutdown();
         housekeeping.shutdownNow();

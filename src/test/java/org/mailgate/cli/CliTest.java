@@ -11,17 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
-import org.mailgate.server.SmtpServer;
-import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The mailgate command as an administrator types it. */
 class CliTest {
@@ -209,7 +209,8 @@ class CliTest {
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION)),
                 null, Limits.DEFAULTS);
-        try (var server = SmtpServer.start(config, java.time.Clock.systemUTC())) {
+        try (var mailgate = Mailgate.start(config.withDelivery(config.delivery().with(DeliveryConfig.ENABLED, false)), java.time.Clock.systemUTC())) {
+            var server = mailgate.server();
             int inbound = server.bound().get(0).address().getPort();
             int submission = server.bound().get(1).address().getPort();
             Result plain = run("", "bench", "127.0.0.1:" + inbound, "-s", "2", "-n", "10", "-d", "20", "--json");

@@ -8,6 +8,7 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -18,7 +19,7 @@ import java.util.stream.Stream;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
-import org.mailgate.cli.UserMailboxes;
+import org.mailgate.cli.Mailgate;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
@@ -38,14 +39,15 @@ final class MailgateUnderTest implements AutoCloseable {
 
     final Path dataDir;
     final MailgateConfig config;
+    final Mailgate mailgate;
     final SmtpServer server;
-    final DeliveryService delivery;
 
     private MailgateUnderTest(Path dataDir, MailgateConfig config, boolean deliver) throws IOException {
         this.dataDir = dataDir;
         this.config = config;
-        this.server = SmtpServer.start(config, java.time.Clock.systemUTC());
-        this.delivery = deliver ? DeliveryService.start(config, server.spool(), new UserMailboxes(server.localDomains())) : null;
+        this.mailgate = Mailgate.start(deliver ? config : config.withDelivery(config.delivery().with(DeliveryConfig.ENABLED, false)),
+                Clock.systemUTC());
+        this.server = mailgate.server();
     }
 
     /** A Mailgate that only accepts and queues: an upstream whose queue the test reads. */
@@ -160,9 +162,6 @@ final class MailgateUnderTest implements AutoCloseable {
 
     @Override
     public void close() {
-        if (delivery != null) {
-            delivery.close();
-        }
-        server.shutdown(Duration.ofSeconds(1));
+        mailgate.shutdown(Duration.ofSeconds(1));
     }
 }

@@ -3,6 +3,7 @@ package org.mailgate.server;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -10,7 +11,9 @@ import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import org.mailgate.cli.Mailgate;
 import org.mailgate.config.AutoBanConfig;
+import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
@@ -29,6 +32,7 @@ final class TestServer implements AutoCloseable {
     static final Duration AUTH_FAILURE_DELAY = Duration.ofMillis(300);
 
     final Path dataDir;
+    final Mailgate mailgate;
     final SmtpServer server;
 
     TestServer(Path dataDir) throws IOException {
@@ -56,7 +60,9 @@ final class TestServer implements AutoCloseable {
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS.with(Limits.AUTH_FAILURE_DELAY, AUTH_FAILURE_DELAY));
-        server = SmtpServer.start(customize.apply(config), java.time.Clock.systemUTC());
+        MailgateConfig customized = customize.apply(config); // accepts and queues: these tests read the queue
+        mailgate = Mailgate.start(customized.withDelivery(customized.delivery().with(DeliveryConfig.ENABLED, false)), Clock.systemUTC());
+        server = mailgate.server();
     }
 
     int port(ListenerKind kind) {
@@ -87,6 +93,6 @@ final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.shutdown(Duration.ofSeconds(1));
+        mailgate.shutdown(Duration.ofSeconds(1));
     }
 }

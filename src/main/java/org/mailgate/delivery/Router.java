@@ -9,12 +9,11 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.tls.MtaSts;
 import org.mailgate.delivery.tls.MtaStsCache;
 import org.mailgate.delivery.tls.OutboundTls;
-import org.mailgate.dns.DnsJavaResolver;
 import org.mailgate.dns.Resolver;
 import org.mailgate.mail.Mailbox;
 
 /** The three ways out (local mailbox, smart host, MX) and the routing between them. */
-final class Transports implements AutoCloseable {
+public final class Router implements Transport {
     private final LocalMailboxes mailboxes;
     private final DeliveryConfig.SmartHostConfig smartHostConfig;
     private final ConnectionPool pool;
@@ -22,7 +21,7 @@ final class Transports implements AutoCloseable {
     private final SmartHostDelivery smartHost;
     private final LocalDelivery local;
 
-    private Transports(LocalMailboxes mailboxes, DeliveryConfig.SmartHostConfig smartHostConfig, ConnectionPool pool,
+    private Router(LocalMailboxes mailboxes, DeliveryConfig.SmartHostConfig smartHostConfig, ConnectionPool pool,
             RemoteDelivery remote, SmartHostDelivery smartHost, LocalDelivery local) {
         this.mailboxes = mailboxes;
         this.smartHostConfig = smartHostConfig;
@@ -32,32 +31,40 @@ final class Transports implements AutoCloseable {
         this.local = local;
     }
 
-    static Transports create(MailgateConfig config, LocalMailboxes mailboxes, ConnectionPool pool, RandomGenerator random,
-            Clock clock) throws IOException {
+    /** The real ways out, resolving with {@code dns}; {@code local} says which recipients are ours. */
+    public static Router create(MailgateConfig config, LocalMailboxes mailboxes, Resolver dns, Clock clock) throws IOException {
         DeliveryConfig d = config.delivery();
-        Resolver dns = DnsJavaResolver.create(d, clock);
+        RandomGenerator random = RandomGenerator.getDefault();
+        ConnectionPool pool = new ConnectionPool(5_000, d.perDestination(), clock);
         OutboundTls tls = new OutboundTls(d.caFile());
-        SessionOpener opener = new SessionOpener(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
+        Dialer dialer = new Dialer(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
         MxResolver mx = new MxResolver(dns, random);
         MtaSts mtaSts = new MtaSts(dns, tls, d.mtaStsPort(), d.connectTimeout(), clock,
                 new MtaStsCache(config.dataDir().resolve("mta-sts")));
-        RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, opener, pool);
-        SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), opener, pool);
+        RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, dialer, pool);
+        SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), dialer, pool);
         LocalDelivery local = new LocalDelivery(mailboxes, new Maildir(config.dataDir().resolve("mailboxes"), config.hostname(), clock),
-                d.lmtp(), opener, pool);
-        return new Transports(mailboxes, d.smartHost(), pool, remote, smartHost, local);
+                d.lmtp(), dialer, pool);
+        return new Router(mailboxes, d.smartHost(), pool, remote, smartHost, local);
     }
 
-    Route route(Mailbox recipient) {
+    @Override
+    public Route route(Mailbox recipient) {
         return Route.of(recipient, mailboxes, smartHostConfig);
     }
 
-    List<Outcome> deliver(Route route, MessageTransfer.Message message) {
+    @Override
+    public List<Outcome> deliver(Route route, RoutedMessage message) {
         return switch (route) {
             case Route.Local l -> local.deliver(message);
             case Route.SmartHost s -> smartHost.deliver(message);
             case Route.Mx mx -> remote.deliver(mx.domain(), message);
         };
+    }
+
+    @Override
+    public void expireIdle() {
+        pool.expire();
     }
 
     @Override

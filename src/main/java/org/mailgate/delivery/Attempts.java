@@ -1,0 +1,180 @@
+package org.mailgate.delivery;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Reply;
+import org.mailgate.spool.DeliveryState;
+import org.mailgate.spool.QueueEvent;
+import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.RecipientState;
+import org.mailgate.spool.Spool;
+import org.mailgate.spool.SpoolEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One delivery round for one message, start to end: read its journal, give up when it expired or
+ * the postmaster returned it, else send its pending recipients grouped by route (each group on
+ * its own virtual thread, within the global and per-destination limits), journal every outcome,
+ * report what became final, then remove, hold or reschedule the message. Knows nothing of when
+ * rounds happen: {@link DeliveryService} decides that.
+ */
+final class Attempts {
+    private static final Logger log = LoggerFactory.getLogger(Attempts.class);
+
+    private final DeliveryConfig settings;
+    private final Spool spool;
+    private final Transport transport;
+    private final Bounces bounces;
+    private final Clock clock;
+    private final ExecutorService workers;
+    private final Semaphore global;
+    private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
+
+    Attempts(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock, ExecutorService workers) {
+        this.settings = settings;
+        this.spool = spool;
+        this.transport = transport;
+        this.bounces = new Bounces(hostname, spool, clock);
+        this.clock = clock;
+        this.workers = workers;
+        this.global = new Semaphore(settings.concurrency());
+    }
+
+    /** One round for message {@code id}; returns when to come back, or empty when the message is done or held. */
+    Optional<Instant> run(String id) throws IOException {
+        Optional<QueuedMessage> found = spool.find(id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        QueuedMessage message = found.get();
+        SpoolEnvelope envelope = message.envelope();
+        DeliveryState state = spool.state(message);
+        Instant roundStart = clock.instant();
+        if (state.held()) {
+            return Optional.empty();
+        }
+        if (state.nextAttempt() != null && state.nextAttempt().isAfter(roundStart)) {
+            return Optional.of(state.nextAttempt());
+        }
+        boolean expired = envelope.arrival().plus(settings.expire()).isBefore(roundStart);
+        if (state.bounceRequested() || expired) {
+            giveUp(message, state, expired);
+        } else {
+            deliverPending(message, state);
+        }
+        state = spool.state(message);
+        bounces.report(message, state);
+        state = spool.state(message);
+        if (state.isDone()) {
+            return finish(message, state);
+        }
+        bounces.warnIfDelayed(message, state, settings.delayWarning(), envelope.arrival().plus(settings.expire()));
+        Instant next = clock.instant().plus(new RetrySchedule(settings.retryFirst(), settings.retryMax()).after(state.rounds()));
+        spool.record(id, List.of(new QueueEvent.Scheduled(clock.instant(), next, roundStart)));
+        log.info("{}: {} recipients pending, next attempt at {}", id, state.pending().size(), next);
+        return Optional.of(next);
+    }
+
+    private void deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
+        Map<Route, List<SpoolEnvelope.Recipient>> groups = new LinkedHashMap<>();
+        Set<Mailbox> pending = new HashSet<>(state.pending());
+        for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
+            if (pending.remove(r.address())) { // each address once, even if the envelope names it twice
+                groups.computeIfAbsent(transport.route(r.address()), k -> new ArrayList<>()).add(r);
+            }
+        }
+        List<Future<?>> running = new ArrayList<>();
+        for (Map.Entry<Route, List<SpoolEnvelope.Recipient>> group : groups.entrySet()) {
+            running.add(workers.submit(() -> {
+                deliverGroup(message, group.getKey(), group.getValue());
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            }
+        }
+    }
+
+    /** One destination's recipients in one transaction, within the concurrency limits; outcomes journaled at once. */
+    private void deliverGroup(QueuedMessage message, Route route, List<SpoolEnvelope.Recipient> recipients) throws IOException, InterruptedException {
+        Semaphore destination = perDestination.computeIfAbsent(route.key(), k -> new Semaphore(settings.perDestination()));
+        global.acquire();
+        try {
+            destination.acquire();
+            try {
+                RoutedMessage routed = new RoutedMessage(message.envelope(), recipients, message.size(), () -> spool.content(message.id()));
+                List<Outcome> outcomes = transport.deliver(route, routed);
+                Instant at = clock.instant();
+                List<QueueEvent> events = new ArrayList<>();
+                for (Outcome o : outcomes) {
+                    events.add(new QueueEvent.Attempted(at, o.recipient(), o.status(), o.remoteMta(), o.reply()));
+                    log.info("{}: to=<{}> relay={} status={} ({})", message.id(), o.recipient(),
+                            o.remoteMta().isEmpty() ? route.key() : o.remoteMta(), describe(o.status()), o.reply().oneLine());
+                }
+                spool.record(message.id(), events);
+            } finally {
+                destination.release();
+            }
+        } finally {
+            global.release();
+        }
+    }
+
+    private void giveUp(QueuedMessage message, DeliveryState state, boolean expired) throws IOException {
+        Instant now = clock.instant();
+        List<QueueEvent> events = new ArrayList<>();
+        for (Mailbox r : state.pending()) {
+            RecipientState s = state.recipients().get(r);
+            Reply reply = expired
+                    ? DeliveryReply.EXPIRED.reply(settings.expire().toDays(), s.lastReply().map(last -> "; last reply: " + last.oneLine()).orElse(""))
+                    : DeliveryReply.RETURNED.reply();
+            events.add(new QueueEvent.Attempted(now, r, RecipientState.Status.FAILED, s.remoteMta(), reply));
+        }
+        spool.record(message.id(), events);
+        log.info("{}: {}", message.id(), expired ? "expired, bouncing" : "bounced by the postmaster");
+    }
+
+    private Optional<Instant> finish(QueuedMessage message, DeliveryState state) throws IOException {
+        boolean failed = state.recipients().values().stream().anyMatch(s -> s.status() == RecipientState.Status.FAILED);
+        if (failed && message.envelope().sender().isEmpty()) {
+            // A bounce that cannot be delivered has no one to bounce to: keep it for the postmaster, never loop.
+            spool.record(message.id(), List.of(new QueueEvent.Held(clock.instant())));
+            log.warn("{}: undeliverable bounce kept on hold for the postmaster (mailgate queue show {})", message.id(), message.id());
+            return Optional.empty();
+        }
+        spool.delete(message.id());
+        log.info("{}: removed from the queue, every recipient done", message.id());
+        return Optional.empty();
+    }
+
+    private static String describe(RecipientState.Status status) {
+        return switch (status) {
+            case DELIVERED -> "sent";
+            case PENDING -> "deferred";
+            case FAILED -> "bounced";
+        };
+    }
+}
