@@ -209,32 +209,34 @@ final class UserCommand {
             }
             List<String> report = new ArrayList<>();
             int[] counts = new int[3]; // added, replaced, skipped
-            new UserFile(data.dataDir).update(users -> {
-                java.util.Set<String> seen = new java.util.HashSet<>();
-                for (Entry entry : entries) {
-                    String where = file + ":" + entry.line() + ": " + entry.address();
-                    int existing = indexOf(users, entry.address());
-                    if (!seen.add(entry.address())) {
-                        report.add(where + ": skipped, named again on an earlier line");
-                        counts[2]++;
-                    } else if (existing < 0) {
-                        users.add(new User(entry.address(), entry.hash(), List.of(), false));
-                        report.add(where + ": added");
-                        counts[0]++;
-                    } else if (replace) {
-                        users.set(existing, users.get(existing).withPasswordHash(entry.hash()));
-                        report.add(where + ": password replaced (aliases and sender policy kept)");
-                        counts[1]++;
-                    } else {
-                        report.add(where + ": exists, skipped (--replace changes its password)");
-                        counts[2]++;
-                    }
-                }
-                return users;
-            });
+            new UserFile(data.dataDir).update(users -> merge(users, entries, report, counts));
             report.forEach(System.out::println);
             System.out.printf("imported %d users: %d added, %d replaced, %d skipped%n", counts[0] + counts[1], counts[0], counts[1], counts[2]);
             return malformed ? 1 : 0;
+        }
+
+        private List<User> merge(List<User> users, List<Entry> entries, List<String> report, int[] counts) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (Entry entry : entries) {
+                String where = file + ":" + entry.line() + ": " + entry.address();
+                int existing = indexOf(users, entry.address());
+                if (!seen.add(entry.address())) {
+                    report.add(where + ": skipped, named again on an earlier line");
+                    counts[2]++;
+                } else if (existing < 0) {
+                    users.add(new User(entry.address(), entry.hash(), List.of(), false));
+                    report.add(where + ": added");
+                    counts[0]++;
+                } else if (replace) {
+                    users.set(existing, users.get(existing).withPasswordHash(entry.hash()));
+                    report.add(where + ": password replaced (aliases and sender policy kept)");
+                    counts[1]++;
+                } else {
+                    report.add(where + ": exists, skipped (--replace changes its password)");
+                    counts[2]++;
+                }
+            }
+            return users;
         }
 
         private static int indexOf(List<User> users, String address) {

@@ -24,6 +24,9 @@ import org.mailgate.mail.Reply;
  * or {@link Step.SendChunks}; {@link #begin}, {@link #reset} and {@link #quit} are for when the
  * dialogue is {@link Step.Ready}. Any reply, whatever its code or text, leads to a step: the
  * dialogue never throws on what a server says, only on a driver that calls it out of turn.
+ *
+ * <p>Longer than our usual ~300 lines because it is one state machine: each state's reply
+ * handler sits next to the step that led to it, and splitting them apart would hide the order.
  */
 public final class ClientDialogue {
 
