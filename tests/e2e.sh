@@ -43,14 +43,27 @@ check "swaks STARTTLS + AUTH PLAIN on 1587" swaks_submit 1587 --tls
 check "swaks STARTTLS + AUTH PLAIN on 2525" swaks_submit 2525 --tls
 check "swaks implicit TLS + AUTH on 1465" swaks_submit 1465 --tlsc
 
-openssl_submit() {
+openssl_submit() { # a dialogue with openssl s_client as a coprocess: each command waits for its reply, no sleeps
   local token
   token=$(printf '\0alice@example.com\0e2e-secret' | base64 -w0)
-  { sleep 1; echo "EHLO e2e.test"; sleep 0.5; echo "AUTH PLAIN $token"; sleep 1.5
-    echo "MAIL FROM:<alice@example.com>"; echo "RCPT TO:<dave@remote.example>"; echo "DATA"; sleep 0.5
-    printf 'From: alice@example.com\nSubject: e2e via openssl\n\nHello.\n.\n'; sleep 1; echo "QUIT"; sleep 0.5
-  } | timeout 30 openssl s_client -starttls smtp -connect 127.0.0.1:1587 -crlf -quiet >"$tmp/openssl.out" 2>&1
-  grep -q '^235 2.7.0' "$tmp/openssl.out" && grep -q '^250 2.0.0 Ok: queued as' "$tmp/openssl.out"
+  coproc OSSL { timeout 30 openssl s_client -starttls smtp -connect 127.0.0.1:1587 -crlf -quiet 2>>"$tmp/openssl.err"; }
+  say "EHLO e2e.test" 250 && say "AUTH PLAIN $token" 235 && say "MAIL FROM:<alice@example.com>" 250 \
+    && say "RCPT TO:<dave@remote.example>" 250 && say "DATA" 354 \
+    && say $'From: alice@example.com\nSubject: e2e via openssl\n\nHello.\n.' 250 && say "QUIT" 221
+  local ok=$?
+  kill "$OSSL_PID" 2>/dev/null; wait "$OSSL_PID" 2>/dev/null
+  ((ok == 0)) && grep -q '^250 2.0.0 Ok: queued as' "$tmp/openssl.out"
+}
+say() { # say TEXT CODE: write TEXT to openssl, read until a final reply line with CODE (20 s at most)
+  local line
+  printf '%s\n' "$1" >&"${OSSL[1]}"
+  while IFS= read -r -t 20 line <&"${OSSL[0]}"; do
+    line=${line%$'\r'}
+    echo "$line" >>"$tmp/openssl.out"
+    [[ $line == "$2 "* ]] && return 0
+    [[ $line =~ ^[0-9]{3}\  ]] && return 1
+  done
+  return 1
 }
 check "openssl s_client -starttls smtp + AUTH on 1587" openssl_submit
 

@@ -40,34 +40,28 @@ class FuzzTest {
     @Test
     @DisplayName("random and mutated sessions into SmtpSession: only replies, never an exception, never a reply after close")
     void serverSessionOnlyAnswers() {
-        long deadline = System.nanoTime() + BUDGET_NANOS;
-        int cases = 0;
-        for (; cases < CASES && System.nanoTime() < deadline; cases++) {
-            long seed = SEED + cases;
-            try {
-                serverCase(new SplittableRandom(seed));
-            } catch (RuntimeException | AssertionError e) {
-                throw new AssertionError("server case with -Dfuzz.seed=" + seed + " failed: " + e, e);
-            }
-        }
-        System.out.printf("fuzz: %d server sessions from seed %d%n", cases, SEED);
-        assertThat(cases).isPositive();
+        run("server sessions", FuzzTest::serverCase);
     }
 
     @Test
     @DisplayName("random replies into ClientDialogue: always a next step, never an exception, and Done has a reply per recipient")
     void clientDialogueOnlyAnswers() {
+        run("client dialogues", FuzzTest::clientCase);
+    }
+
+    /** Cases from consecutive seeds until the count or the time budget runs out. */
+    private static void run(String what, java.util.function.Consumer<SplittableRandom> fuzzCase) {
         long deadline = System.nanoTime() + BUDGET_NANOS;
         int cases = 0;
         for (; cases < CASES && System.nanoTime() < deadline; cases++) {
             long seed = SEED + cases;
             try {
-                clientCase(new SplittableRandom(seed));
+                fuzzCase.accept(new SplittableRandom(seed));
             } catch (RuntimeException | AssertionError e) {
-                throw new AssertionError("client case with -Dfuzz.seed=" + seed + " failed: " + e, e);
+                throw new AssertionError(what + ": the case with -Dfuzz.seed=" + seed + " failed: " + e, e);
             }
         }
-        System.out.printf("fuzz: %d client dialogues from seed %d%n", cases, SEED);
+        System.out.printf("fuzz: %d %s from seed %d%n", cases, what, SEED);
         assertThat(cases).isPositive();
     }
 
