@@ -252,7 +252,7 @@ run_plain() { # run_plain SIZE SESSIONS: each server in turn under smtp-source, 
 
 postfix_log_check() { # what Postfix's log says about the loads: its errors, warnings and penalties
   local maillog=$work/postfix/maillog warnings
-  warnings=$(grep -oE '(warning|error): .*' "$maillog" | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -5 \
+  warnings=$({ grep -oE '(warning|error): .*' "$maillog" || true; } | sed -E 's/[0-9]+/N/g' | sort | uniq -c | sort -rn | head -5 \
     | python3 -c 'import json, sys; print(json.dumps([line.strip() for line in sys.stdin]))')
   printf '{"load":"postfix-log","server":"postfix","result":{"errors":%d,"warnings":%d,"improper_pipelining":%d,"too_many_errors":%d,"top":%s}}\n' \
     "$(grep -c ' error: ' "$maillog")" "$(grep -c ' warning: ' "$maillog")" "$(grep -c 'improper command pipelining' "$maillog")" \
