@@ -31,7 +31,7 @@ public final class Router implements Transport {
         this.local = local;
     }
 
-    /** The real ways out, resolving with {@code dns}; {@code local} says which recipients are ours. */
+    /** The real ways out, resolving with {@code dns}; {@code mailboxes} says which recipients are ours and where they go. */
     public static Router create(MailgateConfig config, LocalMailboxes mailboxes, Resolver dns, Clock clock) throws IOException {
         DeliveryConfig d = config.delivery();
         RandomGenerator random = RandomGenerator.getDefault();
