@@ -58,7 +58,7 @@ CONF
 start_mailgate() {
   "$root/mailgate" serve --config "$work/mailgate.toml" --data-dir "$data" >"$work/server.log" 2>&1 &
   mg_pid=$!
-  for _ in $(seq 1 300); do grep -q '^Next:' "$work/server.log" && return 0; sleep 0.1; done
+  mailgate_ready "$work/server.log" "$mg_pid" && return 0
   log "mailgate did not start"; cat "$work/server.log" >&2; exit 1
 }
 stop_mailgate() { kill "$mg_pid"; wait "$mg_pid" 2>/dev/null; mg_pid=""; }

@@ -76,6 +76,15 @@ wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds, or false
   until "$@" 2>/dev/null; do ((SECONDS < deadline)) || return 1; sleep 0.2; done
 }
 
+mailgate_ready() { # mailgate_ready LOG PID [SECONDS]: until `mailgate serve` (PID) has printed its next step to LOG;
+  # false at once when the server died, or after SECONDS (default 60)
+  local deadline=$((SECONDS + ${3:-60}))
+  until grep -q '^Next:' "$1" 2>/dev/null; do
+    kill -0 "$2" 2>/dev/null && ((SECONDS < deadline)) || return 1
+    sleep 0.2
+  done
+}
+
 port_open() { # port_open PORT [ADDRESS]: something accepts connections there
   (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null
 }

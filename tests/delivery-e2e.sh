@@ -106,7 +106,7 @@ printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin -
 start_mailgate() { # start_mailgate CONFIG
   ./mailgate serve --config "$1" --data-dir "$data" >"$work/mailgate.log" 2>&1 &
   mailgate_pid=$!
-  wait_for 60 grep -q '^Next:' "$work/mailgate.log" || fail_setup "mailgate did not start"
+  mailgate_ready "$work/mailgate.log" "$mailgate_pid" || fail_setup "mailgate did not start"
 }
 stop_mailgate() {
   kill "$mailgate_pid"; wait "$mailgate_pid" 2>/dev/null; mailgate_pid=""

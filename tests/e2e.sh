@@ -29,9 +29,7 @@ printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin -
 
 ./mailgate serve --data-dir "$data" >"$tmp/server.log" 2>&1 &
 server_pid=$!
-started() { grep -q '^Next:' "$tmp/server.log" || { kill -0 "$server_pid" 2>/dev/null && return 1; }; }
-wait_for 60 started
-grep -q '^Next:' "$tmp/server.log" || { echo "e2e: server did not start:"; cat "$tmp/server.log"; exit 1; }
+mailgate_ready "$tmp/server.log" "$server_pid" || { echo "e2e: server did not start:"; cat "$tmp/server.log"; exit 1; }
 check "serve prints its listeners and the next step" grep -q 'submission   127.0.0.1:1587' "$tmp/server.log"
 
 swaks_submit() { # swaks_submit PORT TLS-FLAG
