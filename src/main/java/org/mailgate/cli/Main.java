@@ -1,7 +1,7 @@
 package org.mailgate.cli;
 
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** Entry point of the {@code mailgate} command. */
 @Command(name = "mailgate", mixinStandardHelpOptions = true, version = "Mailgate 0.1.0",

@@ -2,7 +2,6 @@ package org.mailgate.cli;
 
 import java.util.Optional;
 import org.mailgate.auth.LocalDomains;
-import org.mailgate.auth.User;
 import org.mailgate.delivery.LocalMailboxes;
 import org.mailgate.mail.Mailbox;
 

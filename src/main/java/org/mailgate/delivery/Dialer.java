@@ -8,8 +8,8 @@ import javax.net.ssl.SSLException;
 import org.mailgate.delivery.tls.OutboundTls;
 import org.mailgate.delivery.tls.TlsPolicy;
 import org.mailgate.mail.Reply;
-import org.mailgate.smtp.ClientDialogue.Step;
 import org.mailgate.smtp.ClientDialogue;
+import org.mailgate.smtp.ClientDialogue.Step;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

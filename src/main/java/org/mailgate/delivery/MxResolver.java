@@ -1,6 +1,5 @@
 package org.mailgate.delivery;
 
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
