@@ -12,6 +12,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -33,7 +34,7 @@ final class SelfSignedCertificate {
     private SelfSignedCertificate() {}
 
     /** Returns the data directory's pair, generating it on first use. */
-    static TlsConfig ensure(Path dataDir, String hostname) throws IOException {
+    static TlsConfig ensure(Path dataDir, String hostname, Clock clock) throws IOException {
         Path dir = PrivateFiles.directories(dataDir.resolve("tls"));
         Path certificate = dir.resolve("self-signed-cert.pem");
         Path key = dir.resolve("self-signed-key.pem");
@@ -44,7 +45,7 @@ final class SelfSignedCertificate {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair pair = generator.generateKeyPair();
-            Instant now = Instant.now();
+            Instant now = clock.instant();
             X500Name subject = new X500Name("CN=" + hostname);
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
                     new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),

@@ -138,7 +138,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /** Everything connections share, and the housekeeping that keeps it current. */
     private ServerContext context() throws IOException {
-        TlsContexts tlsContexts = tls(config);
+        TlsContexts tlsContexts = tls(config, clock);
         BanList bans = new BanList(config.dataDir(), clock);
         bans.load();
         LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
@@ -169,8 +169,8 @@ public final class SmtpServer implements AutoCloseable {
                 bans, autoBan, limiter, handshakes, refusals, checks, clock);
     }
 
-    private static TlsContexts tls(MailgateConfig config) throws IOException {
-        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname());
+    private static TlsContexts tls(MailgateConfig config, Clock clock) throws IOException {
+        TlsConfig tls = config.tls() != null ? config.tls() : SelfSignedCertificate.ensure(config.dataDir(), config.hostname(), clock);
         return TlsContexts.load(tls, config.limits().tlsHandshakeTimeout().toMillis());
     }
 
@@ -191,7 +191,7 @@ public final class SmtpServer implements AutoCloseable {
             report.add(tls.reloadIfChanged() ? "TLS: certificate files changed, reloaded" : "TLS: certificate files unchanged");
         } else {
             try {
-                tls = tls(effective);
+                tls = tls(effective, clock);
                 report.add("TLS: certificates from the new config, " + tls.certificate());
             } catch (IOException e) {
                 effective = effective.withTls(config.tls());

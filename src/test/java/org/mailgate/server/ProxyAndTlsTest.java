@@ -120,9 +120,9 @@ class ProxyAndTlsTest {
     @Test
     @DisplayName("each certificate serves the names it covers (SNI), and a replaced certificate is served without a restart")
     void sniAndReload() throws Exception {
-        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test");
-        TlsConfig two = SelfSignedCertificate.ensure(dataDir.resolve("two"), "mail.two.test");
-        TlsConfig three = SelfSignedCertificate.ensure(dataDir.resolve("three"), "mail.three.test");
+        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test", java.time.Clock.systemUTC());
+        TlsConfig two = SelfSignedCertificate.ensure(dataDir.resolve("two"), "mail.two.test", java.time.Clock.systemUTC());
+        TlsConfig three = SelfSignedCertificate.ensure(dataDir.resolve("three"), "mail.three.test", java.time.Clock.systemUTC());
         Path certificate = Files.copy(one.certificate(), dataDir.resolve("cert.pem"));
         Path key = Files.copy(one.key(), dataDir.resolve("key.pem"));
         TlsConfig tls = new TlsConfig(certificate, key, List.of(new TlsConfig.CertificateFiles(two.certificate(), two.key())));
@@ -145,8 +145,8 @@ class ProxyAndTlsTest {
     @Test
     @DisplayName("a certificate and a key that do not belong together stop the server at start, with both files named")
     void mismatchedPairIsRefusedAtStart() throws Exception {
-        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test");
-        TlsConfig other = SelfSignedCertificate.ensure(dataDir.resolve("other"), "mail.other.test");
+        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test", java.time.Clock.systemUTC());
+        TlsConfig other = SelfSignedCertificate.ensure(dataDir.resolve("other"), "mail.other.test", java.time.Clock.systemUTC());
         TlsConfig mismatched = new TlsConfig(one.certificate(), other.key());
         assertThatThrownBy(() -> serverWith(dataDir.resolve("data"), mismatched)).isInstanceOf(IOException.class)
                 .hasMessage("TLS certificate " + one.certificate() + " and key " + other.key()
@@ -156,9 +156,9 @@ class ProxyAndTlsTest {
     @Test
     @DisplayName("a hot reload to a pair that does not belong together keeps the pair in service and says why")
     void mismatchedPairIsNotReloaded() throws Exception {
-        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test");
-        TlsConfig other = SelfSignedCertificate.ensure(dataDir.resolve("other"), "mail.other.test");
-        TlsConfig three = SelfSignedCertificate.ensure(dataDir.resolve("three"), "mail.three.test");
+        TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test", java.time.Clock.systemUTC());
+        TlsConfig other = SelfSignedCertificate.ensure(dataDir.resolve("other"), "mail.other.test", java.time.Clock.systemUTC());
+        TlsConfig three = SelfSignedCertificate.ensure(dataDir.resolve("three"), "mail.three.test", java.time.Clock.systemUTC());
         Path certificate = Files.copy(one.certificate(), dataDir.resolve("cert.pem"));
         Path key = Files.copy(one.key(), dataDir.resolve("key.pem"));
         try (TestServer server = serverWith(dataDir.resolve("data"), new TlsConfig(certificate, key))) {
