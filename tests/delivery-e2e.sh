@@ -53,7 +53,8 @@ zone:
 CONF
 /usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
 knot_pid=$!
-wait_for 15 bash -c "kdig @127.0.0.1 -p $DNS_PORT +short MX tls.test | grep -q mx.postfix" || fail_setup "knotd did not serve the zone"
+zone_served() { kdig @127.0.0.1 -p "$DNS_PORT" +short MX tls.test | grep -q mx.postfix; }
+wait_for 15 zone_served || fail_setup "knotd did not serve the zone"
 
 # --- Postfix: the remote MX, STARTTLS offered, every recipient into one Maildir, one address refused
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=mx.postfix.test -keyout "$work/pf-key.pem" \
@@ -124,9 +125,10 @@ check "swaks submits to the plaintext-policy domain" submit carol@plain.test "e2
 check "Postfix (the MX found in Knot) receives the message" wait_for 30 inbox_has "e2e over tls"
 # Postfix's own Received field (the first) says how Mailgate delivered: "with ESMTPS" over TLS
 postfix_received() { sed -n '/^Received: from mailgate.e2e.test/,/^[^ \t]/p' "$(inbox_file "$1")" | tr -d '\n'; }
-check "... over STARTTLS (Postfix records TLS and ESMTPS)" bash -c "[[ '$(postfix_received "e2e over tls")' == *'by mx.postfix.test (Postfix) with ESMTPS id'* ]]"
+received_with() { [[ $(postfix_received "$1") == *"by mx.postfix.test (Postfix) with $2 id"* ]]; } # received_with SUBJECT PROTOCOL
+check "... over STARTTLS (Postfix records TLS and ESMTPS)" received_with "e2e over tls" ESMTPS
 check "Postfix receives the message for the 'none' domain" wait_for 30 inbox_has "e2e in plaintext"
-check "... without TLS (with ESMTP, not ESMTPS)" bash -c "[[ '$(postfix_received "e2e in plaintext")' == *'by mx.postfix.test (Postfix) with ESMTP id'* ]]"
+check "... without TLS (with ESMTP, not ESMTPS)" received_with "e2e in plaintext" ESMTP
 
 check "... using CHUNKING (BDAT), which Postfix offers" wait_for 20 grep -q "disconnect from localhost\[127.0.0.1\] ehlo=2 starttls=1 mail=.* bdat=" "$work/postfix/maillog"
 
@@ -134,11 +136,15 @@ check "... using CHUNKING (BDAT), which Postfix offers" wait_for 20 grep -q "dis
 check "swaks submits to an address Postfix refuses" submit nobody@tls.test "e2e to be bounced"
 bounce_arrived() { grep -lq "Undelivered Mail Returned to Sender" "$data"/mailboxes/alice@example.com/new/* 2>/dev/null; }
 check "the bounce arrives in the sender's Maildir" wait_for 30 bounce_arrived
-check "... as multipart/report with Postfix's reply and the original headers" bash -c "
-  f=\$(grep -l 'Undelivered Mail Returned to Sender' '$data'/mailboxes/alice@example.com/new/* | head -1)
-  grep -q 'report-type=delivery-status' \"\$f\" && grep -q 'Status: 5.7.1' \"\$f\" &&
-  grep -q 'Remote-MTA: dns; mx.postfix.test' \"\$f\" && grep -q 'no such user here' \"\$f\" && grep -q 'Subject: e2e to be bounced' \"\$f\""
-check "the queue is empty once everything is delivered or bounced" wait_for 20 bash -c "./mailgate queue list --data-dir '$data' | grep -q '^0 messages in the queue'"
+bounce_is_a_report() {
+  local f
+  f=$(grep -l 'Undelivered Mail Returned to Sender' "$data"/mailboxes/alice@example.com/new/* | head -1)
+  grep -q 'report-type=delivery-status' "$f" && grep -q 'Status: 5.7.1' "$f" && grep -q 'Remote-MTA: dns; mx.postfix.test' "$f" \
+    && grep -q 'no such user here' "$f" && grep -q 'Subject: e2e to be bounced' "$f"
+}
+check "... as multipart/report with Postfix's reply and the original headers" bounce_is_a_report
+queue_empty() { ./mailgate queue list --data-dir "$data" | grep -q '^0 messages in the queue'; }
+check "the queue is empty once everything is delivered or bounced" wait_for 20 queue_empty
 
 # --- Dovecot reads what Mailgate wrote, then takes local mail over LMTP
 mkdir -p "$work/dovecot/run" "$work/dovecot/state"
@@ -173,8 +179,10 @@ chmod 711 "$data"
 dovecot -c "$work/dovecot/dovecot.conf" || fail_setup "dovecot did not start"
 dovecot_up=1
 wait_for 15 port_open "$LMTP_PORT" || fail_setup "dovecot lmtp does not listen"
-check "Dovecot (doveadm) reads the bounce from the Maildir Mailgate wrote" bash -c \
-  "doveadm -c '$work/dovecot/dovecot.conf' fetch -u alice@example.com hdr mailbox INBOX | grep -q 'Subject: Undelivered Mail Returned to Sender'"
+dovecot_reads_bounce() {
+  doveadm -c "$work/dovecot/dovecot.conf" fetch -u alice@example.com hdr mailbox INBOX | grep -q 'Subject: Undelivered Mail Returned to Sender'
+}
+check "Dovecot (doveadm) reads the bounce from the Maildir Mailgate wrote" dovecot_reads_bounce
 
 stop_mailgate
 sed 's/^retry-first = "2s"$/retry-first = "2s"\nlmtp = "127.0.0.1:'"$LMTP_PORT"'"/' "$work/mailgate.toml" >"$work/mailgate-lmtp.toml"
