@@ -167,8 +167,15 @@ final class Conversation {
         connection.close();
     }
 
-    /** Says QUIT politely, then closes. */
+    /** Says QUIT politely (the dialogue's last step), then closes. */
     void quit() {
-        connection.quit();
+        try {
+            connection.shortenTimeout();
+            drive(dialogue.quit(), null);
+        } catch (IOException alreadyGone) {
+            // the server hung up first: the same outcome
+        } finally {
+            connection.close();
+        }
     }
 }

@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
@@ -104,25 +103,6 @@ final class OutboundConnection implements Closeable {
         out.flush();
     }
 
-    Reply command(String line) throws IOException {
-        send(line);
-        flush();
-        return readReply();
-    }
-
-    /** Sends all lines in one write (RFC 2920 PIPELINING) and reads one reply for each. */
-    List<Reply> pipeline(List<String> lines) throws IOException {
-        for (String line : lines) {
-            send(line);
-        }
-        flush();
-        List<Reply> replies = new ArrayList<>(lines.size());
-        for (int i = 0; i < lines.size(); i++) {
-            replies.add(readReply());
-        }
-        return replies;
-    }
-
     Reply readReply() throws IOException {
         ReplyParser parser = new ReplyParser();
         try {
@@ -171,15 +151,8 @@ final class OutboundConnection implements Closeable {
         }
     }
 
-    /** Says QUIT politely, then closes. */
-    void quit() {
-        try {
-            socket.setSoTimeout(5000);
-            command("QUIT");
-        } catch (IOException alreadyGone) {
-            // the server hung up first: the same outcome
-        } finally {
-            close();
-        }
+    /** For the last words (QUIT): a server that does not answer within 5 s is not waited for. */
+    void shortenTimeout() throws IOException {
+        socket.setSoTimeout(5000);
     }
 }
