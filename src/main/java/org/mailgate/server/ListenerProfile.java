@@ -36,11 +36,11 @@ record ListenerProfile(SessionSettings settings, MessagePipeline pipeline, boole
         String host = config.hostname();
         Limits limits = config.limits();
         ReceivedField received = new ReceivedField(host);
+        MessagePipeline submitted = new MessagePipeline(List.of(submission), List.of(received, new SubmissionFixups(host)),
+                limits.maxHeaderSize());
         return switch (kind) {
-            case SUBMISSION -> new ListenerProfile(limited(SessionSettings.submission(host), limits),
-                    new MessagePipeline(List.of(submission), List.of(received, new SubmissionFixups(host)), limits.maxHeaderSize()), false);
-            case SUBMISSIONS -> new ListenerProfile(limited(SessionSettings.submissions(host), limits),
-                    new MessagePipeline(List.of(submission), List.of(received, new SubmissionFixups(host)), limits.maxHeaderSize()), true);
+            case SUBMISSION -> new ListenerProfile(limited(SessionSettings.submission(host), limits), submitted, false);
+            case SUBMISSIONS -> new ListenerProfile(limited(SessionSettings.submissions(host), limits), submitted, true);
             case INBOUND -> new ListenerProfile(limited(SessionSettings.inbound(host), limits),
                     new MessagePipeline(List.of(inbound), List.of(received), limits.maxHeaderSize()), false);
         };
