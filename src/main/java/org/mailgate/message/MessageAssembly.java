@@ -1,6 +1,5 @@
 package org.mailgate.message;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -27,7 +26,9 @@ public final class MessageAssembly {
     private final List<Modifier> modifiers;
     private final int maxHeaderSize;
     private final Sink sink;
-    private final ByteArrayOutputStream header = new ByteArrayOutputStream();
+    /** The header section so far, while its end is not yet seen (grown by doubling: at most about twice the limit). */
+    private byte[] header = new byte[4096];
+    private int headerLength;
     private HeaderSection headers;
     private boolean headerTooLarge;
     private long size;
@@ -50,15 +51,20 @@ public final class MessageAssembly {
         if (headerTooLarge) {
             return; // refused at the end: nothing more is kept
         }
-        int searchFrom = Math.max(0, header.size() - 3);
-        header.write(bytes);
-        byte[] all = header.toByteArray();
-        int bodyStart = bodyStart(all, searchFrom);
+        // Only the new octets (and the 3 before them, for an empty line split across appends) are
+        // searched: a header section sent a line at a time costs its length, not its length squared.
+        int searchFrom = Math.max(0, headerLength - 3);
+        if (headerLength + bytes.length > header.length) {
+            header = Arrays.copyOf(header, Math.max(header.length * 2, headerLength + bytes.length));
+        }
+        System.arraycopy(bytes, 0, header, headerLength, bytes.length);
+        headerLength += bytes.length;
+        int bodyStart = bodyStart(header, headerLength, searchFrom);
         if (bodyStart >= 0) {
-            completeHeader(all, bodyStart);
-        } else if (header.size() > maxHeaderSize) {
+            completeHeader(bodyStart);
+        } else if (headerLength > maxHeaderSize) {
             headerTooLarge = true;
-            header.reset();
+            header = null;
         }
     }
 
@@ -77,8 +83,7 @@ public final class MessageAssembly {
             return Optional.of(Refusal.HEADER_TOO_LARGE);
         }
         if (headers == null) {
-            byte[] all = header.toByteArray();
-            completeHeader(all, all.length);
+            completeHeader(headerLength);
         }
         for (Check check : checks) {
             Optional<Refusal> refusal = check.checkMessage(transaction, headers);
@@ -89,23 +94,23 @@ public final class MessageAssembly {
         return Optional.empty();
     }
 
-    /** The header section is all[0, bodyStart): the modifiers' fields go before it. */
-    private void completeHeader(byte[] all, int bodyStart) throws IOException {
-        headers = HeaderSection.parse(Arrays.copyOf(all, bodyStart));
-        header.reset();
+    /** The header section is header[0, bodyStart): the modifiers' fields go before it, then all that was held. */
+    private void completeHeader(int bodyStart) throws IOException {
+        headers = HeaderSection.parse(Arrays.copyOf(header, bodyStart));
         for (Modifier modifier : modifiers) {
             byte[] fields = modifier.fields(transaction, headers).getBytes(StandardCharsets.UTF_8);
             sink.write(fields, 0, fields.length);
         }
-        sink.write(all, 0, all.length);
+        sink.write(header, 0, headerLength);
+        header = null;
     }
 
     /** Where the body starts (after the empty line that ends the header section), or -1 when not yet seen. */
-    private static int bodyStart(byte[] bytes, int from) {
-        if (bytes.length >= 2 && bytes[0] == '\r' && bytes[1] == '\n') {
+    private static int bodyStart(byte[] bytes, int length, int from) {
+        if (length >= 2 && bytes[0] == '\r' && bytes[1] == '\n') {
             return 0; // no header fields at all
         }
-        for (int i = from; i + END_OF_HEADER.length <= bytes.length; i++) {
+        for (int i = from; i + END_OF_HEADER.length <= length; i++) {
             if (Arrays.equals(bytes, i, i + END_OF_HEADER.length, END_OF_HEADER, 0, END_OF_HEADER.length)) {
                 return i + 2; // the header section keeps its last CRLF
             }

@@ -53,6 +53,24 @@ class MessageAssemblyTest {
     }
 
     @Test
+    @DisplayName("a message sent an octet at a time (the empty line split across appends) comes out as the one sent whole")
+    void octetAtATime() throws Exception {
+        byte[] message = "From: alice@example.com\r\nSubject: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.UTF_8);
+        MessageAssembly whole = assembly(List.of(), List.of(new ReceivedField("mx.test")), 1000);
+        whole.append(message);
+        whole.finish();
+        String expected = written();
+        sink.reset();
+        MessageAssembly pieces = assembly(List.of(), List.of(new ReceivedField("mx.test")), 1000);
+        for (byte b : message) {
+            pieces.append(new byte[] {b});
+        }
+        assertThat(pieces.finish()).isEmpty();
+        assertThat(written()).isEqualTo(expected).endsWith("Subject: x\r\n\r\nbody\r\n");
+        assertThat(pieces.size()).isEqualTo(message.length);
+    }
+
+    @Test
     @DisplayName("a header section over the limit refuses the message at its end (552 5.3.4), and nothing of it was kept")
     void oversizedHeaderIsRefused() throws Exception {
         MessageAssembly a = assembly(List.of(), List.of(new ReceivedField("mx.test")), 100);
