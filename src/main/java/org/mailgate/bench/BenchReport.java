@@ -49,8 +49,4 @@ public record BenchReport(
     public double sessionLatencyMillis(double percentile) {
         return sessionLatencyMicros.getTotalCount() == 0 ? 0 : sessionLatencyMicros.getValueAtPercentile(percentile) / 1000.0;
     }
-
-    public long errorCount() {
-        return errors.values().stream().mapToLong(Long::longValue).sum();
-    }
 }

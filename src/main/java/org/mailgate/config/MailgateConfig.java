@@ -62,10 +62,6 @@ public record MailgateConfig(
         return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
     }
 
-    public MailgateConfig withDomains(Set<String> replacement) {
-        return new MailgateConfig(hostname, dataDir, replacement, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
-    }
-
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
         return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster);
@@ -73,10 +69,6 @@ public record MailgateConfig(
 
     public MailgateConfig withTls(TlsConfig replacement) {
         return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
-    }
-
-    public MailgateConfig withPostmaster(String address) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, address);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
