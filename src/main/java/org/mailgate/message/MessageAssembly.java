@@ -1,7 +1,9 @@
 package org.mailgate.message;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -9,9 +11,10 @@ import org.mailgate.mail.Refusal;
 
 /**
  * One message through a {@link MessagePipeline}. The header section is held (up to the limit)
- * until its empty line arrives; then the modifiers' fields, the header section and everything
- * after it stream to the sink, so memory stays bounded whatever the message's size. At the end
- * of the data, {@link #finish} runs the checks.
+ * until its empty line arrives; then room for the signers' fields, the modifiers' fields, the
+ * header section and everything after it stream to the sink (the body through the signers too),
+ * so memory stays bounded whatever the message's size. At the end of the data, {@link #finish}
+ * runs the checks, then writes the signers' fields into the room kept for them.
  */
 public final class MessageAssembly {
     private static final byte[] END_OF_HEADER = {'\r', '\n', '\r', '\n'};
@@ -19,13 +22,21 @@ public final class MessageAssembly {
     /** Where the content goes (the spool). */
     public interface Sink {
         void write(byte[] bytes, int offset, int length) throws IOException;
+
+        /** Writes over content written before, from {@code position} (0 is the first octet of content). */
+        void rewrite(long position, byte[] bytes) throws IOException;
     }
+
+    /** A signer's message, and where its fields go. */
+    private record Started(Signer.Signing signing, long position) {}
 
     private final Transaction transaction;
     private final List<Check> checks;
     private final List<Modifier> modifiers;
+    private final List<Signer> signers;
     private final int maxHeaderSize;
     private final Sink sink;
+    private final List<Started> signings = new ArrayList<>();
     /** The header section so far, while its end is not yet seen (grown by doubling: at most about twice the limit). */
     private byte[] header = new byte[4096];
     private int headerLength;
@@ -33,10 +44,12 @@ public final class MessageAssembly {
     private boolean headerTooLarge;
     private long size;
 
-    MessageAssembly(Transaction transaction, List<Check> checks, List<Modifier> modifiers, int maxHeaderSize, Sink sink) {
+    MessageAssembly(Transaction transaction, List<Check> checks, List<Modifier> modifiers, List<Signer> signers, int maxHeaderSize,
+            Sink sink) {
         this.transaction = transaction;
         this.checks = checks;
         this.modifiers = modifiers;
+        this.signers = signers;
         this.maxHeaderSize = maxHeaderSize;
         this.sink = sink;
     }
@@ -46,6 +59,9 @@ public final class MessageAssembly {
         size += bytes.length;
         if (headers != null) {
             sink.write(bytes, 0, bytes.length);
+            for (Started started : signings) {
+                started.signing().body(bytes, 0, bytes.length);
+            }
             return;
         }
         if (headerTooLarge) {
@@ -68,15 +84,15 @@ public final class MessageAssembly {
         }
     }
 
-    /** The octets the client sent, without what the modifiers added. */
+    /** The octets the client sent, without what the modifiers and signers added. */
     public long size() {
         return size;
     }
 
     /**
      * The end of the data: a message without a body is all header section; then the checks, in
-     * order. Returns the first refusal, or nothing when the message may be queued. Blocking work
-     * is allowed here: the server calls it off the event loop.
+     * order; then the signers' fields. Returns the first refusal, or nothing when the message may
+     * be queued. Blocking work is allowed here: the server calls it off the event loop.
      */
     public Optional<Refusal> finish() throws IOException {
         if (headerTooLarge) {
@@ -91,17 +107,46 @@ public final class MessageAssembly {
                 return refusal;
             }
         }
+        for (Started started : signings) {
+            byte[] fields = started.signing().fields();
+            if (fields.length != started.signing().length()) {
+                throw new IllegalStateException("a signer gave " + fields.length + " octets for the " + started.signing().length() + " it kept");
+            }
+            sink.rewrite(started.position(), fields);
+        }
         return Optional.empty();
     }
 
-    /** The header section is header[0, bodyStart): the modifiers' fields go before it, then all that was held. */
+    /**
+     * The header section is header[0, bodyStart): room for the signers' fields goes first, then
+     * the modifiers' fields, then all that was held (the body's first octets with it).
+     */
     private void completeHeader(int bodyStart) throws IOException {
         headers = HeaderSection.parse(Arrays.copyOf(header, bodyStart));
+        ByteArrayOutputStream fields = new ByteArrayOutputStream();
         for (Modifier modifier : modifiers) {
-            byte[] fields = modifier.fields(transaction, headers).getBytes(StandardCharsets.UTF_8);
-            sink.write(fields, 0, fields.length);
+            fields.writeBytes(modifier.fields(transaction, headers).getBytes(StandardCharsets.UTF_8));
         }
+        int added = fields.size();
+        fields.write(header, 0, bodyStart);
+        byte[] section = fields.toByteArray();
+        long position = 0;
+        for (Signer signer : signers) {
+            Optional<Signer.Signing> signing = signer.start(transaction, headers, section);
+            if (signing.isPresent()) {
+                signings.add(new Started(signing.get(), position));
+                position += signing.get().length();
+            }
+        }
+        byte[] room = new byte[(int) position];
+        Arrays.fill(room, (byte) ' ');
+        sink.write(room, 0, room.length);
+        sink.write(section, 0, added);
         sink.write(header, 0, headerLength);
+        int bodyFrom = Math.min(headerLength, bodyStart + 2); // past the empty line, when there is one
+        for (Started started : signings) {
+            started.signing().body(header, bodyFrom, headerLength - bodyFrom);
+        }
         header = null;
     }
 

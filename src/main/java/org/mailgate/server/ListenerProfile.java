@@ -37,12 +37,12 @@ record ListenerProfile(SessionSettings settings, MessagePipeline pipeline, boole
         Limits limits = config.limits();
         ReceivedField received = new ReceivedField(host);
         MessagePipeline submitted = new MessagePipeline(List.of(submission), List.of(received, new SubmissionFixups(host)),
-                limits.maxHeaderSize());
+                List.of(), limits.maxHeaderSize());
         return switch (kind) {
             case SUBMISSION -> new ListenerProfile(limited(SessionSettings.submission(host), limits), submitted, false);
             case SUBMISSIONS -> new ListenerProfile(limited(SessionSettings.submissions(host), limits), submitted, true);
             case INBOUND -> new ListenerProfile(limited(SessionSettings.inbound(host), limits),
-                    new MessagePipeline(List.of(inbound), List.of(received), limits.maxHeaderSize()), false);
+                    new MessagePipeline(List.of(inbound), List.of(received), List.of(), limits.maxHeaderSize()), false);
         };
     }
 

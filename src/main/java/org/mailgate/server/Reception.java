@@ -52,7 +52,18 @@ final class Reception {
         Transaction transaction = new Transaction(spooled.id(), arrival,
                 new Client(client, envelope.helo(), spooled.authenticatedUser()), envelope.protocol(), spooled.sender(),
                 spooled.recipients().stream().map(SpoolEnvelope.Recipient::address).toList());
-        assembly = pipeline.assemble(transaction, incoming::append);
+        IncomingMessage spooling = incoming;
+        assembly = pipeline.assemble(transaction, new MessageAssembly.Sink() {
+            @Override
+            public void write(byte[] bytes, int offset, int length) throws IOException {
+                spooling.append(bytes, offset, length);
+            }
+
+            @Override
+            public void rewrite(long position, byte[] bytes) throws IOException {
+                spooling.rewrite(position, bytes);
+            }
+        });
         failure = null;
     }
 
@@ -92,7 +103,8 @@ final class Reception {
             Optional<Refusal> refusal;
             try {
                 refusal = a.finish();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
+                // A check or signer that fails is our fault, never the client's: 451, and the connection goes on.
                 log.error("{} not queued: {}", m.id(), e.toString());
                 refusal = Optional.of(Refusal.STORAGE_FAILED);
             }

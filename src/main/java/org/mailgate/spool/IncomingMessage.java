@@ -1,12 +1,12 @@
 package org.mailgate.spool;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +22,20 @@ public final class IncomingMessage {
 
     private final SpoolEnvelope envelope;
     private final Path file;
-    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private final int envelopeLength;
+    /** What is not yet in the file: the file's octets from {@link #written} on. */
+    private byte[] pending = new byte[4096];
+    private int pendingLength;
+    private long written;
     private FileChannel channel;
     private long contentSize;
 
     IncomingMessage(SpoolEnvelope envelope, Path file) {
         this.envelope = envelope;
         this.file = file;
-        pending.writeBytes(EnvelopeCodec.encode(envelope));
+        byte[] block = EnvelopeCodec.encode(envelope);
+        envelopeLength = block.length;
+        buffer(block, 0, block.length);
     }
 
     public String id() {
@@ -43,10 +49,35 @@ public final class IncomingMessage {
     /** Adds content. May write to the incoming file (page cache, never fsync). */
     public void append(byte[] bytes, int offset, int length) throws IOException {
         contentSize += length;
-        pending.write(bytes, offset, length);
-        if (pending.size() > SPILL_THRESHOLD) {
+        buffer(bytes, offset, length);
+        if (pendingLength > SPILL_THRESHOLD) {
             flushPending();
         }
+    }
+
+    /**
+     * Writes over content appended before, from {@code position} (0 is the first octet of
+     * content): the room a signer kept for its fields. Page cache only, like {@link #append}.
+     */
+    public void rewrite(long position, byte[] bytes) throws IOException {
+        if (position < 0 || position + bytes.length > contentSize) {
+            throw new IllegalArgumentException("rewrite of " + bytes.length + " octets at " + position + " past the " + contentSize + " appended");
+        }
+        long at = envelopeLength + position;
+        int inFile = (int) Math.max(0, Math.min(bytes.length, written - at));
+        ByteBuffer head = ByteBuffer.wrap(bytes, 0, inFile);
+        while (head.hasRemaining()) {
+            channel.write(head, at + head.position());
+        }
+        System.arraycopy(bytes, inFile, pending, (int) (at + inFile - written), bytes.length - inFile);
+    }
+
+    private void buffer(byte[] bytes, int offset, int length) {
+        if (pendingLength + length > pending.length) {
+            pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
+        }
+        System.arraycopy(bytes, offset, pending, pendingLength, length);
+        pendingLength += length;
     }
 
     public void append(byte[] bytes) throws IOException {
@@ -62,11 +93,15 @@ public final class IncomingMessage {
         if (channel == null) {
             channel = PrivateFiles.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
-        ByteBuffer buffer = ByteBuffer.wrap(pending.toByteArray());
+        ByteBuffer buffer = ByteBuffer.wrap(pending, 0, pendingLength);
         while (buffer.hasRemaining()) {
             channel.write(buffer);
         }
-        pending.reset();
+        written += pendingLength;
+        pendingLength = 0;
+        if (pending.length > 2 * SPILL_THRESHOLD) {
+            pending = new byte[4096]; // a large append grew it: not kept for the rest of the message
+        }
     }
 
     /** Writes what is left, fsyncs and closes the file; runs on the spool's commit threads. */

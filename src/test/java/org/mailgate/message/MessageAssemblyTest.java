@@ -19,10 +19,22 @@ class MessageAssemblyTest {
             new Client("192.0.2.7", "client.test", Optional.of("alice@example.com")), "ESMTPSA",
             Optional.of(Mailbox.stored("alice@example.com")), List.of(Mailbox.stored("bob@example.org")));
 
-    private final ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    /** The spool's part: content in memory, rewritable. */
+    static final class MemorySink extends ByteArrayOutputStream implements MessageAssembly.Sink {
+        @Override
+        public void rewrite(long position, byte[] bytes) {
+            System.arraycopy(bytes, 0, buf, (int) position, bytes.length);
+        }
+    }
+
+    private final MemorySink sink = new MemorySink();
 
     private MessageAssembly assembly(List<Check> checks, List<Modifier> modifiers, int maxHeaderSize) {
-        return new MessagePipeline(checks, modifiers, maxHeaderSize).assemble(TRANSACTION, sink::write);
+        return assembly(checks, modifiers, List.of(), maxHeaderSize);
+    }
+
+    private MessageAssembly assembly(List<Check> checks, List<Modifier> modifiers, List<Signer> signers, int maxHeaderSize) {
+        return new MessagePipeline(checks, modifiers, signers, maxHeaderSize).assemble(TRANSACTION, sink);
     }
 
     private String written() {
