@@ -34,6 +34,7 @@ public final class ConfigLoader {
     static final Key<List<AddressRange>> TRUSTED_PROXIES = TOP.key("trusted-proxies", ConfigLoader::trustedProxies, List.of());
     static final Key<DeliveryConfig> DELIVERY = TOP.key("delivery", ValueType.table(DeliveryConfig.TABLE, DeliveryConfig::new), DeliveryConfig.DEFAULTS);
     static final Key<String> POSTMASTER = TOP.key("postmaster", ValueType.ADDRESS, null);
+    static final Key<DkimConfig> DKIM = TOP.key("dkim", ValueType.table(DkimConfig.TABLE, DkimConfig::new), DkimConfig.DEFAULTS);
 
     static final Table LISTENER = new Table("listener");
     static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", (r, t, key) -> {
@@ -74,7 +75,7 @@ public final class ConfigLoader {
 
     /** Every table of the file and its declared keys (the README's config block is checked against them). */
     static final List<Table> TABLES = List.of(TOP, LISTENER, TLS_TABLE, SNI_TABLE, Limits.TABLE, LoginThrottleConfig.TABLE,
-            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE);
+            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE);
 
     private ConfigLoader() {}
 
@@ -92,7 +93,7 @@ public final class ConfigLoader {
         }
         Values v = TOP.read(r, toml);
         return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
-                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER));
+                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM));
     }
 
     private static List<AddressRange> trustedProxies(TomlReader r, TomlTable toml, Key<List<AddressRange>> key) throws ConfigException {

@@ -12,6 +12,7 @@ import java.util.Set;
  * @param trustedProxies the only peers whose PROXY protocol headers are believed
  * @param delivery how queued mail leaves
  * @param postmaster the local address that receives postmaster@ every local domain; null for the first user
+ * @param dkim how submitted mail is signed
  */
 public record MailgateConfig(
         String hostname,
@@ -25,7 +26,8 @@ public record MailgateConfig(
         AutoBanConfig autoBan,
         List<AddressRange> trustedProxies,
         DeliveryConfig delivery,
-        String postmaster) {
+        String postmaster,
+        DkimConfig dkim) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -37,7 +39,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null);
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -51,27 +53,31 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim);
     }
 
     public MailgateConfig withTls(TlsConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
+    }
+
+    public MailgateConfig withDkim(DkimConfig replacement) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim);
     }
 }

@@ -25,6 +25,7 @@ final class ConfigReload {
         compare(restart, "hostname", running.hostname(), next.hostname());
         compare(restart, "domains", running.domains(), next.domains());
         compare(restart, "postmaster", running.postmaster(), next.postmaster());
+        compare(restart, "[dkim]", running.dkim(), next.dkim());
         compare(restart, "[[listener]]", running.listeners(), next.listeners());
         compare(restart, "[login-throttle]", running.loginThrottle(), next.loginThrottle());
         compare(restart, "[sending-limits]", running.sendingLimits(), next.sendingLimits());
@@ -46,7 +47,7 @@ final class ConfigReload {
         }
         return new MailgateConfig(running.hostname(), running.dataDir(), running.domains(), running.listeners(), next.tls(), applied,
                 running.loginThrottle(), running.sendingLimits(), running.autoBan(), next.trustedProxies(), running.delivery(),
-                running.postmaster());
+                running.postmaster(), running.dkim());
     }
 
     private static <T> Limits keep(Limits limits, Limits running, Key<T> key) {

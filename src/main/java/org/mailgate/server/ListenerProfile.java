@@ -9,6 +9,7 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.message.Check;
 import org.mailgate.message.MessagePipeline;
 import org.mailgate.message.ReceivedField;
+import org.mailgate.message.Signer;
 import org.mailgate.message.SubmissionFixups;
 import org.mailgate.smtp.BareLineFeed;
 import org.mailgate.smtp.SessionSettings;
@@ -24,20 +25,21 @@ import org.mailgate.smtp.SessionSettings;
 record ListenerProfile(SessionSettings settings, MessagePipeline pipeline, boolean tlsFirst) {
 
     /** The profile of each kind, for this config and these policies. */
-    static Map<ListenerKind, ListenerProfile> all(MailgateConfig config, Check submission, Check inbound) {
+    static Map<ListenerKind, ListenerProfile> all(MailgateConfig config, Check submission, Check inbound, List<Signer> signers) {
         Map<ListenerKind, ListenerProfile> profiles = new EnumMap<>(ListenerKind.class);
         for (ListenerKind kind : ListenerKind.values()) {
-            profiles.put(kind, of(kind, config, submission, inbound));
+            profiles.put(kind, of(kind, config, submission, inbound, signers));
         }
         return profiles;
     }
 
-    private static ListenerProfile of(ListenerKind kind, MailgateConfig config, Check submission, Check inbound) {
+    /** Submitted mail is signed (RFC 6376) once fixed up; inbound mail is never signed with our keys. */
+    private static ListenerProfile of(ListenerKind kind, MailgateConfig config, Check submission, Check inbound, List<Signer> signers) {
         String host = config.hostname();
         Limits limits = config.limits();
         ReceivedField received = new ReceivedField(host);
         MessagePipeline submitted = new MessagePipeline(List.of(submission), List.of(received, new SubmissionFixups(host)),
-                List.of(), limits.maxHeaderSize());
+                signers, limits.maxHeaderSize());
         return switch (kind) {
             case SUBMISSION -> new ListenerProfile(limited(SessionSettings.submission(host), limits), submitted, false);
             case SUBMISSIONS -> new ListenerProfile(limited(SessionSettings.submissions(host), limits), submitted, true);

@@ -1,10 +1,12 @@
 package org.mailgate.server;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.message.Signer;
 import org.mailgate.policy.AutoBan;
 import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
@@ -17,6 +19,7 @@ import org.mailgate.spool.Spool;
  * What every connection shares; built once by {@link SmtpServer}, and again on a reload with the
  * same shared parts and a new config (so the profiles are rebuilt from it).
  *
+ * @param signers what signs submitted mail (DKIM), after the submission policy's checks
  * @param checks where the end-of-data checks run: off the event loops
  * @param clock the time for arrival stamps and every limit's window
  */
@@ -28,6 +31,7 @@ record ServerContext(
         Logins logins,
         SubmissionPolicy submissionPolicy,
         InboundPolicy inboundPolicy,
+        List<Signer> signers,
         SendingLimits sendingLimits,
         BanList bans,
         AutoBan autoBan,
@@ -40,10 +44,11 @@ record ServerContext(
         Map<ListenerKind, ListenerProfile> profiles) {
 
     static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, Logins logins, SubmissionPolicy submission,
-            InboundPolicy inbound, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
+            InboundPolicy inbound, List<Signer> signers, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
             HandshakeSlots handshakes, RefusalLog refusals, Executor checks, Clock clock) {
-        return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, sending, bans, autoBan, connections,
-                handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, clock, ListenerProfile.all(config, submission, inbound));
+        return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, List.copyOf(signers), sending, bans, autoBan,
+                connections, handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, clock,
+                ListenerProfile.all(config, submission, inbound, signers));
     }
 
     ListenerProfile profile(ListenerKind kind) {
@@ -52,7 +57,8 @@ record ServerContext(
 
     /** The same shared parts, with a reloaded config and certificates. */
     ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
-        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, sendingLimits,
-                bans, autoBan, connections, handshakes, refusals, abuse, checks, clock, ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy));
+        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, signers, sendingLimits,
+                bans, autoBan, connections, handshakes, refusals, abuse, checks, clock,
+                ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy, signers));
     }
 }

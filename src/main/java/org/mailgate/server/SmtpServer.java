@@ -39,6 +39,7 @@ import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.TlsConfig;
+import org.mailgate.message.Signer;
 import org.mailgate.policy.AutoBan;
 import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
@@ -74,9 +75,12 @@ public final class SmtpServer implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<Bound> bound = new ArrayList<>();
     private final Clock clock;
+    private final List<Signer> signers;
     private boolean closed;
 
-    private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, Clock clock) {
+    private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, List<Signer> signers,
+            Clock clock) {
+        this.signers = List.copyOf(signers);
         this.config = config;
         this.clock = clock;
         this.loops = Epoll.isAvailable()
@@ -91,9 +95,9 @@ public final class SmtpServer implements AutoCloseable {
      * Binds every listener of {@code config}; messages are committed to {@code spool}, which the
      * caller opened and closes after {@link #shutdown}.
      */
-    public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, Clock clock)
-            throws IOException {
-        SmtpServer server = new SmtpServer(config, spool, users, localDomains, clock);
+    public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
+            List<Signer> signers, Clock clock) throws IOException {
+        SmtpServer server = new SmtpServer(config, spool, users, localDomains, signers, clock);
         try {
             server.bind();
             return server;
@@ -165,7 +169,7 @@ public final class SmtpServer implements AutoCloseable {
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
         return ServerContext.create(config, tlsContexts, spool, logins,
-                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), sending,
+                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), signers, sending,
                 bans, autoBan, limiter, handshakes, refusals, checks, clock);
     }
 

@@ -1,0 +1,79 @@
+package org.mailgate.mailauth;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The active keys of a running server, read again when `mailgate dkim` changes the key files
+ * (checked by {@link #refresh}, which the server calls every second off the event loops). A
+ * key directory that cannot be read is logged, and the last good keys stay in use.
+ */
+public final class DkimKeyRing {
+    private static final Logger log = LoggerFactory.getLogger(DkimKeyRing.class);
+
+    private final DkimKeyStore store;
+    private volatile Map<String, List<SigningKey>> active = Map.of();
+    private String lastSeen;
+
+    public DkimKeyRing(DkimKeyStore store) {
+        this.store = store;
+        refresh();
+    }
+
+    /** The domain's active keys, RSA first. */
+    public List<SigningKey> active(String domain) {
+        return active.getOrDefault(domain, List.of());
+    }
+
+    public synchronized void refresh() {
+        try {
+            String stamp = stamp();
+            if (stamp.equals(lastSeen)) {
+                return;
+            }
+            Map<String, List<SigningKey>> keys = store.list().stream()
+                    .filter(k -> k.stage() == DkimKeyStore.Stage.ACTIVE && k.key().isPresent())
+                    .sorted(Comparator.comparing(DkimKeyStore.StoredKey::algorithm))
+                    .collect(Collectors.groupingBy(DkimKeyStore.StoredKey::domain,
+                            Collectors.mapping(k -> new SigningKey(k.domain(), k.selector(), k.key().get()), Collectors.toList())));
+            active = Map.copyOf(keys);
+            lastSeen = stamp;
+            log.info("DKIM keys loaded: {}", keys.isEmpty() ? "none active" : keys.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().stream().map(SigningKey::selector).toList()).collect(Collectors.joining(", ")));
+        } catch (IOException e) {
+            log.error("DKIM keys not reloaded, the keys in use stay: {}", e.getMessage());
+        }
+    }
+
+    /** Every key file's name, size and modification time: changes when any is added, replaced or removed. */
+    private String stamp() throws IOException {
+        Path root = store.root();
+        if (!Files.isDirectory(root)) {
+            return "";
+        }
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            StringBuilder stamp = new StringBuilder();
+            for (Path file : files.sorted().toList()) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(file, BasicFileAttributes.class);
+                } catch (NoSuchFileException renamed) {
+                    continue; // a temporary file renamed over its key while we looked: the next look sees the result
+                }
+                stamp.append(root.relativize(file)).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime()).append(' ')
+                        .append(a.fileKey()).append('\n');
+            }
+            return stamp.toString();
+        }
+    }
+}
