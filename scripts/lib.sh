@@ -18,10 +18,18 @@ declare -gA CAPABILITY_PACKAGES=(
   [dovecot]="dovecot-core"
   [dovecot-lmtp]="dovecot-lmtpd"
   [bc]="bc"
+  [dkimpy]="python3-dkim"
+  [node]="nodejs"
 )
+# Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
+# never globally: mailauth 4.13.3 is the newest that runs on Node 20 (later ones need Node 22).
+declare -gA CAPABILITY_NPM=(
+  [mailauth]="mailauth@4.13.3"
+)
+MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
-TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp)
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy node mailauth)
 
 has_capability() { # has_capability NAME: true when this machine can do it
   case $1 in
@@ -36,16 +44,49 @@ has_capability() { # has_capability NAME: true when this machine can do it
     dovecot) [[ -x /usr/sbin/dovecot ]] && command -v doveadm >/dev/null ;;
     dovecot-lmtp) [[ -x /usr/lib/dovecot/lmtp ]] ;;
     bc) command -v bc >/dev/null ;;
+    # Debian's dkimpy, for Debian's python3 (a python3 earlier on the PATH may be another one)
+    dkimpy) /usr/bin/python3 -c 'import dkim, dkim.dnsplug' 2>/dev/null ;;
+    node) command -v node >/dev/null && command -v npm >/dev/null ;;
+    mailauth) [[ -x $MAILGATE_NPM/node_modules/.bin/mailauth ]] && "$MAILGATE_NPM/node_modules/.bin/mailauth" --version 2>/dev/null | grep -qx '4.13.3' ;;
     *) echo "scripts/lib.sh: unknown capability $1" >&2; return 2 ;;
   esac
 }
 
 need() { # need CAPABILITY...: installs the packages of those missing, or stops the run naming what failed
-  local missing=() packages=() more=() capability
+  local missing=() packages=() more=() npm=() capability
   for capability in "$@"; do
-    has_capability "$capability" || { missing+=("$capability"); read -ra more <<<"${CAPABILITY_PACKAGES[$capability]}"; packages+=("${more[@]}"); }
+    has_capability "$capability" && continue
+    if [[ -n ${CAPABILITY_NPM[$capability]:-} ]]; then
+      npm+=("$capability")
+    else
+      missing+=("$capability"); read -ra more <<<"${CAPABILITY_PACKAGES[$capability]}"; packages+=("${more[@]}")
+    fi
   done
-  ((${#missing[@]})) || return 0
+  ((${#missing[@]})) && need_packages "${missing[@]}" -- "${packages[@]}"
+  ((${#npm[@]})) && need_npm "${npm[@]}"
+  return 0
+}
+
+need_npm() { # need_npm CAPABILITY...: npm installs their packages under MAILGATE_NPM (Node first, from Debian packages)
+  need node
+  local capability packages=() log="${TMPDIR:-/tmp}/mailgate-npm.log"
+  for capability in "$@"; do packages+=("${CAPABILITY_NPM[$capability]}"); done
+  echo "installing from npm into $MAILGATE_NPM, for $*: ${packages[*]}" >&2
+  mkdir -p "$MAILGATE_NPM"
+  if ! npm install --prefix "$MAILGATE_NPM" --no-audit --no-fund "${packages[@]}" >"$log" 2>&1; then
+    echo "cannot install ${packages[*]} from npm (for $*): $(grep -m1 -E 'ERR!' "$log")" >&2
+    exit 1
+  fi
+  for capability in "$@"; do
+    has_capability "$capability" || { echo "installed ${CAPABILITY_NPM[$capability]}, and still no $capability here" >&2; exit 1; }
+  done
+}
+
+need_packages() { # need_packages CAPABILITY... -- PACKAGE...: apt installs the packages, then checks the capabilities
+  local missing=() packages=()
+  while [[ $1 != -- ]]; do missing+=("$1"); shift; done
+  shift
+  packages=("$@")
   echo "installing from Debian packages, for ${missing[*]}: ${packages[*]}" >&2
   local sudo=() log="${TMPDIR:-/tmp}/mailgate-packages.log"
   [[ $(id -u) -eq 0 ]] || sudo=(sudo)

@@ -24,6 +24,7 @@ apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Time
 echo "fresh-machine: purging ${!purge[*]}"
 "${apt[@]}" purge -y "${!purge[@]}" >/dev/null
 "${apt[@]}" autoremove -y --purge >/dev/null
+rm -rf "$MAILGATE_NPM" # what need_npm installed (mailauth)
 for capability in "${TEST_CAPABILITIES[@]}"; do
   [[ $keep == *" $capability "* ]] && continue
   if has_capability "$capability"; then echo "fresh-machine: $capability is still here after the purge"; exit 1; fi

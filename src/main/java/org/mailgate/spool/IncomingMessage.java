@@ -69,7 +69,9 @@ public final class IncomingMessage {
         while (head.hasRemaining()) {
             channel.write(head, at + head.position());
         }
-        System.arraycopy(bytes, inFile, pending, (int) (at + inFile - written), bytes.length - inFile);
+        if (inFile < bytes.length) {
+            System.arraycopy(bytes, inFile, pending, (int) (at + inFile - written), bytes.length - inFile);
+        }
     }
 
     private void buffer(byte[] bytes, int offset, int length) {

@@ -162,6 +162,27 @@ class FileSpoolTest {
     }
 
     @Test
+    @DisplayName("the room a signer kept at the start is written over, in memory or in the spilled file, and reads back")
+    void rewriteFillsTheRoomKeptAtTheStart() throws Exception {
+        for (int lines : new int[] {1, 1000}) {
+            SpoolEnvelope envelope = envelope();
+            try (FileSpool spool = FileSpool.open(dataDir)) {
+                IncomingMessage m = spool.begin(envelope);
+                m.append(bytes("          From: a@example.com\r\n\r\n"));
+                String line = "z".repeat(998) + "\r\n";
+                for (int i = 0; i < lines; i++) {
+                    m.append(bytes(line));
+                }
+                m.rewrite(0, bytes("X-Sig: 1\r\n"));
+                spool.commit(m).join();
+                String content = new String(spool.content(envelope.id()).readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(content).startsWith("X-Sig: 1\r\nFrom: a@example.com\r\n\r\nzzz")
+                        .hasSize("          From: a@example.com\r\n\r\n".length() + lines * line.length());
+            }
+        }
+    }
+
+    @Test
     void incompleteMessagesFromACrashAreRemovedAtStart() throws Exception {
         Files.createDirectories(dataDir.resolve("spool/incoming"));
         Files.writeString(dataDir.resolve("spool/incoming/LEFTOVER"), "half a message");
