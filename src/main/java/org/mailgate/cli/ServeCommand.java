@@ -113,7 +113,7 @@ final class ServeCommand implements Callable<Integer> {
                         : "has no mailbox: " + config.postmaster() + " is no user's address or alias");
     }
 
-    private static String localHostname() {
+    static String localHostname() {
         try {
             String name = InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
             return name.matches("[a-z0-9.-]+") ? name : "localhost";

@@ -27,8 +27,11 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TLSARecord;
@@ -138,6 +141,20 @@ public final class DnsJavaResolver implements Resolver {
     @Override
     public DnsAnswer<String> txt(String name) {
         return query(name, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+    }
+
+    @Override
+    public DnsAnswer<SrvRecord> srv(String name) {
+        return query(name, Type.SRV, r -> {
+            SRVRecord srv = (SRVRecord) r;
+            return new SrvRecord(srv.getPriority(), srv.getWeight(), srv.getPort(),
+                    srv.getTarget().equals(Name.root) ? "." : srv.getTarget().toString(true));
+        });
+    }
+
+    @Override
+    public DnsAnswer<String> ptr(InetAddress address) {
+        return query(ReverseMap.fromAddress(address).toString(), Type.PTR, r -> ((PTRRecord) r).getTarget().toString(true));
     }
 
     @Override

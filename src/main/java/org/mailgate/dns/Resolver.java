@@ -20,4 +20,9 @@ public interface Resolver {
     DnsAnswer<String> txt(String name);
 
     DnsAnswer<TlsaRecord> tlsa(String name);
+
+    DnsAnswer<SrvRecord> srv(String name);
+
+    /** The names of an address (its in-addr.arpa or ip6.arpa PTR records), without the final dot. */
+    DnsAnswer<String> ptr(InetAddress address);
 }

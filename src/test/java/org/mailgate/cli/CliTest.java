@@ -2,10 +2,6 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,25 +24,8 @@ class CliTest {
     @TempDir
     Path dir;
 
-    record Result(int exitCode, String out, String err) {}
-
-    private Result run(String stdin, String... args) {
-        InputStream originalIn = System.in;
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(args);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setIn(originalIn);
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
+    private static CliRun.Result run(String stdin, String... args) {
+        return CliRun.run(stdin, args);
     }
 
     private String data() {
@@ -79,7 +58,7 @@ class CliTest {
     @Test
     void userErrorsAreClearAndWithoutStackTraces() {
         run("pw\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data());
-        Result duplicate = run("pw\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data());
+        CliRun.Result duplicate = run("pw\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data());
         assertThat(duplicate.exitCode()).isEqualTo(1);
         assertThat(duplicate.err()).isEqualTo("mailgate: user alice@example.com already exists\n");
         assertThat(run("pw\n", "user", "add", "not-an-address", "--password-stdin", "--data-dir", data()).err())
@@ -87,7 +66,7 @@ class CliTest {
         assertThat(run("", "user", "add", "bob@example.com", "--password-stdin", "--data-dir", data()).err())
                 .isEqualTo("mailgate: empty password\n");
         assertThat(run("", "user", "remove", "nobody@example.com", "--data-dir", data()).err()).isEqualTo("mailgate: no user nobody@example.com\n");
-        Result unknownOption = run("", "user", "add", "x@example.com", "--password", "secret");
+        CliRun.Result unknownOption = run("", "user", "add", "x@example.com", "--password", "secret");
         assertThat(unknownOption.exitCode()).isEqualTo(2);
         assertThat(unknownOption.err()).contains("Unknown options: '--password'", "Possible solutions: --password-stdin").doesNotContain("Exception");
     }
@@ -99,7 +78,7 @@ class CliTest {
                 dave@example.com:{BLF-CRYPT}$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW::::::
                 erin@example.com:{PLAIN}cleartext::::::
                 """);
-        Result result = run("", "user", "import", passwd.toString(), "--data-dir", data());
+        CliRun.Result result = run("", "user", "import", passwd.toString(), "--data-dir", data());
         assertThat(result.out()).contains(passwd + ":1: carol@example.com: added").contains("imported 2 users: 2 added, 0 replaced, 0 skipped");
         assertThat(result.err()).contains(passwd + ":3: skipped");
         assertThat(result.exitCode()).as("a malformed line is an error, after the good ones are in").isEqualTo(1);
@@ -116,14 +95,14 @@ class CliTest {
         String blowfish = "{BLF-CRYPT}$2y$05$CCCCCCCCCCCCCCCCCCCCC.E5YPO9kmyuRGyh0XouQYb4YMJKvyOeW";
         Path passwd = Files.writeString(dir.resolve("passwd"), "alice@example.com:" + blowfish + "::::::\nalice@example.com:" + blowfish + "\n");
 
-        Result skipped = run("", "user", "import", passwd.toString(), "--data-dir", data());
+        CliRun.Result skipped = run("", "user", "import", passwd.toString(), "--data-dir", data());
         assertThat(skipped.out()).contains(passwd + ":1: alice@example.com: exists, skipped (--replace changes its password)")
                 .contains(passwd + ":2: alice@example.com: skipped, named again on an earlier line")
                 .contains("imported 0 users: 0 added, 0 replaced, 2 skipped");
         User alice = new UserFile(dir.resolve("data")).read().get(0);
         assertThat(new PasswordHashes().verify("old", alice.passwordHash())).isTrue();
 
-        Result replaced = run("", "user", "import", passwd.toString(), "--replace", "--data-dir", data());
+        CliRun.Result replaced = run("", "user", "import", passwd.toString(), "--replace", "--data-dir", data());
         assertThat(replaced.out()).contains(passwd + ":1: alice@example.com: password replaced (aliases and sender policy kept)");
         alice = new UserFile(dir.resolve("data")).read().get(0);
         assertThat(new PasswordHashes().verify("U*U", alice.passwordHash())).isTrue();
@@ -143,7 +122,7 @@ class CliTest {
         }
         Path config = Files.writeString(dir.resolve("tls.toml"), "[tls]\ncertificate = \"cert.pem\"\nkey = \"key.pem\"\n"
                 + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
-        Result result = run("", "check-config", config.toString());
+        CliRun.Result result = run("", "check-config", config.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo(config + ": TLS certificate " + certificate + " and key " + key
                 + " do not belong together (the key is not the one the certificate names)\n");
@@ -162,7 +141,7 @@ class CliTest {
         Path good = Files.writeString(dir.resolve("good.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
         assertThat(run("", "check-config", good.toString()).out()).startsWith(good + ": OK");
         Path bad = Files.writeString(dir.resolve("bad.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 99999\nkind = \"submission\"\n");
-        Result result = run("", "check-config", bad.toString());
+        CliRun.Result result = run("", "check-config", bad.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).isEqualTo(bad + ":3:1: listener.port: expected a port number from 0 to 65535, got 99999\n");
     }
@@ -170,7 +149,7 @@ class CliTest {
     @Test
     void serveRefusesABrokenConfigWithoutStarting() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.toml"), "lisener = 1\n");
-        Result result = run("", "serve", "--config", bad.toString());
+        CliRun.Result result = run("", "serve", "--config", bad.toString());
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err()).startsWith(bad + ":1:1: unknown key \"lisener\"");
     }
@@ -189,10 +168,10 @@ class CliTest {
 
     @Test
     void banRefusesWhatIsNotAnAddress() {
-        Result notAnAddress = run("", "ban", "add", "mail.example.com", "--data-dir", data());
+        CliRun.Result notAnAddress = run("", "ban", "add", "mail.example.com", "--data-dir", data());
         assertThat(notAnAddress.exitCode()).isEqualTo(1);
         assertThat(notAnAddress.err()).contains("expected an IP address or a network");
-        Result badDuration = run("", "ban", "add", "192.0.2.7", "--for", "soon", "--data-dir", data());
+        CliRun.Result badDuration = run("", "ban", "add", "192.0.2.7", "--for", "soon", "--data-dir", data());
         assertThat(badDuration.err()).contains("--for: expected a duration such as 30m, 12h or 7d");
         assertThat(run("", "ban", "remove", "192.0.2.99", "--data-dir", data()).err()).contains("no ban of 192.0.2.99/32");
     }
@@ -213,15 +192,15 @@ class CliTest {
             var server = mailgate.server();
             int inbound = server.bound().get(0).address().getPort();
             int submission = server.bound().get(1).address().getPort();
-            Result plain = run("", "bench", "127.0.0.1:" + inbound, "-s", "2", "-n", "10", "-d", "20", "--json");
+            CliRun.Result plain = run("", "bench", "127.0.0.1:" + inbound, "-s", "2", "-n", "10", "-d", "20", "--json");
             assertThat(plain.exitCode()).isZero();
             assertThat(plain.out()).contains("\"messages\":10,").contains("\"errors\":{}");
-            Result auth = run("bench-pass\n", "bench", "127.0.0.1:" + submission, "--tls", "starttls", "--auth-user",
+            CliRun.Result auth = run("bench-pass\n", "bench", "127.0.0.1:" + submission, "--tls", "starttls", "--auth-user",
                     "sink@example.com", "--password-stdin", "--from", "sink@example.com", "--source", "127.0.0.2,127.0.0.3",
                     "--rate", "50", "-s", "2", "-m", "2", "-n", "4", "-d", "20");
             assertThat(auth.exitCode()).isZero();
             assertThat(auth.out()).contains("messages:   4 ").contains("errors:     none");
-            Result hold = run("", "bench", "127.0.0.1:" + inbound, "--hold", "5", "--hold-time", "1", "--json");
+            CliRun.Result hold = run("", "bench", "127.0.0.1:" + inbound, "--hold", "5", "--hold-time", "1", "--json");
             assertThat(hold.out()).contains("\"still_open\":5");
         }
     }

@@ -105,6 +105,16 @@ public final class FakeResolver implements Resolver {
     }
 
     @Override
+    public DnsAnswer<SrvRecord> srv(String name) {
+        return answer(name, "SRV");
+    }
+
+    @Override
+    public DnsAnswer<String> ptr(InetAddress address) {
+        return answer(address.getHostAddress(), "PTR");
+    }
+
+    @Override
     public DnsAnswer<TlsaRecord> tlsa(String name) {
         return answer(name, "TLSA");
     }
