@@ -9,7 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 1
 source scripts/lib.sh
 source scripts/postfix-instance.sh
-need swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp
+need swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy
 
 work=$(mktemp -d)
 chmod 755 "$work"
@@ -103,6 +103,16 @@ retry-first = "2s"
 "plain.test" = "none"
 CONF
 printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin --data-dir "$data" >/dev/null || fail_setup "user add failed"
+# DKIM keys for example.com, active at once; their records, for dkimpy, as keygen printed them
+./mailgate dkim keygen example.com --data-dir "$data" >"$work/keygen.out" || fail_setup "dkim keygen failed"
+python3 - "$work/keygen.out" "$work/dkim-records.json" <<'PY'
+import json, re, sys
+lines = [l.split(". 3600 IN TXT ") for l in open(sys.argv[1]) if " IN TXT " in l]
+json.dump({name: "".join(re.findall(r'"([^"]*)"', text)) for name, text in lines}, open(sys.argv[2], "w"))
+PY
+for selector in $(sed -nE 's/^(\S+)\._domainkey\.example\.com\..*/\1/p' "$work/keygen.out"); do
+  ./mailgate dkim activate example.com "$selector" --force --data-dir "$data" >/dev/null || fail_setup "dkim activate failed"
+done
 
 start_mailgate() { # start_mailgate CONFIG
   ./mailgate serve --config "$1" --data-dir "$data" >"$work/mailgate.log" 2>&1 &
@@ -127,6 +137,8 @@ check "Postfix (the MX found in Knot) receives the message" wait_for 30 inbox_ha
 postfix_received() { sed -n '/^Received: from mailgate.e2e.test/,/^[^ \t]/p' "$(inbox_file "$1")" | tr -d '\n'; }
 received_with() { [[ $(postfix_received "$1") == *"by mx.postfix.test (Postfix) with $2 id"* ]]; } # received_with SUBJECT PROTOCOL
 check "... over STARTTLS (Postfix records TLS and ESMTPS)" received_with "e2e over tls" ESMTPS
+check "... and the copy Postfix stored still passes dkimpy, both signatures" \
+  /usr/bin/python3 tests/dkim-tools.py verify "$(inbox_file "e2e over tls")" "$work/dkim-records.json" 2
 check "Postfix receives the message for the 'none' domain" wait_for 30 inbox_has "e2e in plaintext"
 check "... without TLS (with ESMTP, not ESMTPS)" received_with "e2e in plaintext" ESMTP
 

@@ -22,7 +22,9 @@ import org.mailgate.message.Transaction;
  * passes unsigned.
  */
 public final class DkimSigner implements Signer {
+    /** Folded lines stay under RFC 5322 2.1.1's 78 characters: h= names up to this, b= in chunks of B_LINE after a tab. */
     private static final int LINE = 76;
+    private static final int B_LINE = 72;
 
     private final Function<String, List<SigningKey>> keys;
     private final Policy policy;
@@ -118,7 +120,7 @@ public final class DkimSigner implements Signer {
     private record Field(SigningKey key, String tags) {
         int length() {
             int b = (key.key().signatureLength() + 2) / 3 * 4;
-            int folds = (b - 1) / LINE;
+            int folds = (b - 1) / B_LINE;
             return tags.length() + 44 + ";\r\n\tb=".length() + b + folds * 3 + 2;
         }
 
@@ -132,8 +134,8 @@ public final class DkimSigner implements Signer {
             System.arraycopy(own, 0, data, signed.length, own.length);
             String b = Base64.getEncoder().encodeToString(key.key().sign(data));
             StringBuilder folded = new StringBuilder(unsigned);
-            for (int i = 0; i < b.length(); i += LINE) {
-                folded.append(i == 0 ? "" : "\r\n\t").append(b, i, Math.min(b.length(), i + LINE));
+            for (int i = 0; i < b.length(); i += B_LINE) {
+                folded.append(i == 0 ? "" : "\r\n\t").append(b, i, Math.min(b.length(), i + B_LINE));
             }
             return folded.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
         }

@@ -57,6 +57,52 @@ class MessageAssemblyTest {
     }
 
     @Test
+    @DisplayName("RFC 6376 5.4: a Message-ID or Date that the client's own DKIM signature names is not added (it would break it)")
+    void fixupsDoNotBreakAnExistingSignature() throws Exception {
+        MessageAssembly a = assembly(List.of(), List.of(new SubmissionFixups("mx.test")), 1000);
+        a.append("DKIM-Signature: v=1; d=example.com; h=from : date;\r\n b=x\r\nFrom: alice@example.com\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(a.finish()).isEmpty();
+        assertThat(written()).startsWith("Message-ID: <1M88AAAAA0000AAAA@mx.test>\r\nDKIM-Signature:").doesNotContain("\r\nDate:");
+    }
+
+    /** A signer whose fields say what it was given: the header section it saw, and how many body octets. */
+    private static final class CountingSigner implements Signer {
+        @Override
+        public Optional<Signing> start(Transaction transaction, HeaderSection header, byte[] fields) {
+            return Optional.of(new Signing() {
+                private long body;
+
+                @Override
+                public int length() {
+                    return 20;
+                }
+
+                @Override
+                public void body(byte[] bytes, int offset, int length) {
+                    body += length;
+                }
+
+                @Override
+                public byte[] fields() {
+                    return String.format("X-Signed: %3d %4d\r\n", fields.length, body).getBytes(StandardCharsets.US_ASCII);
+                }
+            });
+        }
+    }
+
+    @Test
+    @DisplayName("a signer's room goes first, is filled at the end, and it saw the final header section and every body octet")
+    void signersFillTheRoomKeptForThem() throws Exception {
+        MessageAssembly a = assembly(List.of(), List.of(new SubmissionFixups("mx.test")), List.of(new CountingSigner()), 1000);
+        a.append("From: alice@example.com\r\nDate: x\r\n\r\nbo".getBytes(StandardCharsets.UTF_8));
+        a.append("dy\r\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(written()).startsWith(" ".repeat(20) + "Message-ID:");
+        assertThat(a.finish()).isEmpty();
+        String header = "Message-ID: <1M88AAAAA0000AAAA@mx.test>\r\nFrom: alice@example.com\r\nDate: x\r\n";
+        assertThat(written()).isEqualTo(String.format("X-Signed: %3d %4d\r\n", header.length(), 6) + header + "\r\nbody\r\n");
+    }
+
+    @Test
     void theBodyStreamsOnceTheHeaderIsKnown() throws Exception {
         MessageAssembly a = assembly(List.of(), List.of(), 1000);
         a.append("Subject: x\r\n\r\n".getBytes(StandardCharsets.UTF_8));
