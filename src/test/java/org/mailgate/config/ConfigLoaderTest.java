@@ -59,7 +59,7 @@ class ConfigLoaderTest {
     void unknownKeyNamesFileLineAndTheKeysExpected() throws Exception {
         Path file = write("hostname = \"mx.example.com\"\nhostnme = \"typo\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
-                .hasMessageStartingWith(file + ":2:1: unknown key \"hostnme\": expected one of auto-ban, data-dir, delivery, domains, hostname");
+                .hasMessageStartingWith(file + ":2:1: unknown key \"hostnme\": expected one of auto-ban, data-dir, delivery, dkim, domains, hostname");
     }
 
     @Test
