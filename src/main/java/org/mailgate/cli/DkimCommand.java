@@ -60,10 +60,7 @@ final class DkimCommand {
             Instant now = Instant.now();
             for (DkimAlgorithm a : algorithms) {
                 String s = selector != null ? selector(selector) : freeSelector(store, name, DAY.format(now) + "-" + a.keyType());
-                StoredKey key = store.add(name, s, DkimKey.generate(a), now);
-                System.out.println("; " + a.keyType() + " key " + s + " of " + name + ", pending: publish this record, then run"
-                        + " `mailgate dkim activate " + name + " " + s + "`");
-                System.out.println(zoneLine(key));
+                printPending(store.add(name, s, DkimKey.generate(a), now));
             }
             return 0;
         }
@@ -87,10 +84,7 @@ final class DkimCommand {
             } catch (GeneralSecurityException e) {
                 throw new CommandFailure(file + ": " + e.getMessage());
             }
-            StoredKey stored = new DkimKeyStore(data.dataDir).add(domain(domain), selector(selector), key, Instant.now());
-            System.out.println("; " + key.algorithm().keyType() + " key " + stored.selector() + " of " + stored.domain() + " (" + key.bits()
-                    + " bits), pending: publish this record, then run `mailgate dkim activate " + stored.domain() + " " + stored.selector() + "`");
-            System.out.println(zoneLine(stored));
+            printPending(new DkimKeyStore(data.dataDir).add(domain(domain), selector(selector), key, Instant.now()));
             return 0;
         }
     }
@@ -192,6 +186,14 @@ final class DkimCommand {
                     + key.recordName() + ".");
             return 0;
         }
+    }
+
+    /** What to do with a new key: its record, with the next step as a comment. */
+    private static void printPending(StoredKey key) {
+        System.out.println("; " + key.algorithm().keyType() + " key " + key.selector() + " of " + key.domain() + " ("
+                + key.key().map(DkimKey::bits).orElse(0) + " bits), pending: publish this record, then run `mailgate dkim activate "
+                + key.domain() + " " + key.selector() + "`");
+        System.out.println(zoneLine(key));
     }
 
     /** "published", or what is wrong with what DNS serves. */
