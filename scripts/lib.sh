@@ -19,13 +19,15 @@ declare -gA CAPABILITY_PACKAGES=(
   [dovecot-lmtp]="dovecot-lmtpd"
   [bc]="bc"
   [dkimpy]="python3-dkim"
-  [node]="nodejs"
+  [node]="nodejs npm"
 )
 # Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
 # never globally: mailauth 4.13.3 is the newest that runs on Node 20 (later ones need Node 22).
 declare -gA CAPABILITY_NPM=(
-  [mailauth]="mailauth@4.13.3"
+  [mailauth]='"mailauth": "4.13.3"'
 )
+# Debian 12's Node is 18: mailauth's undici 7 needs Node 20, undici 6 (the same API) runs on 18.
+NPM_OVERRIDES='"undici": "6.21.3"'
 MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
@@ -70,10 +72,14 @@ need() { # need CAPABILITY...: installs the packages of those missing, or stops 
 need_npm() { # need_npm CAPABILITY...: npm installs their packages under MAILGATE_NPM (Node first, from Debian packages)
   need node
   local capability packages=() log="${TMPDIR:-/tmp}/mailgate-npm.log"
-  for capability in "$@"; do packages+=("${CAPABILITY_NPM[$capability]}"); done
+  for capability in "${!CAPABILITY_NPM[@]}"; do packages+=("${CAPABILITY_NPM[$capability]}"); done
   echo "installing from npm into $MAILGATE_NPM, for $*: ${packages[*]}" >&2
   mkdir -p "$MAILGATE_NPM"
-  if ! npm install --prefix "$MAILGATE_NPM" --no-audit --no-fund "${packages[@]}" >"$log" 2>&1; then
+  # A package.json of its own: the pinned versions, and the overrides that let them run on this Node
+  local IFS=,
+  printf '{"private": true, "dependencies": {%s}, "overrides": {%s}}\n' "${packages[*]}" "$NPM_OVERRIDES" >"$MAILGATE_NPM/package.json"
+  unset IFS
+  if ! (cd "$MAILGATE_NPM" && npm install --no-audit --no-fund) >"$log" 2>&1; then
     echo "cannot install ${packages[*]} from npm (for $*): $(grep -m1 -E 'ERR!' "$log")" >&2
     exit 1
   fi
