@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.mailauth.DkimKeyStore.StoredKey;
@@ -46,8 +47,7 @@ final class DnsCommand implements Callable<Integer> {
         Set<InetAddress> sending = new LinkedHashSet<>(DomainRecords.listenerAddresses(config));
         if (check) {
             // where delivery connects from: the addresses of our hostname (the name our EHLO gives)
-            sending.addAll(resolver.a(config.hostname()).records());
-            sending.addAll(resolver.aaaa(config.hostname()).records());
+            sending.addAll(HostAddresses.lookup(resolver, config.hostname()).addresses());
         }
         if (!config.domains().contains(name)) {
             System.out.println("; note: " + name + " is not among the config's domains; it is local only if a user has an address in it");

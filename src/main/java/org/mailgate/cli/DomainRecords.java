@@ -12,11 +12,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.mailgate.config.AddressLiteral;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.DnsJavaResolver;
 import org.mailgate.dns.MxRecord;
 import org.mailgate.dns.Resolver;
 import org.mailgate.dns.SrvRecord;
@@ -71,11 +73,11 @@ final class DomainRecords {
         records.add(new Expected("TLS-RPT (RFC 8460): senders report TLS failures to postmaster@" + domain,
                 List.of("_smtp._tls." + domain + ". 3600 IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@" + domain + "\""),
                 r -> tagged(r, "_smtp._tls." + domain, "v=TLSRPTv1", "rua")));
-        records.add(srv("_submission._tcp." + domain, "587 with STARTTLS", port(config, ListenerKind.SUBMISSION), host));
-        records.add(srv("_submissions._tcp." + domain, "465 with TLS from the first octet", port(config, ListenerKind.SUBMISSIONS), host));
+        records.add(srv("_submission._tcp." + domain, "587 with STARTTLS", port(config, ListenerKind.SUBMISSION, 587), host));
+        records.add(srv("_submissions._tcp." + domain, "465 with TLS from the first octet", port(config, ListenerKind.SUBMISSIONS, 465), host));
         for (InetAddress address : sending) {
             records.add(new Expected("PTR: " + address.getHostAddress() + " names " + host + ", as our EHLO does (set by whoever owns the address)",
-                    List.of(reverse(address) + ". 3600 IN PTR " + host + "."), r -> ptr(r, address, host)));
+                    List.of(DnsJavaResolver.reverseName(address) + ". 3600 IN PTR " + host + "."), r -> ptr(r, address, host)));
         }
         return records;
     }
@@ -85,8 +87,8 @@ final class DomainRecords {
         Set<InetAddress> addresses = new LinkedHashSet<>();
         for (ListenerConfig listener : config.listeners()) {
             try {
-                InetAddress address = InetAddress.getByName(listener.address());
-                if (!address.isAnyLocalAddress() && !address.isLoopbackAddress() && !address.isSiteLocalAddress() && !address.isLinkLocalAddress()) {
+                InetAddress address = InetAddress.getByName(listener.address()); // a literal: the config checked it, no lookup
+                if (!AddressLiteral.isInternal(address)) {
                     addresses.add(address);
                 }
             } catch (UnknownHostException e) {
@@ -226,19 +228,9 @@ final class DomainRecords {
         }).toList();
     }
 
-    private static int port(MailgateConfig config, ListenerKind kind) {
-        return config.listeners().stream().filter(l -> l.kind() == kind).mapToInt(ListenerConfig::port)
-                .boxed().sorted((a, b) -> Boolean.compare(b == 587 || b == 465, a == 587 || a == 465)).findFirst().orElse(0);
-    }
-
-    /** RFC 1035 3.5 and RFC 3596 2.5: the address's name under in-addr.arpa or ip6.arpa. */
-    private static String reverse(InetAddress address) {
-        byte[] octets = address.getAddress();
-        StringBuilder name = new StringBuilder();
-        for (int i = octets.length - 1; i >= 0; i--) {
-            int b = octets[i] & 0xff;
-            name.append(octets.length == 4 ? b + "." : Integer.toHexString(b & 0xf) + "." + Integer.toHexString(b >> 4) + ".");
-        }
-        return name.append(octets.length == 4 ? "in-addr.arpa" : "ip6.arpa").toString();
+    /** The port of the kind's listener on its standard port (587, 465) if there is one, else of its first; 0 for none. */
+    private static int port(MailgateConfig config, ListenerKind kind, int standard) {
+        List<Integer> ports = config.listeners().stream().filter(l -> l.kind() == kind).map(ListenerConfig::port).toList();
+        return ports.contains(standard) ? standard : ports.isEmpty() ? 0 : ports.get(0);
     }
 }

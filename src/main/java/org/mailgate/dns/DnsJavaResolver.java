@@ -154,7 +154,12 @@ public final class DnsJavaResolver implements Resolver {
 
     @Override
     public DnsAnswer<String> ptr(InetAddress address) {
-        return query(ReverseMap.fromAddress(address).toString(), Type.PTR, r -> ((PTRRecord) r).getTarget().toString(true));
+        return query(reverseName(address), Type.PTR, r -> ((PTRRecord) r).getTarget().toString(true));
+    }
+
+    /** The address's name under in-addr.arpa or ip6.arpa (RFC 1035 3.5, RFC 3596 2.5), where its PTR lives; without the final dot. */
+    public static String reverseName(InetAddress address) {
+        return ReverseMap.fromAddress(address).toString(true);
     }
 
     @Override

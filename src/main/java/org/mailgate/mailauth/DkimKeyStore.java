@@ -1,6 +1,7 @@
 package org.mailgate.mailauth;
 
 import java.io.IOException;
+import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ public final class DkimKeyStore {
     /** The domain in the form keys are filed under (lowercase, A-labels), or empty when it is not a domain name. */
     public static Optional<String> domainName(String domain) {
         try {
-            String ascii = java.net.IDN.toASCII(domain.toLowerCase(Locale.ROOT), java.net.IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+            String ascii = IDN.toASCII(domain.toLowerCase(Locale.ROOT), IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
             return DOMAIN.matcher(ascii).matches() ? Optional.of(ascii) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();

@@ -1,11 +1,11 @@
 package org.mailgate.mailauth;
 
 import java.io.ByteArrayOutputStream;
-import java.net.IDN;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -76,14 +76,8 @@ public final class DkimSigner implements Signer {
     private static Optional<String> authorDomain(HeaderSection header) {
         List<String> from = header.authors().map(HeaderSection.Authors::from).orElse(List.of());
         List<String> domains = from.stream().map(a -> a.substring(a.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT)).distinct().toList();
-        if (domains.size() != 1) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(IDN.toASCII(domains.get(0), IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // not a domain any key could be for
-        }
+        // the keys are filed under the domain's A-label form; a From domain that has none (an address literal) has no keys
+        return domains.size() == 1 ? DkimKeyStore.domainName(domains.get(0)) : Optional.empty();
     }
 
     /** The keys of the domain, else of its nearest parent with keys (d= aligns with a From in a subdomain, RFC 7489 3.1.1). */
@@ -116,23 +110,28 @@ public final class DkimSigner implements Signer {
         return tags.append("\r\n").append(line).append("\r\n\tbh=").toString();
     }
 
-    /** One key's field; its length is fixed once the key is (bh= and b= have fixed lengths). */
+    /** One key's field. Its length is fixed once the key is: bh= and b= have fixed lengths, so placeholders of theirs measure it. */
     private record Field(SigningKey key, String tags) {
         int length() {
-            int b = (key.key().signatureLength() + 2) / 3 * 4;
-            int folds = (b - 1) / B_LINE;
-            return tags.length() + 44 + ";\r\n\tb=".length() + b + folds * 3 + 2;
+            byte[] placeholder = new byte[key.key().signatureLength()];
+            return format(unsigned(new byte[32]), Base64.getEncoder().encodeToString(placeholder)).length;
         }
 
         byte[] sign(byte[] signed, byte[] bodyHash) {
-            String unsigned = tags + Base64.getEncoder().encodeToString(bodyHash) + ";\r\n\tb=";
-            byte[] field = unsigned.getBytes(StandardCharsets.US_ASCII);
+            String unsigned = unsigned(bodyHash);
             // RFC 6376 3.7: the signature field itself, b= empty, last, without its CRLF
-            byte[] own = Canonicalization.RELAXED.header(HeaderField.of(field));
-            byte[] data = new byte[signed.length + own.length];
-            System.arraycopy(signed, 0, data, 0, signed.length);
+            byte[] own = Canonicalization.RELAXED.header(HeaderField.of(unsigned.getBytes(StandardCharsets.US_ASCII)));
+            byte[] data = Arrays.copyOf(signed, signed.length + own.length);
             System.arraycopy(own, 0, data, signed.length, own.length);
-            String b = Base64.getEncoder().encodeToString(key.key().sign(data));
+            return format(unsigned, Base64.getEncoder().encodeToString(key.key().sign(data)));
+        }
+
+        private String unsigned(byte[] bodyHash) {
+            return tags + Base64.getEncoder().encodeToString(bodyHash) + ";\r\n\tb=";
+        }
+
+        /** The field with b= folded in lines of B_LINE characters. */
+        private static byte[] format(String unsigned, String b) {
             StringBuilder folded = new StringBuilder(unsigned);
             for (int i = 0; i < b.length(); i += B_LINE) {
                 folded.append(i == 0 ? "" : "\r\n\t").append(b, i, Math.min(b.length(), i + B_LINE));
@@ -145,16 +144,18 @@ public final class DkimSigner implements Signer {
     private static final class Message implements Signing {
         private final List<Field> fields;
         private final byte[] signed;
+        private final int length;
         private final BodyHash body = new BodyHash(Canonicalization.RELAXED);
 
         Message(List<Field> fields, byte[] signed) {
             this.fields = fields;
             this.signed = signed;
+            this.length = fields.stream().mapToInt(Field::length).sum();
         }
 
         @Override
         public int length() {
-            return fields.stream().mapToInt(Field::length).sum();
+            return length;
         }
 
         @Override
@@ -165,7 +166,7 @@ public final class DkimSigner implements Signer {
         @Override
         public byte[] fields() {
             byte[] hash = body.digest();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(length());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(length);
             for (Field field : fields) {
                 out.writeBytes(field.sign(signed, hash));
             }

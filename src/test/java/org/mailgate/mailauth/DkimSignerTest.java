@@ -2,7 +2,6 @@ package org.mailgate.mailauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.message.Client;
+import org.mailgate.message.MemorySink;
 import org.mailgate.message.MessageAssembly;
 import org.mailgate.message.MessagePipeline;
 import org.mailgate.message.Transaction;
@@ -24,13 +24,6 @@ class DkimSignerTest {
     private static final Map<String, List<SigningKey>> KEYS = Map.of("example.com", List.of(
             new SigningKey("example.com", "r1", DkimKey.generate(DkimAlgorithm.RSA_SHA256)),
             new SigningKey("example.com", "e1", DkimKey.generate(DkimAlgorithm.ED25519_SHA256))));
-
-    private static final class MemorySink extends ByteArrayOutputStream implements MessageAssembly.Sink {
-        @Override
-        public void rewrite(long position, byte[] bytes) {
-            System.arraycopy(bytes, 0, buf, (int) position, bytes.length);
-        }
-    }
 
     private static String signed(String message, Optional<Duration> expiry) throws Exception {
         DkimSigner signer = new DkimSigner(d -> KEYS.getOrDefault(d, List.of()), new DkimSigner.Policy(List.of("From", "To", "Subject"),

@@ -2,7 +2,6 @@ package org.mailgate.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,14 +17,6 @@ class MessageAssemblyTest {
     private static final Transaction TRANSACTION = new Transaction("1M88AAAAA0000AAAA", Instant.parse("2026-11-25T10:00:00Z"),
             new Client("192.0.2.7", "client.test", Optional.of("alice@example.com")), "ESMTPSA",
             Optional.of(Mailbox.stored("alice@example.com")), List.of(Mailbox.stored("bob@example.org")));
-
-    /** The spool's part: content in memory, rewritable. */
-    static final class MemorySink extends ByteArrayOutputStream implements MessageAssembly.Sink {
-        @Override
-        public void rewrite(long position, byte[] bytes) {
-            System.arraycopy(bytes, 0, buf, (int) position, bytes.length);
-        }
-    }
 
     private final MemorySink sink = new MemorySink();
 
