@@ -63,6 +63,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("[dkim]: the defaults sign and oversign From; a header list with a name that is not a field name is refused at its line")
+    void dkimTable() throws Exception {
+        String listener = "[[listener]]\naddress = \"127.0.0.1\"\nport = 587\nkind = \"submission\"\n";
+        MailgateConfig defaults = ConfigLoader.load(write(listener));
+        assertThat(defaults.dkim().sign()).isTrue();
+        assertThat(defaults.dkim().headers()).startsWith("From", "To", "Cc");
+        assertThat(defaults.dkim().expireAfter()).isEmpty();
+        MailgateConfig set = ConfigLoader.load(write(listener + "[dkim]\nsign = false\nexpire-after = \"7d\"\nheaders = [\"From\"]\n"));
+        assertThat(set.dkim().sign()).isFalse();
+        assertThat(set.dkim().expireAfter()).contains(java.time.Duration.ofDays(7));
+        assertThat(set.dkim().headers()).containsExactly("From");
+        Path bad = write(listener + "[dkim]\nheaders = [\"From\", \"Reply To\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class)
+                .hasMessage(bad + ":6:20: dkim.headers: expected a header field name such as \"From\", got \"Reply To\"");
+    }
+
+    @Test
     void wrongTypeSaysWhatWasExpected() throws Exception {
         Path file = write("[[listener]]\naddress = \"127.0.0.1\"\nport = \"587\"\nkind = \"submission\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ":3:1: port: expected a port number from 0 to 65535, got \"587\"");
