@@ -10,16 +10,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.Resolver;
 import org.mailgate.mailauth.DkimAlgorithm;
 import org.mailgate.mailauth.DkimKey;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.mailauth.DkimKeyStore.Stage;
 import org.mailgate.mailauth.DkimKeyStore.StoredKey;
-import org.mailgate.mailauth.TagList;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -141,9 +138,9 @@ final class DkimCommand {
                 throw new CommandFailure(key.selector() + " of " + key.domain() + " is " + key.stage().label() + "; only a pending or retiring key can be activated");
             }
             if (!force) {
-                String published = published(dns.resolver(), key);
-                if (!published.equals("published")) {
-                    throw new CommandFailure("DNS does not serve the record of " + key.recordName() + " (" + published + "); publish\n"
+                DomainRecords.Verdict published = DomainRecords.dkim(dns.resolver(), key);
+                if (published.status() != DomainRecords.Status.OK) {
+                    throw new CommandFailure("DNS does not serve the record of " + key.recordName() + " (" + published.detail() + "); publish\n"
                             + zoneLine(key) + "\nand try again once it is visible (or --force)");
                 }
             }
@@ -196,22 +193,14 @@ final class DkimCommand {
         System.out.println(zoneLine(key));
     }
 
-    /** "published", or what is wrong with what DNS serves. */
-    static String published(Resolver resolver, StoredKey key) {
-        DnsAnswer<String> answer = resolver.txt(key.recordName());
-        if (answer.failed()) {
-            return "unknown, the lookup failed: " + answer.failure();
-        }
-        if (answer.records().isEmpty()) {
-            return "missing";
-        }
-        for (String record : answer.records()) {
-            Optional<TagList> tags = TagList.parse(record);
-            if (tags.isPresent() && tags.get().compact("p").orElse("").equals(key.publicKey())) {
-                return "published";
-            }
-        }
-        return "different: DNS serves another key";
+    /** What `dkim list` says of a key's record: published, missing, or what is wrong with what DNS serves. */
+    private static String published(Resolver resolver, StoredKey key) {
+        DomainRecords.Verdict verdict = DomainRecords.dkim(resolver, key);
+        return switch (verdict.status()) {
+            case OK -> "published";
+            case MISSING -> "missing";
+            case WRONG -> verdict.detail();
+        };
     }
 
     /** One zone-file line; TXT strings are at most 255 octets (RFC 1035 3.3.14), so a long record is several. */

@@ -112,10 +112,11 @@ final class DomainRecords {
     }
 
     private static Verdict spf(Resolver resolver, String domain, String host, Set<InetAddress> sending) {
-        List<String> records = records(resolver, domain, "v=spf1");
-        if (records == null) {
+        Optional<List<String>> found = records(resolver, domain, "v=spf1");
+        if (found.isEmpty()) {
             return new Verdict(Status.WRONG, "the lookup failed");
         }
+        List<String> records = found.get();
         if (records.isEmpty()) {
             return new Verdict(Status.MISSING, "no v=spf1 record");
         }
@@ -144,20 +145,26 @@ final class DomainRecords {
         return Verdict.ok("\"" + records.get(0) + "\"");
     }
 
-    private static Verdict dkim(Resolver resolver, StoredKey key) {
-        String published = DkimCommand.published(resolver, key);
-        return switch (published) {
-            case "published" -> Verdict.ok("serves our key");
-            case "missing" -> new Verdict(Status.MISSING, "no TXT record at " + key.recordName());
-            default -> new Verdict(Status.WRONG, published);
-        };
+    /** Whether DNS serves the key's record: a TXT record at its name whose p= is our public key. */
+    static Verdict dkim(Resolver resolver, StoredKey key) {
+        DnsAnswer<String> answer = resolver.txt(key.recordName());
+        if (answer.failed()) {
+            return new Verdict(Status.WRONG, "unknown, the lookup failed: " + answer.failure());
+        }
+        if (answer.records().isEmpty()) {
+            return new Verdict(Status.MISSING, "no TXT record at " + key.recordName());
+        }
+        boolean ours = answer.records().stream().map(TagList::parse).flatMap(Optional::stream)
+                .anyMatch(tags -> tags.compact("p").orElse("").equals(key.publicKey()));
+        return ours ? Verdict.ok("serves our key") : new Verdict(Status.WRONG, "different: DNS serves another key");
     }
 
     private static Verdict dmarc(Resolver resolver, String domain) {
-        List<String> records = records(resolver, "_dmarc." + domain, "v=DMARC1");
-        if (records == null) {
+        Optional<List<String>> found = records(resolver, "_dmarc." + domain, "v=DMARC1");
+        if (found.isEmpty()) {
             return new Verdict(Status.WRONG, "the lookup failed");
         }
+        List<String> records = found.get();
         if (records.size() != 1) {
             return records.isEmpty() ? new Verdict(Status.MISSING, "no v=DMARC1 record")
                     : new Verdict(Status.WRONG, records.size() + " DMARC records: receivers then apply none (RFC 9989)");
@@ -172,10 +179,11 @@ final class DomainRecords {
     }
 
     private static Verdict tagged(Resolver resolver, String name, String version, String tag) {
-        List<String> records = records(resolver, name, version);
-        if (records == null) {
+        Optional<List<String>> found = records(resolver, name, version);
+        if (found.isEmpty()) {
             return new Verdict(Status.WRONG, "the lookup failed");
         }
+        List<String> records = found.get();
         if (records.isEmpty()) {
             return new Verdict(Status.MISSING, "no " + version + " record at " + name);
         }
@@ -215,17 +223,17 @@ final class DomainRecords {
                 : new Verdict(Status.WRONG, address.getHostAddress() + " names " + answer.records() + ", not " + host + " (our EHLO name)");
     }
 
-    /** The TXT records at {@code name} that start with {@code version}; null when the lookup failed. */
-    private static List<String> records(Resolver resolver, String name, String version) {
+    /** The TXT records at {@code name} that start with {@code version}; empty when the lookup failed. */
+    private static Optional<List<String>> records(Resolver resolver, String name, String version) {
         DnsAnswer<String> answer = resolver.txt(name);
         if (answer.failed()) {
-            return null;
+            return Optional.empty();
         }
         String prefix = version.toLowerCase(Locale.ROOT);
-        return answer.records().stream().filter(t -> {
+        return Optional.of(answer.records().stream().filter(t -> {
             String lower = t.toLowerCase(Locale.ROOT).strip();
             return lower.equals(prefix) || lower.startsWith(prefix + " ") || lower.startsWith(prefix + ";");
-        }).toList();
+        }).toList());
     }
 
     /** The port of the kind's listener on its standard port (587, 465) if there is one, else of its first; 0 for none. */
