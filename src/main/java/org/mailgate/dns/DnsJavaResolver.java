@@ -1,9 +1,11 @@
 package org.mailgate.dns;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,7 +142,18 @@ public final class DnsJavaResolver implements Resolver {
 
     @Override
     public DnsAnswer<String> txt(String name) {
-        return query(name, Type.TXT, r -> String.join("", ((TXTRecord) r).getStrings()));
+        return query(name, Type.TXT, r -> text((TXTRecord) r));
+    }
+
+    /**
+     * A TXT record's strings joined, from their octets: dnsjava's getStrings() escapes quotes,
+     * backslashes and non-ASCII octets as zone-file text, which no record reader expects.
+     * Non-UTF-8 octets become U+FFFD, which SPF and DKIM then refuse as not ASCII.
+     */
+    static String text(TXTRecord record) {
+        ByteArrayOutputStream joined = new ByteArrayOutputStream();
+        record.getStringsAsByteArrays().forEach(joined::writeBytes);
+        return joined.toString(StandardCharsets.UTF_8);
     }
 
     @Override
