@@ -18,8 +18,16 @@ public final class BodyHash {
     private boolean space; // relaxed: WSP seen since the last content
     private boolean cr; // a CR whose LF has not come yet
     private boolean any; // any content at all
+    private final long limit;
+    private long length; // canonicalized octets so far, hashed or not
 
     public BodyHash(Canonicalization canonicalization) {
+        this(canonicalization, Long.MAX_VALUE);
+    }
+
+    /** @param limit canonicalized octets hashed, as a signature's l= says; the rest is counted, not hashed */
+    public BodyHash(Canonicalization canonicalization, long limit) {
+        this.limit = limit;
         relaxed = canonicalization == Canonicalization.RELAXED;
         try {
             digest = MessageDigest.getInstance("SHA-256");
@@ -95,7 +103,15 @@ public final class BodyHash {
         emit((byte) '\n');
     }
 
+    /** Canonicalized octets of the body, past any limit too; known once {@link #digest()} ran. */
+    public long length() {
+        return length;
+    }
+
     private void emit(byte b) {
+        if (length++ >= limit) {
+            return;
+        }
         if (buffered == out.length) {
             digest.update(out, 0, buffered);
             buffered = 0;
