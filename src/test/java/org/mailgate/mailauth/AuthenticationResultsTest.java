@@ -1,0 +1,33 @@
+package org.mailgate.mailauth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class AuthenticationResultsTest {
+
+    @Test
+    void everyValueIsQuotedSoNoInputInjectsAResult() {
+        SpfVerdict spf = new SpfVerdict(SpfResult.PASS, "mailfrom", "example.org", "a\"; dkim=pass@example.org", "matched (x) \r\nX-Evil: 1", "");
+        DkimResult dkim = new DkimResult(DkimResult.Status.FAIL, "evil\r\nFrom: x", "s\\", "rsa-sha256", "abcdefgh", OptionalLong.empty(), 0,
+                false, "the signature did not verify");
+        String field = AuthenticationResults.field("mx.example.net",
+                new AuthenticationResults.Verdicts(Optional.of(spf), Optional.empty(), List.of(dkim), Optional.empty(), Optional.of("pass"),
+                        Optional.of("192.0.2.1")));
+        assertThat(field).isEqualTo("Authentication-Results: mx.example.net;\r\n"
+                + "\tiprev=pass smtp.remote-ip=\"192.0.2.1\";\r\n"
+                + "\tspf=pass (matched \\(x\\) X-Evil: 1) smtp.mailfrom=\"a\\\"; dkim=pass@example.org\";\r\n"
+                + "\tdkim=fail (the signature did not verify) header.d=\"evilFrom: x\" header.s=\"s\\\\\" header.a=\"rsa-sha256\" header.b=\"abcdefgh\"\r\n");
+    }
+
+    @Test
+    void recognisesFieldsClaimingOurAuthservId() {
+        assertThat(AuthenticationResults.claims(" MX.example.net; spf=pass", "mx.example.net")).isTrue();
+        assertThat(AuthenticationResults.claims("(forged) mx.example.net 1; dkim=pass", "mx.example.net")).isTrue();
+        assertThat(AuthenticationResults.claims("\"mx.example.net\";none", "mx.example.net")).isTrue();
+        assertThat(AuthenticationResults.claims("mx.google.com; dkim=pass", "mx.example.net")).isFalse();
+    }
+}
