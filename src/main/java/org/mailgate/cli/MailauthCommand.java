@@ -85,9 +85,9 @@ final class MailauthCommand {
             String heloName = helo != null ? helo : sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "unknown";
             MailAuthentication checks = new MailAuthentication(lookups.resolver(), id(), Clock.systemUTC());
             MailAuthentication.Envelope envelope = checks.envelope(address(ip), heloName, sender);
-            MailAuthentication.Message m = checks.message(envelope, Arrays.copyOf(message, headerEnd));
+            MailAuthentication.Message m = checks.message(Arrays.copyOf(message, headerEnd));
             m.body(message, bodyStart, message.length - bodyStart);
-            AuthenticationResults.Verdicts verdicts = m.finish();
+            AuthenticationResults.Verdicts verdicts = m.finish(envelope);
             String field = AuthenticationResults.field(id(), verdicts);
             if (json) {
                 List<String> dkim = new ArrayList<>();

@@ -16,6 +16,10 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.DeliveryService;
 import org.mailgate.delivery.Router;
 import org.mailgate.dns.DnsJavaResolver;
+import org.mailgate.mailauth.InboundExaminer;
+import org.mailgate.message.Examiner;
+import org.mailgate.mailauth.MailAuthentication;
+import org.mailgate.server.PipelineSteps;
 import org.mailgate.mailauth.DkimKeyRing;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.mailauth.DkimSigner;
@@ -55,10 +59,16 @@ public final class Mailgate implements AutoCloseable {
             keyWatch.scheduleWithFixedDelay(keys::refresh, 1, 1, TimeUnit.SECONDS);
             LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
             LocalDomains local = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
-            server = SmtpServer.start(config, spool, users, local, signers(config, keys, clock), clock);
+            // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
+            DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
+            List<Examiner> examiners = config.mailauth().verify()
+                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), config.hostname(), local::isLocal,
+                            config.mailauth().rejectDmarc(), config.mailauth().rejectLocalForgery()))
+                    : List.of();
+            server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);
             DeliveryService delivery = null;
             if (config.delivery().enabled()) {
-                Router router = Router.create(config, new UserMailboxes(local), DnsJavaResolver.create(config.delivery(), clock), clock);
+                Router router = Router.create(config, new UserMailboxes(local), resolver, clock);
                 delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router, clock);
             }
             return new Mailgate(spool, local, server, delivery, keyWatch);

@@ -35,6 +35,8 @@ public final class ConfigLoader {
     static final Key<DeliveryConfig> DELIVERY = TOP.key("delivery", ValueType.table(DeliveryConfig.TABLE, DeliveryConfig::new), DeliveryConfig.DEFAULTS);
     static final Key<String> POSTMASTER = TOP.key("postmaster", ValueType.ADDRESS, null);
     static final Key<DkimConfig> DKIM = TOP.key("dkim", ValueType.table(DkimConfig.TABLE, DkimConfig::new), DkimConfig.DEFAULTS);
+    static final Key<MailauthConfig> MAILAUTH = TOP.key("mailauth", ValueType.table(MailauthConfig.TABLE, MailauthConfig::new),
+            MailauthConfig.DEFAULTS);
 
     static final Table LISTENER = new Table("listener");
     static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", (r, t, key) -> {
@@ -75,7 +77,7 @@ public final class ConfigLoader {
 
     /** Every table of the file and its declared keys (the README's config block is checked against them). */
     static final List<Table> TABLES = List.of(TOP, LISTENER, TLS_TABLE, SNI_TABLE, Limits.TABLE, LoginThrottleConfig.TABLE,
-            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE);
+            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE, MailauthConfig.TABLE);
 
     private ConfigLoader() {}
 
@@ -93,7 +95,7 @@ public final class ConfigLoader {
         }
         Values v = TOP.read(r, toml);
         return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
-                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM));
+                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM), v.get(MAILAUTH));
     }
 
     private static List<AddressRange> trustedProxies(TomlReader r, TomlTable toml, Key<List<AddressRange>> key) throws ConfigException {

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param delivery how queued mail leaves
  * @param postmaster the local address that receives postmaster@ every local domain; null for the first user
  * @param dkim how submitted mail is signed
+ * @param mailauth what inbound mail's SPF, DKIM and DMARC verdicts lead to
  */
 public record MailgateConfig(
         String hostname,
@@ -27,7 +28,8 @@ public record MailgateConfig(
         List<AddressRange> trustedProxies,
         DeliveryConfig delivery,
         String postmaster,
-        DkimConfig dkim) {
+        DkimConfig dkim,
+        MailauthConfig mailauth) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -39,7 +41,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS);
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -53,31 +55,35 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth);
     }
 
     public MailgateConfig withTls(TlsConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
     }
 
     public MailgateConfig withDkim(DkimConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth);
+    }
+
+    public MailgateConfig withMailauth(MailauthConfig replacement) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth);
     }
 }

@@ -39,12 +39,10 @@ public final class MailAuthentication {
 
     /** One message's DKIM and DMARC, on top of its envelope's checks. */
     public final class Message {
-        private final Envelope envelope;
         private final HeaderSection header;
         private final DkimVerifier.Verification verification;
 
-        private Message(Envelope envelope, byte[] header) {
-            this.envelope = envelope;
+        private Message(byte[] header) {
             this.header = HeaderSection.parse(header);
             this.verification = dkim.start(header);
         }
@@ -54,7 +52,7 @@ public final class MailAuthentication {
         }
 
         /** All verdicts, the body having ended. */
-        public AuthenticationResults.Verdicts finish() {
+        public AuthenticationResults.Verdicts finish(Envelope envelope) {
             List<DkimResult> signatures = verification.finish();
             List<String> from = header.authors().map(HeaderSection.Authors::from).orElse(List.of());
             DmarcVerdict verdict = dmarc.evaluate(from, envelope.mailFrom(), signatures);
@@ -63,9 +61,9 @@ public final class MailAuthentication {
         }
     }
 
-    /** @param header the header section as received, each field with its CRLF, without the empty line */
-    public Message message(Envelope envelope, byte[] header) {
-        return new Message(envelope, header);
+    /** Starts on a message without looking anything up. @param header the header section as received, each field with its CRLF, without the empty line */
+    public Message message(byte[] header) {
+        return new Message(header);
     }
 
     /** RFC 8601 2.7.3: pass when a PTR name of the address resolves back to it. */

@@ -25,6 +25,9 @@ public final class MessageAssembly {
 
         /** Writes over content written before, from {@code position} (0 is the first octet of content). */
         void rewrite(long position, byte[] bytes) throws IOException;
+
+        /** Puts octets in front of all content written (an examiner's fields, known at the end). */
+        void prepend(byte[] bytes) throws IOException;
     }
 
     /** A signer's message, and where its fields go. */
@@ -34,6 +37,8 @@ public final class MessageAssembly {
     private final List<Check> checks;
     private final List<Modifier> modifiers;
     private final List<Signer> signers;
+    private final List<Examiner> examiners;
+    private final List<Examiner.Examination> examinations = new ArrayList<>();
     private final int maxHeaderSize;
     private final Sink sink;
     private final List<Started> signings = new ArrayList<>();
@@ -44,12 +49,13 @@ public final class MessageAssembly {
     private boolean headerTooLarge;
     private long size;
 
-    MessageAssembly(Transaction transaction, List<Check> checks, List<Modifier> modifiers, List<Signer> signers, int maxHeaderSize,
-            Sink sink) {
+    MessageAssembly(Transaction transaction, List<Check> checks, List<Modifier> modifiers, List<Signer> signers, List<Examiner> examiners,
+            int maxHeaderSize, Sink sink) {
         this.transaction = transaction;
         this.checks = checks;
         this.modifiers = modifiers;
         this.signers = signers;
+        this.examiners = examiners;
         this.maxHeaderSize = maxHeaderSize;
         this.sink = sink;
     }
@@ -61,6 +67,9 @@ public final class MessageAssembly {
             sink.write(bytes, 0, bytes.length);
             for (Started started : signings) {
                 started.signing().body(bytes, 0, bytes.length);
+            }
+            for (Examiner.Examination examination : examinations) {
+                examination.body(bytes, 0, bytes.length);
             }
             return;
         }
@@ -114,6 +123,18 @@ public final class MessageAssembly {
             }
             sink.rewrite(started.position(), fields);
         }
+        ByteArrayOutputStream added = new ByteArrayOutputStream();
+        for (Examiner.Examination examination : examinations) {
+            switch (examination.finish()) {
+                case Examiner.Verdict.Refuse refuse -> {
+                    return Optional.of(refuse.refusal());
+                }
+                case Examiner.Verdict.Accept accept -> added.writeBytes(accept.fields().getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        if (added.size() > 0) {
+            sink.prepend(added.toByteArray());
+        }
         return Optional.empty();
     }
 
@@ -122,6 +143,21 @@ public final class MessageAssembly {
      * the modifiers' fields, then all that was held (the body's first octets with it).
      */
     private void completeHeader(int bodyStart) throws IOException {
+        byte[] received = Arrays.copyOf(header, bodyStart);
+        for (Examiner examiner : examiners) {
+            examinations.add(examiner.start(transaction, received));
+        }
+        if (!examiners.isEmpty()) {
+            byte[] kept = withoutRemoved(received);
+            if (kept.length != bodyStart) {
+                byte[] rest = Arrays.copyOfRange(header, bodyStart, headerLength);
+                header = new byte[kept.length + rest.length];
+                System.arraycopy(kept, 0, header, 0, kept.length);
+                System.arraycopy(rest, 0, header, kept.length, rest.length);
+                headerLength = header.length;
+                bodyStart = kept.length;
+            }
+        }
         headers = HeaderSection.parse(Arrays.copyOf(header, bodyStart));
         ByteArrayOutputStream fields = new ByteArrayOutputStream();
         for (Modifier modifier : modifiers) {
@@ -147,7 +183,31 @@ public final class MessageAssembly {
         for (Started started : signings) {
             started.signing().body(header, bodyFrom, headerLength - bodyFrom);
         }
+        for (Examiner.Examination examination : examinations) {
+            examination.body(header, bodyFrom, headerLength - bodyFrom);
+        }
         header = null;
+    }
+
+    /** The header section without the fields an examiner removes; folded lines go with their field. */
+    private byte[] withoutRemoved(byte[] section) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream(section.length);
+        int start = 0;
+        for (int i = 0; i <= section.length; i++) {
+            boolean fieldEnds = i == section.length
+                    || i >= 2 && section[i - 2] == '\r' && section[i - 1] == '\n' && section[i] != ' ' && section[i] != '\t';
+            if (fieldEnds && i > start) {
+                String field = new String(section, start, i - start, StandardCharsets.UTF_8);
+                int colon = field.indexOf(':');
+                String name = colon > 0 ? field.substring(0, colon).strip() : "";
+                String value = colon > 0 ? field.substring(colon + 1).replace("\r\n", "").strip() : "";
+                if (colon <= 0 || examiners.stream().noneMatch(e -> e.removes(name, value))) {
+                    kept.write(section, start, i - start);
+                }
+                start = i;
+            }
+        }
+        return kept.toByteArray();
     }
 
     /** Where the body starts (after the empty line that ends the header section), or -1 when not yet seen. */

@@ -10,20 +10,22 @@ import org.mailgate.mail.Refusal;
  * The ordered checks and modifiers a listener's messages pass (Postfix's cleanup, maddy's checks
  * and modifiers), built once per listener kind: the server asks it at MAIL and RCPT, and runs
  * each message through a {@link MessageAssembly} of it: checks, then modifiers (fields known from
- * the header section), then signers (fields known once the body has passed, put first). New steps
+ * the header section), then signers (fields known once the body has passed, put first), then examiners (a verdict at the end, and fields in front of all). New steps
  * (SPF, DMARC) join the lists; the connection does not change.
  */
 public final class MessagePipeline {
     private final List<Check> checks;
     private final List<Modifier> modifiers;
     private final List<Signer> signers;
+    private final List<Examiner> examiners;
     private final int maxHeaderSize;
 
     /** @param maxHeaderSize octets of header section held while it is checked; past them the message is refused */
-    public MessagePipeline(List<Check> checks, List<Modifier> modifiers, List<Signer> signers, int maxHeaderSize) {
+    public MessagePipeline(List<Check> checks, List<Modifier> modifiers, List<Signer> signers, List<Examiner> examiners, int maxHeaderSize) {
         this.checks = List.copyOf(checks);
         this.modifiers = List.copyOf(modifiers);
         this.signers = List.copyOf(signers);
+        this.examiners = List.copyOf(examiners);
         this.maxHeaderSize = maxHeaderSize;
     }
 
@@ -37,7 +39,7 @@ public final class MessagePipeline {
 
     /** One message through the pipeline, its content written to {@code sink}. */
     public MessageAssembly assemble(Transaction transaction, MessageAssembly.Sink sink) {
-        return new MessageAssembly(transaction, checks, modifiers, signers, maxHeaderSize, sink);
+        return new MessageAssembly(transaction, checks, modifiers, signers, examiners, maxHeaderSize, sink);
     }
 
     private Optional<Refusal> first(Function<Check, Optional<Refusal>> stage) {

@@ -26,6 +26,7 @@ final class ConfigReload {
         compare(restart, "domains", running.domains(), next.domains());
         compare(restart, "postmaster", running.postmaster(), next.postmaster());
         compare(restart, "[dkim]", running.dkim(), next.dkim());
+        compare(restart, "[mailauth]", running.mailauth(), next.mailauth());
         compare(restart, "[[listener]]", running.listeners(), next.listeners());
         compare(restart, "[login-throttle]", running.loginThrottle(), next.loginThrottle());
         compare(restart, "[sending-limits]", running.sendingLimits(), next.sendingLimits());
@@ -47,7 +48,7 @@ final class ConfigReload {
         }
         return new MailgateConfig(running.hostname(), running.dataDir(), running.domains(), running.listeners(), next.tls(), applied,
                 running.loginThrottle(), running.sendingLimits(), running.autoBan(), next.trustedProxies(), running.delivery(),
-                running.postmaster(), running.dkim());
+                running.postmaster(), running.dkim(), running.mailauth());
     }
 
     private static <T> Limits keep(Limits limits, Limits running, Key<T> key) {

@@ -9,7 +9,6 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.message.Check;
 import org.mailgate.message.MessagePipeline;
 import org.mailgate.message.ReceivedField;
-import org.mailgate.message.Signer;
 import org.mailgate.message.SubmissionFixups;
 import org.mailgate.smtp.BareLineFeed;
 import org.mailgate.smtp.SessionSettings;
@@ -25,26 +24,26 @@ import org.mailgate.smtp.SessionSettings;
 record ListenerProfile(SessionSettings settings, MessagePipeline pipeline, boolean tlsFirst) {
 
     /** The profile of each kind, for this config and these policies. */
-    static Map<ListenerKind, ListenerProfile> all(MailgateConfig config, Check submission, Check inbound, List<Signer> signers) {
+    static Map<ListenerKind, ListenerProfile> all(MailgateConfig config, Check submission, Check inbound, PipelineSteps steps) {
         Map<ListenerKind, ListenerProfile> profiles = new EnumMap<>(ListenerKind.class);
         for (ListenerKind kind : ListenerKind.values()) {
-            profiles.put(kind, of(kind, config, submission, inbound, signers));
+            profiles.put(kind, of(kind, config, submission, inbound, steps));
         }
         return profiles;
     }
 
-    /** Submitted mail is signed (RFC 6376) once fixed up; inbound mail is never signed with our keys. */
-    private static ListenerProfile of(ListenerKind kind, MailgateConfig config, Check submission, Check inbound, List<Signer> signers) {
+    /** Submitted mail is signed (RFC 6376) once fixed up; inbound mail is examined (SPF, DKIM, DMARC), never signed with our keys. */
+    private static ListenerProfile of(ListenerKind kind, MailgateConfig config, Check submission, Check inbound, PipelineSteps steps) {
         String host = config.hostname();
         Limits limits = config.limits();
         ReceivedField received = new ReceivedField(host);
         MessagePipeline submitted = new MessagePipeline(List.of(submission), List.of(received, new SubmissionFixups(host)),
-                signers, limits.maxHeaderSize());
+                steps.signers(), List.of(), limits.maxHeaderSize());
         return switch (kind) {
             case SUBMISSION -> new ListenerProfile(limited(SessionSettings.submission(host), limits), submitted, false);
             case SUBMISSIONS -> new ListenerProfile(limited(SessionSettings.submissions(host), limits), submitted, true);
             case INBOUND -> new ListenerProfile(limited(SessionSettings.inbound(host), limits),
-                    new MessagePipeline(List.of(inbound), List.of(received), List.of(), limits.maxHeaderSize()), false);
+                    new MessagePipeline(List.of(inbound), List.of(received), List.of(), steps.examiners(), limits.maxHeaderSize()), false);
         };
     }
 

@@ -63,6 +63,11 @@ final class Reception {
             public void rewrite(long position, byte[] bytes) throws IOException {
                 spooling.rewrite(position, bytes);
             }
+
+            @Override
+            public void prepend(byte[] bytes) throws IOException {
+                spooling.prepend(bytes);
+            }
         });
         failure = null;
     }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
-import org.mailgate.message.Signer;
 import org.mailgate.policy.AutoBan;
 import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
@@ -19,7 +18,7 @@ import org.mailgate.spool.Spool;
  * What every connection shares; built once by {@link SmtpServer}, and again on a reload with the
  * same shared parts and a new config (so the profiles are rebuilt from it).
  *
- * @param signers what signs submitted mail (DKIM), after the submission policy's checks
+ * @param steps what signs submitted mail (DKIM) and examines inbound mail (SPF, DKIM, DMARC)
  * @param checks where the end-of-data checks run: off the event loops
  * @param clock the time for arrival stamps and every limit's window
  */
@@ -31,7 +30,7 @@ record ServerContext(
         Logins logins,
         SubmissionPolicy submissionPolicy,
         InboundPolicy inboundPolicy,
-        List<Signer> signers,
+        PipelineSteps steps,
         SendingLimits sendingLimits,
         BanList bans,
         AutoBan autoBan,
@@ -44,11 +43,11 @@ record ServerContext(
         Map<ListenerKind, ListenerProfile> profiles) {
 
     static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, Logins logins, SubmissionPolicy submission,
-            InboundPolicy inbound, List<Signer> signers, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
+            InboundPolicy inbound, PipelineSteps steps, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
             HandshakeSlots handshakes, RefusalLog refusals, Executor checks, Clock clock) {
-        return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, List.copyOf(signers), sending, bans, autoBan,
+        return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, steps, sending, bans, autoBan,
                 connections, handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, clock,
-                ListenerProfile.all(config, submission, inbound, signers));
+                ListenerProfile.all(config, submission, inbound, steps));
     }
 
     ListenerProfile profile(ListenerKind kind) {
@@ -57,8 +56,8 @@ record ServerContext(
 
     /** The same shared parts, with a reloaded config and certificates. */
     ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
-        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, signers, sendingLimits,
+        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, steps, sendingLimits,
                 bans, autoBan, connections, handshakes, refusals, abuse, checks, clock,
-                ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy, signers));
+                ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy, steps));
     }
 }

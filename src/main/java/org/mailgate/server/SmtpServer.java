@@ -75,12 +75,12 @@ public final class SmtpServer implements AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final List<Bound> bound = new ArrayList<>();
     private final Clock clock;
-    private final List<Signer> signers;
+    private final PipelineSteps steps;
     private boolean closed;
 
-    private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, List<Signer> signers,
+    private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, PipelineSteps steps,
             Clock clock) {
-        this.signers = List.copyOf(signers);
+        this.steps = steps;
         this.config = config;
         this.clock = clock;
         this.loops = Epoll.isAvailable()
@@ -97,7 +97,13 @@ public final class SmtpServer implements AutoCloseable {
      */
     public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
             List<Signer> signers, Clock clock) throws IOException {
-        SmtpServer server = new SmtpServer(config, spool, users, localDomains, signers, clock);
+        return start(config, spool, users, localDomains, new PipelineSteps(signers, List.of()), clock);
+    }
+
+    /** As above, with inbound mail examined too. */
+    public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
+            PipelineSteps steps, Clock clock) throws IOException {
+        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, clock);
         try {
             server.bind();
             return server;
@@ -169,7 +175,7 @@ public final class SmtpServer implements AutoCloseable {
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
         return ServerContext.create(config, tlsContexts, spool, logins,
-                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), signers, sending,
+                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), steps, sending,
                 bans, autoBan, limiter, handshakes, refusals, checks, clock);
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -72,6 +73,43 @@ public final class IncomingMessage {
         if (inFile < bytes.length) {
             System.arraycopy(bytes, inFile, pending, (int) (at + inFile - written), bytes.length - inFile);
         }
+    }
+
+    /**
+     * Puts octets in front of all the content (a verifier's Authentication-Results field, known
+     * only at the end). In memory this is a copy of the buffer; a message already spilled to its
+     * file is copied into a new file once, off the event loop, before the commit.
+     */
+    public void prepend(byte[] bytes) throws IOException {
+        if (channel == null) {
+            byte[] joined = new byte[Math.max(pending.length, pendingLength + bytes.length)];
+            System.arraycopy(pending, 0, joined, 0, envelopeLength);
+            System.arraycopy(bytes, 0, joined, envelopeLength, bytes.length);
+            System.arraycopy(pending, envelopeLength, joined, envelopeLength + bytes.length, pendingLength - envelopeLength);
+            pending = joined;
+            pendingLength += bytes.length;
+        } else {
+            flushPending();
+            Path copy = file.resolveSibling(file.getFileName() + ".prepend");
+            try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
+                    FileChannel out = PrivateFiles.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(0, envelopeLength, out);
+                ByteBuffer head = ByteBuffer.wrap(bytes);
+                while (head.hasRemaining()) {
+                    out.write(head);
+                }
+                long from = envelopeLength;
+                while (from < written) {
+                    from += in.transferTo(from, written - from, out);
+                }
+            }
+            channel.close();
+            Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING);
+            channel = PrivateFiles.open(file, StandardOpenOption.WRITE);
+            written += bytes.length;
+            channel.position(written);
+        }
+        contentSize += bytes.length;
     }
 
     private void buffer(byte[] bytes, int offset, int length) {

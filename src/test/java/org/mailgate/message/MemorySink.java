@@ -8,4 +8,12 @@ public final class MemorySink extends ByteArrayOutputStream implements MessageAs
     public void rewrite(long position, byte[] bytes) {
         System.arraycopy(bytes, 0, buf, (int) position, bytes.length);
     }
+
+    @Override
+    public void prepend(byte[] bytes) {
+        byte[] content = toByteArray();
+        reset();
+        writeBytes(bytes);
+        writeBytes(content);
+    }
 }

@@ -1,0 +1,102 @@
+package org.mailgate.mailauth;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.function.Predicate;
+import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Refusal;
+import org.mailgate.message.Examiner;
+import org.mailgate.message.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SPF, DKIM and DMARC on mail from other servers, and what follows from them: an
+ * Authentication-Results field on every message, any such field claiming our authserv-id
+ * removed; DMARC p=reject failures refused (550 5.7.1), mail whose From names one of our domains
+ * without a valid signature of ours refused, and a DNS failure that leaves the verdict open
+ * deferred (451 4.7.5), never refused for good. One log line per message with the verdicts.
+ */
+public final class InboundExaminer implements Examiner {
+    private static final Logger log = LoggerFactory.getLogger(InboundExaminer.class);
+
+    private final MailAuthentication checks;
+    private final String authservId;
+    private final Predicate<String> localDomain;
+    private final boolean rejectDmarc;
+    private final boolean rejectLocalForgery;
+
+    /**
+     * @param authservId our host name, as RFC 8601 2.5 suggests
+     * @param rejectDmarc refuse DMARC failures under p=reject; else accept and report
+     * @param rejectLocalForgery refuse mail whose From is one of our domains without our signature; else accept and report
+     */
+    public InboundExaminer(MailAuthentication checks, String authservId, Predicate<String> localDomain, boolean rejectDmarc,
+            boolean rejectLocalForgery) {
+        this.checks = checks;
+        this.authservId = authservId;
+        this.localDomain = localDomain;
+        this.rejectDmarc = rejectDmarc;
+        this.rejectLocalForgery = rejectLocalForgery;
+    }
+
+    @Override
+    public boolean removes(String name, String value) {
+        return name.equalsIgnoreCase("Authentication-Results") && AuthenticationResults.claims(value, authservId);
+    }
+
+    @Override
+    public Examination start(Transaction transaction, byte[] header) {
+        MailAuthentication.Message message = checks.message(header);
+        return new Examination() {
+            @Override
+            public void body(byte[] bytes, int offset, int length) {
+                message.body(bytes, offset, length);
+            }
+
+            @Override
+            public Verdict finish() {
+                MailAuthentication.Envelope envelope = checks.envelope(address(transaction.client().address()), transaction.client().helo(),
+                        transaction.sender().map(Mailbox::toString).orElse(""));
+                AuthenticationResults.Verdicts verdicts = message.finish(envelope);
+                Verdict verdict = decide(verdicts);
+                DmarcVerdict dmarc = verdicts.dmarc().orElseThrow();
+                log.info("{} mailauth client={} iprev={} spf={} dkim={} dmarc={} policy={} from={} action={}", transaction.queueId(),
+                        transaction.client().address(), verdicts.iprev().orElse(""), envelope.mailFrom().result().keyword(),
+                        verdicts.dkim().isEmpty() ? "none" : String.join(",", verdicts.dkim().stream()
+                                .map(d -> d.status().keyword() + "(" + d.domain() + ")").toList()),
+                        dmarc.result().keyword(), dmarc.policy().keyword(), dmarc.fromDomain(),
+                        verdict instanceof Verdict.Refuse refuse ? refuse.refusal().reply().code() : "accept");
+                return verdict;
+            }
+        };
+    }
+
+    private Verdict decide(AuthenticationResults.Verdicts v) {
+        DmarcVerdict dmarc = v.dmarc().orElseThrow();
+        boolean ownSignature = v.dkim().stream()
+                .anyMatch(d -> d.status() == DkimResult.Status.PASS && d.domain().equals(dmarc.fromDomain()) && localDomain.test(d.domain()));
+        boolean pending = v.dkim().stream().anyMatch(d -> d.status() == DkimResult.Status.TEMPERROR)
+                || v.spf().map(s -> s.result() == SpfResult.TEMPERROR).orElse(false);
+        // our own domain needs no lookup to be known forged
+        if (!dmarc.fromDomain().isEmpty() && localDomain.test(dmarc.fromDomain()) && !ownSignature && rejectLocalForgery) {
+            return new Verdict.Refuse(Refusal.LOCAL_DOMAIN_FORGED);
+        }
+        if (dmarc.result() == DmarcVerdict.Result.TEMPERROR || dmarc.result() == DmarcVerdict.Result.FAIL && pending) {
+            return new Verdict.Refuse(Refusal.AUTHENTICATION_DEFERRED); // a pass may be what the failed lookup would have found
+        }
+        if (dmarc.requested() == DmarcVerdict.Policy.REJECT && rejectDmarc) {
+            return new Verdict.Refuse(Refusal.DMARC_REJECTED);
+        }
+        return new Verdict.Accept(AuthenticationResults.field(authservId, v));
+    }
+
+    /** The client's address, as the server wrote it (a literal: nothing is looked up). */
+    private static InetAddress address(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an address literal: " + literal, e);
+        }
+    }
+}
