@@ -183,6 +183,30 @@ class FileSpoolTest {
     }
 
     @Test
+    @DisplayName("fields prepended at the end go in front of all content, in memory or in the spilled file, and the size counts them")
+    void prependPutsFieldsInFrontOfAllContent() throws Exception {
+        for (int lines : new int[] {1, 1000}) {
+            SpoolEnvelope envelope = envelope();
+            try (FileSpool spool = FileSpool.open(dataDir)) {
+                IncomingMessage m = spool.begin(envelope);
+                m.append(bytes("From: a@example.com\r\n\r\n"));
+                String line = "z".repeat(998) + "\r\n";
+                for (int i = 0; i < lines; i++) {
+                    m.append(bytes(line));
+                }
+                m.prepend(bytes("Authentication-Results: mx.test; none\r\n"));
+                m.append(bytes("end\r\n"));
+                spool.commit(m).join();
+                String content = new String(spool.content(envelope.id()).readAllBytes(), StandardCharsets.UTF_8);
+                String expected = "Authentication-Results: mx.test; none\r\nFrom: a@example.com\r\n\r\n" + line.repeat(lines) + "end\r\n";
+                assertThat(content).isEqualTo(expected);
+                assertThat(m.contentSize()).isEqualTo(expected.length());
+                assertThat(spool.find(envelope.id()).orElseThrow().envelope()).isEqualTo(envelope);
+            }
+        }
+    }
+
+    @Test
     void incompleteMessagesFromACrashAreRemovedAtStart() throws Exception {
         Files.createDirectories(dataDir.resolve("spool/incoming"));
         Files.writeString(dataDir.resolve("spool/incoming/LEFTOVER"), "half a message");
