@@ -84,10 +84,11 @@ final class MailauthCommand {
             int bodyStart = end < 0 ? message.length : end == 0 ? 2 : end + 4;
             String heloName = helo != null ? helo : sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "unknown";
             MailAuthentication checks = new MailAuthentication(lookups.resolver(), id(), Clock.systemUTC());
-            MailAuthentication.Envelope envelope = checks.envelope(address(ip), heloName, sender);
             MailAuthentication.Message m = checks.message(Arrays.copyOf(message, headerEnd));
             m.body(message, bodyStart, message.length - bodyStart);
-            AuthenticationResults.Verdicts verdicts = m.finish(envelope);
+            AuthenticationResults.Verdicts verdicts = m.finish(address(ip), heloName, sender);
+            SpfVerdict mailFrom = verdicts.spf().orElseThrow();
+            SpfVerdict heloSpf = verdicts.helo().orElseThrow();
             String field = AuthenticationResults.field(id(), verdicts);
             if (json) {
                 List<String> dkim = new ArrayList<>();
@@ -100,8 +101,8 @@ final class MailauthCommand {
                 System.out.println(Json.object(
                         "authenticationResults", Json.string(field.strip()),
                         "iprev", Json.string(verdicts.iprev().orElse("")),
-                        "spf", spf(envelope.mailFrom()),
-                        "helo", spf(envelope.heloSpf()),
+                        "spf", spf(mailFrom),
+                        "helo", spf(heloSpf),
                         "dkim", "[" + String.join(",", dkim) + "]",
                         "dmarc", Json.object("result", Json.string(dmarc.result().keyword()), "from", Json.string(dmarc.fromDomain()),
                                 "policy", Json.string(dmarc.policy().keyword()), "requested", Json.string(dmarc.requested().keyword()),
@@ -111,8 +112,8 @@ final class MailauthCommand {
             System.out.print(field);
             System.out.println();
             System.out.println("iprev: " + verdicts.iprev().orElse("") + " for " + ip);
-            System.out.println("spf (mailfrom " + envelope.mailFrom().sender() + "): " + envelope.mailFrom().result().keyword() + ": " + envelope.mailFrom().reason());
-            System.out.println("spf (helo " + heloName + "): " + envelope.heloSpf().result().keyword() + ": " + envelope.heloSpf().reason());
+            System.out.println("spf (mailfrom " + mailFrom.sender() + "): " + mailFrom.result().keyword() + ": " + mailFrom.reason());
+            System.out.println("spf (helo " + heloName + "): " + heloSpf.result().keyword() + ": " + heloSpf.reason());
             if (verdicts.dkim().isEmpty()) {
                 System.out.println("dkim: none: the message has no DKIM-Signature");
             }

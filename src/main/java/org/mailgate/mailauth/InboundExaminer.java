@@ -56,13 +56,12 @@ public final class InboundExaminer implements Examiner {
 
             @Override
             public Verdict finish() {
-                MailAuthentication.Envelope envelope = checks.envelope(address(transaction.client().address()), transaction.client().helo(),
+                AuthenticationResults.Verdicts verdicts = message.finish(address(transaction.client().address()), transaction.client().helo(),
                         transaction.sender().map(Mailbox::toString).orElse(""));
-                AuthenticationResults.Verdicts verdicts = message.finish(envelope);
                 Verdict verdict = decide(verdicts);
                 DmarcVerdict dmarc = verdicts.dmarc().orElseThrow();
                 log.info("{} mailauth client={} iprev={} spf={} dkim={} dmarc={} policy={} from={} action={}", transaction.queueId(),
-                        transaction.client().address(), verdicts.iprev().orElse(""), envelope.mailFrom().result().keyword(),
+                        transaction.client().address(), verdicts.iprev().orElse(""), verdicts.spf().orElseThrow().result().keyword(),
                         verdicts.dkim().isEmpty() ? "none" : String.join(",", verdicts.dkim().stream()
                                 .map(d -> d.status().keyword() + "(" + d.domain() + ")").toList()),
                         dmarc.result().keyword(), dmarc.policy().keyword(), dmarc.fromDomain(),
