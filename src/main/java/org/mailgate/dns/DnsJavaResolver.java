@@ -124,10 +124,7 @@ public final class DnsJavaResolver implements Resolver {
 
     @Override
     public DnsAnswer<MxRecord> mx(String domain) {
-        return query(domain, Type.MX, r -> {
-            MXRecord mx = (MXRecord) r;
-            return new MxRecord(mx.getPriority(), mx.getTarget().equals(Name.root) ? "." : mx.getTarget().toString(true));
-        });
+        return query(domain, Type.MX, DnsJavaResolver::mx);
     }
 
     @Override
@@ -145,6 +142,23 @@ public final class DnsJavaResolver implements Resolver {
         return query(name, Type.TXT, r -> text((TXTRecord) r));
     }
 
+    // dnsjava's records as ours, for this resolver and ZoneResolver alike
+
+    static MxRecord mx(Record r) {
+        MXRecord mx = (MXRecord) r;
+        return new MxRecord(mx.getPriority(), mx.getTarget().equals(Name.root) ? "." : mx.getTarget().toString(true));
+    }
+
+    static SrvRecord srv(Record r) {
+        SRVRecord srv = (SRVRecord) r;
+        return new SrvRecord(srv.getPriority(), srv.getWeight(), srv.getPort(), srv.getTarget().equals(Name.root) ? "." : srv.getTarget().toString(true));
+    }
+
+    static TlsaRecord tlsa(Record r) {
+        TLSARecord t = (TLSARecord) r;
+        return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData());
+    }
+
     /**
      * A TXT record's strings joined, from their octets: dnsjava's getStrings() escapes quotes,
      * backslashes and non-ASCII octets as zone-file text, which no record reader expects.
@@ -158,11 +172,7 @@ public final class DnsJavaResolver implements Resolver {
 
     @Override
     public DnsAnswer<SrvRecord> srv(String name) {
-        return query(name, Type.SRV, r -> {
-            SRVRecord srv = (SRVRecord) r;
-            return new SrvRecord(srv.getPriority(), srv.getWeight(), srv.getPort(),
-                    srv.getTarget().equals(Name.root) ? "." : srv.getTarget().toString(true));
-        });
+        return query(name, Type.SRV, DnsJavaResolver::srv);
     }
 
     @Override
@@ -177,10 +187,7 @@ public final class DnsJavaResolver implements Resolver {
 
     @Override
     public DnsAnswer<TlsaRecord> tlsa(String name) {
-        return query(name, Type.TLSA, r -> {
-            TLSARecord t = (TLSARecord) r;
-            return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData());
-        });
+        return query(name, Type.TLSA, DnsJavaResolver::tlsa);
     }
 
     private <T> DnsAnswer<T> query(String name, int type, Function<Record, T> typed) {

@@ -13,13 +13,10 @@ import java.util.function.Function;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
-import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SRVRecord;
-import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -56,10 +53,7 @@ public final class ZoneResolver implements Resolver {
 
     @Override
     public DnsAnswer<MxRecord> mx(String domain) {
-        return answer(domain, Type.MX, r -> {
-            MXRecord mx = (MXRecord) r;
-            return new MxRecord(mx.getPriority(), mx.getTarget().equals(Name.root) ? "." : mx.getTarget().toString(true));
-        });
+        return answer(domain, Type.MX, DnsJavaResolver::mx);
     }
 
     @Override
@@ -79,18 +73,12 @@ public final class ZoneResolver implements Resolver {
 
     @Override
     public DnsAnswer<TlsaRecord> tlsa(String name) {
-        return answer(name, Type.TLSA, r -> {
-            TLSARecord t = (TLSARecord) r;
-            return new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(), t.getCertificateAssociationData());
-        });
+        return answer(name, Type.TLSA, DnsJavaResolver::tlsa);
     }
 
     @Override
     public DnsAnswer<SrvRecord> srv(String name) {
-        return answer(name, Type.SRV, r -> {
-            SRVRecord srv = (SRVRecord) r;
-            return new SrvRecord(srv.getPriority(), srv.getWeight(), srv.getPort(), srv.getTarget().toString(true));
-        });
+        return answer(name, Type.SRV, DnsJavaResolver::srv);
     }
 
     @Override
