@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.mailgate.dns.ZoneResolver;
 
-/** Messages signed by Debian's dkimpy (resources/dkim, made by its dkim.sign), verified here, and tampered copies. */
+/** Messages signed by Debian's dkimpy and by npm mailauth (resources/dkim), verified here, and tampered copies. */
 class DkimVerifierTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-03T00:00:00Z"), ZoneOffset.UTC);
 
@@ -50,6 +50,19 @@ class DkimVerifierTest {
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).as(r.reason()).isEqualTo(DkimResult.Status.PASS);
             assertThat(r.domain()).isEqualTo("example.org");
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rsa-simple-simple", "rsa-simple-relaxed", "rsa-relaxed-simple", "rsa-relaxed-relaxed",
+        "ed-simple-simple", "ed-simple-relaxed", "ed-relaxed-simple", "ed-relaxed-relaxed"})
+    void npmMailauthSignaturesVerifyInEveryCanonicalization(String name) throws Exception {
+        // signed by npm mailauth 4.13.3's dkimSign (resources/dkim/mailauth-*.eml, keys in mailauth.zone)
+        Path zone = Path.of(DkimVerifierTest.class.getResource("/dkim/mailauth.zone").toURI());
+        List<DkimResult> results = verify(new DkimVerifier(ZoneResolver.read(zone), CLOCK), message("mailauth-" + name + ".eml"));
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.status()).as(r.reason()).isEqualTo(DkimResult.Status.PASS);
+            assertThat(r.domain()).isEqualTo("example.com");
         });
     }
 
