@@ -61,7 +61,8 @@ final class LocalDelivery {
 
     private List<Outcome> toMaildir(RoutedMessage message, Mailbox user, List<Mailbox> addresses) {
         try (InputStream content = message.content().open()) {
-            maildir.deliver(user.toString(), message.envelope().sender().map(Mailbox::toString).orElse(""), content);
+            maildir.deliver(user.toString(), message.envelope().folder(), message.envelope().sender().map(Mailbox::toString).orElse(""),
+                    content);
             return addresses.stream().map(a -> DeliveryReply.STORED.to(a, "", user)).toList();
         } catch (IOException e) {
             return addresses.stream().map(a -> DeliveryReply.MAILBOX_UNWRITABLE.to(a, "", user, e.getMessage())).toList();

@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mailgate.spool.PrivateFiles;
 
@@ -39,7 +40,19 @@ final class Maildir {
 
     /** Delivers the content with Return-Path and Delivered-To prepended; returns the file in new/. */
     Path deliver(String user, String sender, InputStream content) throws IOException {
-        Path mailbox = mailbox(user);
+        return deliver(user, Optional.empty(), sender, content);
+    }
+
+    /**
+     * Into a folder of the user's Maildir: Maildir++ keeps folder F in ".F" beside the inbox's
+     * directories, marked by a "maildirfolder" file, which is where Dovecot looks.
+     */
+    Path deliver(String user, Optional<String> folder, String sender, InputStream content) throws IOException {
+        Path mailbox = folder.isEmpty() ? mailbox(user) : mailbox(user).resolve("." + folder.get());
+        if (folder.isPresent() && !Files.exists(mailbox.resolve("maildirfolder"))) {
+            PrivateFiles.directories(mailbox);
+            PrivateFiles.writeString(mailbox.resolve("maildirfolder"), "");
+        }
         for (String sub : new String[] {"tmp", "new", "cur"}) {
             if (!Files.isDirectory(mailbox.resolve(sub))) {
                 PrivateFiles.directories(mailbox.resolve(sub));

@@ -2,6 +2,7 @@ package org.mailgate.mailauth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.function.Predicate;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
@@ -19,6 +20,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class InboundExaminer implements Examiner {
     private static final Logger log = LoggerFactory.getLogger(InboundExaminer.class);
+
+    /** The folder Dovecot and Thunderbird show as Junk (Maildir++ ".Junk"). */
+    public static final String JUNK = "Junk";
 
     private final MailAuthentication checks;
     private final String authservId;
@@ -87,7 +91,9 @@ public final class InboundExaminer implements Examiner {
         if (dmarc.requested() == DmarcVerdict.Policy.REJECT && rejectDmarc) {
             return new Verdict.Refuse(Refusal.DMARC_REJECTED);
         }
-        return new Verdict.Accept(AuthenticationResults.field(authservId, v));
+        // p=quarantine: delivered, to the Junk folder (RFC 9989 4.7), with the field saying why
+        Optional<String> folder = dmarc.requested() == DmarcVerdict.Policy.QUARANTINE ? Optional.of(JUNK) : Optional.empty();
+        return new Verdict.Accept(AuthenticationResults.field(authservId, v), folder);
     }
 
     /** The client's address, as the server wrote it (a literal: nothing is looked up). */

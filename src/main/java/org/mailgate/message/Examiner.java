@@ -1,5 +1,6 @@
 package org.mailgate.message;
 
+import java.util.Optional;
 import org.mailgate.mail.Refusal;
 
 /**
@@ -32,9 +33,10 @@ public interface Examiner {
         Verdict finish();
     }
 
-    /** Refuse the message, or accept it with fields to put in front of it. */
+    /** Refuse the message, or accept it with fields to put in front of it, and the folder to file it in. */
     sealed interface Verdict {
-        record Accept(String fields) implements Verdict {}
+        /** @param folder a mailbox folder for local delivery ("Junk"); empty for the inbox */
+        record Accept(String fields, Optional<String> folder) implements Verdict {}
 
         record Refuse(Refusal refusal) implements Verdict {}
     }

@@ -26,8 +26,8 @@ public final class MessageAssembly {
         /** Writes over content written before, from {@code position} (0 is the first octet of content). */
         void rewrite(long position, byte[] bytes) throws IOException;
 
-        /** Puts octets in front of all content written (an examiner's fields, known at the end). */
-        void prepend(byte[] bytes) throws IOException;
+        /** Puts octets in front of all content written (an examiner's fields, known at the end), and the folder it is filed in. */
+        void prepend(byte[] bytes, Optional<String> folder) throws IOException;
     }
 
     /** A signer's message, and where its fields go. */
@@ -124,16 +124,20 @@ public final class MessageAssembly {
             sink.rewrite(started.position(), fields);
         }
         ByteArrayOutputStream added = new ByteArrayOutputStream();
+        Optional<String> folder = Optional.empty();
         for (Examiner.Examination examination : examinations) {
             switch (examination.finish()) {
                 case Examiner.Verdict.Refuse refuse -> {
                     return Optional.of(refuse.refusal());
                 }
-                case Examiner.Verdict.Accept accept -> added.writeBytes(accept.fields().getBytes(StandardCharsets.UTF_8));
+                case Examiner.Verdict.Accept accept -> {
+                    added.writeBytes(accept.fields().getBytes(StandardCharsets.UTF_8));
+                    folder = accept.folder().isPresent() ? accept.folder() : folder;
+                }
             }
         }
-        if (added.size() > 0) {
-            sink.prepend(added.toByteArray());
+        if (added.size() > 0 || folder.isPresent()) {
+            sink.prepend(added.toByteArray(), folder);
         }
         return Optional.empty();
     }

@@ -65,8 +65,8 @@ final class Reception {
             }
 
             @Override
-            public void prepend(byte[] bytes) throws IOException {
-                spooling.prepend(bytes);
+            public void prepend(byte[] bytes, Optional<String> folder) throws IOException {
+                spooling.prepend(bytes, folder);
             }
         });
         failure = null;

@@ -17,6 +17,6 @@ final class SpoolEnvelopes {
                 .map(r -> new SpoolEnvelope.Recipient(r.address(), r.parameters().notifyOn(), r.parameters().originalRecipient()))
                 .toList();
         return new SpoolEnvelope(id, arrival, Optional.of(client), e.helo(), Optional.ofNullable(e.authenticatedUser()), e.protocol(),
-                Optional.ofNullable(e.sender()), p.body(), p.smtpUtf8(), p.ret(), p.envelopeId(), recipients);
+                Optional.ofNullable(e.sender()), p.body(), p.smtpUtf8(), p.ret(), p.envelopeId(), recipients, Optional.empty());
     }
 }

@@ -37,6 +37,8 @@ final class EnvelopeCodec {
         line(out, "smtputf8", Boolean.toString(e.smtpUtf8()));
         line(out, "ret", e.ret().map(DsnReturn::keyword).orElse(""));
         line(out, "envid", e.envelopeId().orElse(""));
+        // written only when set, so queue files of before (and most of now) keep their bytes
+        e.folder().ifPresent(folder -> line(out, "folder", folder));
         for (SpoolEnvelope.Recipient r : e.recipients()) {
             out.append("rcpt\t").append(clean(r.address().toString())).append('\t').append(clean(Notify.keywords(r.notifyOn())))
                     .append('\t').append(clean(r.originalRecipient().orElse(""))).append('\n');
@@ -74,7 +76,8 @@ final class EnvelopeCodec {
                     fields.getOrDefault("protocol", ""), present(fields.getOrDefault("sender", "")).map(Mailbox::stored),
                     BodyType.of(body).orElseThrow(() -> new IOException(source + ": unknown body type " + body)),
                     Boolean.parseBoolean(fields.get("smtputf8")),
-                    present(fields.getOrDefault("ret", "")).flatMap(DsnReturn::of), present(fields.getOrDefault("envid", "")), recipients);
+                    present(fields.getOrDefault("ret", "")).flatMap(DsnReturn::of), present(fields.getOrDefault("envid", "")), recipients,
+                    present(fields.getOrDefault("folder", "")));
             return new Decoded(envelope, end + 2);
         } catch (DateTimeParseException e) {
             throw new IOException(source + ": bad arrival time", e);

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +22,9 @@ public final class IncomingMessage {
     private static final Logger log = LoggerFactory.getLogger(IncomingMessage.class);
     private static final int SPILL_THRESHOLD = 256 * 1024;
 
-    private final SpoolEnvelope envelope;
+    private SpoolEnvelope envelope;
     private final Path file;
-    private final int envelopeLength;
+    private int envelopeLength;
     /** What is not yet in the file: the file's octets from {@link #written} on. */
     private byte[] pending = new byte[4096];
     private int pendingLength;
@@ -77,24 +78,26 @@ public final class IncomingMessage {
 
     /**
      * Puts octets in front of all the content (a verifier's Authentication-Results field, known
-     * only at the end). In memory this is a copy of the buffer; a message already spilled to its
-     * file is copied into a new file once, off the event loop, before the commit.
+     * only at the end) and files the message in {@code folder}: the envelope block is written
+     * again. In memory this is a copy of the buffer; a message already spilled to its file is
+     * copied into a new file once, off the event loop, before the commit.
      */
-    public void prepend(byte[] bytes) throws IOException {
+    public void prepend(byte[] bytes, Optional<String> folder) throws IOException {
+        envelope = envelope.withFolder(folder);
+        byte[] block = EnvelopeCodec.encode(envelope);
         if (channel == null) {
-            byte[] joined = new byte[Math.max(pending.length, pendingLength + bytes.length)];
-            System.arraycopy(pending, 0, joined, 0, envelopeLength);
-            System.arraycopy(bytes, 0, joined, envelopeLength, bytes.length);
-            System.arraycopy(pending, envelopeLength, joined, envelopeLength + bytes.length, pendingLength - envelopeLength);
+            byte[] joined = new byte[Math.max(pending.length, pendingLength - envelopeLength + block.length + bytes.length)];
+            System.arraycopy(block, 0, joined, 0, block.length);
+            System.arraycopy(bytes, 0, joined, block.length, bytes.length);
+            System.arraycopy(pending, envelopeLength, joined, block.length + bytes.length, pendingLength - envelopeLength);
             pending = joined;
-            pendingLength += bytes.length;
+            pendingLength += block.length - envelopeLength + bytes.length;
         } else {
             flushPending();
             Path copy = file.resolveSibling(file.getFileName() + ".prepend");
             try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ);
                     FileChannel out = PrivateFiles.open(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                in.transferTo(0, envelopeLength, out);
-                ByteBuffer head = ByteBuffer.wrap(bytes);
+                ByteBuffer head = ByteBuffer.wrap(joined(block, bytes));
                 while (head.hasRemaining()) {
                     out.write(head);
                 }
@@ -106,10 +109,17 @@ public final class IncomingMessage {
             channel.close();
             Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING);
             channel = PrivateFiles.open(file, StandardOpenOption.WRITE);
-            written += bytes.length;
+            written += block.length - envelopeLength + bytes.length;
             channel.position(written);
         }
+        envelopeLength = block.length;
         contentSize += bytes.length;
+    }
+
+    private static byte[] joined(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private void buffer(byte[] bytes, int offset, int length) {

@@ -17,6 +17,7 @@ import org.mailgate.mail.Notify;
  * @param protocol the RFC 3848 / RFC 6531 "with" keyword of the Received field, or "LOCAL"
  * @param sender empty for the null reverse-path
  * @param envelopeId RFC 3461 ENVID as xtext
+ * @param folder the mailbox folder local delivery files it in ("Junk" for a DMARC quarantine); empty for the inbox
  */
 public record SpoolEnvelope(
         String id,
@@ -30,7 +31,8 @@ public record SpoolEnvelope(
         boolean smtpUtf8,
         Optional<DsnReturn> ret,
         Optional<String> envelopeId,
-        List<Recipient> recipients) {
+        List<Recipient> recipients,
+        Optional<String> folder) {
 
     public SpoolEnvelope {
         recipients = List.copyOf(recipients);
@@ -39,7 +41,12 @@ public record SpoolEnvelope(
     /** A message the server makes itself (a delivery status notice): from the null sender, to one recipient. */
     public static SpoolEnvelope notice(String id, Instant arrival, String hostname, Mailbox to, BodyType body, boolean smtpUtf8) {
         return new SpoolEnvelope(id, arrival, Optional.empty(), hostname, Optional.empty(), "LOCAL", Optional.empty(), body, smtpUtf8,
-                Optional.empty(), Optional.empty(), List.of(Recipient.of(to)));
+                Optional.empty(), Optional.empty(), List.of(Recipient.of(to)), Optional.empty());
+    }
+
+    public SpoolEnvelope withFolder(Optional<String> replacement) {
+        return new SpoolEnvelope(id, arrival, clientAddress, helo, authenticatedUser, protocol, sender, body, smtpUtf8, ret, envelopeId,
+                recipients, replacement);
     }
 
     /** @param originalRecipient RFC 3461 ORCPT as received: "rfc822;" and xtext */

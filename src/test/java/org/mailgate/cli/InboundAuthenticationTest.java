@@ -47,6 +47,8 @@ class InboundAuthenticationTest {
                 _dmarc.example.org. 300 IN TXT "v=DMARC1; p=reject"
                 relaxed.org. 300 IN TXT "v=spf1 ip4:127.0.0.1 -all"
                 _dmarc.relaxed.org. 300 IN TXT "v=DMARC1; p=none"
+                quarantine.org. 300 IN TXT "v=spf1 -all"
+                _dmarc.quarantine.org. 300 IN TXT "v=DMARC1; p=quarantine"
                 """, false);
         Path data = dir.resolve("data");
         new UserFile(data).update(users -> {
@@ -119,6 +121,15 @@ class InboundAuthenticationTest {
         String reply = send("alice@example.org", message("dkimpy-rsa-relaxed-relaxed.eml").replace("Hello", "Your invoice"));
         assertThat(reply).isEqualTo("550 5.7.1 Message rejected: it fails the DMARC policy (p=reject) of its From domain");
         assertThat(mailgate.spool().list()).hasSize(before);
+    }
+
+    @Test
+    void aForgeryUnderPQuarantineIsAcceptedIntoTheJunkFolder() throws Exception {
+        String reply = send("news@quarantine.org", "From: news@quarantine.org\r\nTo: bob@example.net\r\nSubject: prize\r\n\r\nwin\r\n");
+        assertThat(reply).startsWith("250");
+        String id = reply.substring(reply.lastIndexOf(' ') + 1);
+        assertThat(mailgate.spool().find(id).orElseThrow().envelope().folder()).contains("Junk");
+        assertThat(queued(reply)).contains("dmarc=fail (neither SPF nor DKIM passed aligned with quarantine.org) header.from=\"quarantine.org\" policy.dmarc=quarantine");
     }
 
     @Test

@@ -10,7 +10,7 @@ public final class MemorySink extends ByteArrayOutputStream implements MessageAs
     }
 
     @Override
-    public void prepend(byte[] bytes) {
+    public void prepend(byte[] bytes, java.util.Optional<String> folder) {
         byte[] content = toByteArray();
         reset();
         writeBytes(bytes);

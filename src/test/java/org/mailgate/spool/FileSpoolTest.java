@@ -194,14 +194,14 @@ class FileSpoolTest {
                 for (int i = 0; i < lines; i++) {
                     m.append(bytes(line));
                 }
-                m.prepend(bytes("Authentication-Results: mx.test; none\r\n"));
+                m.prepend(bytes("Authentication-Results: mx.test; none\r\n"), Optional.of("Junk"));
                 m.append(bytes("end\r\n"));
                 spool.commit(m).join();
                 String content = new String(spool.content(envelope.id()).readAllBytes(), StandardCharsets.UTF_8);
                 String expected = "Authentication-Results: mx.test; none\r\nFrom: a@example.com\r\n\r\n" + line.repeat(lines) + "end\r\n";
                 assertThat(content).isEqualTo(expected);
                 assertThat(m.contentSize()).isEqualTo(expected.length());
-                assertThat(spool.find(envelope.id()).orElseThrow().envelope()).isEqualTo(envelope);
+                assertThat(spool.find(envelope.id()).orElseThrow().envelope()).isEqualTo(envelope.withFolder(Optional.of("Junk")));
             }
         }
     }

@@ -84,6 +84,6 @@ public final class TestEnvelopes {
     }
 
     public SpoolEnvelope build() {
-        return new SpoolEnvelope(id, arrival, client, helo, auth, protocol, sender, body, smtpUtf8, ret, envelopeId, recipients);
+        return new SpoolEnvelope(id, arrival, client, helo, auth, protocol, sender, body, smtpUtf8, ret, envelopeId, recipients, Optional.empty());
     }
 }
