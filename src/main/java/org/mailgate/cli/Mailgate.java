@@ -63,7 +63,7 @@ public final class Mailgate implements AutoCloseable {
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
             List<Examiner> examiners = config.mailauth().verify()
                     ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), config.hostname(), local::isLocal,
-                            config.mailauth().rejectDmarc(), config.mailauth().rejectLocalForgery()))
+                            config.mailauth().rejectDmarc(), config.mailauth().rejectLocalForgery(), config.mailauth().rejectSpfFail()))
                     : List.of();
             server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);
             DeliveryService delivery = null;

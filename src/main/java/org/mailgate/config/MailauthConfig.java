@@ -15,6 +15,9 @@ public final class MailauthConfig extends Settings<MailauthConfig> {
     /** Mail whose From names one of our domains, without a valid signature of ours, is refused. */
     public static final Key<Boolean> REJECT_LOCAL_FORGERY = TABLE.key("reject-local-forgery", ValueType.FLAG, true);
 
+    /** SPF fail (-all) with no DKIM pass and no DMARC record: refused when true; by default accepted and reported. */
+    public static final Key<Boolean> REJECT_SPF_FAIL = TABLE.key("reject-spf-fail", ValueType.FLAG, false);
+
     public static final MailauthConfig DEFAULTS = new MailauthConfig(TABLE.defaults());
 
     MailauthConfig(Values values) {
@@ -36,5 +39,9 @@ public final class MailauthConfig extends Settings<MailauthConfig> {
 
     public boolean rejectLocalForgery() {
         return get(REJECT_LOCAL_FORGERY);
+    }
+
+    public boolean rejectSpfFail() {
+        return get(REJECT_SPF_FAIL);
     }
 }

@@ -29,19 +29,22 @@ public final class InboundExaminer implements Examiner {
     private final Predicate<String> localDomain;
     private final boolean rejectDmarc;
     private final boolean rejectLocalForgery;
+    private final boolean rejectSpfFail;
 
     /**
      * @param authservId our host name, as RFC 8601 2.5 suggests
      * @param rejectDmarc refuse DMARC failures under p=reject; else accept and report
      * @param rejectLocalForgery refuse mail whose From is one of our domains without our signature; else accept and report
+     * @param rejectSpfFail refuse an SPF fail that no DKIM pass or DMARC record speaks for (RFC 7208 8.4 allows it); else accept and report
      */
     public InboundExaminer(MailAuthentication checks, String authservId, Predicate<String> localDomain, boolean rejectDmarc,
-            boolean rejectLocalForgery) {
+            boolean rejectLocalForgery, boolean rejectSpfFail) {
         this.checks = checks;
         this.authservId = authservId;
         this.localDomain = localDomain;
         this.rejectDmarc = rejectDmarc;
         this.rejectLocalForgery = rejectLocalForgery;
+        this.rejectSpfFail = rejectSpfFail;
     }
 
     @Override
@@ -90,6 +93,11 @@ public final class InboundExaminer implements Examiner {
         }
         if (dmarc.requested() == DmarcVerdict.Policy.REJECT && rejectDmarc) {
             return new Verdict.Refuse(Refusal.DMARC_REJECTED);
+        }
+        boolean dkimPass = v.dkim().stream().anyMatch(d -> d.status() == DkimResult.Status.PASS);
+        if (rejectSpfFail && dmarc.result() == DmarcVerdict.Result.NONE && !dkimPass
+                && v.spf().map(s -> s.result() == SpfResult.FAIL).orElse(false)) {
+            return new Verdict.Refuse(Refusal.SPF_FAILED);
         }
         // p=quarantine: delivered, to the Junk folder (RFC 9989 4.7), with the field saying why
         Optional<String> folder = dmarc.requested() == DmarcVerdict.Policy.QUARANTINE ? Optional.of(JUNK) : Optional.empty();
