@@ -78,10 +78,11 @@ final class MailauthCommand {
         @Override
         public Integer call() throws IOException {
             byte[] message = crlf(System.in.readAllBytes());
+            // the header section keeps its last CRLF; the body starts after the empty line (none: all header)
             String text = new String(message, StandardCharsets.ISO_8859_1);
-            int end = text.startsWith("\r\n") ? 0 : text.indexOf("\r\n\r\n");
-            int headerEnd = end < 0 ? message.length : end == 0 ? 0 : end + 2;
-            int bodyStart = end < 0 ? message.length : end == 0 ? 2 : end + 4;
+            int empty = text.startsWith("\r\n") ? -2 : text.indexOf("\r\n\r\n");
+            int headerEnd = empty == -1 ? message.length : empty + 2;
+            int bodyStart = empty == -1 ? message.length : empty + 4;
             String heloName = helo != null ? helo : sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "unknown";
             MailAuthentication checks = new MailAuthentication(lookups.resolver(), id(), Clock.systemUTC());
             MailAuthentication.Message m = checks.message(Arrays.copyOf(message, headerEnd));

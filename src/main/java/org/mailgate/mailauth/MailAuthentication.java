@@ -1,11 +1,9 @@
 package org.mailgate.mailauth;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.LookupBudget;
 import org.mailgate.dns.Resolver;
 import org.mailgate.message.HeaderSection;
@@ -74,17 +72,7 @@ public final class MailAuthentication {
 
         /** RFC 8601 2.7.3: pass when a PTR name of the address resolves back to it. */
         private String iprev(InetAddress client) {
-            DnsAnswer<String> names = budget.ptr(client);
-            if (names.failed()) {
-                return "temperror";
-            }
-            for (String name : names.records().stream().limit(Spf.MAX_NAMES).toList()) {
-                DnsAnswer<InetAddress> forward = client instanceof Inet4Address ? budget.a(name) : budget.aaaa(name);
-                if (forward.records().contains(client)) {
-                    return "pass";
-                }
-            }
-            return "fail";
+            return ReverseNames.confirmed(budget, client, budget.ptr(client)).map(names -> names.isEmpty() ? "fail" : "pass").orElse("temperror");
         }
     }
 }

@@ -23,7 +23,6 @@ import org.mailgate.dns.Resolver;
 public final class Spf {
     static final int MAX_LOOKUPS = 10;
     static final int MAX_VOID_LOOKUPS = 2;
-    static final int MAX_NAMES = 10;
 
     private static final Pattern MODIFIER = Pattern.compile("([A-Za-z][A-Za-z0-9_.-]*)=(.*)");
     private static final Pattern MECHANISM = Pattern.compile("([+?~-]?)([A-Za-z][A-Za-z0-9_.-]*)([:/].*)?");
@@ -57,9 +56,7 @@ public final class Spf {
         String local = at > 0 ? sender.substring(0, at) : "postmaster"; // 4.3: no local part is "postmaster"
         String domain = sender.substring(at + 1);
         String address = local + "@" + domain;
-        Evaluation evaluation = new Evaluation(new SpfMacros.Values(address, domain, ip, helo, receiver,
-                clock.instant().getEpochSecond(), () -> "unknown"));
-        Evaluation.Outcome outcome = evaluation.checkHost(domain);
+        Evaluation.Outcome outcome = new Evaluation(address, domain, ip, helo).checkHost(domain);
         return new SpfVerdict(outcome.result(), identity, domain, address, outcome.reason(), outcome.explanation());
     }
 
@@ -81,9 +78,9 @@ public final class Spf {
         private int lookups;
         private int voids;
 
-        Evaluation(SpfMacros.Values top) {
-            this.top = new SpfMacros.Values(top.sender(), top.domain(), top.ip(), top.helo(), top.receiver(), top.timestamp(),
-                    () -> validatedName(top.ip(), top.domain()));
+        Evaluation(String sender, String domain, InetAddress ip, String helo) {
+            this.top = new SpfMacros.Values(sender, domain, ip, helo, receiver, clock.instant().getEpochSecond(),
+                    () -> validatedName(ip, domain));
         }
 
         Outcome checkHost(String domain) {
@@ -253,8 +250,8 @@ public final class Spf {
                     String target = split.domain() == null ? values.domain() : domainSpec(split.domain(), values);
                     int[] prefix = cidr(split.cidr(), true);
                     DnsAnswer<MxRecord> mx = lookup(resolver.mx(target), target, "MX");
-                    if (mx.records().size() > MAX_NAMES) {
-                        throw new Abort(SpfResult.PERMERROR, target + " has more than " + MAX_NAMES + " MX records (RFC 7208 4.6.4)");
+                    if (mx.records().size() > ReverseNames.MAX_NAMES) {
+                        throw new Abort(SpfResult.PERMERROR, target + " has more than " + ReverseNames.MAX_NAMES + " MX records (RFC 7208 4.6.4)");
                     }
                     for (MxRecord record : mx.records()) {
                         if (!record.host().equals(".") && addresses(record.host(), ip).stream().anyMatch(a -> within(a, ip, prefix))) {
@@ -302,10 +299,16 @@ public final class Spf {
             if (answer.failed() && validDomain(name)) {
                 throw new Abort(SpfResult.TEMPERROR, "DNS lookup of " + name + " " + type + " failed: " + answer.failure());
             }
-            if (answer.records().isEmpty() && ++voids > MAX_VOID_LOOKUPS) {
-                throw new Abort(SpfResult.PERMERROR, "more than " + MAX_VOID_LOOKUPS + " lookups found nothing (RFC 7208 4.6.4)");
+            if (answer.records().isEmpty()) {
+                countVoid();
             }
             return answer.failed() ? DnsAnswer.noSuchName(false) : answer; // a name that cannot exist has no records
+        }
+
+        private void countVoid() throws Abort {
+            if (++voids > MAX_VOID_LOOKUPS) {
+                throw new Abort(SpfResult.PERMERROR, "more than " + MAX_VOID_LOOKUPS + " lookups found nothing (RFC 7208 4.6.4)");
+            }
         }
 
         /** The addresses of a name in the client's family. */
@@ -317,20 +320,10 @@ public final class Spf {
         /** 5.5: the PTR names of the client whose own addresses include it (the first 10; errors skip a name). */
         private List<String> validatedNames(InetAddress ip) throws Abort {
             DnsAnswer<String> ptr = resolver.ptr(ip);
-            if (ptr.failed()) {
-                return List.of(); // 5.5: a PTR lookup error means no match
+            if (!ptr.failed() && ptr.records().isEmpty()) {
+                countVoid();
             }
-            if (ptr.records().isEmpty() && ++voids > MAX_VOID_LOOKUPS) {
-                throw new Abort(SpfResult.PERMERROR, "more than " + MAX_VOID_LOOKUPS + " lookups found nothing (RFC 7208 4.6.4)");
-            }
-            List<String> validated = new ArrayList<>();
-            for (String name : ptr.records().stream().limit(MAX_NAMES).toList()) {
-                DnsAnswer<InetAddress> forward = ip instanceof Inet4Address ? resolver.a(name) : resolver.aaaa(name);
-                if (!forward.failed() && forward.records().contains(ip)) {
-                    validated.add(name);
-                }
-            }
-            return validated;
+            return ReverseNames.confirmed(resolver, ip, ptr).orElse(List.of()); // 5.5: a PTR lookup error means no match
         }
 
         /** The p macro (7.3): a validated name within the domain, else any validated name, else "unknown". */

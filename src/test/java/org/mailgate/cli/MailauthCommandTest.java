@@ -44,6 +44,14 @@ class MailauthCommandTest {
     }
 
     @Test
+    void aHeaderOnlyMessageWithLfLineEndsIsRead() throws Exception {
+        CliRun.Result r = CliRun.run("From: a@example.org\nSubject: x\n", "mailauth", "verify", "--json", "--sender", "a@example.org",
+                "--zone", zone().toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.out()).contains("\"from\":\"example.org\"").contains("\"dkim\":[]");
+    }
+
+    @Test
     void spfSaysWhichTermMatched() throws Exception {
         CliRun.Result r = CliRun.run("", "mailauth", "spf", "--ip", "198.51.100.1", "--sender", "alice@example.org", "--zone", zone().toString());
         assertThat(r.out()).isEqualTo("fail: matched -all in the record of example.org\n");
@@ -55,5 +63,9 @@ class MailauthCommandTest {
                 .contains("--ip: expected an IPv4 or IPv6 address, got \"mail.example.org\"");
         assertThat(CliRun.run("", "mailauth", "spf", "--ip", "192.0.2.1", "--sender", "a@example.org", "--zone", "/nonexistent").err())
                 .contains("--zone /nonexistent: no such file, or it cannot be read");
+        Path broken = Files.writeString(dir.resolve("broken.zone"), "$ORIGIN example.org.\n@ 300 IN A not-an-address\n");
+        CliRun.Result r = CliRun.run("", "mailauth", "spf", "--ip", "192.0.2.1", "--sender", "a@example.org", "--zone", broken.toString());
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.err()).contains("--zone " + broken + ": broken.zone:2: Invalid address: not-an-address").doesNotContain("Exception");
     }
 }

@@ -89,8 +89,12 @@ class DmarcTest {
 
     @Test
     void theWalkJumpsToSevenLabels() {
-        // 11 labels: the name itself, then the last 7 (e.f.g.h.i.example.org), then one label fewer each time
-        assertThat(check("x@a.b.c.d.e.f.g.h.i.example.org", spf(SpfResult.NONE, "evil.example")).recordDomain()).isEqualTo("example.org");
+        // 11 labels: the name itself, then the last 7 (e.f.g.h.i.example.org) down to "org": 8 TXT lookups, not 11;
+        // then A, AAAA and MX of the name, for np=
+        int before = dns.lookups();
+        DmarcVerdict v = check("x@a.b.c.d.e.f.g.h.i.example.org", spf(SpfResult.NONE, "evil.example"));
+        assertThat(v.recordDomain()).isEqualTo("example.org");
+        assertThat(dns.lookups() - before).isEqualTo(8 + 3);
     }
 
     @Test
