@@ -211,7 +211,7 @@ public final class DkimVerifier {
         if (key.isEmpty() || key.get().get("v").map(v -> !v.equals("DKIM1")).orElse(false)) {
             return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, false, "the key record at " + keyName + " cannot be read");
         }
-        boolean testing = Arrays.asList(key.get().get("t").orElse("").split(":")).stream().map(String::strip).anyMatch("y"::equals);
+        boolean testing = Arrays.stream(key.get().get("t").orElse("").split(":")).map(String::strip).anyMatch("y"::equals);
         String keyType = key.get().get("k").orElse("rsa");
         if (!s.algorithm().startsWith(keyType + "-")) {
             return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing, "the key is k=" + keyType + ", the signature a=" + s.algorithm());

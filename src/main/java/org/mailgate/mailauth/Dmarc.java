@@ -2,8 +2,10 @@ package org.mailgate.mailauth;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.Resolver;
@@ -57,12 +59,13 @@ public final class Dmarc {
             }
             Found record = walk.get(0);
             String fromOrg = organizational(from, walk);
+            Map<String, String> organizations = new HashMap<>(); // each domain walked once, however many signatures name it
             boolean strictSpf = record.tags().get("aspf").map("s"::equalsIgnoreCase).orElse(false);
             boolean strictDkim = record.tags().get("adkim").map("s"::equalsIgnoreCase).orElse(false);
-            boolean spfAligned = spf.result() == SpfResult.PASS && aligned(from, fromOrg, spf.domain(), strictSpf);
+            boolean spfAligned = spf.result() == SpfResult.PASS && aligned(from, fromOrg, spf.domain(), strictSpf, organizations);
             boolean dkimAligned = false;
             for (DkimResult result : dkim) {
-                if (result.status() == DkimResult.Status.PASS && aligned(from, fromOrg, result.domain(), strictDkim)) {
+                if (result.status() == DkimResult.Status.PASS && aligned(from, fromOrg, result.domain(), strictDkim, organizations)) {
                     dkimAligned = true;
                 }
             }
@@ -79,7 +82,8 @@ public final class Dmarc {
     }
 
     /** Relaxed: the same organizational domain; strict: the same domain (RFC 9989 4.4.1, 4.4.2). */
-    private boolean aligned(String from, String fromOrg, String other, boolean strict) throws LookupFailed {
+    private boolean aligned(String from, String fromOrg, String other, boolean strict, Map<String, String> organizations)
+            throws LookupFailed {
         String domain = other.toLowerCase(Locale.ROOT);
         if (domain.equals(from)) {
             return true;
@@ -87,7 +91,12 @@ public final class Dmarc {
         if (strict || domain.isEmpty()) {
             return false;
         }
-        return organizational(domain, walk(domain)).equals(fromOrg);
+        String organization = organizations.get(domain);
+        if (organization == null) {
+            organization = organizational(domain, walk(domain));
+            organizations.put(domain, organization);
+        }
+        return organization.equals(fromOrg);
     }
 
     /**

@@ -98,6 +98,15 @@ class DmarcTest {
     }
 
     @Test
+    void aDomainNamedByManySignaturesIsWalkedOnce() {
+        int before = dns.lookups();
+        check("a@example.org", spf(SpfResult.NONE, "x.example"), dkim(DkimResult.Status.PASS, "other.example"),
+                dkim(DkimResult.Status.PASS, "other.example"), dkim(DkimResult.Status.PASS, "other.example"));
+        // example.org: 2 TXT (example.org, org); other.example: 2 TXT, once
+        assertThat(dns.lookups() - before).isEqualTo(4);
+    }
+
+    @Test
     void testingModeFailsWithoutAskingForThePolicy() {
         DmarcVerdict v = check("a@testing.example", spf(SpfResult.FAIL, "testing.example"));
         assertThat(v.result()).isEqualTo(DmarcVerdict.Result.FAIL);
