@@ -85,9 +85,11 @@ final class MailauthCommand {
             int bodyStart = empty == -1 ? message.length : empty + 4;
             String heloName = helo != null ? helo : sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "unknown";
             MailAuthentication checks = new MailAuthentication(lookups.resolver(), id(), Clock.systemUTC());
-            MailAuthentication.Message m = checks.message(Arrays.copyOf(message, headerEnd));
+            MailAuthentication.Envelope envelope = checks.envelope(address(ip), heloName, sender);
+            MailAuthentication.EnvelopeResults envelopeResults = envelope.check();
+            MailAuthentication.Envelope.Message m = envelope.message(Arrays.copyOf(message, headerEnd));
             m.body(message, bodyStart, message.length - bodyStart);
-            AuthenticationResults.Verdicts verdicts = m.finish(address(ip), heloName, sender);
+            AuthenticationResults.Verdicts verdicts = m.finish(envelopeResults);
             SpfVerdict mailFrom = verdicts.spf().orElseThrow();
             SpfVerdict heloSpf = verdicts.helo().orElseThrow();
             String field = AuthenticationResults.field(id(), verdicts);

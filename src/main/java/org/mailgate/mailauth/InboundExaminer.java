@@ -3,9 +3,12 @@ package org.mailgate.mailauth;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
+import org.mailgate.message.Client;
 import org.mailgate.message.Examiner;
 import org.mailgate.message.Transaction;
 import org.slf4j.Logger;
@@ -52,30 +55,38 @@ public final class InboundExaminer implements Examiner {
         return name.equalsIgnoreCase("Authentication-Results") && AuthenticationResults.claims(value, authservId);
     }
 
+    /** SPF and iprev start as MAIL is accepted, on {@code work}, and run while the client sends the message. */
     @Override
-    public Examination start(Transaction transaction, byte[] header) {
-        MailAuthentication.Message message = checks.message(header);
-        return new Examination() {
-            @Override
-            public void body(byte[] bytes, int offset, int length) {
-                message.body(bytes, offset, length);
-            }
+    public Envelope open(Client client, Optional<Mailbox> sender, Executor work) {
+        MailAuthentication.Envelope envelope = checks.envelope(address(client.address()), client.helo(), sender.map(Mailbox::toString).orElse(""));
+        CompletableFuture<MailAuthentication.EnvelopeResults> results = CompletableFuture.supplyAsync(envelope::check, work);
+        return (transaction, header) -> {
+            MailAuthentication.Envelope.Message message = envelope.message(header);
+            return new Examination() {
+                @Override
+                public void body(byte[] bytes, int offset, int length) {
+                    message.body(bytes, offset, length);
+                }
 
-            @Override
-            public Verdict finish() {
-                AuthenticationResults.Verdicts verdicts = message.finish(address(transaction.client().address()), transaction.client().helo(),
-                        transaction.sender().map(Mailbox::toString).orElse(""));
-                Verdict verdict = decide(verdicts);
-                DmarcVerdict dmarc = verdicts.dmarc().orElseThrow();
-                log.info("{} mailauth client={} iprev={} spf={} dkim={} dmarc={} policy={} from={} action={}", transaction.queueId(),
-                        transaction.client().address(), verdicts.iprev().orElse(""), verdicts.spf().orElseThrow().result().keyword(),
-                        verdicts.dkim().isEmpty() ? "none" : String.join(",", verdicts.dkim().stream()
-                                .map(d -> d.status().keyword() + "(" + d.domain() + ")").toList()),
-                        dmarc.result().keyword(), dmarc.policy().keyword(), dmarc.fromDomain(),
-                        verdict instanceof Verdict.Refuse refuse ? refuse.refusal().reply().code() : "accept");
-                return verdict;
-            }
+                @Override
+                public Verdict finish() {
+                    AuthenticationResults.Verdicts verdicts = message.finish(results.join());
+                    Verdict verdict = decide(verdicts);
+                    log(transaction, verdicts, verdict);
+                    return verdict;
+                }
+            };
         };
+    }
+
+    private static void log(Transaction transaction, AuthenticationResults.Verdicts verdicts, Verdict verdict) {
+        DmarcVerdict dmarc = verdicts.dmarc().orElseThrow();
+        log.info("{} mailauth client={} iprev={} spf={} dkim={} dmarc={} policy={} from={} action={}", transaction.queueId(),
+                transaction.client().address(), verdicts.iprev().orElse(""), verdicts.spf().orElseThrow().result().keyword(),
+                verdicts.dkim().isEmpty() ? "none" : String.join(",", verdicts.dkim().stream()
+                        .map(d -> d.status().keyword() + "(" + d.domain() + ")").toList()),
+                dmarc.result().keyword(), dmarc.policy().keyword(), dmarc.fromDomain(),
+                verdict instanceof Verdict.Refuse refuse ? refuse.refusal().reply().code() : "accept");
     }
 
     private Verdict decide(AuthenticationResults.Verdicts v) {

@@ -10,9 +10,10 @@ import org.mailgate.message.HeaderSection;
 
 /**
  * Every check of one received message, in the order a receiver makes them: iprev (FCrDNS) and
- * SPF from the connection and MAIL FROM, DKIM over the header section and the streamed body,
- * then DMARC from all of them and the header From. Each message has its own budget of lookups.
- * The lookups block: callers run {@link Message#finish} off any event loop.
+ * SPF once the envelope is known (at MAIL FROM, RFC 7208 2.4), DKIM over the header section and
+ * the streamed body, then DMARC from all of them and the header From. Each transaction has its
+ * own budget of lookups. The lookups block: callers run {@link Envelope#check} and
+ * {@link Message#finish} off any event loop.
  */
 public final class MailAuthentication {
     /**
@@ -32,47 +33,68 @@ public final class MailAuthentication {
         this.clock = clock;
     }
 
-    /** Starts on a message without looking anything up. @param header the header section as received, each field with its CRLF, without the empty line */
-    public Message message(byte[] header) {
-        return new Message(header);
+    /**
+     * Starts on a transaction without looking anything up.
+     *
+     * @param sender the reverse-path, empty for the null one
+     */
+    public Envelope envelope(InetAddress client, String helo, String sender) {
+        return new Envelope(client, helo, sender);
     }
 
-    /** One message being checked. */
-    public final class Message {
+    /** What the connection and the envelope alone tell: iprev, and SPF of the MAIL FROM and HELO identities. */
+    public record EnvelopeResults(String iprev, SpfVerdict mailFrom, SpfVerdict helo) {}
+
+    /** One transaction: its client, HELO name and reverse-path. */
+    public final class Envelope {
         private final LookupBudget budget = new LookupBudget(resolver, LOOKUP_BUDGET);
-        private final HeaderSection header;
-        private final DkimVerifier.Verification verification;
+        private final InetAddress client;
+        private final String helo;
+        private final String sender;
 
-        private Message(byte[] header) {
-            this.header = HeaderSection.parse(header);
-            this.verification = new DkimVerifier(budget, clock).start(header);
+        private Envelope(InetAddress client, String helo, String sender) {
+            this.client = client;
+            this.helo = helo;
+            this.sender = sender;
         }
 
-        /** Body octets as they arrive. */
-        public void body(byte[] bytes, int offset, int length) {
-            verification.body(bytes, offset, length);
-        }
-
-        /**
-         * All verdicts, the body having ended.
-         *
-         * @param sender the reverse-path, empty for the null one
-         */
-        public AuthenticationResults.Verdicts finish(InetAddress client, String helo, String sender) {
+        /** The envelope's checks; blocks on lookups. */
+        public EnvelopeResults check() {
             Spf spf = new Spf(budget, receiver, clock);
-            String iprev = iprev(client);
-            SpfVerdict mailFrom = spf.mailFrom(client, sender, helo);
-            SpfVerdict heloSpf = spf.helo(client, helo);
-            List<DkimResult> signatures = verification.finish();
-            List<String> from = header.authors().map(HeaderSection.Authors::from).orElse(List.of());
-            DmarcVerdict verdict = new Dmarc(budget).evaluate(from, mailFrom, signatures);
-            return new AuthenticationResults.Verdicts(Optional.of(mailFrom), Optional.of(heloSpf), signatures, Optional.of(verdict),
-                    Optional.of(iprev), Optional.of(client.getHostAddress()));
+            String iprev = ReverseNames.confirmed(budget, client, budget.ptr(client))
+                    .map(names -> names.isEmpty() ? "fail" : "pass") // RFC 8601 2.7.3: no name that resolves back is a fail
+                    .orElse("temperror");
+            return new EnvelopeResults(iprev, spf.mailFrom(client, sender, helo), spf.helo(client, helo));
         }
 
-        /** RFC 8601 2.7.3: pass when a PTR name of the address resolves back to it. */
-        private String iprev(InetAddress client) {
-            return ReverseNames.confirmed(budget, client, budget.ptr(client)).map(names -> names.isEmpty() ? "fail" : "pass").orElse("temperror");
+        /** Starts on the message without looking anything up. @param header the header section as received, each field with its CRLF, without the empty line */
+        public Message message(byte[] header) {
+            return new Message(header);
+        }
+
+        /** The message of the transaction being checked. */
+        public final class Message {
+            private final HeaderSection header;
+            private final DkimVerifier.Verification verification;
+
+            private Message(byte[] header) {
+                this.header = HeaderSection.parse(header);
+                this.verification = new DkimVerifier(budget, clock).start(header);
+            }
+
+            /** Body octets as they arrive. */
+            public void body(byte[] bytes, int offset, int length) {
+                verification.body(bytes, offset, length);
+            }
+
+            /** All verdicts, the body having ended and {@code envelope} being what {@link #check} found; blocks on lookups. */
+            public AuthenticationResults.Verdicts finish(EnvelopeResults envelope) {
+                List<DkimResult> signatures = verification.finish();
+                List<String> from = header.authors().map(HeaderSection.Authors::from).orElse(List.of());
+                DmarcVerdict verdict = new Dmarc(budget).evaluate(from, envelope.mailFrom(), signatures);
+                return new AuthenticationResults.Verdicts(Optional.of(envelope.mailFrom()), Optional.of(envelope.helo()), signatures,
+                        Optional.of(verdict), Optional.of(envelope.iprev()), Optional.of(client.getHostAddress()));
+            }
         }
     }
 }

@@ -1,14 +1,16 @@
 package org.mailgate.message;
 
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
 
 /**
  * A step of the pipeline that judges a received message once all of it has passed (SPF, DKIM
- * and DMARC on inbound mail): it sees the client's header section and the body as they stream,
- * and at the end refuses the message or adds fields in front of it, of any length. It may also
- * remove fields of the client's as the header section passes (an Authentication-Results that
- * claims to be ours).
+ * and DMARC on inbound mail): it may start work when MAIL is accepted (SPF, from the envelope
+ * alone), sees the client's header section and the body as they stream, and at the end refuses
+ * the message or adds fields in front of it, of any length. It may also remove fields of the
+ * client's as the header section passes (an Authentication-Results that claims to be ours).
  */
 public interface Examiner {
 
@@ -18,11 +20,23 @@ public interface Examiner {
     }
 
     /**
-     * Starts on one message; runs on the event loop, so it must not block.
+     * MAIL is accepted: starts what the envelope alone allows, its blocking work on {@code work}.
+     * Runs on the event loop, so it must not block; a transaction that ends without a message
+     * drops what it returns.
      *
-     * @param header the client's header section as it arrived, each field with its CRLF, without the empty line
+     * @param sender empty for the null reverse-path
      */
-    Examination start(Transaction transaction, byte[] header);
+    Envelope open(Client client, Optional<Mailbox> sender, Executor work);
+
+    /** One transaction being examined. */
+    interface Envelope {
+        /**
+         * Starts on its message; runs on the event loop, so it must not block.
+         *
+         * @param header the client's header section as it arrived, each field with its CRLF, without the empty line
+         */
+        Examination start(Transaction transaction, byte[] header);
+    }
 
     /** One message being examined. */
     interface Examination {

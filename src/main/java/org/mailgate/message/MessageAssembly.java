@@ -38,6 +38,7 @@ public final class MessageAssembly {
     private final List<Modifier> modifiers;
     private final List<Signer> signers;
     private final List<Examiner> examiners;
+    private final List<Examiner.Envelope> envelopes;
     private final List<Examiner.Examination> examinations = new ArrayList<>();
     private final int maxHeaderSize;
     private final Sink sink;
@@ -50,12 +51,13 @@ public final class MessageAssembly {
     private long size;
 
     MessageAssembly(Transaction transaction, List<Check> checks, List<Modifier> modifiers, List<Signer> signers, List<Examiner> examiners,
-            int maxHeaderSize, Sink sink) {
+            List<Examiner.Envelope> envelopes, int maxHeaderSize, Sink sink) {
         this.transaction = transaction;
         this.checks = checks;
         this.modifiers = modifiers;
         this.signers = signers;
         this.examiners = examiners;
+        this.envelopes = envelopes;
         this.maxHeaderSize = maxHeaderSize;
         this.sink = sink;
     }
@@ -148,8 +150,8 @@ public final class MessageAssembly {
      */
     private void completeHeader(int bodyStart) throws IOException {
         byte[] received = Arrays.copyOf(header, bodyStart);
-        for (Examiner examiner : examiners) {
-            examinations.add(examiner.start(transaction, received));
+        for (Examiner.Envelope envelope : envelopes) {
+            examinations.add(envelope.start(transaction, received));
         }
         if (!examiners.isEmpty()) {
             byte[] kept = withoutRemoved(received);

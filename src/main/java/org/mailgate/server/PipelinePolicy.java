@@ -1,23 +1,50 @@
 package org.mailgate.server;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
 import org.mailgate.message.Client;
+import org.mailgate.message.Examiner;
 import org.mailgate.message.MessagePipeline;
 import org.mailgate.smtp.MailPolicy;
 
-/** The session's MAIL and RCPT checks, answered by the listener's pipeline for one client. */
-record PipelinePolicy(MessagePipeline pipeline, String clientAddress) implements MailPolicy {
+/**
+ * The session's MAIL and RCPT checks, answered by the listener's pipeline for one client. A
+ * MAIL that passes opens the pipeline's examiners on the transaction (SPF starts there, on
+ * {@code work}); its message takes them up from {@link #envelopes}. Used on the event loop only.
+ */
+final class PipelinePolicy implements MailPolicy {
+    private final MessagePipeline pipeline;
+    private final String clientAddress;
+    private final Executor work;
+    private List<Examiner.Envelope> envelopes = List.of();
+
+    PipelinePolicy(MessagePipeline pipeline, String clientAddress, Executor work) {
+        this.pipeline = pipeline;
+        this.clientAddress = clientAddress;
+        this.work = work;
+    }
 
     @Override
     public Optional<Refusal> checkSender(String helo, String authenticatedUser, Mailbox sender) {
-        return pipeline.checkSender(client(helo, authenticatedUser), Optional.ofNullable(sender));
+        Client client = client(helo, authenticatedUser);
+        Optional<Refusal> refusal = pipeline.checkSender(client, Optional.ofNullable(sender));
+        if (refusal.isEmpty()) {
+            envelopes = pipeline.open(client, Optional.ofNullable(sender), work); // the session accepts MAIL when its checks pass
+        }
+        return refusal;
     }
 
     @Override
     public Optional<Refusal> checkRecipient(String helo, String authenticatedUser, Mailbox recipient, int accepted) {
         return pipeline.checkRecipient(client(helo, authenticatedUser), recipient, accepted);
+    }
+
+    /** What the examiners opened at the last accepted MAIL: the transaction whose message begins. */
+    List<Examiner.Envelope> envelopes() {
+        return envelopes;
     }
 
     private Client client(String helo, String authenticatedUser) {

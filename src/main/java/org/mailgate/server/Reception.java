@@ -3,10 +3,13 @@ package org.mailgate.server;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import org.mailgate.mail.Refusal;
 import org.mailgate.message.Client;
+import org.mailgate.message.Examiner;
 import org.mailgate.message.MessageAssembly;
 import org.mailgate.message.MessagePipeline;
 import org.mailgate.message.Transaction;
@@ -34,14 +37,17 @@ final class Reception {
 
     private final ServerContext context;
     private final MessagePipeline pipeline;
+    private final Supplier<List<Examiner.Envelope>> envelopes;
     private final String client;
     private IncomingMessage incoming;
     private MessageAssembly assembly;
     private IOException failure;
 
-    Reception(ServerContext context, MessagePipeline pipeline, String client) {
+    /** @param envelopes the examiners' view of the transaction whose message begins (opened at MAIL) */
+    Reception(ServerContext context, MessagePipeline pipeline, Supplier<List<Examiner.Envelope>> envelopes, String client) {
         this.context = context;
         this.pipeline = pipeline;
+        this.envelopes = envelopes;
         this.client = client;
     }
 
@@ -53,7 +59,7 @@ final class Reception {
                 new Client(client, envelope.helo(), spooled.authenticatedUser()), envelope.protocol(), spooled.sender(),
                 spooled.recipients().stream().map(SpoolEnvelope.Recipient::address).toList());
         IncomingMessage spooling = incoming;
-        assembly = pipeline.assemble(transaction, new MessageAssembly.Sink() {
+        assembly = pipeline.assemble(transaction, envelopes.get(), new MessageAssembly.Sink() {
             @Override
             public void write(byte[] bytes, int offset, int length) throws IOException {
                 spooling.append(bytes, offset, length);

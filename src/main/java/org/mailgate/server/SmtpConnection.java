@@ -47,8 +47,9 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private void begin(InetAddress address) {
         clientAddress = address;
         client = address.getHostAddress();
-        session = new SmtpSession(profile.settings(), new PipelinePolicy(profile.pipeline(), client), this::handle);
-        reception = new Reception(context, profile.pipeline(), client);
+        PipelinePolicy policy = new PipelinePolicy(profile.pipeline(), client, context.checks());
+        session = new SmtpSession(profile.settings(), policy, this::handle);
+        reception = new Reception(context, profile.pipeline(), policy::envelopes, client);
         deadlines = new Deadlines(ctx, context.config().limits(), reason -> {
             if (session.isWaiting()) {
                 return false;

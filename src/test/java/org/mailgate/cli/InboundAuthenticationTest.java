@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -145,5 +146,29 @@ class InboundAuthenticationTest {
         assertThat(queued(reply)).contains("spf=pass").contains("dkim=none").contains("dmarc=pass (SPF aligned with relaxed.org)");
         List<QueuedMessage> all = mailgate.spool().list();
         assertThat(all).isNotEmpty();
+    }
+
+    @Test
+    void spfJudgesTheSenderOfEachTransactionNotAnEarlierOne() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            assertThat(in.readLine()).startsWith("220");
+            // pipelined (RFC 2920): an abandoned transaction, then one message, then another from a second sender
+            String message = "From: news@relaxed.org\r\nTo: bob@example.net\r\nSubject: hi\r\n\r\nhello\r\n.\r\n";
+            out.write(("EHLO client.example\r\nMAIL FROM:<alice@example.org>\r\nRSET\r\n"
+                    + "MAIL FROM:<news@relaxed.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n" + message
+                    + "MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.net>\r\nDATA\r\n" + message + "QUIT\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            List<String> ends = new ArrayList<>();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("250 2.0.0 Ok: queued as")) {
+                    ends.add(line);
+                }
+            }
+            assertThat(ends).hasSize(2);
+            assertThat(queued(ends.get(0))).contains("spf=pass").contains("smtp.mailfrom=\"news@relaxed.org\"");
+            assertThat(queued(ends.get(1))).contains("spf=fail").contains("smtp.mailfrom=\"alice@example.org\"");
+        }
     }
 }

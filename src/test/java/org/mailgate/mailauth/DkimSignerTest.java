@@ -31,7 +31,7 @@ class DkimSignerTest {
         MemorySink sink = new MemorySink();
         Transaction t = new Transaction("1M8AAAAAA0000AAAA", NOW, new Client("192.0.2.7", "client.test", Optional.of("alice@example.com")),
                 "ESMTPSA", Optional.of(Mailbox.stored("alice@example.com")), List.of(Mailbox.stored("bob@example.org")));
-        MessageAssembly a = new MessagePipeline(List.of(), List.of(), List.of(signer), List.of(), 64 * 1024).assemble(t, sink);
+        MessageAssembly a = new MessagePipeline(List.of(), List.of(), List.of(signer), List.of(), 64 * 1024).assemble(t, List.of(), sink);
         a.append(message.getBytes(StandardCharsets.UTF_8));
         assertThat(a.finish()).isEmpty();
         return sink.toString(StandardCharsets.UTF_8);

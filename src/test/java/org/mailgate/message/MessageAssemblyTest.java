@@ -25,7 +25,7 @@ class MessageAssemblyTest {
     }
 
     private MessageAssembly assembly(List<Check> checks, List<Modifier> modifiers, List<Signer> signers, int maxHeaderSize) {
-        return new MessagePipeline(checks, modifiers, signers, List.of(), maxHeaderSize).assemble(TRANSACTION, sink);
+        return new MessagePipeline(checks, modifiers, signers, List.of(), maxHeaderSize).assemble(TRANSACTION, List.of(), sink);
     }
 
     private String written() {
