@@ -62,7 +62,8 @@ public final class Mailgate implements AutoCloseable {
             // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
             List<Examiner> examiners = config.mailauth().verify()
-                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), config.hostname(), local::isLocal,
+                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), config.mailauth().authservId(config.hostname()),
+                            local::isLocal,
                             config.mailauth().rejectDmarc(), config.mailauth().rejectLocalForgery(), config.mailauth().rejectSpfFail()))
                     : List.of();
             server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);

@@ -18,6 +18,9 @@ public final class MailauthConfig extends Settings<MailauthConfig> {
     /** SPF fail (-all) with no DKIM pass and no DMARC record: refused when true; by default accepted and reported. */
     public static final Key<Boolean> REJECT_SPF_FAIL = TABLE.key("reject-spf-fail", ValueType.FLAG, false);
 
+    /** Our name in Authentication-Results (RFC 8601 2.5), and the one whose arriving fields are removed; empty: the server's hostname. */
+    public static final Key<String> AUTHSERV_ID = TABLE.key("authserv-id", ValueType.HOSTNAME, "");
+
     public static final MailauthConfig DEFAULTS = new MailauthConfig(TABLE.defaults());
 
     MailauthConfig(Values values) {
@@ -43,5 +46,11 @@ public final class MailauthConfig extends Settings<MailauthConfig> {
 
     public boolean rejectSpfFail() {
         return get(REJECT_SPF_FAIL);
+    }
+
+    /** The configured authserv-id, else {@code hostname}. */
+    public String authservId(String hostname) {
+        String id = get(AUTHSERV_ID);
+        return id.isEmpty() ? hostname : id;
     }
 }

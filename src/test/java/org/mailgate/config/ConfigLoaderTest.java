@@ -80,6 +80,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("[mailauth] authserv-id: the hostname unless set; a value that is no host name is refused at its line")
+    void mailauthAuthservId() throws Exception {
+        String top = "hostname = \"mx.example.com\"\n[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        assertThat(ConfigLoader.load(write(top)).mailauth().authservId("mx.example.com")).isEqualTo("mx.example.com");
+        MailgateConfig set = ConfigLoader.load(write(top + "[mailauth]\nauthserv-id = \"auth.example.com\"\n"));
+        assertThat(set.mailauth().authservId("mx.example.com")).isEqualTo("auth.example.com");
+        Path bad = write(top + "[mailauth]\nauthserv-id = \"a b;c\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class).hasMessageContaining(bad + ":7:1:");
+    }
+
+    @Test
     void wrongTypeSaysWhatWasExpected() throws Exception {
         Path file = write("[[listener]]\naddress = \"127.0.0.1\"\nport = \"587\"\nkind = \"submission\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ":3:1: port: expected a port number from 0 to 65535, got \"587\"");
