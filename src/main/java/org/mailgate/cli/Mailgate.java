@@ -12,6 +12,7 @@ import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.DkimConfig;
+import org.mailgate.config.MailauthConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.DeliveryService;
 import org.mailgate.delivery.Router;
@@ -61,10 +62,10 @@ public final class Mailgate implements AutoCloseable {
             LocalDomains local = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
             // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
-            List<Examiner> examiners = config.mailauth().verify()
-                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), config.mailauth().authservId(config.hostname()),
-                            local::isLocal,
-                            config.mailauth().rejectDmarc(), config.mailauth().rejectLocalForgery(), config.mailauth().rejectSpfFail()))
+            MailauthConfig mailauth = config.mailauth();
+            List<Examiner> examiners = mailauth.verify()
+                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), mailauth.authservId(config.hostname()),
+                            local::isLocal, mailauth.rejectDmarc(), mailauth.rejectLocalForgery(), mailauth.rejectSpfFail()))
                     : List.of();
             server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);
             DeliveryService delivery = null;

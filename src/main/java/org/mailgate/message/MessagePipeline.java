@@ -10,9 +10,10 @@ import org.mailgate.mail.Refusal;
 /**
  * The ordered checks and modifiers a listener's messages pass (Postfix's cleanup, maddy's checks
  * and modifiers), built once per listener kind: the server asks it at MAIL and RCPT, opens the
- * examiners on each accepted MAIL, and runs each message through a {@link MessageAssembly} of it: checks, then modifiers (fields known from
- * the header section), then signers (fields known once the body has passed, put first), then examiners (a verdict at the end, and fields in front of all). New steps
- * (SPF, DMARC) join the lists; the connection does not change.
+ * examiners on each accepted MAIL, and runs each message through a {@link MessageAssembly} of
+ * it: checks, then modifiers (fields known from the header section), then signers (fields known
+ * once the body has passed, put first), then examiners (a verdict at the end, and fields in front
+ * of all). New steps join the lists; the connection does not change.
  */
 public final class MessagePipeline {
     private final List<Check> checks;
