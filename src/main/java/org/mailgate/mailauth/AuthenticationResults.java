@@ -4,15 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Authentication-Results field (RFC 8601) of our verdicts: one resinfo per check, every
- * property value a quoted-string and every reason a comment with the quotes, backslashes,
- * parentheses and control characters of its input escaped or dropped, so nothing a sender
- * puts in a domain, selector or record can add a field or a result.
+ * property value a bare token or address only when it is nothing else and a quoted-string
+ * otherwise, every reason a comment, with the quotes, backslashes, parentheses and control
+ * characters of its input escaped or dropped, so nothing a sender puts in a domain, selector or
+ * record can add a field or a result.
  */
 public final class AuthenticationResults {
     private AuthenticationResults() {}
+
+    /** An RFC 2045 token, or a dot-atom address of such tokens: a pvalue that nothing can follow inside it. */
+    private static final Pattern BARE = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`{|}~-]+(@[A-Za-z0-9!#$%&'*+.^_`{|}~-]+)?");
 
     /** What the checks found; any part may be absent. */
     public record Verdicts(Optional<SpfVerdict> spf, Optional<SpfVerdict> helo, List<DkimResult> dkim, Optional<DmarcVerdict> dmarc,
@@ -21,7 +26,7 @@ public final class AuthenticationResults {
     /** The whole field, folded one result a line, with its CRLF. */
     public static String field(String authservId, Verdicts v) {
         List<String> results = new ArrayList<>();
-        v.iprev().ifPresent(result -> results.add("iprev=" + result + v.clientAddress().map(a -> " smtp.remote-ip=" + quote(a)).orElse("")));
+        v.iprev().ifPresent(result -> results.add("iprev=" + result + v.clientAddress().map(a -> " policy.iprev=" + quote(a)).orElse("")));
         v.spf().ifPresent(spf -> results.add("spf=" + spf.result().keyword() + comment(spf.reason()) + " smtp.mailfrom=" + quote(spf.sender())));
         v.helo().ifPresent(helo -> results.add("spf=" + helo.result().keyword() + comment(helo.reason()) + " smtp.helo="
                 + quote(helo.sender().substring(helo.sender().indexOf('@') + 1))));
@@ -63,8 +68,16 @@ public final class AuthenticationResults {
         return id.toLowerCase(Locale.ROOT).equals(authservId.toLowerCase(Locale.ROOT));
     }
 
-    /** An RFC 5322 quoted-string: only visible ASCII and space; quote and backslash escaped. */
+    /**
+     * The value bare when it is a token or an address of tokens (as most receivers write them, and
+     * as parsers such as Debian's authres 1.2 read them: it drops a property that follows a
+     * quoted-string), else an RFC 5322 quoted-string: only visible ASCII and space, quote and
+     * backslash escaped.
+     */
     static String quote(String value) {
+        if (BARE.matcher(value).matches()) {
+            return value;
+        }
         StringBuilder out = new StringBuilder("\"");
         for (char c : value.toCharArray()) {
             if (c == '"' || c == '\\') {
