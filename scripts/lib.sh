@@ -19,6 +19,7 @@ declare -gA CAPABILITY_PACKAGES=(
   [dovecot-lmtp]="dovecot-lmtpd"
   [bc]="bc"
   [dkimpy]="python3-dkim"
+  [authres]="python3-authres"
   [node]="nodejs npm"
 )
 # Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
@@ -31,7 +32,7 @@ NPM_OVERRIDES='"undici": "6.21.3"'
 MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
-TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy node mailauth)
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth)
 
 has_capability() { # has_capability NAME: true when this machine can do it
   case $1 in
@@ -48,6 +49,7 @@ has_capability() { # has_capability NAME: true when this machine can do it
     bc) command -v bc >/dev/null ;;
     # Debian's dkimpy, for Debian's python3 (a python3 earlier on the PATH may be another one)
     dkimpy) /usr/bin/python3 -c 'import dkim, dkim.dnsplug' 2>/dev/null ;;
+    authres) /usr/bin/python3 -c 'import authres' 2>/dev/null ;;
     node) command -v node >/dev/null && command -v npm >/dev/null ;;
     mailauth) [[ -x $MAILGATE_NPM/node_modules/.bin/mailauth ]] && "$MAILGATE_NPM/node_modules/.bin/mailauth" --version 2>/dev/null | grep -qx '4.13.3' ;;
     *) echo "scripts/lib.sh: unknown capability $1" >&2; return 2 ;;

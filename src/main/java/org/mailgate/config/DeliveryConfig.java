@@ -48,6 +48,12 @@ public final class DeliveryConfig extends Settings<DeliveryConfig> {
     public static final Key<SmartHostConfig> SMART_HOST = TABLE.key("smarthost", DeliveryValues.SMART_HOST, null);
     /** null to deliver local mail to Maildirs in the data directory. */
     public static final Key<LmtpConfig> LMTP = TABLE.key("lmtp", DeliveryValues.LMTP, null);
+    /**
+     * Over LMTP, a message for a folder (Junk, for a DMARC p=quarantine failure) goes to
+     * LOCAL+FOLDER@DOMAIN, which Dovecot files there with lmtp_save_to_detail_mailbox = yes
+     * (and into the INBOX without it); off, every message goes to LOCAL@DOMAIN.
+     */
+    public static final Key<Boolean> LMTP_FOLDER_DETAIL = TABLE.key("lmtp-folder-detail", ValueType.FLAG, true);
     /** false to accept and queue only (maintenance, or a queue-only front node): nothing leaves. */
     public static final Key<Boolean> ENABLED = TABLE.key("enabled", ValueType.FLAG, true);
     /**
@@ -154,6 +160,10 @@ public final class DeliveryConfig extends Settings<DeliveryConfig> {
 
     public LmtpConfig lmtp() {
         return get(LMTP);
+    }
+
+    public boolean lmtpFolderDetail() {
+        return get(LMTP_FOLDER_DETAIL);
     }
 
     public boolean enabled() {

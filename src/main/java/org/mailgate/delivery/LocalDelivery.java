@@ -18,7 +18,9 @@ import org.mailgate.spool.SpoolEnvelope;
 /**
  * Delivery to our own users: each recipient (address or alias) is mapped to its user, then the
  * message goes to the user's Maildir, or to an LMTP server (Dovecot's) when one is configured.
- * A user who has two of the recipient addresses gets one copy.
+ * A user who has two of the recipient addresses gets one copy. A message for a folder (Junk) goes
+ * into that Maildir++ folder, or over LMTP to the user's address with the folder as its detail
+ * (bob+Junk@example.org), the way Dovecot's lmtp_save_to_detail_mailbox reads it.
  */
 final class LocalDelivery {
     private static final String LMTP_KEY = "lmtp";
@@ -26,13 +28,16 @@ final class LocalDelivery {
     private final LocalMailboxes mailboxes;
     private final Maildir maildir;
     private final DeliveryConfig.LmtpConfig lmtp;
+    private final boolean lmtpFolderDetail;
     private final Dialer dialer;
     private final ConnectionPool pool;
 
-    LocalDelivery(LocalMailboxes mailboxes, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, Dialer dialer, ConnectionPool pool) {
+    LocalDelivery(LocalMailboxes mailboxes, Maildir maildir, DeliveryConfig.LmtpConfig lmtp, boolean lmtpFolderDetail, Dialer dialer,
+            ConnectionPool pool) {
         this.mailboxes = mailboxes;
         this.maildir = maildir;
         this.lmtp = lmtp;
+        this.lmtpFolderDetail = lmtpFolderDetail;
         this.dialer = dialer;
         this.pool = pool;
     }
@@ -71,7 +76,9 @@ final class LocalDelivery {
 
     /** One LMTP transaction with a recipient per user; each user's reply applies to that user's addresses. */
     private List<Outcome> viaLmtp(RoutedMessage message, Map<Mailbox, List<Mailbox>> byUser) {
-        List<SpoolEnvelope.Recipient> perUser = byUser.keySet().stream().map(SpoolEnvelope.Recipient::of).toList();
+        Map<Mailbox, Mailbox> users = new LinkedHashMap<>(); // the address given to the LMTP server -> its user
+        byUser.keySet().forEach(user -> users.put(lmtpAddress(user, message.envelope().folder()), user));
+        List<SpoolEnvelope.Recipient> perUser = users.keySet().stream().map(SpoolEnvelope.Recipient::of).toList();
         RoutedMessage forUsers = message.to(perUser);
         List<Outcome> results;
         Optional<Conversation> pooled = pool.take(LMTP_KEY);
@@ -87,12 +94,20 @@ final class LocalDelivery {
                     "LMTP server " + lmtp.host() + ": " + e.getMessage())).toList();
         }
         Map<Mailbox, Outcome> byOwner = new HashMap<>();
-        results.forEach(o -> byOwner.put(o.recipient(), o));
+        results.forEach(o -> byOwner.put(users.getOrDefault(o.recipient(), o.recipient()), o));
         List<Outcome> outcomes = new ArrayList<>();
         byUser.forEach((user, addresses) -> {
             Outcome o = byOwner.get(user);
             addresses.forEach(a -> outcomes.add(new Outcome(a, o.status(), o.remoteMta(), o.reply())));
         });
         return outcomes;
+    }
+
+    /** The user's address, with the folder as its detail when there is one (not for a local part that has a "+" already). */
+    private Mailbox lmtpAddress(Mailbox user, Optional<String> folder) {
+        if (folder.isEmpty() || !lmtpFolderDetail || user.localPart().contains("+")) {
+            return user;
+        }
+        return new Mailbox(user.localPart() + "+" + folder.get(), user.domain());
     }
 }

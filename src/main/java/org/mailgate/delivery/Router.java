@@ -44,7 +44,7 @@ public final class Router implements Transport {
         RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, dialer, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), dialer, pool);
         LocalDelivery local = new LocalDelivery(mailboxes, new Maildir(config.dataDir().resolve("mailboxes"), config.hostname(), clock),
-                d.lmtp(), dialer, pool);
+                d.lmtp(), d.lmtpFolderDetail(), dialer, pool);
         return new Router(mailboxes, d.smartHost(), pool, remote, smartHost, local);
     }
 
