@@ -9,6 +9,8 @@ import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
+import java.security.spec.InvalidKeySpecException;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -234,7 +236,7 @@ public final class DkimVerifier {
                 verifier.update(digest, 0, digest.length);
                 valid = verifier.verifySignature(s.signature());
             } else {
-                PublicKey publicKey = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(keyBytes));
+                PublicKey publicKey = rsaKey(keyBytes);
                 BigInteger modulus = ((RSAPublicKey) publicKey).getModulus();
                 if (modulus.bitLength() < DkimKey.MIN_RSA_BITS) {
                     return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing,
@@ -249,6 +251,20 @@ public final class DkimVerifier {
                     : result(s, DkimResult.Status.FAIL, prefix, bodyLength, testing, "the signature did not verify");
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing, "the key at " + keyName + " cannot be used: " + e.getMessage());
+        }
+    }
+
+    /**
+     * An RSA key as DKIM records carry it: nearly always a SubjectPublicKeyInfo, as RFC 6376's own
+     * example has it, but 3.6.1 names the bare RSAPublicKey (PKCS#1), which some publish.
+     */
+    private static PublicKey rsaKey(byte[] der) throws GeneralSecurityException {
+        KeyFactory rsa = KeyFactory.getInstance("RSA");
+        try {
+            return rsa.generatePublic(new X509EncodedKeySpec(der));
+        } catch (InvalidKeySpecException notSpki) {
+            org.bouncycastle.asn1.pkcs.RSAPublicKey pkcs1 = org.bouncycastle.asn1.pkcs.RSAPublicKey.getInstance(der);
+            return rsa.generatePublic(new RSAPublicKeySpec(pkcs1.getModulus(), pkcs1.getPublicExponent()));
         }
     }
 
