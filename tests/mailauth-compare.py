@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
-"""Our SPF, DKIM and DMARC verdicts next to npm mailauth's (4.13.3), message by message.
+"""Our SPF, DKIM, DMARC and ARC verdicts next to npm mailauth's (4.13.3), message by message.
 
   mailauth-compare.py MAILAUTH-BIN WORK-DIR
 
 Builds the messages (the DKIM fixtures of src/test/resources, the RFC examples, Stalwart's test
-messages, tampered copies and unsigned mail for SPF and DMARC cases), writes their DNS records
+messages, ARC chains sealed by dkimpy, mailauth and Stalwart's set, tampered copies and
+unsigned mail for SPF and DMARC cases), writes their DNS records
 twice, as a zone file for `mailgate mailauth verify --zone` and as mailauth's --dns-cache JSON,
 asks both, and prints one line a message. A difference is a failure unless EXPLAINED lists it
-with the reason. Run with Debian's python3 (it has authres, which parses our field).
+with the reason. Every ARC chain is also given to dkimpy's arc_verify, a third opinion. Run
+with Debian's python3 (it has authres, which parses our field, and dkimpy).
 """
+import base64
 import json
 import os
 import re
@@ -18,12 +21,23 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import authres
+import dkim
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESOURCES = os.path.join(ROOT, "src", "test", "resources")
 
+ED25519_SEAL = ("the first seal is ed25519-sha256: we take ARC's a= as DKIM's, with RFC 8463's Ed25519, as Stalwart (which "
+                "made this chain) does; %s accepts only rsa-sha256 seals, the one algorithm ARC's experiment deployed, and fails it")
+
+BODY_HASH = ("a body hash that does not verify is a failed signature (RFC 6376 6.1.3 PERMFAIL, RFC 8601 2.7.1 fail); "
+             "mailauth reports it as neutral")
+
 # Differences we expect, by case name, and why.
 EXPLAINED = {
+    "dkim-tampered-body": BODY_HASH,
+    "arc-tampered-body": BODY_HASH + "; both fail the ARC chain",
+    "stalwart-arc-001": BODY_HASH + " (the IETF list changed the body stalw.art signed); both pass Gmail's ARC seal",
+    "stalwart-arc-002": ED25519_SEAL % "mailauth",
     "dmarc-subdomain-tree-walk": "RFC 9989 finds the policy by the DNS tree walk (_dmarc.pass.spf.test, p=reject, "
     "fails); mailauth follows RFC 7489 and the Public Suffix List, whose organizational domain spf.test has no "
     "record (none)",
@@ -35,6 +49,9 @@ EXPLAINED = {
     "stalwart-005": "x= has passed: RFC 6376 3.5 lets a verifier treat it as invalid; we report permerror "
     "(RFC 8601 2.7.1: an unrecoverable error), mailauth neutral",
 }
+
+# Where dkimpy's arc_verify says otherwise about a chain, and why.
+DKIMPY_EXPLAINED = {"stalwart-arc-002": ED25519_SEAL % "dkimpy"}
 
 
 def crlf(text):
@@ -55,7 +72,53 @@ def zone_records(path):
     return records
 
 
-def cases():
+def arc_cases(records, signed, work):
+    """ARC chains sealed by dkimpy (one set, then a second forwarder's), by mailauth, Stalwart's two, and broken ones."""
+    out = []
+    stalwart = os.path.join(RESOURCES, "stalwart", "arc")
+    for name in sorted(os.listdir(stalwart)):
+        if name.endswith(".txt"):
+            text = open(os.path.join(stalwart, name), encoding="utf-8").read()
+            dns, message = text.split("\n\n", 1)
+            for line in dns.splitlines():
+                key, value = line.split(" ", 1)
+                records[key] = value
+            sender = re.search(r"^From:.*?([\w.+-]+@[\w.-]+)", message, re.M | re.I).group(1)
+            out.append(("stalwart-arc-" + name[:-4], crlf(message), "192.0.2.1", "client.example", sender))
+
+    # a fresh RSA key for both forwarders: its record in the zone, its PEM for the sealers
+    pem = run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]).encode()
+    open(os.path.join(work, "arc.pem"), "wb").write(pem)
+    der = subprocess.run(["openssl", "pkey", "-pubout", "-outform", "DER"], input=pem, capture_output=True, check=True).stdout
+    for forwarder in ("lists.arc.test", "fwd.arc.test"):
+        records["arc._domainkey." + forwarder] = "v=DKIM1; k=rsa; p=" + base64.b64encode(der).decode()
+
+    def seal(message, forwarder):
+        results = f"Authentication-Results: {forwarder}; dkim=pass header.d=example.org\r\n".encode()
+        message = results + message
+        return b"".join(dkim.arc_sign(message, b"arc", forwarder.encode(), pem, forwarder.encode())) + message
+
+    one = seal(signed, "lists.arc.test")
+    two = seal(one, "fwd.arc.test")
+    out.append(("arc-dkimpy-one-set", one, "192.0.2.1", "client.example", "alice@example.org"))
+    out.append(("arc-dkimpy-two-sets", two, "192.0.2.1", "client.example", "alice@example.org"))
+    out.append(("arc-tampered-body", two.replace(b"the  body", b"the  bodY", 1), "192.0.2.1", "client.example", "alice@example.org"))
+    out.append(("arc-tampered-first-results", two.replace(b"i=1; lists.arc.test;", b"i=1; lists.arc.test; spf=pass;", 1),
+                "192.0.2.1", "client.example", "alice@example.org"))
+    return out
+
+
+def mailauth_sealed(binary, work, one_set):
+    """A second ARC set added by mailauth's own sealer over dkimpy's one-set chain (it checks with its DNS cache first)."""
+    key = os.path.join(work, "arc.pem")
+    source = os.path.join(work, "arc-source.eml")
+    open(source, "wb").write(one_set)
+    sealed = run([binary, "seal", source, "-k", key, "-d", "fwd.arc.test", "-s", "arc", "-i", "192.0.2.1", "-e", "client.example",
+                  "-f", "alice@example.org", "-m", "fwd.arc.test", "-n", os.path.join(work, "dns-cache.json"), "-o"])
+    return crlf(sealed.strip() + "\n") + one_set
+
+
+def cases(work):
     """(name, message bytes, client ip, helo, mail from) and the records they all need."""
     records, out = {}, []
     dkim = os.path.join(RESOURCES, "dkim")
@@ -68,7 +131,7 @@ def cases():
             sender = re.search(rb"^From:.*?([\w.+-]+@[\w.-]+)", message, re.M | re.I).group(1).decode()
             out.append((name[:-4], message, "192.0.2.1", "client.example", sender))
     signed = open(os.path.join(dkim, "dkimpy-rsa-relaxed-relaxed.eml"), "rb").read()
-    out.append(("dkim-tampered-body", signed.replace(b"Hello", b"Jello", 1), "192.0.2.1", "client.example", "alice@example.org"))
+    out.append(("dkim-tampered-body", signed.replace(b"the  body", b"the  bodY", 1), "192.0.2.1", "client.example", "alice@example.org"))
     out.append(("dkim-tampered-subject", re.sub(rb"^Subject: .*$", b"Subject: changed", signed, count=1, flags=re.M),
                 "192.0.2.1", "client.example", "alice@example.org"))
     stalwart = os.path.join(RESOURCES, "stalwart", "dkim")
@@ -80,6 +143,8 @@ def cases():
             records[key] = value
         sender = re.search(r"^From:.*?([\w.+-]+@[\w.-]+)", message, re.M | re.I).group(1)
         out.append(("stalwart-" + name[:-4], crlf(message), "192.0.2.1", "client.example", sender))
+
+    out += arc_cases(records, signed, work)
 
     # SPF and DMARC, on unsigned mail: pass.spf.test allows 192.0.2.0/24
     records.update({
@@ -141,18 +206,19 @@ def mailauth(binary, path, ip, helo, sender, cache):
         "spf": report["spf"]["status"]["result"],
         "dkim": sorted(r["status"]["result"] for r in report["dkim"]["results"]),
         "dmarc": report["dmarc"]["status"]["result"] if report.get("dmarc") else "none",
+        "arc": report["arc"]["status"]["result"] if report.get("arc") else "none",
     }
 
 
 def mailgate(path, ip, helo, sender, zone):
-    args = [os.path.join(ROOT, "mailgate"), "mailauth", "verify", "--ip", ip, "--helo", helo, "--zone", zone]
+    args = [os.path.join(ROOT, "mailgate"), "mailauth", "verify", "--arc", "--ip", ip, "--helo", helo, "--zone", zone]
     if sender:
         args += ["--sender", sender]
     with open(path, "rb") as message:
         out = run(args, message)
     field = out.split("\n\n", 1)[0]
     parsed = authres.AuthenticationResultsHeader.parse(" ".join(field.split()))
-    results = {"spf": "none", "dkim": [], "dmarc": "none"}
+    results = {"spf": "none", "dkim": [], "dmarc": "none", "arc": "none"}
     for r in parsed.results:
         if r.method == "spf" and any(p.name == "mailfrom" for p in r.properties):
             results["spf"] = r.result
@@ -160,19 +226,23 @@ def mailgate(path, ip, helo, sender, zone):
             results["dkim"].append(r.result)
         elif r.method == "dmarc":
             results["dmarc"] = r.result
+        elif r.method == "arc":
+            results["arc"] = r.result
     results["dkim"] = sorted(results["dkim"])
     return results
 
 
 def main():
     binary, work = sys.argv[1], sys.argv[2]
-    all_cases, records = cases()
+    all_cases, records = cases(work)
     zone, cache = os.path.join(work, "compare.zone"), os.path.join(work, "dns-cache.json")
     with open(zone, "w") as z:
         for name, value in records.items():
             strings = " ".join('"' + value[i:i + 250] + '"' for i in range(0, len(value), 250))
             z.write(f"{name}. 300 IN TXT {strings}\n")
     json.dump({name: {"TXT": [[value]]} for name, value in records.items()}, open(cache, "w"))
+    one_set = next(message for name, message, *_ in all_cases if name == "arc-dkimpy-one-set")
+    all_cases.append(("arc-mailauth-second-set", mailauth_sealed(binary, work, one_set), "192.0.2.1", "client.example", "alice@example.org"))
 
     def both(case):
         name, message, ip, helo, sender = case
@@ -186,7 +256,7 @@ def main():
     for (name, *_), (ours, theirs) in zip(all_cases, verdicts):
         if ours == theirs:
             same += 1
-            print(f"same      {name}: spf={ours['spf']} dkim={','.join(ours['dkim'])} dmarc={ours['dmarc']}")
+            print(f"same      {name}: spf={ours['spf']} dkim={','.join(ours['dkim'])} dmarc={ours['dmarc']} arc={ours['arc']}")
         else:
             why = EXPLAINED.get(name)
             if why:
@@ -195,7 +265,30 @@ def main():
                 unexplained += 1
             print(f"{'explained' if why else 'DIFFERENT'} {name}: ours {ours}, mailauth {theirs}" + (f"\n          ({why})" if why else ""))
     print(f"mailauth-compare: {len(all_cases)} messages, {same} the same, {explained} explained differences, {unexplained} unexplained")
-    sys.exit(1 if unexplained or len(all_cases) < 30 else 0)
+    disagreements = dkimpy_arc(all_cases, verdicts, records)
+    sys.exit(1 if unexplained or disagreements or len(all_cases) < 30 else 0)
+
+
+def dkimpy_arc(all_cases, verdicts, records):
+    """A third opinion on every chain: dkimpy's arc_verify, answering DNS from the same records. Returns the unexplained differences."""
+    def lookup(name, timeout=5):
+        value = records.get(name.decode().rstrip("."))
+        return value.encode() if value else None
+
+    disagreements = 0
+    for (name, message, *_), (ours, _) in zip(all_cases, verdicts):
+        if b"ARC-Seal:" not in message:
+            continue
+        theirs = dkim.arc_verify(message, dnsfunc=lookup)
+        cv, comment = theirs[0].decode(), theirs[2]
+        if cv == ours["arc"]:
+            print(f"dkimpy    {name}: arc={cv} (the same)")
+        elif name in DKIMPY_EXPLAINED:
+            print(f"dkimpy    {name}: arc={cv} ({comment}), ours {ours['arc']}\n          ({DKIMPY_EXPLAINED[name]})")
+        else:
+            disagreements += 1
+            print(f"DKIMPY    {name}: arc={cv} ({comment}), ours {ours['arc']}")
+    return disagreements
 
 
 if __name__ == "__main__":

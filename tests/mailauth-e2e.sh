@@ -5,7 +5,9 @@
 # and from 127.0.0.2 (not); dkimpy signs the legitimate mail. Mailgate refuses the p=reject
 # forgery with 550 and queues nothing, files the p=quarantine one in .Junk, delivers the signed
 # one with dkim=pass and dmarc=pass; Dovecot reads both folders, Debian's python3-authres parses
-# the Authentication-Results field, and a forged one claiming our authserv-id is gone.
+# the Authentication-Results field, and a forged one claiming our authserv-id is gone. Then over
+# LMTP to Dovecot, with ARC on: a list's ARC seal (dkimpy's) over a p=reject failure sends it to
+# Junk when the list is trusted, and it is refused when the sealer is not.
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,6 +47,9 @@ _dmarc.sender TXT "v=DMARC1; p=reject"
 e2e._domainkey.sender TXT $dkim_record
 mx.sender A 127.0.0.1
 quarantine TXT "v=spf1 ip4:127.0.0.1 -all"
+lists TXT "v=spf1 ip4:127.0.0.2 -all"
+arc._domainkey.lists TXT $dkim_record
+arc._domainkey.untrusted TXT $dkim_record
 _dmarc.quarantine TXT "v=DMARC1; p=quarantine"
 ZONE
 cat >"$work/knot/zones/127.in-addr.arpa.zone" <<ZONE
@@ -116,6 +121,18 @@ signature = dkim.sign(message, b"e2e", b"sender.test", key, canonicalize=(b"rela
 forged = (b"Authentication-Results: mx.example.test; dkim=pass header.d=bank.test; dmarc=pass header.from=bank.test\r\n"
           b"Authentication-Results: relay.other.test; spf=pass smtp.mailfrom=alice@sender.test\r\n")
 open(sys.argv[1], "wb").write(forged + signature + message)
+PY
+# a mailing list (lists.test, trusted) and another forwarder (untrusted.test) tag the Subject and
+# add a footer, which breaks sender.test's signature, and seal the result with ARC
+/usr/bin/python3 - "$work" <<'PY' || fail_setup "dkimpy cannot seal"
+import dkim, sys
+work = sys.argv[1]
+key, legit = open(work + "/dkim.pem", "rb").read(), open(work + "/legit.eml", "rb").read()
+signed = legit[legit.index(b"DKIM-Signature:"):]  # as sender.test sent it, without the fields added on the way
+for name, sealer in (("list", b"lists.test"), ("untrusted-list", b"untrusted.test")):
+    m = signed.replace(b"Subject: mailauth legit", b"Subject: mailauth " + name.encode() + b" forwarded") + b"-- \r\nThe list's footer.\r\n"
+    m = b"Authentication-Results: " + sealer + b"; dkim=pass header.d=sender.test; dmarc=pass header.from=sender.test\r\n" + m
+    open(f"{work}/{name}.eml", "wb").write(b"".join(dkim.arc_sign(m, b"arc", sealer, key, sealer)) + m)
 PY
 message reject <<'M'
 From: CEO <ceo@sender.test>
@@ -245,9 +262,13 @@ doveadm_has() { doveadm -c "$work/dovecot/dovecot.conf" fetch -u bob@example.tes
 check "Dovecot reads the legitimate message in INBOX" wait_for 15 doveadm_has INBOX legit
 check "Dovecot reads the quarantined one in Junk" doveadm_has Junk "quarantine forgery"
 
-# --- Over LMTP to Dovecot instead of Maildirs: the quarantined message still lands in Junk
+# --- Over LMTP to Dovecot instead of Maildirs: the quarantined message still lands in Junk;
+# and ARC on, with lists.test trusted
 kill "$mailgate_pid" && wait "$mailgate_pid" 2>/dev/null
-sed "s/^dnssec = \"off\"$/dnssec = \"off\"\nlmtp = \"127.0.0.1:$LMTP_PORT\"/" "$work/mailgate.toml" >"$work/mailgate-lmtp.toml"
+{
+  sed "s/^dnssec = \"off\"$/dnssec = \"off\"\nlmtp = \"127.0.0.1:$LMTP_PORT\"/" "$work/mailgate.toml"
+  printf '\n[mailauth]\narc = true\narc-trusted-sealers = ["lists.test"]\n'
+} >"$work/mailgate-lmtp.toml"
 ./mailgate serve --config "$work/mailgate-lmtp.toml" --data-dir "$data" >"$work/mailgate-lmtp.log" 2>&1 &
 mailgate_pid=$!
 mailgate_ready "$work/mailgate-lmtp.log" "$mailgate_pid" || fail_setup "mailgate (with LMTP) did not start"
@@ -259,6 +280,21 @@ check "over LMTP, the p=quarantine forgery reaches Dovecot's Junk (bob+Junk, lmt
   wait_for 30 doveadm_has Junk "lmtp quarantine"
 check "... and the legitimate message Dovecot's INBOX" wait_for 30 doveadm_has INBOX "lmtp legit"
 check "... logged as delivered to bob, not bob+Junk" grep -q 'to=<bob@example.test> relay=127.0.0.1.*status=sent' "$work/mailgate-lmtp.log"
+
+send list 127.0.0.2 list-bounces@lists.test
+send untrusted-list 127.0.0.2 list-bounces@lists.test
+check "with ARC on, a p=reject failure that the trusted list sealed is accepted (250)" replied list '250 2.0.0'
+check "... into Dovecot's Junk" wait_for 30 doveadm_has Junk "list forwarded"
+parsed_arc() {
+  results "$(delivered Junk "list forwarded")" >"$work/list.results" || return 1
+  cat "$work/list.results"
+  grep -qx 'dmarc=fail header.from=sender.test policy.dmarc=reject' "$work/list.results" \
+    && grep -qx 'arc=pass smtp.remote-ip=127.0.0.2' "$work/list.results"
+}
+check "... with the field saying dmarc=fail under p=reject and arc=pass" parsed_arc
+check "... and the log line arc=pass(lists.test) action=accept(Junk)" \
+  grep -q 'spf=pass dkim=fail(sender.test) dmarc=fail policy=reject from=sender.test arc=pass(lists.test) action=accept(Junk)' "$work/mailgate-lmtp.log"
+check "the same sealed by a forwarder not trusted is refused with 550 5.7.1" replied untrusted-list '550 5.7.1'
 
 # --- The admin's view of the same message: mailgate mailauth verify, asking the same DNS server
 verify_cli() {

@@ -72,6 +72,7 @@ final class MailauthCommand {
         @Option(names = "--helo", paramLabel = "NAME", description = "The name it gave in EHLO (default: the sender's domain).") String helo;
         @Option(names = "--sender", paramLabel = "ADDR", description = "MAIL FROM (default: the null reverse-path).") String sender = "";
         @Option(names = "--authserv-id", paramLabel = "NAME", description = "Our name in the field (default: this host's name).") String authservId;
+        @Option(names = "--arc", description = "Validate the ARC chain too (RFC 8617), as [mailauth] arc = true does.") boolean arc;
         @Option(names = "--json", description = "One JSON object, for scripts.") boolean json;
         @Mixin Lookups lookups;
 
@@ -84,7 +85,7 @@ final class MailauthCommand {
             int headerEnd = empty == -1 ? message.length : empty + 2;
             int bodyStart = empty == -1 ? message.length : empty + 4;
             String heloName = helo != null ? helo : sender.contains("@") ? sender.substring(sender.lastIndexOf('@') + 1) : "unknown";
-            MailAuthentication checks = new MailAuthentication(lookups.resolver(), id(), Clock.systemUTC());
+            MailAuthentication checks = new MailAuthentication(lookups.resolver(), id(), Clock.systemUTC(), arc);
             MailAuthentication.Envelope envelope = checks.envelope(address(ip), heloName, sender);
             MailAuthentication.EnvelopeResults envelopeResults = envelope.check();
             MailAuthentication.Envelope.Message m = envelope.message(Arrays.copyOf(message, headerEnd));
@@ -109,7 +110,10 @@ final class MailauthCommand {
                         "dkim", "[" + String.join(",", dkim) + "]",
                         "dmarc", Json.object("result", Json.string(dmarc.result().keyword()), "from", Json.string(dmarc.fromDomain()),
                                 "policy", Json.string(dmarc.policy().keyword()), "requested", Json.string(dmarc.requested().keyword()),
-                                "reason", Json.string(dmarc.reason()))));
+                                "reason", Json.string(dmarc.reason())),
+                        "arc", verdicts.arc().map(a -> Json.object("result", Json.string(a.status().keyword()), "instances",
+                                String.valueOf(a.instances()), "sealer", Json.string(a.sealer()), "reason", Json.string(a.reason())))
+                                .orElse("null")));
                 return 0;
             }
             System.out.print(field);
@@ -127,6 +131,10 @@ final class MailauthCommand {
             verdicts.dmarc().ifPresent(d -> System.out.println("dmarc (" + d.fromDomain() + "): " + d.result().keyword() + ": " + d.reason()
                     + "; policy " + d.policy().keyword() + (d.recordDomain().isEmpty() ? "" : " from _dmarc." + d.recordDomain())
                     + (d.testing() ? " (t=y: testing)" : "")));
+            verdicts.arc().ifPresent(a -> System.out.println("arc: " + a.status().keyword()
+                    + (a.instances() == 0 ? ": the message has no ARC sets" : " (" + a.instances() + " sets"
+                            + (a.sealer().isEmpty() ? "" : ", the newest sealed by " + a.sealer()) + ")")
+                    + (a.reason().isEmpty() ? "" : ": " + a.reason())));
             return 0;
         }
 

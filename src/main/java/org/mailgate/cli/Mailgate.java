@@ -64,8 +64,9 @@ public final class Mailgate implements AutoCloseable {
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
             MailauthConfig mailauth = config.mailauth();
             List<Examiner> examiners = mailauth.verify()
-                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock), mailauth.authservId(config.hostname()),
-                            local::isLocal, mailauth.rejectDmarc(), mailauth.rejectLocalForgery(), mailauth.rejectSpfFail()))
+                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock, mailauth.arc()),
+                            mailauth.authservId(config.hostname()), local::isLocal, new InboundExaminer.Actions(mailauth.rejectDmarc(),
+                                    mailauth.rejectLocalForgery(), mailauth.rejectSpfFail(), mailauth.arcTrustedSealers())))
                     : List.of();
             server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);
             DeliveryService delivery = null;

@@ -35,8 +35,7 @@ public final class ConfigLoader {
     static final Key<DeliveryConfig> DELIVERY = TOP.key("delivery", ValueType.table(DeliveryConfig.TABLE, DeliveryConfig::new), DeliveryConfig.DEFAULTS);
     static final Key<String> POSTMASTER = TOP.key("postmaster", ValueType.ADDRESS, null);
     static final Key<DkimConfig> DKIM = TOP.key("dkim", ValueType.table(DkimConfig.TABLE, DkimConfig::new), DkimConfig.DEFAULTS);
-    static final Key<MailauthConfig> MAILAUTH = TOP.key("mailauth", ValueType.table(MailauthConfig.TABLE, MailauthConfig::new),
-            MailauthConfig.DEFAULTS);
+    static final Key<MailauthConfig> MAILAUTH = TOP.key("mailauth", MailauthConfig.READ, MailauthConfig.DEFAULTS);
 
     static final Table LISTENER = new Table("listener");
     static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", (r, t, key) -> {

@@ -21,7 +21,12 @@ public final class AuthenticationResults {
 
     /** What the checks found; any part may be absent. */
     public record Verdicts(Optional<SpfVerdict> spf, Optional<SpfVerdict> helo, List<DkimResult> dkim, Optional<DmarcVerdict> dmarc,
-            Optional<String> iprev, Optional<String> clientAddress) {}
+            Optional<ArcResult> arc, Optional<String> iprev, Optional<String> clientAddress) {
+
+        public Verdicts withArc(ArcResult chain) {
+            return new Verdicts(spf, helo, dkim, dmarc, Optional.of(chain), iprev, clientAddress);
+        }
+    }
 
     /** The whole field, folded one result a line, with its CRLF. */
     public static String field(String authservId, Verdicts v) {
@@ -40,6 +45,11 @@ public final class AuthenticationResults {
         }
         v.dmarc().ifPresent(d -> results.add("dmarc=" + d.result().keyword() + comment(d.reason()) + " header.from=" + quote(d.fromDomain())
                 + " policy.dmarc=" + d.policy().keyword()));
+        // RFC 8617 10.1: arc with the client's address; the comment names the instances and the sealer
+        v.arc().ifPresent(arc -> results.add("arc=" + arc.status().keyword()
+                + comment(arc.instances() == 0 ? arc.reason() : "i=" + arc.instances() + (arc.sealer().isEmpty() ? "" : " sealed by " + arc.sealer())
+                        + (arc.reason().isEmpty() ? "" : ": " + arc.reason()))
+                + v.clientAddress().map(a -> " smtp.remote-ip=" + quote(a)).orElse("")));
         StringBuilder field = new StringBuilder("Authentication-Results: ").append(authservId);
         for (String result : results) {
             field.append(";\r\n\t").append(result);

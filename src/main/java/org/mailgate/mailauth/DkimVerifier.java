@@ -63,7 +63,7 @@ public final class DkimVerifier {
             if (candidates.size() + unreadable.size() == MAX_SIGNATURES) {
                 break;
             }
-            Parsed parsed = parse(field);
+            Parsed parsed = parse(field, false);
             if (parsed.error() != null) {
                 unreadable.add(parsed.error());
             } else {
@@ -77,11 +77,11 @@ public final class DkimVerifier {
     }
 
     /** A signature's tags, read. */
-    private record SignatureTags(HeaderField field, TagList tags, String algorithm, String domain, String selector,
+    record SignatureTags(HeaderField field, TagList tags, String algorithm, String domain, String selector,
             Canonicalization headerCanonicalization, Canonicalization bodyCanonicalization, OptionalLong length,
             List<String> signedNames, byte[] bodyHash, byte[] signature, String b) {}
 
-    private record Parsed(SignatureTags signature, DkimResult error) {}
+    record Parsed(SignatureTags signature, DkimResult error) {}
 
     private record Candidate(SignatureTags signature, BodyHash body) {}
 
@@ -124,23 +124,27 @@ public final class DkimVerifier {
         }
     }
 
-    private Parsed parse(HeaderField field) {
+    /**
+     * A DKIM-Signature's tags, or an ARC-Message-Signature's ({@code arc}): the same but for v=,
+     * which it has not, and i=, its instance rather than an identity (RFC 8617 4.1.2).
+     */
+    Parsed parse(HeaderField field, boolean arc) {
         String value = new String(field.raw(), StandardCharsets.ISO_8859_1);
         value = value.substring(value.indexOf(':') + 1);
         Optional<TagList> parsed = TagList.parse(value);
         if (parsed.isEmpty()) {
-            return error("", "", "", "the DKIM-Signature is not a tag list");
+            return error("", "", "", "the " + (arc ? "ARC-Message-Signature" : "DKIM-Signature") + " is not a tag list");
         }
         TagList tags = parsed.get();
         String domain = tags.get("d").orElse("").toLowerCase(Locale.ROOT);
         String selector = tags.get("s").orElse("");
         String algorithm = tags.get("a").orElse("");
-        for (String required : List.of("v", "a", "b", "bh", "d", "h", "s")) {
+        for (String required : arc ? List.of("i", "a", "b", "bh", "d", "h", "s") : List.of("v", "a", "b", "bh", "d", "h", "s")) {
             if (tags.get(required).isEmpty()) {
                 return error(domain, selector, algorithm, "the signature has no " + required + "= tag");
             }
         }
-        if (!tags.get("v").get().equals("1")) {
+        if (!arc && !tags.get("v").get().equals("1")) {
             return error(domain, selector, algorithm, "v=" + tags.get("v").get() + " is not DKIM version 1");
         }
         if (!algorithm.equals("rsa-sha256") && !algorithm.equals("ed25519-sha256")) {
@@ -152,7 +156,7 @@ public final class DkimVerifier {
         }
         String identity = tags.get("i").orElse("@" + domain).toLowerCase(Locale.ROOT);
         String identityDomain = identity.substring(identity.lastIndexOf('@') + 1);
-        if (!identityDomain.equals(domain) && !identityDomain.endsWith("." + domain)) {
+        if (!arc && !identityDomain.equals(domain) && !identityDomain.endsWith("." + domain)) {
             return error(domain, selector, algorithm, "i=" + identity + " is not within d=" + domain);
         }
         String[] canonicalization = tags.get("c").orElse("simple/simple").toLowerCase(Locale.ROOT).split("/", -1);
@@ -195,62 +199,90 @@ public final class DkimVerifier {
                 false, why));
     }
 
-    private DkimResult verify(SignatureTags s, byte[] bodyHash, long bodyLength, List<HeaderField> fields) {
+    DkimResult verify(SignatureTags s, byte[] bodyHash, long bodyLength, List<HeaderField> fields) {
         String prefix = s.b().substring(0, Math.min(8, s.b().length()));
         if (s.length().isPresent() && s.length().getAsLong() > bodyLength) {
             return result(s, DkimResult.Status.FAIL, prefix, bodyLength, false, "l= is longer than the body");
         }
-        String keyName = s.selector() + "._domainkey." + s.domain();
+        PublishedKey key = key(s.domain(), s.selector(), s.algorithm());
+        if (key instanceof PublishedKey.Unusable unusable) {
+            return result(s, unusable.status(), prefix, bodyLength, unusable.testing(), unusable.reason());
+        }
+        PublishedKey.Usable usable = (PublishedKey.Usable) key;
+        if (!MessageDigest.isEqual(bodyHash, s.bodyHash())) {
+            return result(s, DkimResult.Status.FAIL, prefix, bodyLength, usable.testing(), "the body hash did not verify");
+        }
+        try {
+            return usable.check().verifies(signedData(s, fields), s.signature())
+                    ? result(s, DkimResult.Status.PASS, prefix, bodyLength, usable.testing(), "")
+                    : result(s, DkimResult.Status.FAIL, prefix, bodyLength, usable.testing(), "the signature did not verify");
+        } catch (GeneralSecurityException e) {
+            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, usable.testing(), "the signature cannot be checked: " + e.getMessage());
+        }
+    }
+
+    /** A key record of DKIM (RFC 6376 3.6.1), as ARC uses it too: what checks signatures made with it, or why it cannot be used. */
+    sealed interface PublishedKey {
+        record Usable(boolean testing, SignatureCheck check) implements PublishedKey {}
+
+        record Unusable(DkimResult.Status status, boolean testing, String reason) implements PublishedKey {}
+    }
+
+    /** One key's verification of signed data. */
+    interface SignatureCheck {
+        boolean verifies(byte[] data, byte[] signature) throws GeneralSecurityException;
+    }
+
+    /** The key at {@code selector._domainkey.domain}, for a signature made with {@code algorithm}; looks it up (blocking). */
+    PublishedKey key(String domain, String selector, String algorithm) {
+        String keyName = selector + "._domainkey." + domain;
         DnsAnswer<String> answer = resolver.txt(keyName);
         if (answer.failed()) {
-            return result(s, DkimResult.Status.TEMPERROR, prefix, bodyLength, false, "key lookup at " + keyName + " failed: " + answer.failure());
+            return new PublishedKey.Unusable(DkimResult.Status.TEMPERROR, false, "key lookup at " + keyName + " failed: " + answer.failure());
         }
         if (answer.records().size() != 1) {
-            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, false,
+            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, false,
                     answer.records().isEmpty() ? "no key at " + keyName : keyName + " has " + answer.records().size() + " records");
         }
         Optional<TagList> key = TagList.parse(answer.records().get(0));
         if (key.isEmpty() || key.get().get("v").map(v -> !v.equals("DKIM1")).orElse(false)) {
-            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, false, "the key record at " + keyName + " cannot be read");
+            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, false, "the key record at " + keyName + " cannot be read");
         }
         boolean testing = Arrays.stream(key.get().get("t").orElse("").split(":")).map(String::strip).anyMatch("y"::equals);
         String keyType = key.get().get("k").orElse("rsa");
-        if (!s.algorithm().startsWith(keyType + "-")) {
-            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing, "the key is k=" + keyType + ", the signature a=" + s.algorithm());
+        if (!algorithm.startsWith(keyType + "-")) {
+            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, testing, "the key is k=" + keyType + ", the signature a=" + algorithm);
         }
         String p = key.get().compact("p").orElse("");
         if (p.isEmpty()) {
-            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing, "the key at " + keyName + " is revoked (empty p=)");
+            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, testing, "the key at " + keyName + " is revoked (empty p=)");
         }
-        if (!MessageDigest.isEqual(bodyHash, s.bodyHash())) {
-            return result(s, DkimResult.Status.FAIL, prefix, bodyLength, testing, "the body hash did not verify");
-        }
-        byte[] data = signedData(s, fields);
         try {
             byte[] keyBytes = Base64.getDecoder().decode(p);
-            boolean valid;
             if (keyType.equals("ed25519")) {
-                Ed25519Signer verifier = new Ed25519Signer();
-                verifier.init(false, new Ed25519PublicKeyParameters(keyBytes, 0));
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(data); // RFC 8463 3: Ed25519 over the SHA-256
-                verifier.update(digest, 0, digest.length);
-                valid = verifier.verifySignature(s.signature());
-            } else {
-                PublicKey publicKey = rsaKey(keyBytes);
-                BigInteger modulus = ((RSAPublicKey) publicKey).getModulus();
-                if (modulus.bitLength() < DkimKey.MIN_RSA_BITS) {
-                    return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing,
-                            "the key has " + modulus.bitLength() + " bits; under " + DkimKey.MIN_RSA_BITS + " are refused (RFC 8301)");
-                }
+                Ed25519PublicKeyParameters publicKey = new Ed25519PublicKeyParameters(keyBytes, 0);
+                return new PublishedKey.Usable(testing, (data, signature) -> {
+                    Ed25519Signer verifier = new Ed25519Signer();
+                    verifier.init(false, publicKey);
+                    byte[] digest = MessageDigest.getInstance("SHA-256").digest(data); // RFC 8463 3: Ed25519 over the SHA-256
+                    verifier.update(digest, 0, digest.length);
+                    return verifier.verifySignature(signature);
+                });
+            }
+            PublicKey publicKey = rsaKey(keyBytes);
+            BigInteger modulus = ((RSAPublicKey) publicKey).getModulus();
+            if (modulus.bitLength() < DkimKey.MIN_RSA_BITS) {
+                return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, testing,
+                        "the key has " + modulus.bitLength() + " bits; under " + DkimKey.MIN_RSA_BITS + " are refused (RFC 8301)");
+            }
+            return new PublishedKey.Usable(testing, (data, signature) -> {
                 Signature verifier = Signature.getInstance("SHA256withRSA");
                 verifier.initVerify(publicKey);
                 verifier.update(data);
-                valid = verifier.verify(s.signature());
-            }
-            return valid ? result(s, DkimResult.Status.PASS, prefix, bodyLength, testing, "")
-                    : result(s, DkimResult.Status.FAIL, prefix, bodyLength, testing, "the signature did not verify");
+                return verifier.verify(signature);
+            });
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, testing, "the key at " + keyName + " cannot be used: " + e.getMessage());
+            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, testing, "the key at " + keyName + " cannot be used: " + e.getMessage());
         }
     }
 
@@ -272,18 +304,23 @@ public final class DkimVerifier {
     private static byte[] signedData(SignatureTags s, List<HeaderField> fields) {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         data.writeBytes(HeaderSelection.data(fields, s.signedNames(), s.headerCanonicalization()));
-        String raw = new String(s.field().raw(), StandardCharsets.ISO_8859_1);
+        data.writeBytes(lastSigned(s.field(), s.headerCanonicalization()));
+        return data.toByteArray();
+    }
+
+    /** A signature field as it ends the data it signs (RFC 6376 3.7, RFC 8617 5.1.1): b= emptied, canonicalized, without its CRLF. */
+    static byte[] lastSigned(HeaderField field, Canonicalization canonicalization) {
+        String raw = new String(field.raw(), StandardCharsets.ISO_8859_1);
         int colon = raw.indexOf(':');
         Matcher b = B_TAG.matcher(raw.substring(colon + 1));
         String emptied = b.find() ? raw.substring(0, colon + 1) + raw.substring(colon + 1, colon + 1 + b.end(2)) + raw.substring(colon + 1 + b.end(3))
                 : raw;
-        byte[] canonical = s.headerCanonicalization().header(HeaderField.of(emptied.getBytes(StandardCharsets.ISO_8859_1)));
+        byte[] canonical = canonicalization.header(HeaderField.of(emptied.getBytes(StandardCharsets.ISO_8859_1)));
         int length = canonical.length;
         if (length >= 2 && canonical[length - 2] == '\r' && canonical[length - 1] == '\n') {
             length -= 2;
         }
-        data.write(canonical, 0, length);
-        return data.toByteArray();
+        return Arrays.copyOf(canonical, length);
     }
 
     private static DkimResult result(SignatureTags s, DkimResult.Status status, String prefix, long bodyLength, boolean testing, String why) {

@@ -2,10 +2,13 @@ package org.mailgate.mailauth;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
 import org.mailgate.message.Client;
@@ -19,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * Authentication-Results field on every message, any such field claiming our authserv-id
  * removed; DMARC p=reject failures refused (550 5.7.1), mail whose From names one of our domains
  * without a valid signature of ours refused, and a DNS failure that leaves the verdict open
- * deferred (451 4.7.5), never refused for good. One log line per message with the verdicts.
+ * deferred (451 4.7.5), never refused for good. A DMARC p=reject failure that a trusted
+ * forwarder sealed with a passing ARC chain is delivered to Junk instead (RFC 9989 lets a
+ * receiver apply local policy; a mailing list's changes break the author's DKIM). One log line
+ * per message with the verdicts.
  */
 public final class InboundExaminer implements Examiner {
     private static final Logger log = LoggerFactory.getLogger(InboundExaminer.class);
@@ -30,24 +36,28 @@ public final class InboundExaminer implements Examiner {
     private final MailAuthentication checks;
     private final String authservId;
     private final Predicate<String> localDomain;
-    private final boolean rejectDmarc;
-    private final boolean rejectLocalForgery;
-    private final boolean rejectSpfFail;
+    private final Actions actions;
 
     /**
-     * @param authservId our host name, as RFC 8601 2.5 suggests
+     * What the verdicts lead to.
+     *
      * @param rejectDmarc refuse DMARC failures under p=reject; else accept and report
      * @param rejectLocalForgery refuse mail whose From is one of our domains without our signature; else accept and report
      * @param rejectSpfFail refuse an SPF fail that no DKIM pass or DMARC record speaks for (RFC 7208 8.4 allows it); else accept and report
+     * @param trustedSealers forwarders whose passing ARC chain turns a p=reject failure into Junk
      */
-    public InboundExaminer(MailAuthentication checks, String authservId, Predicate<String> localDomain, boolean rejectDmarc,
-            boolean rejectLocalForgery, boolean rejectSpfFail) {
+    public record Actions(boolean rejectDmarc, boolean rejectLocalForgery, boolean rejectSpfFail, Set<String> trustedSealers) {
+        public Actions {
+            trustedSealers = trustedSealers.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        }
+    }
+
+    /** @param authservId our host name, as RFC 8601 2.5 suggests */
+    public InboundExaminer(MailAuthentication checks, String authservId, Predicate<String> localDomain, Actions actions) {
         this.checks = checks;
         this.authservId = authservId;
         this.localDomain = localDomain;
-        this.rejectDmarc = rejectDmarc;
-        this.rejectLocalForgery = rejectLocalForgery;
-        this.rejectSpfFail = rejectSpfFail;
+        this.actions = actions;
     }
 
     @Override
@@ -81,12 +91,17 @@ public final class InboundExaminer implements Examiner {
 
     private static void log(Transaction transaction, AuthenticationResults.Verdicts verdicts, Verdict verdict) {
         DmarcVerdict dmarc = verdicts.dmarc().orElseThrow();
-        log.info("{} mailauth client={} iprev={} spf={} dkim={} dmarc={} policy={} from={} action={}", transaction.queueId(),
+        String action = switch (verdict) {
+            case Verdict.Refuse refuse -> String.valueOf(refuse.refusal().reply().code());
+            case Verdict.Accept accept -> accept.folder().map(f -> "accept(" + f + ")").orElse("accept");
+        };
+        log.info("{} mailauth client={} iprev={} spf={} dkim={} dmarc={} policy={} from={}{} action={}", transaction.queueId(),
                 transaction.client().address(), verdicts.iprev().orElse(""), verdicts.spf().orElseThrow().result().keyword(),
                 verdicts.dkim().isEmpty() ? "none" : String.join(",", verdicts.dkim().stream()
                         .map(d -> d.status().keyword() + "(" + d.domain() + ")").toList()),
                 dmarc.result().keyword(), dmarc.policy().keyword(), dmarc.fromDomain(),
-                verdict instanceof Verdict.Refuse refuse ? refuse.refusal().reply().code() : "accept");
+                verdicts.arc().map(a -> " arc=" + a.status().keyword() + (a.sealer().isEmpty() ? "" : "(" + a.sealer() + ")")).orElse(""),
+                action);
     }
 
     private Verdict decide(AuthenticationResults.Verdicts v) {
@@ -96,17 +111,26 @@ public final class InboundExaminer implements Examiner {
         boolean pending = v.dkim().stream().anyMatch(d -> d.status() == DkimResult.Status.TEMPERROR)
                 || v.spf().map(s -> s.result() == SpfResult.TEMPERROR).orElse(false);
         // our own domain needs no lookup to be known forged
-        if (!dmarc.fromDomain().isEmpty() && localDomain.test(dmarc.fromDomain()) && !ownSignature && rejectLocalForgery) {
+        if (!dmarc.fromDomain().isEmpty() && localDomain.test(dmarc.fromDomain()) && !ownSignature && actions.rejectLocalForgery()) {
             return new Verdict.Refuse(Refusal.LOCAL_DOMAIN_FORGED);
         }
         if (dmarc.result() == DmarcVerdict.Result.TEMPERROR || dmarc.result() == DmarcVerdict.Result.FAIL && pending) {
             return new Verdict.Refuse(Refusal.AUTHENTICATION_DEFERRED); // a pass may be what the failed lookup would have found
         }
-        if (dmarc.requested() == DmarcVerdict.Policy.REJECT && rejectDmarc) {
+        if (dmarc.requested() == DmarcVerdict.Policy.REJECT && actions.rejectDmarc()) {
+            Optional<ArcResult> trusted = v.arc().filter(a -> actions.trustedSealers().contains(a.sealer()));
+            if (trusted.isPresent() && trusted.get().status() == ArcResult.Status.PASS) {
+                ArcResult chain = trusted.get();
+                return new Verdict.Accept(AuthenticationResults.field(authservId, v.withArc(new ArcResult(chain.status(), chain.instances(),
+                        chain.sealer(), "a trusted forwarder: p=reject applied as quarantine"))), Optional.of(JUNK));
+            }
+            if (trusted.isPresent() && trusted.get().status() == ArcResult.Status.TEMPERROR) {
+                return new Verdict.Refuse(Refusal.AUTHENTICATION_DEFERRED); // the chain that would save it could not be checked
+            }
             return new Verdict.Refuse(Refusal.DMARC_REJECTED);
         }
         boolean dkimPass = v.dkim().stream().anyMatch(d -> d.status() == DkimResult.Status.PASS);
-        if (rejectSpfFail && dmarc.result() == DmarcVerdict.Result.NONE && !dkimPass
+        if (actions.rejectSpfFail() && dmarc.result() == DmarcVerdict.Result.NONE && !dkimPass
                 && v.spf().map(s -> s.result() == SpfResult.FAIL).orElse(false)) {
             return new Verdict.Refuse(Refusal.SPF_FAILED);
         }

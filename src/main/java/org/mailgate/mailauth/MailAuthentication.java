@@ -11,7 +11,7 @@ import org.mailgate.message.HeaderSection;
 /**
  * Every check of one received message, in the order a receiver makes them: iprev (FCrDNS) and
  * SPF once the envelope is known (at MAIL FROM, RFC 7208 2.4), DKIM over the header section and
- * the streamed body, then DMARC from all of them and the header From. Each transaction has its
+ * the streamed body (and the ARC chain, when asked), then DMARC from all of them and the header From. Each transaction has its
  * own budget of lookups. The lookups block: callers run {@link Envelope#check} and
  * {@link Message#finish} off any event loop.
  */
@@ -25,12 +25,17 @@ public final class MailAuthentication {
     private final Resolver resolver;
     private final String receiver;
     private final Clock clock;
+    private final boolean arc;
 
-    /** @param receiver our host name (the r macro of SPF explanations) */
-    public MailAuthentication(Resolver resolver, String receiver, Clock clock) {
+    /**
+     * @param receiver our host name (the r macro of SPF explanations)
+     * @param arc whether ARC chains are validated (RFC 8617)
+     */
+    public MailAuthentication(Resolver resolver, String receiver, Clock clock, boolean arc) {
         this.resolver = resolver;
         this.receiver = receiver;
         this.clock = clock;
+        this.arc = arc;
     }
 
     /**
@@ -76,15 +81,19 @@ public final class MailAuthentication {
         public final class Message {
             private final HeaderSection header;
             private final DkimVerifier.Verification verification;
+            private final Optional<ArcVerifier.Verification> chain;
 
             private Message(byte[] header) {
                 this.header = HeaderSection.parse(header);
-                this.verification = new DkimVerifier(budget, clock).start(header);
+                DkimVerifier dkim = new DkimVerifier(budget, clock);
+                this.verification = dkim.start(header);
+                this.chain = arc ? Optional.of(new ArcVerifier(dkim).start(header)) : Optional.empty();
             }
 
             /** Body octets as they arrive. */
             public void body(byte[] bytes, int offset, int length) {
                 verification.body(bytes, offset, length);
+                chain.ifPresent(c -> c.body(bytes, offset, length));
             }
 
             /** All verdicts, the body having ended and {@code envelope} being what {@link #check} found; blocks on lookups. */
@@ -93,7 +102,8 @@ public final class MailAuthentication {
                 List<String> from = header.authors().map(HeaderSection.Authors::from).orElse(List.of());
                 DmarcVerdict verdict = new Dmarc(budget).evaluate(from, envelope.mailFrom(), signatures);
                 return new AuthenticationResults.Verdicts(Optional.of(envelope.mailFrom()), Optional.of(envelope.helo()), signatures,
-                        Optional.of(verdict), Optional.of(envelope.iprev()), Optional.of(client.getHostAddress()));
+                        Optional.of(verdict), chain.map(ArcVerifier.Verification::finish), Optional.of(envelope.iprev()),
+                        Optional.of(client.getHostAddress()));
             }
         }
     }

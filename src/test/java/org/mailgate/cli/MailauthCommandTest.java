@@ -52,6 +52,23 @@ class MailauthCommandTest {
     }
 
     @Test
+    void arcIsValidatedWhenAsked() throws Exception {
+        String test = new String(getClass().getResourceAsStream("/stalwart/arc/002.txt").readAllBytes(), StandardCharsets.UTF_8);
+        String[] parts = test.split("\n\n", 2);
+        StringBuilder zone = new StringBuilder();
+        for (String line : parts[0].split("\n")) {
+            zone.append(line, 0, line.indexOf(' ')).append(". 300 IN TXT \"").append(line.substring(line.indexOf(' ') + 1)).append("\"\n");
+        }
+        Path file = Files.writeString(dir.resolve("arc.zone"), zone);
+        CliRun.Result r = CliRun.run(parts[1], "mailauth", "verify", "--arc", "--zone", file.toString());
+        assertThat(r.out()).contains("arc=pass (i=2 sealed by manchego.org) smtp.remote-ip=127.0.0.1")
+                .contains("arc: pass (2 sets, the newest sealed by manchego.org)");
+        assertThat(CliRun.run(parts[1], "mailauth", "verify", "--arc", "--json", "--zone", file.toString()).out())
+                .contains("\"arc\":{\"result\":\"pass\",\"instances\":2,\"sealer\":\"manchego.org\",\"reason\":\"\"}");
+        assertThat(CliRun.run(parts[1], "mailauth", "verify", "--zone", file.toString()).out()).doesNotContain("\tarc=").doesNotContain("\narc:");
+    }
+
+    @Test
     void spfSaysWhichTermMatched() throws Exception {
         CliRun.Result r = CliRun.run("", "mailauth", "spf", "--ip", "198.51.100.1", "--sender", "alice@example.org", "--zone", zone().toString());
         assertThat(r.out()).isEqualTo("fail: matched -all in the record of example.org\n");

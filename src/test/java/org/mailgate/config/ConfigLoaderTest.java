@@ -91,6 +91,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("[mailauth] ARC is off by default; trusted sealers need it on, or the file is refused at their line")
+    void mailauthArc() throws Exception {
+        String top = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        assertThat(ConfigLoader.load(write(top)).mailauth().arc()).isFalse();
+        MailgateConfig on = ConfigLoader.load(write(top + "[mailauth]\narc = true\narc-trusted-sealers = [\"Lists.Example.org\"]\n"));
+        assertThat(on.mailauth().arc()).isTrue();
+        assertThat(on.mailauth().arcTrustedSealers()).containsExactly("lists.example.org");
+        Path off = write(top + "[mailauth]\narc-trusted-sealers = [\"lists.example.org\"]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(off)).isInstanceOf(ConfigException.class).hasMessage(off
+                + ":6:1: mailauth.arc-trusted-sealers: trusted sealers need ARC verification on: add arc = true to [mailauth]");
+    }
+
+    @Test
     void wrongTypeSaysWhatWasExpected() throws Exception {
         Path file = write("[[listener]]\naddress = \"127.0.0.1\"\nport = \"587\"\nkind = \"submission\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(file)).hasMessage(file + ":3:1: port: expected a port number from 0 to 65535, got \"587\"");

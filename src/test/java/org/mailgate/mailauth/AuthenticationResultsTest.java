@@ -15,7 +15,8 @@ class AuthenticationResultsTest {
         DkimResult dkim = new DkimResult(DkimResult.Status.FAIL, "evil\r\nFrom: x", "s\\", "rsa-sha256", "abcdefgh", OptionalLong.empty(), 0,
                 false, "the signature did not verify");
         String field = AuthenticationResults.field("mx.example.net",
-                new AuthenticationResults.Verdicts(Optional.of(spf), Optional.empty(), List.of(dkim), Optional.empty(), Optional.of("pass"),
+                new AuthenticationResults.Verdicts(Optional.of(spf), Optional.empty(), List.of(dkim), Optional.empty(), Optional.empty(),
+                        Optional.of("pass"),
                         Optional.of("192.0.2.1")));
         assertThat(field).isEqualTo("Authentication-Results: mx.example.net;\r\n"
                 + "\tiprev=pass policy.iprev=192.0.2.1;\r\n"

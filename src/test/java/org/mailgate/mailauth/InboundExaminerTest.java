@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.mailgate.dns.ZoneResolver;
 import org.mailgate.mail.Mailbox;
@@ -21,12 +23,16 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** What the inbound examiner does with an SPF fail that nothing else speaks for: reported by default, refused when asked. */
+/**
+ * What the inbound examiner does with an SPF fail that nothing else speaks for (reported by
+ * default, refused when asked), and with a DMARC p=reject failure that a forwarder sealed.
+ */
 class InboundExaminerTest {
     private static Examiner.Verdict examine(boolean rejectSpfFail) throws Exception {
         Record spf = Record.fromString(Name.fromString("example.org."), Type.TXT, DClass.IN, 300, "\"v=spf1 -all\"", Name.root);
-        MailAuthentication checks = new MailAuthentication(new ZoneResolver(List.of(spf), Set.of()), "mx.test", Clock.systemUTC());
-        InboundExaminer examiner = new InboundExaminer(checks, "mx.test", d -> d.equals("example.net"), true, true, rejectSpfFail);
+        MailAuthentication checks = new MailAuthentication(new ZoneResolver(List.of(spf), Set.of()), "mx.test", Clock.systemUTC(), false);
+        InboundExaminer examiner = new InboundExaminer(checks, "mx.test", d -> d.equals("example.net"),
+                new InboundExaminer.Actions(true, true, rejectSpfFail, Set.of()));
         Transaction t = new Transaction("Q1", Instant.now(), new Client("192.0.2.9", "client.example", Optional.empty()), "ESMTP",
                 Optional.of(new Mailbox("a", "example.org")), List.of(new Mailbox("bob", "example.net")));
         Examiner.Examination e = examiner.open(t.client(), t.sender(), Runnable::run).start(t, "From: a@example.org\r\nSubject: x\r\n".getBytes(StandardCharsets.UTF_8));
@@ -50,7 +56,7 @@ class InboundExaminerTest {
 
     @Test
     void removesOnlyResultsFieldsClaimingOurName() {
-        InboundExaminer examiner = new InboundExaminer(null, "mx.test", d -> false, true, true, false);
+        InboundExaminer examiner = new InboundExaminer(null, "mx.test", d -> false, new InboundExaminer.Actions(true, true, false, Set.of()));
         assertThat(examiner.removes("Authentication-Results", "mx.test; dkim=pass")).isTrue();
         assertThat(examiner.removes("authentication-results", "mx.google.com; dkim=pass")).isFalse();
         assertThat(examiner.removes("Subject", "mx.test; hi")).isFalse();
@@ -59,8 +65,8 @@ class InboundExaminerTest {
     @Test
     void spfStartsWhenMailIsAcceptedBeforeAnyOfTheMessage() throws Exception {
         Record spf = Record.fromString(Name.fromString("example.org."), Type.TXT, DClass.IN, 300, "\"v=spf1 -all\"", Name.root);
-        MailAuthentication checks = new MailAuthentication(new ZoneResolver(List.of(spf), Set.of()), "mx.test", Clock.systemUTC());
-        InboundExaminer examiner = new InboundExaminer(checks, "mx.test", d -> false, true, true, false);
+        MailAuthentication checks = new MailAuthentication(new ZoneResolver(List.of(spf), Set.of()), "mx.test", Clock.systemUTC(), false);
+        InboundExaminer examiner = new InboundExaminer(checks, "mx.test", d -> false, new InboundExaminer.Actions(true, true, false, Set.of()));
         List<Runnable> submitted = new ArrayList<>();
         Client client = new Client("192.0.2.9", "client.example", Optional.empty());
         Examiner.Envelope envelope = examiner.open(client, Optional.of(new Mailbox("a", "example.org")), submitted::add);
@@ -70,5 +76,40 @@ class InboundExaminerTest {
                 List.of(new Mailbox("bob", "example.net")));
         Examiner.Examination e = envelope.start(t, "From: a@example.org\r\n".getBytes(StandardCharsets.UTF_8));
         assertThat(e.finish()).isInstanceOfSatisfying(Examiner.Verdict.Accept.class, a -> assertThat(a.fields()).contains("spf=fail"));
+    }
+
+    /**
+     * Gmail's ARC seal over an IETF list message From stalw.art, whose DKIM key is gone and whose
+     * domain now says p=reject: DMARC fails, the chain passes.
+     */
+    private static Examiner.Verdict forwarded(boolean arc, Set<String> trustedSealers) throws Exception {
+        String[] test = StalwartMessagesTest.testFile("/stalwart/arc/001.txt");
+        String records = Arrays.stream(test[0].split("\n")).filter(line -> !line.contains("stalw.art")).collect(Collectors.joining("\n"))
+                + "\n_dmarc.stalw.art v=DMARC1; p=reject";
+        MailAuthentication checks = new MailAuthentication(StalwartMessagesTest.records(records), "mx.test", ArcVerifierTest.AFTER_SEALING, arc);
+        InboundExaminer examiner = new InboundExaminer(checks, "mx.test", d -> false, new InboundExaminer.Actions(true, true, false, trustedSealers));
+        Client client = new Client("192.0.2.9", "mail-pj1-f41.google.com", Optional.empty());
+        Transaction t = new Transaction("Q1", Instant.now(), client, "ESMTP", Optional.of(new Mailbox("list", "example.org")),
+                List.of(new Mailbox("mauro", "example.net")));
+        byte[] message = test[1].getBytes(StandardCharsets.UTF_8);
+        int end = test[1].indexOf("\r\n\r\n");
+        Examiner.Examination e = examiner.open(client, t.sender(), Runnable::run).start(t, Arrays.copyOf(message, end + 2));
+        e.body(message, end + 4, message.length - end - 4);
+        return e.finish();
+    }
+
+    @Test
+    void aTrustedForwardersPassingChainTurnsRejectIntoJunk() throws Exception {
+        assertThat(forwarded(true, Set.of("Google.com"))).isInstanceOfSatisfying(Examiner.Verdict.Accept.class, a -> {
+            assertThat(a.folder()).contains(InboundExaminer.JUNK);
+            assertThat(a.fields()).contains("dmarc=fail").contains("policy.dmarc=reject")
+                    .contains("arc=pass (i=1 sealed by google.com: a trusted forwarder: p=reject applied as quarantine) smtp.remote-ip=192.0.2.9");
+        });
+    }
+
+    @Test
+    void anUntrustedSealerOrArcOffLeavesTheRefusal() throws Exception {
+        assertThat(forwarded(true, Set.of("lists.example.org"))).isEqualTo(new Examiner.Verdict.Refuse(Refusal.DMARC_REJECTED));
+        assertThat(forwarded(false, Set.of("google.com"))).isEqualTo(new Examiner.Verdict.Refuse(Refusal.DMARC_REJECTED));
     }
 }
