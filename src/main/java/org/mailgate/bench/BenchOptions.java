@@ -8,6 +8,7 @@ import java.util.List;
  * {@code maxDuration} elapsed.
  *
  * @param user null for no AUTH
+ * @param message what DATA sends: CRLF lines, dot-stuffed, ending with the line "."
  * @param sources local addresses to connect from, in turn (empty: the system's choice)
  * @param rate new sessions per second across all workers, 0 for as fast as they go
  */
@@ -19,7 +20,7 @@ public record BenchOptions(
         String password,
         int sessions,
         int messagesPerSession,
-        int messageSize,
+        byte[] message,
         long totalMessages,
         Duration maxDuration,
         String from,
@@ -33,7 +34,7 @@ public record BenchOptions(
 
     /** The same load for a different time and total (a warm-up run). */
     public BenchOptions withBounds(long total, Duration duration) {
-        return new BenchOptions(host, port, security, user, password, sessions, messagesPerSession, messageSize,
+        return new BenchOptions(host, port, security, user, password, sessions, messagesPerSession, message,
                 total, duration, from, to, sources, rate);
     }
 }

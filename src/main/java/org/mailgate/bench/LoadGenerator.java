@@ -1,5 +1,6 @@
 package org.mailgate.bench;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,7 +38,7 @@ public final class LoadGenerator {
 
     private LoadGenerator(BenchOptions options) {
         this.options = options;
-        this.message = message(options.messageSize(), options.from(), options.to());
+        this.message = options.message();
         this.remaining = new AtomicLong(options.totalMessages());
         this.deadline = System.nanoTime() + options.maxDuration().toNanos();
     }
@@ -123,7 +124,7 @@ public final class LoadGenerator {
     }
 
     /** A message of {@code size} bytes: header fields naming the envelope's sender and recipient, then text lines. */
-    static byte[] message(int size, String from, String to) {
+    public static byte[] message(int size, String from, String to) {
         StringBuilder text = new StringBuilder("From: " + from + "\r\nTo: " + to + "\r\nSubject: Mailgate bench\r\n"
                 + "Message-ID: <bench@bench.mailgate.test>\r\nDate: Tue, 24 Nov 2026 00:00:00 +0000\r\n\r\n");
         String line = "The quick brown fox jumps over the lazy dog. 0123456789 abcdefghijklmnopqrstu\r\n";
@@ -132,5 +133,27 @@ public final class LoadGenerator {
         }
         text.append("x".repeat(Math.max(0, size - text.length() - 2))).append("\r\n.\r\n");
         return text.toString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A message file as DATA sends it: its line ends made CRLF, lines starting with "." doubled, then the line ".". */
+    public static byte[] message(byte[] file) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(file.length + 64);
+        boolean lineStart = true;
+        for (int i = 0; i < file.length; i++) {
+            byte b = file[i];
+            if (lineStart && b == '.') {
+                out.write('.');
+            }
+            if (b == '\n' && (i == 0 || file[i - 1] != '\r')) {
+                out.write('\r');
+            }
+            out.write(b);
+            lineStart = b == '\n';
+        }
+        if (!lineStart) {
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        out.writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 }

@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-l", "--size"}, paramLabel = "BYTES", description = "Message size in bytes (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
     int size;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Send this message (RFC 5322, as swaks --data) instead of a generated one; --size then does not apply.")
+    Path data;
 
     @Option(names = {"-n", "--total"}, paramLabel = "N", description = "Messages in all (default: ${DEFAULT-VALUE}).", defaultValue = "1000")
     long total;
@@ -102,8 +108,16 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         String password = user == null ? null : password();
+        byte[] message;
+        try {
+            message = data == null ? LoadGenerator.message(size, from, to) : LoadGenerator.message(Files.readAllBytes(data));
+        } catch (NoSuchFileException e) {
+            throw new CommandFailure("--data " + data + ": no such file");
+        } catch (IOException e) {
+            throw new CommandFailure("--data " + data + ": cannot read it: " + e.getMessage());
+        }
         BenchOptions options = new BenchOptions(target.substring(0, colon).replaceAll("^\\[|]$", ""), port, security, user, password,
-                sessions, perSession, size, total, seconds(duration), from, to, sources, rate);
+                sessions, perSession, message, total, seconds(duration), from, to, sources, rate);
         if (hold != null) {
             ConnectionHolder.Report report = ConnectionHolder.run(options, hold, seconds(holdTime), Math.min(hold, 1000));
             System.out.println(json ? holdJson(report) : holdText(report));

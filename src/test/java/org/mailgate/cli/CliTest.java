@@ -2,6 +2,9 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -201,6 +204,14 @@ class CliTest {
                     "--rate", "50", "-s", "2", "-m", "2", "-n", "4", "-d", "20");
             assertThat(auth.exitCode()).isZero();
             assertThat(auth.out()).contains("messages:   4 ").contains("errors:     none");
+            Path file = Files.writeString(dir.resolve("given.eml"), "From: a@example.org\nSubject: given\n\n.a line that starts with a dot\nend");
+            CliRun.Result given = run("", "bench", "127.0.0.1:" + inbound, "--data", file.toString(), "-s", "1", "-n", "2", "--json");
+            assertThat(given.out()).contains("\"messages\":2,").contains("\"errors\":{}");
+            try (var files = Files.walk(data.resolve("spool"))) {
+                assertThat(files.filter(Files::isRegularFile).map(CliTest::read).filter(m -> m.contains("Subject: given")))
+                        .as("the file's message, as the server stored it: CRLF lines, the dot unstuffed").hasSize(2)
+                        .allSatisfy(m -> assertThat(m).contains("Subject: given\r\n\r\n.a line that starts with a dot\r\nend\r\n"));
+            }
             CliRun.Result hold = run("", "bench", "127.0.0.1:" + inbound, "--hold", "5", "--hold-time", "1", "--json");
             assertThat(hold.out()).contains("\"still_open\":5");
         }
@@ -214,5 +225,14 @@ class CliTest {
         assertThat(run("", "bench", "127.0.0.1:25", "--source", "mail.example.com").err()).contains("--source must be IP addresses");
         assertThat(run("", "bench", "127.0.0.1:25", "--rate", "-1").err()).contains("--rate not negative");
         assertThat(run("", "bench", "127.0.0.1:25", "--auth-user", "a@b.c").err()).contains("--auth-user needs a password");
+        assertThat(run("", "bench", "127.0.0.1:25", "--data", "/nonexistent.eml").err()).contains("--data /nonexistent.eml: no such file");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
