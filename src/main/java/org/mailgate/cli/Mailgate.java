@@ -49,6 +49,20 @@ public final class Mailgate implements AutoCloseable {
         this.delivery = delivery;
     }
 
+    /** What the inbound checks' findings lead to, as [mailauth] sets them. */
+    private static InboundExaminer.Actions actions(MailauthConfig mailauth) {
+        return new InboundExaminer.Actions(action(mailauth.dmarcReject()), action(mailauth.dmarcQuarantine()), action(mailauth.localForgery()),
+                action(mailauth.spfFail()), mailauth.arcTrustedSealers());
+    }
+
+    private static InboundExaminer.Action action(MailauthConfig.Action action) {
+        return switch (action) {
+            case REFUSE -> InboundExaminer.Action.REFUSE;
+            case JUNK -> InboundExaminer.Action.JUNK;
+            case ACCEPT -> InboundExaminer.Action.ACCEPT;
+        };
+    }
+
     /** Opens the data directory of {@code config} and starts serving (and delivering, unless {@code [delivery] enabled = false}). */
     public static Mailgate start(MailgateConfig config, Clock clock) throws IOException {
         FileSpool spool = FileSpool.open(config.dataDir());
@@ -65,8 +79,7 @@ public final class Mailgate implements AutoCloseable {
             MailauthConfig mailauth = config.mailauth();
             List<Examiner> examiners = mailauth.verify()
                     ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock, mailauth.arc()),
-                            mailauth.authservId(config.hostname()), local::isLocal, new InboundExaminer.Actions(mailauth.rejectDmarc(),
-                                    mailauth.rejectLocalForgery(), mailauth.rejectSpfFail(), mailauth.arcTrustedSealers())))
+                            mailauth.authservId(config.hostname()), local::isLocal, actions(mailauth)))
                     : List.of();
             server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);
             DeliveryService delivery = null;

@@ -1,12 +1,14 @@
 package org.mailgate.config;
 
+import java.util.Map;
 import java.util.Set;
 import org.tomlj.TomlTable;
 
 /**
  * What the inbound listener does with SPF, DKIM and DMARC, the config file's [mailauth] table.
- * Every message gets an Authentication-Results field while {@code verify} is on; the two
- * refusals can each be turned into "accept and report". ARC is off by default: the IETF is moving
+ * Every message gets an Authentication-Results field while {@code verify} is on; each finding
+ * (DMARC under p=reject or p=quarantine, a forgery of our domain, a lone SPF fail) is refused,
+ * sent to Junk or accepted, as set. ARC is off by default: the IETF is moving
  * it to Historic, and its result means something only for forwarders one chooses to trust.
  */
 public final class MailauthConfig extends Settings<MailauthConfig> {
@@ -14,13 +16,22 @@ public final class MailauthConfig extends Settings<MailauthConfig> {
 
     /** false: inbound mail is neither checked nor given an Authentication-Results field. */
     public static final Key<Boolean> VERIFY = TABLE.key("verify", ValueType.FLAG, true);
-    /** A DMARC failure under p=reject is refused with 550 5.7.1; false: accepted with the header. */
-    public static final Key<Boolean> REJECT_DMARC = TABLE.key("reject-dmarc", ValueType.FLAG, true);
-    /** Mail whose From names one of our domains, without a valid signature of ours, is refused. */
-    public static final Key<Boolean> REJECT_LOCAL_FORGERY = TABLE.key("reject-local-forgery", ValueType.FLAG, true);
+    /** What a finding leads to: "refuse" (550 5.7.x at the end of the data), "junk" (the Junk folder) or "accept" (with the header). */
+    public enum Action {
+        REFUSE, JUNK, ACCEPT
+    }
 
-    /** SPF fail (-all) with no DKIM pass and no DMARC record: refused when true; by default accepted and reported. */
-    public static final Key<Boolean> REJECT_SPF_FAIL = TABLE.key("reject-spf-fail", ValueType.FLAG, false);
+    private static final ValueType<Action> ACTION = ValueType.choice("\"refuse\", \"junk\" or \"accept\"",
+            Map.of("refuse", Action.REFUSE, "junk", Action.JUNK, "accept", Action.ACCEPT));
+
+    /** A DMARC failure under p=reject. */
+    public static final Key<Action> DMARC_REJECT = TABLE.key("dmarc-reject", ACTION, Action.REFUSE);
+    /** A DMARC failure under p=quarantine. */
+    public static final Key<Action> DMARC_QUARANTINE = TABLE.key("dmarc-quarantine", ACTION, Action.JUNK);
+    /** Mail whose From names one of our domains, without a valid signature of ours. */
+    public static final Key<Action> LOCAL_FORGERY = TABLE.key("local-forgery", ACTION, Action.REFUSE);
+    /** SPF fail (-all) with no DKIM pass and no DMARC record. */
+    public static final Key<Action> SPF_FAIL = TABLE.key("spf-fail", ACTION, Action.ACCEPT);
 
     /** Our name in Authentication-Results (RFC 8601 2.5), and the one whose arriving fields are removed; empty: the server's hostname. */
     public static final Key<String> AUTHSERV_ID = TABLE.key("authserv-id", ValueType.HOSTNAME, "");
@@ -59,16 +70,20 @@ public final class MailauthConfig extends Settings<MailauthConfig> {
         return get(VERIFY);
     }
 
-    public boolean rejectDmarc() {
-        return get(REJECT_DMARC);
+    public Action dmarcReject() {
+        return get(DMARC_REJECT);
     }
 
-    public boolean rejectLocalForgery() {
-        return get(REJECT_LOCAL_FORGERY);
+    public Action dmarcQuarantine() {
+        return get(DMARC_QUARANTINE);
     }
 
-    public boolean rejectSpfFail() {
-        return get(REJECT_SPF_FAIL);
+    public Action localForgery() {
+        return get(LOCAL_FORGERY);
+    }
+
+    public Action spfFail() {
+        return get(SPF_FAIL);
     }
 
     public boolean arc() {

@@ -55,7 +55,8 @@ interface ValueType<T> {
         return (r, table, key) -> {
             Object value = table.get(List.of(key.name()));
             if (!(value instanceof String text) || !values.containsKey(text)) {
-                throw r.wrong(table, key.name(), expected, value);
+                throw new ConfigException(r.at(table.inputPositionOf(List.of(key.name()))) + key.path() + ": expected " + expected + ", got "
+                        + TomlReader.show(value));
             }
             return values.get(text);
         };

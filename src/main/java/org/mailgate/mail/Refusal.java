@@ -46,6 +46,7 @@ public enum Refusal {
     FALSE_END_OF_DATA(554, 5, 6, 0, "Message refused: a line of \".\" next to a bare LF (SMTP smuggling)"),
     NUL_BYTE(554, 5, 6, 0, "Message refused: NUL character"),
     DMARC_REJECTED(550, 5, 7, 1, "Message rejected: it fails the DMARC policy (p=reject) of its From domain"),
+    DMARC_QUARANTINED(550, 5, 7, 1, "Message rejected: it fails the DMARC policy (p=quarantine) of its From domain"),
     SPF_FAILED(550, 5, 7, 23, "Message rejected: the sender's SPF record does not allow this server to send for it"),
     LOCAL_DOMAIN_FORGED(550, 5, 7, 1, "Message rejected: its From names a domain of ours, without a valid signature of ours"),
     AUTHENTICATION_DEFERRED(451, 4, 7, 5, "Cannot check the sender's SPF, DKIM or DMARC now (DNS failure): try again later"),

@@ -20,9 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * SPF, DKIM and DMARC on mail from other servers, and what follows from them: an
  * Authentication-Results field on every message, any such field claiming our authserv-id
- * removed; DMARC p=reject failures refused (550 5.7.1), mail whose From names one of our domains
- * without a valid signature of ours refused, and a DNS failure that leaves the verdict open
- * deferred (451 4.7.5), never refused for good. A DMARC p=reject failure that a trusted
+ * removed; by default DMARC p=reject failures refused (550 5.7.1), p=quarantine ones to Junk,
+ * mail whose From names one of our domains without a valid signature of ours refused (each
+ * finding's action can be set), and a DNS failure that leaves the verdict open deferred
+ * (451 4.7.5), never refused for good. A DMARC p=reject failure that a trusted
  * forwarder sealed with a passing ARC chain is delivered to Junk instead (RFC 9989 lets a
  * receiver apply local policy; a mailing list's changes break the author's DKIM). One log line
  * per message with the verdicts.
@@ -38,15 +39,29 @@ public final class InboundExaminer implements Examiner {
     private final Predicate<String> localDomain;
     private final Actions actions;
 
+    /** What a finding leads to, mildest first. */
+    public enum Action {
+        /** Delivered as usual, the Authentication-Results field saying what was found. */
+        ACCEPT,
+        /** Delivered to the recipient's Junk folder, with the field. */
+        JUNK,
+        /** Refused at the end of the data (550 5.7.x), nothing queued. */
+        REFUSE
+    }
+
     /**
-     * What the verdicts lead to.
+     * The action for each finding.
      *
-     * @param rejectDmarc refuse DMARC failures under p=reject; else accept and report
-     * @param rejectLocalForgery refuse mail whose From is one of our domains without our signature; else accept and report
-     * @param rejectSpfFail refuse an SPF fail that no DKIM pass or DMARC record speaks for (RFC 7208 8.4 allows it); else accept and report
-     * @param trustedSealers forwarders whose passing ARC chain turns a p=reject failure into Junk
+     * @param dmarcReject a DMARC failure under p=reject
+     * @param dmarcQuarantine a DMARC failure under p=quarantine (RFC 9989 4.7: treat as suspicious)
+     * @param localForgery mail whose From is one of our domains, without our valid signature
+     * @param spfFail an SPF fail that no DKIM pass or DMARC record speaks for (RFC 7208 8.4 allows refusing it)
+     * @param trustedSealers forwarders whose passing ARC chain turns a p=reject refusal into Junk
      */
-    public record Actions(boolean rejectDmarc, boolean rejectLocalForgery, boolean rejectSpfFail, Set<String> trustedSealers) {
+    public record Actions(Action dmarcReject, Action dmarcQuarantine, Action localForgery, Action spfFail, Set<String> trustedSealers) {
+        /** The defaults: refuse p=reject failures and forgeries of our domains, p=quarantine to Junk, SPF fail accepted and reported. */
+        public static final Actions DEFAULTS = new Actions(Action.REFUSE, Action.JUNK, Action.REFUSE, Action.ACCEPT, Set.of());
+
         public Actions {
             trustedSealers = trustedSealers.stream().map(d -> d.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         }
@@ -104,39 +119,57 @@ public final class InboundExaminer implements Examiner {
                 action);
     }
 
+    /**
+     * Every finding that calls for an action, each taking the one configured for it, and the
+     * strictest wins; a DNS failure that leaves DMARC open defers whatever else was found, but
+     * for a forgery of our own domain, which needs no lookup to be known.
+     */
     private Verdict decide(AuthenticationResults.Verdicts v) {
         DmarcVerdict dmarc = v.dmarc().orElseThrow();
         boolean ownSignature = v.dkim().stream()
                 .anyMatch(d -> d.status() == DkimResult.Status.PASS && d.domain().equals(dmarc.fromDomain()) && localDomain.test(d.domain()));
         boolean pending = v.dkim().stream().anyMatch(d -> d.status() == DkimResult.Status.TEMPERROR)
                 || v.spf().map(s -> s.result() == SpfResult.TEMPERROR).orElse(false);
-        // our own domain needs no lookup to be known forged
-        if (!dmarc.fromDomain().isEmpty() && localDomain.test(dmarc.fromDomain()) && !ownSignature && actions.rejectLocalForgery()) {
-            return new Verdict.Refuse(Refusal.LOCAL_DOMAIN_FORGED);
+        Finding decided = new Finding(Action.ACCEPT, null);
+        if (!dmarc.fromDomain().isEmpty() && localDomain.test(dmarc.fromDomain()) && !ownSignature) {
+            decided = decided.or(new Finding(actions.localForgery(), Refusal.LOCAL_DOMAIN_FORGED));
         }
-        if (dmarc.result() == DmarcVerdict.Result.TEMPERROR || dmarc.result() == DmarcVerdict.Result.FAIL && pending) {
+        if (decided.action() != Action.REFUSE
+                && (dmarc.result() == DmarcVerdict.Result.TEMPERROR || dmarc.result() == DmarcVerdict.Result.FAIL && pending)) {
             return new Verdict.Refuse(Refusal.AUTHENTICATION_DEFERRED); // a pass may be what the failed lookup would have found
         }
-        if (dmarc.requested() == DmarcVerdict.Policy.REJECT && actions.rejectDmarc()) {
+        if (dmarc.requested() == DmarcVerdict.Policy.REJECT) {
+            Finding reject = new Finding(actions.dmarcReject(), Refusal.DMARC_REJECTED);
             Optional<ArcResult> trusted = v.arc().filter(a -> actions.trustedSealers().contains(a.sealer()));
-            if (trusted.isPresent() && trusted.get().status() == ArcResult.Status.PASS) {
+            if (reject.action() == Action.REFUSE && trusted.isPresent() && trusted.get().status() == ArcResult.Status.PASS) {
+                // RFC 9989's local policy: a forwarder we trust vouches for what it received
                 ArcResult chain = trusted.get();
-                return new Verdict.Accept(AuthenticationResults.field(authservId, v.withArc(new ArcResult(chain.status(), chain.instances(),
-                        chain.sealer(), "a trusted forwarder: p=reject applied as quarantine"))), Optional.of(JUNK));
-            }
-            if (trusted.isPresent() && trusted.get().status() == ArcResult.Status.TEMPERROR) {
+                v = v.withArc(new ArcResult(chain.status(), chain.instances(), chain.sealer(), "a trusted forwarder: p=reject applied as quarantine"));
+                reject = new Finding(Action.JUNK, null);
+            } else if (reject.action() == Action.REFUSE && trusted.isPresent() && trusted.get().status() == ArcResult.Status.TEMPERROR) {
                 return new Verdict.Refuse(Refusal.AUTHENTICATION_DEFERRED); // the chain that would save it could not be checked
             }
-            return new Verdict.Refuse(Refusal.DMARC_REJECTED);
+            decided = decided.or(reject);
+        }
+        if (dmarc.requested() == DmarcVerdict.Policy.QUARANTINE) {
+            decided = decided.or(new Finding(actions.dmarcQuarantine(), Refusal.DMARC_QUARANTINED));
         }
         boolean dkimPass = v.dkim().stream().anyMatch(d -> d.status() == DkimResult.Status.PASS);
-        if (actions.rejectSpfFail() && dmarc.result() == DmarcVerdict.Result.NONE && !dkimPass
-                && v.spf().map(s -> s.result() == SpfResult.FAIL).orElse(false)) {
-            return new Verdict.Refuse(Refusal.SPF_FAILED);
+        if (dmarc.result() == DmarcVerdict.Result.NONE && !dkimPass && v.spf().map(s -> s.result() == SpfResult.FAIL).orElse(false)) {
+            decided = decided.or(new Finding(actions.spfFail(), Refusal.SPF_FAILED));
         }
-        // p=quarantine: delivered, to the Junk folder (RFC 9989 4.7), with the field saying why
-        Optional<String> folder = dmarc.requested() == DmarcVerdict.Policy.QUARANTINE ? Optional.of(JUNK) : Optional.empty();
-        return new Verdict.Accept(AuthenticationResults.field(authservId, v), folder);
+        return switch (decided.action()) {
+            case REFUSE -> new Verdict.Refuse(decided.refusal());
+            case JUNK -> new Verdict.Accept(AuthenticationResults.field(authservId, v), Optional.of(JUNK));
+            case ACCEPT -> new Verdict.Accept(AuthenticationResults.field(authservId, v), Optional.empty());
+        };
+    }
+
+    /** What a finding calls for, and the reply when that is a refusal. */
+    private record Finding(Action action, Refusal refusal) {
+        Finding or(Finding other) {
+            return other.action().ordinal() > action.ordinal() ? other : this;
+        }
     }
 
     /** The client's address, as the server wrote it (a literal: nothing is looked up). */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,22 @@ class ConfigLoaderTest {
         assertThat(set.mailauth().authservId("mx.example.com")).isEqualTo("auth.example.com");
         Path bad = write(top + "[mailauth]\nauthserv-id = \"a b;c\"\n");
         assertThatThrownBy(() -> ConfigLoader.load(bad)).isInstanceOf(ConfigException.class).hasMessageContaining(bad + ":7:1:");
+    }
+
+    @Test
+    @DisplayName("[mailauth] each finding's action: refuse, junk or accept; anything else is refused at its line")
+    void mailauthActions() throws Exception {
+        String top = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        MailauthConfig defaults = ConfigLoader.load(write(top)).mailauth();
+        assertThat(List.of(defaults.dmarcReject(), defaults.dmarcQuarantine(), defaults.localForgery(), defaults.spfFail())).containsExactly(
+                MailauthConfig.Action.REFUSE, MailauthConfig.Action.JUNK, MailauthConfig.Action.REFUSE, MailauthConfig.Action.ACCEPT);
+        MailauthConfig set = ConfigLoader.load(write(top + "[mailauth]\ndmarc-reject = \"junk\"\ndmarc-quarantine = \"accept\"\n"
+                + "local-forgery = \"junk\"\nspf-fail = \"refuse\"\n")).mailauth();
+        assertThat(List.of(set.dmarcReject(), set.dmarcQuarantine(), set.localForgery(), set.spfFail())).containsExactly(
+                MailauthConfig.Action.JUNK, MailauthConfig.Action.ACCEPT, MailauthConfig.Action.JUNK, MailauthConfig.Action.REFUSE);
+        Path bad = write(top + "[mailauth]\ndmarc-reject = true\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessage(bad
+                + ":6:1: mailauth.dmarc-reject: expected \"refuse\", \"junk\" or \"accept\", got true");
     }
 
     @Test
