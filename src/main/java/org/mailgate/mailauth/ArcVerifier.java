@@ -186,8 +186,8 @@ public final class ArcVerifier {
                     return Optional.empty();
                 }
                 return Optional.of(fail(newest, sealer, which + " (d=" + domain + ") did not verify"));
-            } catch (GeneralSecurityException | IllegalArgumentException e) {
-                return Optional.of(fail(newest, sealer, which + " cannot be checked: " + e.getMessage()));
+            } catch (GeneralSecurityException | IllegalArgumentException e) { // b= not base64, or not of the key's size
+                return Optional.of(fail(newest, sealer, which + ": b= is not a signature of this key's size or form"));
             }
         }
 

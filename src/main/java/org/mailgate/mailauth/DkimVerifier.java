@@ -181,8 +181,10 @@ public final class DkimVerifier {
             byte[] signature = Base64.getDecoder().decode(tags.compact("b").get());
             return new Parsed(new SignatureTags(field, tags, algorithm, domain, selector, header.get(), body.get(), length, names,
                     bodyHash, signature, tags.compact("b").get()), null);
-        } catch (IllegalArgumentException e) {
-            return error(domain, selector, algorithm, "a tag's value cannot be read: " + e.getMessage());
+        } catch (NumberFormatException e) {
+            return error(domain, selector, algorithm, "l=, t= or x= is not a number");
+        } catch (IllegalArgumentException e) { // what Base64 throws for what is not base64
+            return error(domain, selector, algorithm, "b= or bh= is not base64");
         }
     }
 
@@ -217,7 +219,8 @@ public final class DkimVerifier {
                     ? result(s, DkimResult.Status.PASS, prefix, bodyLength, usable.testing(), "")
                     : result(s, DkimResult.Status.FAIL, prefix, bodyLength, usable.testing(), "the signature did not verify");
         } catch (GeneralSecurityException e) {
-            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, usable.testing(), "the signature cannot be checked: " + e.getMessage());
+            // the JDK's words (e.g. "Bad signature length") would be a Java class's, not a mail admin's
+            return result(s, DkimResult.Status.PERMERROR, prefix, bodyLength, usable.testing(), "b= is not a signature of this key's size or form");
         }
     }
 
@@ -281,8 +284,8 @@ public final class DkimVerifier {
                 verifier.update(data);
                 return verifier.verify(signature);
             });
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, testing, "the key at " + keyName + " cannot be used: " + e.getMessage());
+        } catch (GeneralSecurityException | IllegalArgumentException e) { // not base64, or no key of its k= in it
+            return new PublishedKey.Unusable(DkimResult.Status.PERMERROR, testing, "the key at " + keyName + " is not a readable " + keyType + " public key");
         }
     }
 
