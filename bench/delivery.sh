@@ -28,13 +28,10 @@ cleanup() {
 trap cleanup EXIT
 
 DNS_PORT=$(free_port) SINK_PORT=$(free_port) SUB_PORT=$(free_port) PF_PORT=$(free_port)
-mkdir -p "$work/knot/zones" "$work/knot/db"
+mkdir -p "$work/knot/zones"
 printf '$ORIGIN test.\n$TTL 60\n@ SOA ns.test. admin.test. 1 60 60 600 60\n@ NS ns.test.\nns A 127.0.0.1\nsink MX 10 mx.sink\nmx.sink A 127.0.0.1\n' \
   >"$work/knot/zones/test.zone"
-printf 'server:\n    listen: 127.0.0.1@%s\n    rundir: %s\ndatabase:\n    storage: %s\ntemplate:\n  - id: default\n    storage: %s\n    file: "%%s.zone"\nzone:\n  - domain: test\n' \
-  "$DNS_PORT" "$work/knot" "$work/knot/db" "$work/knot/zones" >"$work/knot/knot.conf"
-/usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
-knot_pid=$!
+start_knot "$work/knot" "$DNS_PORT" test
 smtp-sink -u postfix -c "127.0.0.1:$SINK_PORT" 1024 </dev/null >/dev/null 2>&1 &
 sink_pid=$!
 

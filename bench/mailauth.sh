@@ -40,7 +40,7 @@ DNS_PORT=$(free_port)
 openssl genrsa -traditional -out "$work/dkim.pem" 2048 >/dev/null 2>&1
 public=$(openssl rsa -in "$work/dkim.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
 dkim_record=$(python3 -c 'import sys; t = "v=DKIM1; k=rsa; p=" + sys.argv[1]; print(" ".join(chr(34) + t[i:i + 250] + chr(34) for i in range(0, len(t), 250)))' "$public")
-mkdir -p "$work/knot/zones" "$work/knot/db"
+mkdir -p "$work/knot/zones"
 cat >"$work/knot/zones/test.zone" <<ZONE
 \$ORIGIN test.
 \$TTL 86400
@@ -59,22 +59,8 @@ cat >"$work/knot/zones/127.in-addr.arpa.zone" <<ZONE
 @ NS ns.test.
 1.0.0 PTR mx.sender.test.
 ZONE
-cat >"$work/knot/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$DNS_PORT
-    rundir: $work/knot
-database:
-    storage: $work/knot/db
-template:
-  - id: default
-    storage: $work/knot/zones
-    file: "%s.zone"
-zone:
-  - domain: test
-  - domain: 127.in-addr.arpa
-CONF
-/usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
-pids+=($!)
+start_knot "$work/knot" "$DNS_PORT" test 127.in-addr.arpa
+pids+=("$knot_pid")
 served() { kdig @127.0.0.1 -p "$DNS_PORT" +short TXT bench._domainkey.sender.test | grep -q 'v=DKIM1'; }
 wait_for 15 served || { log "knotd did not serve the zone"; tail "$work/knot.log" >&2; exit 1; }
 

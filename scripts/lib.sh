@@ -141,3 +141,44 @@ port_open() { # port_open PORT [ADDRESS]: something accepts connections there
 free_port() { # free_port [ADDRESS]: a port free on that address now (the system's pick)
   python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1])' "${1:-127.0.0.1}"
 }
+
+start_knot() { # start_knot DIR PORT ZONE...: knotd on 127.0.0.1:PORT serving each DIR/zones/ZONE.zone; log DIR.log, pid in knot_pid
+  local dir=$1 port=$2 zone; shift 2
+  mkdir -p "$dir/db"
+  {
+    printf 'server:\n    listen: 127.0.0.1@%s\n    rundir: %s\ndatabase:\n    storage: %s/db\n' "$port" "$dir" "$dir"
+    printf 'template:\n  - id: default\n    storage: %s/zones\n    file: "%%s.zone"\nzone:\n' "$dir"
+    for zone in "$@"; do printf '  - domain: %s\n' "$zone"; done
+  } >"$dir/knot.conf"
+  /usr/sbin/knotd -c "$dir/knot.conf" >"$dir.log" 2>&1 &
+  knot_pid=$!
+}
+
+dovecot_lmtp_conf() { # dovecot_lmtp_conf DIR DATA PORT [EXTRA]: a private Dovecot's config, written to DIR/dovecot.conf: LMTP
+  # on 127.0.0.1:PORT into the Maildirs under DATA/mailboxes (as the mail user nobody), every user known, EXTRA lines added
+  mkdir -p "$1/run" "$1/state"
+  cat >"$1/dovecot.conf" <<CONF
+base_dir = $1/run
+state_dir = $1/state
+log_path = $1/dovecot.log
+protocols = lmtp
+listen = 127.0.0.1
+ssl = no
+mail_location = maildir:$2/mailboxes/%u
+${4:-}
+passdb {
+  driver = static
+  args = nopassword=y
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=$2/mailboxes/%u
+}
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = $3
+  }
+}
+CONF
+}

@@ -27,7 +27,7 @@ fail_setup() { echo "delivery-e2e: $*"; for f in "$work"/*.log "$work"/postfix/m
 DNS_PORT=$(free_port) PF_PORT=$(free_port) SUB_PORT=$(free_port) LMTP_PORT=$(free_port)
 
 # --- Knot DNS: the zone "test." with the MX of two domains, both at the Postfix on loopback
-mkdir -p "$work/knot/zones" "$work/knot/db"
+mkdir -p "$work/knot/zones"
 cat >"$work/knot/zones/test.zone" <<ZONE
 \$ORIGIN test.
 \$TTL 60
@@ -38,21 +38,7 @@ tls MX 10 mx.postfix
 plain MX 10 mx.postfix
 mx.postfix A 127.0.0.1
 ZONE
-cat >"$work/knot/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$DNS_PORT
-    rundir: $work/knot
-database:
-    storage: $work/knot/db
-template:
-  - id: default
-    storage: $work/knot/zones
-    file: "%s.zone"
-zone:
-  - domain: test
-CONF
-/usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
-knot_pid=$!
+start_knot "$work/knot" "$DNS_PORT" test
 zone_served() { kdig @127.0.0.1 -p "$DNS_PORT" +short MX tls.test | grep -q mx.postfix; }
 wait_for 15 zone_served || fail_setup "knotd did not serve the zone"
 
@@ -159,30 +145,7 @@ queue_empty() { ./mailgate queue list --data-dir "$data" | grep -q '^0 messages 
 check "the queue is empty once everything is delivered or bounced" wait_for 20 queue_empty
 
 # --- Dovecot reads what Mailgate wrote, then takes local mail over LMTP
-mkdir -p "$work/dovecot/run" "$work/dovecot/state"
-cat >"$work/dovecot/dovecot.conf" <<CONF
-base_dir = $work/dovecot/run
-state_dir = $work/dovecot/state
-log_path = $work/dovecot/dovecot.log
-protocols = lmtp
-listen = 127.0.0.1
-ssl = no
-mail_location = maildir:$data/mailboxes/%u
-passdb {
-  driver = static
-  args = nopassword=y
-}
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$data/mailboxes/%u
-}
-service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = $LMTP_PORT
-  }
-}
-CONF
+dovecot_lmtp_conf "$work/dovecot" "$data" "$LMTP_PORT"
 # Dovecot and Mailgate share the mailboxes, as a mail system's delivery agent and IMAP server share
 # one mail user; here that user is nobody, and Mailgate (run as root by the test) hands them over.
 # The data directory is private (0700): nobody may pass through it to the mailboxes, no more.

@@ -35,7 +35,7 @@ public=$(openssl rsa -in "$work/dkim.pem" -pubout -outform DER 2>/dev/null | bas
 dkim_record=$(python3 -c 'import sys; t = "v=DKIM1; k=rsa; p=" + sys.argv[1]; print(" ".join(chr(34) + t[i:i + 250] + chr(34) for i in range(0, len(t), 250)))' "$public")
 
 # --- Knot DNS: the zones "test." and "127.in-addr.arpa." (iprev of 127.0.0.1)
-mkdir -p "$work/knot/zones" "$work/knot/db"
+mkdir -p "$work/knot/zones"
 cat >"$work/knot/zones/test.zone" <<ZONE
 \$ORIGIN test.
 \$TTL 60
@@ -59,22 +59,7 @@ cat >"$work/knot/zones/127.in-addr.arpa.zone" <<ZONE
 @ NS ns.test.
 1.0.0 PTR mx.sender.test.
 ZONE
-cat >"$work/knot/knot.conf" <<CONF
-server:
-    listen: 127.0.0.1@$DNS_PORT
-    rundir: $work/knot
-database:
-    storage: $work/knot/db
-template:
-  - id: default
-    storage: $work/knot/zones
-    file: "%s.zone"
-zone:
-  - domain: test
-  - domain: 127.in-addr.arpa
-CONF
-/usr/sbin/knotd -c "$work/knot/knot.conf" >"$work/knot.log" 2>&1 &
-knot_pid=$!
+start_knot "$work/knot" "$DNS_PORT" test 127.in-addr.arpa
 zones_served() {
   kdig @127.0.0.1 -p "$DNS_PORT" +short TXT e2e._domainkey.sender.test | grep -q 'v=DKIM1' \
     && kdig @127.0.0.1 -p "$DNS_PORT" +short -x 127.0.0.1 | grep -q mx.sender.test
@@ -226,33 +211,9 @@ check "mail whose From is our own domain, unsigned, from outside, is refused wit
 check "... and is not delivered" nowhere "local forgery"
 
 # --- Dovecot reads both folders Mailgate wrote
-mkdir -p "$work/dovecot/run" "$work/dovecot/state"
-cat >"$work/dovecot/dovecot.conf" <<CONF
-base_dir = $work/dovecot/run
-state_dir = $work/dovecot/state
-log_path = $work/dovecot/dovecot.log
-protocols = lmtp
-listen = 127.0.0.1
-ssl = no
-mail_location = maildir:$data/mailboxes/%u
 # bob+Junk@ (how Mailgate passes a folder over LMTP) is bob's, into his Junk mailbox
-recipient_delimiter = +
-lmtp_save_to_detail_mailbox = yes
-passdb {
-  driver = static
-  args = nopassword=y
-}
-userdb {
-  driver = static
-  args = uid=65534 gid=65534 home=$data/mailboxes/%u
-}
-service lmtp {
-  inet_listener lmtp {
-    address = 127.0.0.1
-    port = $LMTP_PORT
-  }
-}
-CONF
+dovecot_lmtp_conf "$work/dovecot" "$data" "$LMTP_PORT" "recipient_delimiter = +
+lmtp_save_to_detail_mailbox = yes"
 # Dovecot's mail user (nobody) owns the mailboxes; Mailgate runs as root here (see delivery-e2e.sh)
 chown -R 65534:65534 "$data/mailboxes"
 chmod 711 "$data"
