@@ -72,19 +72,23 @@ def zone_records(path):
     return records
 
 
+def stalwart_cases(folder, prefix, records):
+    """Stalwart's test messages in resources/stalwart/FOLDER: each file's records added to ours, its message a case."""
+    out = []
+    directory = os.path.join(RESOURCES, "stalwart", folder)
+    for name in sorted(n for n in os.listdir(directory) if n.endswith(".txt")):
+        dns, message = open(os.path.join(directory, name), encoding="utf-8").read().split("\n\n", 1)
+        for line in dns.splitlines():
+            key, value = line.split(" ", 1)
+            records[key] = value
+        sender = re.search(r"^From:.*?([\w.+-]+@[\w.-]+)", message, re.M | re.I).group(1)
+        out.append((prefix + name[:-4], crlf(message), "192.0.2.1", "client.example", sender))
+    return out
+
+
 def arc_cases(records, signed, work):
     """ARC chains sealed by dkimpy (one set, then a second forwarder's), by mailauth, Stalwart's two, and broken ones."""
-    out = []
-    stalwart = os.path.join(RESOURCES, "stalwart", "arc")
-    for name in sorted(os.listdir(stalwart)):
-        if name.endswith(".txt"):
-            text = open(os.path.join(stalwart, name), encoding="utf-8").read()
-            dns, message = text.split("\n\n", 1)
-            for line in dns.splitlines():
-                key, value = line.split(" ", 1)
-                records[key] = value
-            sender = re.search(r"^From:.*?([\w.+-]+@[\w.-]+)", message, re.M | re.I).group(1)
-            out.append(("stalwart-arc-" + name[:-4], crlf(message), "192.0.2.1", "client.example", sender))
+    out = stalwart_cases("arc", "stalwart-arc-", records)
 
     # a fresh RSA key for both forwarders: its record in the zone, its PEM for the sealers
     pem = run(["openssl", "genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048"]).encode()
@@ -134,15 +138,7 @@ def cases(work):
     out.append(("dkim-tampered-body", signed.replace(b"the  body", b"the  bodY", 1), "192.0.2.1", "client.example", "alice@example.org"))
     out.append(("dkim-tampered-subject", re.sub(rb"^Subject: .*$", b"Subject: changed", signed, count=1, flags=re.M),
                 "192.0.2.1", "client.example", "alice@example.org"))
-    stalwart = os.path.join(RESOURCES, "stalwart", "dkim")
-    for name in sorted(os.listdir(stalwart)):
-        text = open(os.path.join(stalwart, name), encoding="utf-8").read()
-        dns, message = text.split("\n\n", 1)
-        for line in dns.splitlines():
-            key, value = line.split(" ", 1)
-            records[key] = value
-        sender = re.search(r"^From:.*?([\w.+-]+@[\w.-]+)", message, re.M | re.I).group(1)
-        out.append(("stalwart-" + name[:-4], crlf(message), "192.0.2.1", "client.example", sender))
+    out += stalwart_cases("dkim", "stalwart-", records)
 
     out += arc_cases(records, signed, work)
 
