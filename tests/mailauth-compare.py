@@ -260,8 +260,9 @@ def main():
             else:
                 unexplained += 1
             print(f"{'explained' if why else 'DIFFERENT'} {name}: ours {ours}, mailauth {theirs}" + (f"\n          ({why})" if why else ""))
-    print(f"mailauth-compare: {len(all_cases)} messages, {same} the same, {explained} explained differences, {unexplained} unexplained")
     disagreements = dkimpy_arc(all_cases, verdicts, records)
+    print(f"mailauth-compare: {len(all_cases)} messages, {same} the same, {explained} explained differences, {unexplained} unexplained;"
+          f" dkimpy on the ARC chains: {disagreements} unexplained differences")
     sys.exit(1 if unexplained or disagreements or len(all_cases) < 30 else 0)
 
 
