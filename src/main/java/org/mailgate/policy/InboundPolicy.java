@@ -24,6 +24,14 @@ public final class InboundPolicy implements Check {
         if (recipient.isAddressLiteral() || !local.isLocal(recipient.domain())) {
             return Optional.of(Refusal.RELAY_DENIED);
         }
+        return knownHere(local, recipient);
+    }
+
+    /**
+     * A recipient in one of our domains: someone's address, or postmaster; else 550 5.1.1, on
+     * every listener, so nothing is accepted that would only bounce.
+     */
+    static Optional<Refusal> knownHere(LocalDomains local, Mailbox recipient) {
         // Local parts that route elsewhere in old conventions (percent hack, bang paths, a quoted
         // "user@other") are nobody here: refused, never forwarded.
         if (recipient.isQuoted() || recipient.localPart().matches(".*[%!@].*")) {

@@ -3,7 +3,7 @@ package org.mailgate.policy;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.AddressLiteral;
@@ -17,17 +17,18 @@ import org.mailgate.message.Transaction;
 /**
  * Submission (RFC 6409): an authenticated user may send to anyone, but only as an address
  * they own, in the envelope and in the From and Sender headers, unless their account allows any
- * sender; no more than the sending limits allow; and not to an address literal inside the
- * server's own networks (the server would connect there on the user's behalf), unless the config
- * allows it.
+ * sender; no more than the sending limits allow; not to an address of our own domains that
+ * nobody has (refused at RCPT, as the inbound listener does, rather than bounced later); and not
+ * to an address literal inside the server's own networks (the server would connect there on the
+ * user's behalf), unless the config allows it.
  */
 public final class SubmissionPolicy implements Check {
-    private final Supplier<UserDirectory> directory;
+    private final LocalDomains local;
     private final SendingLimits limits;
     private final boolean allowPrivateLiterals;
 
-    public SubmissionPolicy(Supplier<UserDirectory> directory, SendingLimits limits, boolean allowPrivateLiterals) {
-        this.directory = directory;
+    public SubmissionPolicy(LocalDomains local, SendingLimits limits, boolean allowPrivateLiterals) {
+        this.local = local;
         this.limits = limits;
         this.allowPrivateLiterals = allowPrivateLiterals;
     }
@@ -53,6 +54,11 @@ public final class SubmissionPolicy implements Check {
             }
             if (!allowPrivateLiterals && AddressLiteral.isInternal(address.get())) {
                 return Optional.of(Refusal.INTERNAL_ADDRESS_LITERAL);
+            }
+        } else if (local.isLocal(recipient.domain())) {
+            Optional<Refusal> unknown = InboundPolicy.knownHere(local, recipient);
+            if (unknown.isPresent()) {
+                return unknown;
             }
         }
         return limits.checkRecipient(client.authenticatedUser().orElse(null), accepted);
@@ -80,7 +86,7 @@ public final class SubmissionPolicy implements Check {
     }
 
     private boolean mayUse(String login, List<String> addresses) {
-        UserDirectory users = directory.get();
+        UserDirectory users = local.users().get();
         Optional<User> user = login == null ? Optional.empty() : users.login(login);
         if (user.isEmpty()) {
             return false; // removed since it authenticated

@@ -5,8 +5,8 @@ import org.mailgate.mail.Refusal;
 import org.mailgate.policy.AutoBan;
 
 /**
- * What a refused command says about the client: relay attempts and probes for recipients count
- * toward an automatic ban; a user who reaches a sending limit is logged (once per window).
+ * What a refused command says about the client: relay attempts and probes for recipients by
+ * clients that did not log in count toward an automatic ban; a user who reaches a sending limit is logged (once per window).
  */
 final class AbuseRecorder {
     private final AutoBan autoBan;
@@ -21,7 +21,12 @@ final class AbuseRecorder {
     void refused(Refusal refusal, InetAddress client, String user) {
         switch (refusal) {
             case RELAY_DENIED -> autoBan.record(client, AutoBan.Offence.RELAY_ATTEMPT);
-            case UNKNOWN_USER -> autoBan.record(client, AutoBan.Offence.UNKNOWN_RECIPIENT);
+            case UNKNOWN_USER -> {
+                // a logged-in user's typo is no probe: a ban would shut out the whole office behind that address
+                if (user == null) {
+                    autoBan.record(client, AutoBan.Offence.UNKNOWN_RECIPIENT);
+                }
+            }
             case MESSAGE_RATE_EXCEEDED, RECIPIENT_RATE_EXCEEDED ->
                     refusals.refused(client.getHostAddress(), "user=" + user + " reached a sending limit: " + refusal);
             default -> { }

@@ -175,7 +175,7 @@ public final class SmtpServer implements AutoCloseable {
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
         return ServerContext.create(config, tlsContexts, spool, logins,
-                new SubmissionPolicy(users, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), steps, sending,
+                new SubmissionPolicy(localDomains, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), steps, sending,
                 bans, autoBan, limiter, handshakes, refusals, checks, clock);
     }
 

@@ -124,6 +124,18 @@ class SecurityRulesTest extends SharedServer {
         assertThat(server.queue()).hasSize(queuedBefore);
     }
 
+    @Test
+    void submissionRefusesAnAddressOfOurDomainsThatNobodyHasAtRcpt() throws Exception {
+        try (SmtpClient c = submission().login("alice@example.com", "secret")) {
+            c.command("MAIL FROM:<alice@example.com>");
+            assertThat(c.command("RCPT TO:<nobody-here@example.com>")).isEqualTo("550 5.1.1 Recipient address rejected: user unknown");
+            assertThat(c.command("RCPT TO:<bob%remote.example@example.com>")).startsWith("550 5.1.1");
+            assertThat(c.command("RCPT TO:<postmaster@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<alice@example.com>")).isEqualTo("250 2.1.5 Ok");
+            assertThat(c.command("RCPT TO:<anyone@remote.example>")).isEqualTo("250 2.1.5 Ok");
+        }
+    }
+
     /** Submits as alice with this header section; returns the reply to the end of data. */
     private String submitAsAlice(String header) throws Exception {
         try (SmtpClient c = submission().login("alice@example.com", "secret")) {
