@@ -25,7 +25,7 @@ final class BanCommand {
 
         @Override
         public Integer call() throws IOException {
-            BanList bans = new BanList(data.dataDir, Clock.systemUTC());
+            BanList bans = new BanList(data.existing(), Clock.systemUTC());
             bans.load();
             List<BanList.Ban> active = bans.active();
             for (BanList.Ban ban : active) {
@@ -51,7 +51,7 @@ final class BanCommand {
         public Integer call() throws IOException {
             AddressRange range = range(address);
             Instant until = duration == null ? null : Instant.now().plus(parseDuration(duration));
-            new BanList(data.dataDir, Clock.systemUTC()).add(new BanList.Ban(range, until, reason));
+            new BanList(data.existing(), Clock.systemUTC()).add(new BanList.Ban(range, until, reason));
             System.out.println("banned " + range + (until == null ? "" : " until " + until));
             return 0;
         }
@@ -65,7 +65,7 @@ final class BanCommand {
         @Override
         public Integer call() throws IOException {
             AddressRange range = range(address);
-            if (!new BanList(data.dataDir, Clock.systemUTC()).remove(range)) {
+            if (!new BanList(data.existing(), Clock.systemUTC()).remove(range)) {
                 throw new CommandFailure("no ban of " + range + "; see: mailgate ban list");
             }
             System.out.println("removed the ban of " + range);

@@ -53,7 +53,7 @@ final class DkimCommand {
             if (selector != null && algorithms.size() > 1) {
                 throw new CommandFailure("--selector names one key: give --algorithm rsa or --algorithm ed25519 with it");
             }
-            DkimKeyStore store = new DkimKeyStore(data.dataDir);
+            DkimKeyStore store = new DkimKeyStore(data.creating());
             Instant now = Instant.now();
             for (DkimAlgorithm a : algorithms) {
                 String s = selector != null ? selector(selector) : freeSelector(store, name, DAY.format(now) + "-" + a.keyType());
@@ -81,7 +81,7 @@ final class DkimCommand {
             } catch (GeneralSecurityException e) {
                 throw new CommandFailure(file + ": " + e.getMessage());
             }
-            printPending(new DkimKeyStore(data.dataDir).add(domain(domain), selector(selector), key, Instant.now()));
+            printPending(new DkimKeyStore(data.creating()).add(domain(domain), selector(selector), key, Instant.now()));
             return 0;
         }
     }
@@ -95,7 +95,7 @@ final class DkimCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<StoredKey> keys = new DkimKeyStore(data.dataDir).list();
+            List<StoredKey> keys = new DkimKeyStore(data.existing()).list();
             Resolver resolver = dns.resolver();
             List<String> objects = new ArrayList<>();
             for (StoredKey key : keys) {
@@ -132,7 +132,7 @@ final class DkimCommand {
 
         @Override
         public Integer call() throws IOException {
-            DkimKeyStore store = new DkimKeyStore(data.dataDir);
+            DkimKeyStore store = new DkimKeyStore(data.existing());
             StoredKey key = find(store, domain, selector);
             if (key.stage() != Stage.PENDING && key.stage() != Stage.RETIRING) {
                 throw new CommandFailure(key.selector() + " of " + key.domain() + " is " + key.stage().label() + "; only a pending or retiring key can be activated");
@@ -169,7 +169,7 @@ final class DkimCommand {
 
         @Override
         public Integer call() throws IOException {
-            DkimKeyStore store = new DkimKeyStore(data.dataDir);
+            DkimKeyStore store = new DkimKeyStore(data.existing());
             StoredKey key = find(store, domain, selector);
             if (key.stage() == Stage.RETIRED) {
                 throw new CommandFailure(key.selector() + " of " + key.domain() + " is retired already");

@@ -37,7 +37,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
+            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
                 List<QueuedMessage> messages = spool.list();
                 List<String> objects = new ArrayList<>();
                 for (QueuedMessage m : messages) {
@@ -52,10 +52,13 @@ final class QueueCommand {
                     System.out.println(Json.array(objects));
                 } else {
                     System.out.println(messages.size() + (messages.size() == 1 ? " message" : " messages") + " in the queue");
+                    if (data.config().map(c -> !c.delivery().enabled()).orElse(false)) {
+                        System.out.println("delivery is off in " + data.configFile + " ([delivery] enabled = false): nothing here is sent");
+                    }
                     List<String> aside = spool.setAside();
                     if (!aside.isEmpty()) {
                         System.out.println(aside.size() + " set aside as undeliverable for a local reason, in "
-                                + data.dataDir.resolve("spool/corrupt") + " (each with a .reason file): " + String.join(", ", aside));
+                                + data.existing().resolve("spool/corrupt") + " (each with a .reason file): " + String.join(", ", aside));
                     }
                 }
             }
@@ -89,7 +92,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
+            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
                 QueuedMessage m = find(spool, id);
                 SpoolEnvelope e = m.envelope();
                 DeliveryState state = spool.state(m);
@@ -157,6 +160,13 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
+            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
+                QueuedMessage message = find(spool, id);
+                if (!spool.state(message).held()) {
+                    throw new CommandFailure(message.id() + " is not held: nothing to release (`mailgate queue retry " + message.id()
+                            + "` attempts delivery now)");
+                }
+            }
             return steer(data, one(id), QueueEvent.Released::new, "released");
         }
     }
@@ -180,7 +190,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
+            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
                 if (!spool.delete(id)) {
                     throw new CommandFailure("no message " + id + " in the queue");
                 }
@@ -199,7 +209,7 @@ final class QueueCommand {
     /** Appends the admin's event to the selected messages' journals and tells a running server to look. */
     private static int steer(DataDirOption data, Selection selection, Function<Instant, QueueEvent> event,
             String done) throws IOException {
-        try (FileSpool spool = FileSpool.openReadOnly(data.dataDir)) {
+        try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
             List<String> ids = selection.all ? spool.list().stream().map(QueuedMessage::id).toList()
                     : List.of(find(spool, selection.id).id());
             for (String id : ids) {

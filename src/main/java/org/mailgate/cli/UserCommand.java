@@ -41,7 +41,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = validAddress(address);
             String hash = new PasswordHashes().hash(readPassword(passwordStdin));
-            new UserFile(data.dataDir).update(users -> {
+            new UserFile(data.creating()).update(users -> {
                 if (users.stream().anyMatch(u -> u.address().equals(login))) {
                     throw new CommandFailure("user " + login + " already exists");
                 }
@@ -63,7 +63,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             String hash = new PasswordHashes().hash(readPassword(passwordStdin));
-            new UserFile(data.dataDir).update(users -> replace(users, login, u -> u.withPasswordHash(hash)));
+            new UserFile(data.existing()).update(users -> replace(users, login, u -> u.withPasswordHash(hash)));
             System.out.println("password changed for " + login);
             return 0;
         }
@@ -77,7 +77,7 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             String login = User.normalize(address);
-            new UserFile(data.dataDir).update(users -> {
+            new UserFile(data.existing()).update(users -> {
                 if (!users.removeIf(u -> u.address().equals(login))) {
                     throw new CommandFailure("no user " + login);
                 }
@@ -94,9 +94,9 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<User> users = new UserFile(data.dataDir).read();
+            List<User> users = new UserFile(data.existing()).read();
             // Recent sending counts and lockouts, as the running server last wrote them.
-            Map<String, String> status = ServerStatus.read(data.dataDir);
+            Map<String, String> status = ServerStatus.read(data.existing());
             for (User user : users) {
                 System.out.println(user.address() + (user.aliases().isEmpty() ? "" : "  aliases: " + String.join(", ", user.aliases()))
                         + (user.anySender() ? "  (may send as any address)" : "")
@@ -123,7 +123,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             String owned = alias.startsWith("@") ? "@" + validAddress("x" + alias).substring(2) : validAddress(alias);
-            new UserFile(data.dataDir).update(users -> {
+            new UserFile(data.existing()).update(users -> {
                 if (users.stream().anyMatch(u -> u.address().equals(owned) || u.aliases().contains(owned))) {
                     throw new CommandFailure(owned + " already belongs to a user");
                 }
@@ -148,7 +148,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             String owned = User.normalize(alias);
-            new UserFile(data.dataDir).update(users -> replace(users, login, u -> {
+            new UserFile(data.existing()).update(users -> replace(users, login, u -> {
                 if (!u.aliases().contains(owned)) {
                     throw new CommandFailure(login + " has no alias " + owned);
                 }
@@ -172,7 +172,7 @@ final class UserCommand {
             if (!policy.equals("own") && !policy.equals("any")) {
                 throw new CommandFailure("sender policy must be \"own\" or \"any\", not \"" + policy + "\"");
             }
-            new UserFile(data.dataDir).update(users -> replace(users, login, u -> u.withAnySender(policy.equals("any"))));
+            new UserFile(data.existing()).update(users -> replace(users, login, u -> u.withAnySender(policy.equals("any"))));
             System.out.println(login + " may send as " + (policy.equals("any") ? "any address" : "its own addresses only"));
             return 0;
         }
@@ -209,7 +209,7 @@ final class UserCommand {
             }
             List<String> report = new ArrayList<>();
             int[] counts = new int[3]; // added, replaced, skipped
-            new UserFile(data.dataDir).update(users -> merge(users, entries, report, counts));
+            new UserFile(data.creating()).update(users -> merge(users, entries, report, counts));
             report.forEach(System.out::println);
             System.out.printf("imported %d users: %d added, %d replaced, %d skipped%n", counts[0] + counts[1], counts[0], counts[1], counts[2]);
             return malformed ? 1 : 0;

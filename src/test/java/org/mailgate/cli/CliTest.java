@@ -7,8 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,8 +32,36 @@ class CliTest {
         return CliRun.run(stdin, args);
     }
 
+    /** A data directory that exists, as a server's does. */
     private String data() {
-        return dir.resolve("data").toString();
+        try {
+            return Files.createDirectories(dir.resolve("data")).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void adminCommandsFindTheDataDirectoryThroughTheConfigAndRefuseOneThatDoesNotExist() throws Exception {
+        String missing = dir.resolve("no-such-dir").toString();
+        for (String[] command : List.of(new String[] {"queue", "list"}, new String[] {"user", "list"}, new String[] {"ban", "list"},
+                new String[] {"dkim", "list"}, new String[] {"queue", "show", "X"}, new String[] {"ban", "add", "192.0.2.1"})) {
+            String[] args = Stream.concat(Arrays.stream(command), Stream.of("--data-dir", missing)).toArray(String[]::new);
+            CliRun.Result r = run("", args);
+            assertThat(r.exitCode()).as(String.join(" ", command)).isEqualTo(1);
+            assertThat(r.err()).as(String.join(" ", command)).isEqualTo("mailgate: data directory " + missing
+                    + " does not exist: give the server's --config FILE or --data-dir DIR (`mailgate serve` makes it, and so does the first `mailgate user add`)\n");
+        }
+        CliRun.Result first = run("a-long-password\n", "user", "add", "a@example.com", "--password-stdin", "--data-dir", missing);
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.err()).contains("new data directory " + missing);
+        Path config = Files.writeString(dir.resolve("server.toml"), "data-dir = \"" + missing + "\"\n[delivery]\nenabled = false\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
+        assertThat(run("", "user", "list", "--config", config.toString()).out()).contains("a@example.com");
+        assertThat(run("", "queue", "list", "--config", config.toString()).out()).isEqualTo("0 messages in the queue\n"
+                + "delivery is off in " + config + " ([delivery] enabled = false): nothing here is sent\n");
+        Path broken = Files.writeString(dir.resolve("broken.toml"), "data-dir = 7\n");
+        assertThat(run("", "user", "list", "--config", broken.toString()).err()).startsWith("mailgate: " + broken + ":1:1: data-dir: expected");
     }
 
     @Test

@@ -2,6 +2,8 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -22,6 +24,11 @@ class DkimCommandTest {
         System.arraycopy(args, 0, all, 1, args.length);
         all[args.length + 1] = "--data-dir";
         all[args.length + 2] = dir.resolve("data").toString();
+        try {
+            Files.createDirectories(dir.resolve("data")); // a server's, which exists
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return CliRun.run("", all);
     }
 

@@ -75,6 +75,10 @@ class QueueCommandTest {
         try (ServerProcess server = new ServerProcess(config, dataDir)) {
             String id = LineClient.send(server.inboundPort(), "carol@remote.example", List.of("bob@example.com"), "held");
             awaitList(out -> out.contains("attempts 1"));
+            CliRun.Result notHeld = CliRun.run("", "queue", "release", id, "--data-dir", dataDir.toString());
+            assertThat(notHeld.exitCode()).isEqualTo(1);
+            assertThat(notHeld.err()).isEqualTo("mailgate: " + id + " is not held: nothing to release (`mailgate queue retry " + id
+                    + "` attempts delivery now)\n");
             assertThat(cli("queue", "hold", id)).contains(id + ": held");
             assertThat(cli("queue", "list")).contains("held");
             Files.delete(blocker);
