@@ -131,6 +131,22 @@ public final class LoginThrottle {
         return locks(lockedClients);
     }
 
+    /**
+     * An admin's unlock: the account (or client key) may log in again at once, its failures
+     * forgotten; true when it was locked out.
+     */
+    public boolean unlock(String who) {
+        boolean locked = lockedUntil(lockedAccounts, who, clock.millis()) || lockedUntil(lockedClients, who, clock.millis());
+        lockedAccounts.remove(who);
+        lockedClients.remove(who);
+        accountFailures.clear(who);
+        clientFailures.clear(who);
+        if (locked) {
+            log.info("{} unlocked by the admin", who);
+        }
+        return locked;
+    }
+
     /** Forgets what has expired; call now and then from one housekeeping thread. */
     public void prune() {
         long now = clock.millis();

@@ -1,11 +1,14 @@
 package org.mailgate.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.mailgate.auth.ClientKey;
+import org.mailgate.auth.UnlockRequests;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.Durations;
 import org.mailgate.policy.BanList;
@@ -57,7 +60,7 @@ final class BanCommand {
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Lift the ban of ADDRESS (or ADDRESS/PREFIX), as listed.")
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Lift the ban of ADDRESS (or ADDRESS/PREFIX), as listed, and a login lockout of the client.")
     static final class Remove implements Callable<Integer> {
         @Parameters(paramLabel = "ADDRESS[/PREFIX]") String address;
         @Mixin DataDirOption data;
@@ -65,10 +68,12 @@ final class BanCommand {
         @Override
         public Integer call() throws IOException {
             AddressRange range = range(address);
-            if (!new BanList(data.existing(), Clock.systemUTC()).remove(range)) {
-                throw new CommandFailure("no ban of " + range + "; see: mailgate ban list");
-            }
-            System.out.println("removed the ban of " + range);
+            Path dir = data.existing();
+            boolean banned = new BanList(dir, Clock.systemUTC()).remove(range);
+            // a client locked out by failed logins (not banned) is let in by the same command
+            new UnlockRequests(dir).request(ClientKey.of(range.network()));
+            System.out.println(banned ? "removed the ban of " + range
+                    : "no ban of " + range + "; asked the running server to lift a login lockout of " + ClientKey.of(range.network()) + ", if any");
             return 0;
         }
     }

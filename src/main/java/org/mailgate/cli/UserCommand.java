@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
+import org.mailgate.config.Limits;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
 import org.mailgate.server.ServerStatus;
@@ -26,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "user", mixinStandardHelpOptions = true, description = "Add, change, remove and list users.",
-        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Remove.class,
+        subcommands = {UserCommand.Add.class, UserCommand.Passwd.class, UserCommand.Unlock.class, UserCommand.Remove.class,
             UserCommand.ListUsers.class, UserCommand.Alias.class, UserCommand.Sender.class, UserCommand.Import.class})
 final class UserCommand {
 
@@ -40,7 +42,7 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             String login = validAddress(address);
-            String hash = new PasswordHashes().hash(readPassword(passwordStdin));
+            String hash = new PasswordHashes().hash(readPassword(passwordStdin, data));
             new UserFile(data.creating()).update(users -> {
                 if (users.stream().anyMatch(u -> u.address().equals(login))) {
                     throw new CommandFailure("user " + login + " already exists");
@@ -62,9 +64,28 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             String login = User.normalize(address);
-            String hash = new PasswordHashes().hash(readPassword(passwordStdin));
+            String hash = new PasswordHashes().hash(readPassword(passwordStdin, data));
             new UserFile(data.existing()).update(users -> replace(users, login, u -> u.withPasswordHash(hash)));
             System.out.println("password changed for " + login);
+            return 0;
+        }
+    }
+
+    @Command(name = "unlock", mixinStandardHelpOptions = true,
+            description = "Let a user locked out by failed logins log in again now, their failures forgotten.")
+    static final class Unlock implements Callable<Integer> {
+        @Parameters(paramLabel = "ADDRESS") String address;
+        @Mixin DataDirOption data;
+
+        @Override
+        public Integer call() throws IOException {
+            String login = User.normalize(address);
+            Path dir = data.existing();
+            if (new UserFile(dir).read().stream().noneMatch(u -> u.address().equals(login))) {
+                throw new CommandFailure("no user " + login + "; see: mailgate user list");
+            }
+            new UnlockRequests(dir).request(login);
+            System.out.println("asked the running server to unlock " + login + " (within a second; lockouts live only in its memory)");
             return 0;
         }
     }
@@ -281,7 +302,9 @@ final class UserCommand {
         return address;
     }
 
-    private static String readPassword(boolean fromStdin) throws IOException {
+    /** The new password, at least [limits] min-password-length long (of the --config, else the default). */
+    private static String readPassword(boolean fromStdin, DataDirOption data) throws IOException {
+        int minimum = data.config().map(c -> c.limits().minPasswordLength()).orElse(Limits.DEFAULTS.minPasswordLength());
         String password;
         if (fromStdin) {
             password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -299,6 +322,10 @@ final class UserCommand {
         }
         if (password == null || password.isEmpty()) {
             throw new CommandFailure("empty password");
+        }
+        if (password.codePointCount(0, password.length()) < minimum) {
+            throw new CommandFailure("the password has " + password.codePointCount(0, password.length()) + " characters; at least "
+                    + minimum + " are needed ([limits] min-password-length): a short one falls to guessing");
         }
         return password;
     }

@@ -42,6 +42,8 @@ public final class Limits extends Settings<Limits> {
     /** TLS handshakes in progress at once from one client (IPv6: its /64). */
     public static final Key<Integer> MAX_TLS_HANDSHAKES_PER_ADDRESS = TABLE.key("max-tls-handshakes-per-address", ValueType.POSITIVE, 10);
     /** "normalize": a bare LF in a message is read as CRLF, instead of refusing the message ("reject"). */
+    /** `mailgate user add` and `user passwd` refuse a shorter password (NIST SP 800-63B: at least 8). */
+    public static final Key<Integer> MIN_PASSWORD_LENGTH = TABLE.key("min-password-length", ValueType.POSITIVE, 8);
     public static final Key<Boolean> NORMALIZE_BARE_LINE_FEEDS = TABLE.key("bare-line-feed",
             ValueType.choice("one of \"reject\", \"normalize\"", Map.of("reject", false, "normalize", true)), false);
 
@@ -81,6 +83,10 @@ public final class Limits extends Settings<Limits> {
 
     public int maxJunkCommands() {
         return get(MAX_JUNK_COMMANDS);
+    }
+
+    public int minPasswordLength() {
+        return get(MIN_PASSWORD_LENGTH);
     }
 
     public Duration authFailureDelay() {

@@ -35,6 +35,7 @@ import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
@@ -164,6 +165,8 @@ public final class SmtpServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> context.tls().reloadIfChanged(), 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(status::write, 1, 5, TimeUnit.SECONDS);
+        UnlockRequests unlocks = new UnlockRequests(config.dataDir());
+        housekeeping.scheduleWithFixedDelay(() -> unlocks.apply(throttle), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(handshakes::sweep, 500, 500, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
             throttle.prune();

@@ -89,4 +89,18 @@ class LoginThrottleTest {
         assertThat(throttle.begin("192.0.2.1", "alice@example.com")).isFalse(); // one failure + nine still checking
         assertThat(throttle.begin("192.0.2.2", "alice@example.com")).isTrue(); // another client is not held up
     }
+
+    @Test
+    void anAdminsUnlockLetsTheAccountAndTheClientInAtOnce() {
+        for (int i = 0; i < 10; i++) {
+            throttle.failed("203.0.113.9", "alice@example.com", "guess" + i);
+        }
+        assertThat(throttle.begin("198.51.100.1", "alice@example.com")).isFalse();
+        assertThat(throttle.unlock("alice@example.com")).isTrue();
+        assertThat(throttle.begin("198.51.100.1", "alice@example.com")).as("the account, from elsewhere").isTrue();
+        assertThat(throttle.begin("203.0.113.9", "bob@example.com")).as("the guessing client is still locked").isFalse();
+        assertThat(throttle.unlock("203.0.113.9")).isTrue();
+        assertThat(throttle.begin("203.0.113.9", "bob@example.com")).isTrue();
+        assertThat(throttle.unlock("carol@example.com")).as("not locked").isFalse();
+    }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mailgate.auth.UnlockRequests;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerKind;
@@ -326,6 +327,23 @@ class AttackTest {
                         .isEqualTo("454 4.7.0 Too many failed logins, try again later");
             }
             assertThat(server.dataDir.resolve("bans")).content().contains("127.0.0.2/32");
+            // `mailgate user unlock alice@example.com`: the running server lets her in from anywhere again
+            new UnlockRequests(server.dataDir).request("alice@example.com");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String reply;
+            do {
+                Thread.sleep(200);
+                try (SmtpClient elsewhere = new SmtpClient(port, server.certificate(), "127.0.0.4")) {
+                    elsewhere.reply();
+                    elsewhere.command("EHLO new.place");
+                    elsewhere.command("STARTTLS");
+                    elsewhere.upgrade();
+                    elsewhere.command("EHLO new.place");
+                    reply = elsewhere.command("AUTH PLAIN " + plain("alice@example.com", "secret"));
+                }
+            } while (!reply.startsWith("235") && System.nanoTime() < deadline);
+            assertThat(reply).startsWith("235 2.7.0");
+            assertThat(server.dataDir.resolve("unlock")).isEmptyDirectory();
         }
     }
 
