@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,7 @@ public final class UnlockRequests {
 
     /** Asks for {@code who} (an account address, or a client's key) to be unlocked. */
     public void request(String who) throws IOException {
-        Files.createDirectories(folder);
+        Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path temporary = folder.resolve("." + UUID.randomUUID());
         Files.writeString(temporary, who + "\n", StandardCharsets.UTF_8);
         Files.move(temporary, folder.resolve(UUID.randomUUID() + ".request"), StandardCopyOption.ATOMIC_MOVE);
