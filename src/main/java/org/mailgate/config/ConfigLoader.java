@@ -31,7 +31,7 @@ public final class ConfigLoader {
     static final Key<SendingLimitsConfig> SENDING_LIMITS = TOP.key("sending-limits",
             ValueType.table(SendingLimitsConfig.TABLE, SendingLimitsConfig::new), SendingLimitsConfig.DEFAULTS);
     static final Key<AutoBanConfig> AUTO_BAN = TOP.key("auto-ban", ValueType.table(AutoBanConfig.TABLE, AutoBanConfig::new), AutoBanConfig.DEFAULTS);
-    static final Key<List<AddressRange>> TRUSTED_PROXIES = TOP.key("trusted-proxies", ConfigLoader::trustedProxies, List.of());
+    static final Key<List<AddressRange>> TRUSTED_PROXIES = TOP.key("trusted-proxies", ValueType.ADDRESS_RANGES, List.of());
     static final Key<DeliveryConfig> DELIVERY = TOP.key("delivery", ValueType.table(DeliveryConfig.TABLE, DeliveryConfig::new), DeliveryConfig.DEFAULTS);
     static final Key<String> POSTMASTER = TOP.key("postmaster", ValueType.ADDRESS, null);
     static final Key<DkimConfig> DKIM = TOP.key("dkim", ValueType.table(DkimConfig.TABLE, DkimConfig::new), DkimConfig.DEFAULTS);
@@ -95,20 +95,6 @@ public final class ConfigLoader {
         Values v = TOP.read(r, toml);
         return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
                 v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM), v.get(MAILAUTH));
-    }
-
-    private static List<AddressRange> trustedProxies(TomlReader r, TomlTable toml, Key<List<AddressRange>> key) throws ConfigException {
-        String expected = "addresses or networks such as \"10.0.0.0/8\" or \"2001:db8::/32\"";
-        TomlArray array = r.array(toml, key.name(), "an array of " + expected);
-        List<AddressRange> ranges = new ArrayList<>();
-        for (int i = 0; i < array.size(); i++) {
-            AddressRange range = array.get(i) instanceof String text ? AddressRange.parse(text).orElse(null) : null;
-            if (range == null) {
-                throw new ConfigException(r.at(array.inputPositionOf(i)) + key.path() + ": expected " + expected + ", got " + TomlReader.show(array.get(i)));
-            }
-            ranges.add(range);
-        }
-        return List.copyOf(ranges);
     }
 
     private static List<ListenerConfig> listeners(TomlReader r, TomlTable toml, Key<List<ListenerConfig>> key) throws ConfigException {

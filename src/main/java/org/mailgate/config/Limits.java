@@ -1,5 +1,6 @@
 package org.mailgate.config;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,13 @@ public final class Limits extends Settings<Limits> {
     /** TLS handshakes in progress at once from one client (IPv6: its /64). */
     public static final Key<Integer> MAX_TLS_HANDSHAKES_PER_ADDRESS = TABLE.key("max-tls-handshakes-per-address", ValueType.POSITIVE, 10);
     /** "normalize": a bare LF in a message is read as CRLF, instead of refusing the message ("reject"). */
+    /**
+     * Clients (an application server, an office network) exempt from the per-client limits: the
+     * connections and connection rate per address, and TLS handshakes per address, as Postfix
+     * exempts its mynetworks from anvil. The server-wide limits, bans, login throttling and each
+     * user's sending limits still apply to them.
+     */
+    public static final Key<List<AddressRange>> TRUSTED_NETWORKS = TABLE.key("trusted-networks", ValueType.ADDRESS_RANGES, List.of());
     /** `mailgate user add` and `user passwd` refuse a shorter password (NIST SP 800-63B: at least 8). */
     public static final Key<Integer> MIN_PASSWORD_LENGTH = TABLE.key("min-password-length", ValueType.POSITIVE, 8);
     public static final Key<Boolean> NORMALIZE_BARE_LINE_FEEDS = TABLE.key("bare-line-feed",
@@ -83,6 +91,11 @@ public final class Limits extends Settings<Limits> {
 
     public int maxJunkCommands() {
         return get(MAX_JUNK_COMMANDS);
+    }
+
+    /** Whether the client is in one of the trusted networks. */
+    public boolean trusted(InetAddress client) {
+        return get(TRUSTED_NETWORKS).stream().anyMatch(range -> range.contains(client));
     }
 
     public int minPasswordLength() {

@@ -3,10 +3,12 @@ package org.mailgate.config;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.tomlj.TomlArray;
 import org.tomlj.TomlTable;
 
 /**
@@ -28,6 +30,19 @@ interface ValueType<T> {
     ValueType<String> HOSTNAME = (r, table, key) -> r.hostname(table, key.name());
     ValueType<String> ADDRESS = (r, table, key) -> r.address(table, key.name());
     ValueType<Set<String>> DOMAINS = (r, table, key) -> r.domains(table, key.name());
+    ValueType<List<AddressRange>> ADDRESS_RANGES = (r, toml, key) -> {
+        String expected = "addresses or networks such as \"10.0.0.0/8\" or \"2001:db8::/32\"";
+        TomlArray array = r.array(toml, key.name(), "an array of " + expected);
+        List<AddressRange> ranges = new ArrayList<>();
+        for (int i = 0; i < array.size(); i++) {
+            AddressRange range = array.get(i) instanceof String text ? AddressRange.parse(text).orElse(null) : null;
+            if (range == null) {
+                throw new ConfigException(r.at(array.inputPositionOf(i)) + key.path() + ": expected " + expected + ", got " + TomlReader.show(array.get(i)));
+            }
+            ranges.add(range);
+        }
+        return List.copyOf(ranges);
+    };
 
     static ValueType<String> string(String expected) {
         return (r, table, key) -> r.string(table, key.name(), expected);

@@ -31,12 +31,18 @@ final class ConnectionLimiter {
         this.recentConnections = new RecentEvents(MINUTE, limits.maxConnectionRate() + 1, 100_000);
     }
 
-    /** A new connection from this client: admitted (and counted until {@link #release}), or why not. */
-    Optional<Refusal> admit(InetAddress client) {
+    /**
+     * A new connection from this client: admitted (and counted until {@link #release}), or why
+     * not. A {@code trusted} client (in [limits] trusted-networks) counts only toward the server's
+     * own maximum.
+     */
+    Optional<Refusal> admit(InetAddress client, boolean trusted) {
         String key = ClientKey.of(client);
         long now = clock.millis();
-        recentConnections.add(key, now);
-        if (recentConnections.count(key, now) > limits.maxConnectionRate()) {
+        if (!trusted) {
+            recentConnections.add(key, now);
+        }
+        if (!trusted && recentConnections.count(key, now) > limits.maxConnectionRate()) {
             return Optional.of(Refusal.CONNECTION_RATE_EXCEEDED);
         }
         if (open.incrementAndGet() > limits.maxConnections()) {
@@ -44,7 +50,7 @@ final class ConnectionLimiter {
             return Optional.of(Refusal.SERVER_BUSY);
         }
         AtomicInteger mine = openPerClient.computeIfAbsent(key, k -> new AtomicInteger());
-        if (mine.incrementAndGet() > limits.maxConnectionsPerAddress()) {
+        if (mine.incrementAndGet() > limits.maxConnectionsPerAddress() && !trusted) {
             release(client);
             return Optional.of(Refusal.TOO_MANY_CONNECTIONS);
         }

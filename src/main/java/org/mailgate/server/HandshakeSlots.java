@@ -69,13 +69,16 @@ final class HandshakeSlots {
         this.clock = clock;
     }
 
-    /** A slot for this client's handshake, or empty when it has its share or the server is full. */
-    Optional<Slot> acquire(InetAddress client, Runnable evict) {
+    /**
+     * A slot for this client's handshake, or empty when it has its share or the server is full;
+     * a {@code trusted} client's share is the whole server.
+     */
+    Optional<Slot> acquire(InetAddress client, boolean trusted, Runnable evict) {
         Runnable evicted = null;
         Slot slot;
         synchronized (this) {
             String key = ClientKey.of(client);
-            if (perClient.getOrDefault(key, 0) >= maxPerClient) {
+            if (!trusted && perClient.getOrDefault(key, 0) >= maxPerClient) {
                 return Optional.empty();
             }
             long now = clock.millis();

@@ -198,7 +198,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     /** Installs TLS before the next read; false (and the connection closed) when no handshake slot is free for this client. */
     private boolean startTls() {
-        Optional<HandshakeSlots.Slot> slot = context.handshakes().acquire(clientAddress, () -> {
+        Optional<HandshakeSlots.Slot> slot = context.handshakes().acquire(clientAddress, context.config().limits().trusted(clientAddress), () -> {
             log.info("client={} closed: TLS handshake not done within {}s while the server is busy", client,
                     HandshakeSlots.PRESSURE_TIMEOUT.toSeconds());
             ctx.close();

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mailgate.auth.UnlockRequests;
+import org.mailgate.config.AddressRange;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerKind;
@@ -374,6 +375,38 @@ class AttackTest {
                 assertThat(refused).isEqualTo(5000 - greeted);
                 try (SmtpClient other = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.6")) {
                     assertThat(other.reply()).startsWith("220");
+                }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("an application server in [limits] trusted-networks keeps 200 connections open at a rate of hundreds a minute")
+    void aTrustedNetworkIsNotThrottledPerClient() throws Exception {
+        Limits limits = Limits.DEFAULTS.with(Limits.MAX_CONNECTIONS_PER_ADDRESS, 5).with(Limits.MAX_CONNECTION_RATE, 10)
+                .with(Limits.TRUSTED_NETWORKS, List.of(AddressRange.parse("127.0.0.7/32").orElseThrow()));
+        try (TestServer server = new TestServer(dataDir, config -> config.withLimits(limits))) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 200; i++) {
+                    Socket s = new Socket();
+                    sockets.add(s);
+                    s.bind(new InetSocketAddress("127.0.0.7", 0));
+                    s.connect(new InetSocketAddress("127.0.0.1", server.port(ListenerKind.INBOUND)));
+                    s.setSoTimeout(10_000);
+                    assertThat(firstLine(s)).as("connection " + (i + 1)).startsWith("220");
+                }
+                for (int i = 0; i < 10; i++) {
+                    try (SmtpClient other = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.8")) {
+                        assertThat(other.reply()).startsWith("220");
+                    }
+                }
+                try (SmtpClient other = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.8")) {
+                    assertThat(other.reply()).as("an untrusted client past 10 a minute").startsWith("421 4.7.0");
                 }
             } finally {
                 for (Socket s : sockets) {

@@ -16,7 +16,7 @@ class HandshakeSlotsTest {
     private final List<String> evicted = new ArrayList<>();
 
     private Optional<HandshakeSlots.Slot> acquire(HandshakeSlots slots, String client, String name) throws Exception {
-        return slots.acquire(InetAddress.getByName(client), () -> evicted.add(name));
+        return slots.acquire(InetAddress.getByName(client), false, () -> evicted.add(name));
     }
 
     private void advanceSeconds(long seconds) {
@@ -36,6 +36,8 @@ class HandshakeSlotsTest {
         first.release(); // idempotent
         assertThat(acquire(slots, "192.0.2.1", "a4")).isPresent();
         assertThat(slots.inProgress()).isEqualTo(4);
+        assertThat(slots.acquire(InetAddress.getByName("192.0.2.1"), true, () -> evicted.add("trusted")))
+                .as("a client of [limits] trusted-networks has no share of its own").isPresent();
     }
 
     @Test
