@@ -125,10 +125,10 @@ wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds, or false
   until "$@" 2>/dev/null; do ((SECONDS < deadline)) || return 1; sleep 0.2; done
 }
 
-mailgate_ready() { # mailgate_ready LOG PID [SECONDS]: until `mailgate serve` (PID) has printed its next step to LOG;
+mailgate_ready() { # mailgate_ready LOG PID [SECONDS]: until `mailgate serve` (PID) has ended its start-up report in LOG (Next: or Ready:);
   # false at once when the server died, or after SECONDS (default 60)
   local deadline=$((SECONDS + ${3:-60}))
-  until grep -q '^Next:' "$1" 2>/dev/null; do
+  until grep -qE '^(Next|Ready):' "$1" 2>/dev/null; do
     kill -0 "$2" 2>/dev/null && ((SECONDS < deadline)) || return 1
     sleep 0.2
   done

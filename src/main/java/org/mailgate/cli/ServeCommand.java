@@ -76,8 +76,11 @@ final class ServeCommand implements Callable<Integer> {
         if (mailgate.delivery().isEmpty()) {
             System.out.println("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.");
         }
-        System.out.println("Next: add a user with  ./mailgate user add you@example.com"
-                + (configFile == null ? "" : " --data-dir " + config.dataDir()));
+        // the last line of the start-up report, whichever it is (scripts wait for it)
+        int users = mailgate.localDomains().users().get().users().size();
+        System.out.println(users == 0 ? "Next: add a user with  ./mailgate user add you@example.com"
+                + (configFile == null ? "" : " --config " + configFile)
+                : "Ready: " + users + (users == 1 ? " user" : " users"));
         System.out.flush();
         stop.await();
         running.set(null);

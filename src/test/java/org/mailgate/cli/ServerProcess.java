@@ -67,7 +67,7 @@ final class ServerProcess implements AutoCloseable {
                 if (m.lookingAt() && m.group(1).equals("inbound")) {
                     inboundPort = Integer.parseInt(m.group(2));
                 }
-                if (line.startsWith("Next:")) {
+                if (line.startsWith("Next:") || line.startsWith("Ready:")) { // the start-up report's last line
                     started.complete(null);
                 }
             }
