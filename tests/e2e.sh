@@ -98,7 +98,7 @@ banned_at_connect() { # a ban from the command line is in force within seconds, 
     grep -q '<-\*\? *554 5.7.1' "$tmp/ban" && break
     sleep 0.25
   done
-  grep -q '554 5.7.1 Access denied' "$tmp/ban" || return 1
+  grep -qE '554 5.7.1 Access denied\s*$' "$tmp/ban" || return 1 # a manual ban gives no reason
   ./mailgate ban list --data-dir "$data" | grep -q '127.0.0.1/32' || return 1
   ./mailgate ban remove 127.0.0.1 --data-dir "$data" >/dev/null || return 1
   for _ in $(seq 1 20); do

@@ -1,6 +1,7 @@
 package org.mailgate.cli;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,20 @@ final class BanCommand {
         @Override
         public Integer call() throws IOException {
             AddressRange range = range(address);
-            Instant until = duration == null ? null : Instant.now().plus(parseDuration(duration));
+            if (reason.startsWith(BanList.Ban.AUTOMATIC)) {
+                throw new CommandFailure("--reason: \"" + BanList.Ban.AUTOMATIC.strip() + "\" starts the reasons of automatic bans; give another");
+            }
+            Duration length = duration == null ? null : parseDuration(duration);
+            if (length != null && !length.isPositive()) {
+                throw new CommandFailure("--for " + duration + ": a ban that ends at once bans nothing (`ban remove` lifts a ban)");
+            }
+            for (String local : List.of("127.0.0.1", "::1")) {
+                if (range.contains(InetAddress.getByName(local))) {
+                    System.err.println("mailgate: warning: " + range + " covers " + local
+                            + ": clients on this machine (your own tests, health checks, a local webmail) are refused too");
+                }
+            }
+            Instant until = length == null ? null : Instant.now().plus(length);
             new BanList(data.existing(), Clock.systemUTC()).add(new BanList.Ban(range, until, reason));
             System.out.println("banned " + range + (until == null ? "" : " until " + until));
             return 0;

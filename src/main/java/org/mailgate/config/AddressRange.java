@@ -1,5 +1,6 @@
 package org.mailgate.config;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Optional;
@@ -57,8 +58,9 @@ public record AddressRange(InetAddress network, int prefixLength) {
         return rest == 0 || (a[full] & mask) == (b[full] & mask);
     }
 
+    /** As RFC 5952 writes an IPv6 address (compressed, lowercase), which the JDK's getHostAddress does not. */
     @Override
     public String toString() {
-        return network.getHostAddress() + "/" + prefixLength;
+        return NetUtil.toAddressString(network) + "/" + prefixLength;
     }
 }

@@ -59,6 +59,7 @@ public enum Refusal {
     MESSAGE_RATE_EXCEEDED(451, 4, 7, 1, "Sending limit reached: too many messages from this account, try again later"),
     RECIPIENT_RATE_EXCEEDED(451, 4, 7, 1, "Sending limit reached: too many recipients from this account, try again later"),
     BANNED(554, 5, 7, 1, "Access denied: too many failed attempts from your address"),
+    ACCESS_DENIED(554, 5, 7, 1, "Access denied"),
     TOO_MANY_CONNECTIONS(421, 4, 7, 0, "Too many connections from your address, try again later"),
     CONNECTION_RATE_EXCEEDED(421, 4, 7, 0, "Too many connections from your address in a short time, try again later"),
     SERVER_BUSY(421, 4, 3, 2, "Too many connections, try again later");

@@ -51,7 +51,7 @@ public final class AutoBan {
         }
         events.clear(counter);
         AddressRange range = ClientKey.range(client);
-        String reason = "auto: " + count + " " + describe(offence) + " in " + config.window();
+        String reason = BanList.Ban.AUTOMATIC + count + " " + describe(offence) + " in " + config.window();
         BanList.Ban ban = new BanList.Ban(range, clock.instant().plus(config.duration()), reason);
         log.warn("client={} banned for {}: {}", key, config.duration(), reason);
         writer.execute(() -> {

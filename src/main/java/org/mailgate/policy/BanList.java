@@ -29,6 +29,13 @@ public final class BanList {
 
     /** @param until null for a ban without end */
     public record Ban(AddressRange range, Instant until, String reason) {
+        /** AutoBan's reasons start so: the client is told it was its failures; a manual ban tells it nothing. */
+        public static final String AUTOMATIC = "auto: ";
+
+        public boolean automatic() {
+            return reason.startsWith(AUTOMATIC);
+        }
+
         boolean activeAt(Instant now) {
             return until == null || until.isAfter(now);
         }

@@ -76,7 +76,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
     }
 
     private void admit(ChannelHandlerContext ctx, InetAddress client) {
-        Optional<Refusal> refusal = context.bans().find(client).map(ban -> Refusal.BANNED)
+        Optional<Refusal> refusal = context.bans().find(client).map(ban -> ban.automatic() ? Refusal.BANNED : Refusal.ACCESS_DENIED)
                 .or(() -> context.connections().admit(client, context.config().limits().trusted(client)));
         if (refusal.isPresent()) {
             context.refusals().refused(ClientKey.of(client), "refused at connect: " + refusal.get());

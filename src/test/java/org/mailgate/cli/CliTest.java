@@ -212,7 +212,7 @@ class CliTest {
                 .startsWith("banned 192.0.2.7/32 until ");
         assertThat(run("", "ban", "add", "2001:db8::/32", "--data-dir", data()).exitCode()).isZero();
         String list = run("", "ban", "list", "--data-dir", data()).out();
-        assertThat(list).contains("192.0.2.7/32").contains("phishing").contains("2001:db8:0:0:0:0:0:0/32").contains("never expires");
+        assertThat(list).contains("192.0.2.7/32").contains("phishing").contains("2001:db8::/32").contains("never expires");
         assertThat(run("", "ban", "remove", "192.0.2.7", "--data-dir", data()).out()).contains("removed the ban of 192.0.2.7/32");
         assertThat(run("", "ban", "list", "--data-dir", data()).out()).doesNotContain("192.0.2.7");
     }
@@ -224,6 +224,12 @@ class CliTest {
         assertThat(notAnAddress.err()).contains("expected an IP address or a network");
         CliRun.Result badDuration = run("", "ban", "add", "192.0.2.7", "--for", "soon", "--data-dir", data());
         assertThat(badDuration.err()).contains("--for: expected a duration such as 30m, 12h or 7d");
+        assertThat(run("", "ban", "add", "192.0.2.7", "--for", "0s", "--data-dir", data()).err())
+                .isEqualTo("mailgate: --for 0s: a ban that ends at once bans nothing (`ban remove` lifts a ban)\n");
+        assertThat(run("", "ban", "add", "192.0.2.7", "--reason", "auto: fake", "--data-dir", data()).exitCode()).isEqualTo(1);
+        CliRun.Result loopback = run("", "ban", "add", "127.0.0.0/8", "--for", "1m", "--data-dir", data());
+        assertThat(loopback.exitCode()).isZero();
+        assertThat(loopback.err()).startsWith("mailgate: warning: 127.0.0.0/8 covers 127.0.0.1: clients on this machine");
         assertThat(run("", "ban", "remove", "192.0.2.99", "--data-dir", data()).out())
                 .isEqualTo("no ban of 192.0.2.99/32; asked the running server to lift a login lockout of 192.0.2.99, if any\n");
     }
