@@ -9,7 +9,8 @@ import org.HdrHistogram.Histogram;
  * What a load run measured. Latency is per message, from MAIL to the 250 after the content;
  * session latency from the connect to the 250 after the session's last message (TLS, AUTH and all).
  *
- * @param errors counts by reply code, or "io" for connections that failed without a reply
+ * @param errors counts by reply code, or by what failed without a reply ("connection refused",
+ *     "unknown host", "timeout", "tls", "connection lost", "io")
  */
 public record BenchReport(
         long messages,

@@ -2,6 +2,10 @@ package org.mailgate.bench;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLException;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
@@ -63,6 +68,18 @@ public final class LoadGenerator {
         return new BenchReport(sent.sum(), sessions.sum(), elapsed, latency, sessionLatency, errorCounts, bytes.sum());
     }
 
+    /** What went wrong, in the words of the report's error counts. */
+    static String kind(IOException e) {
+        return switch (e) {
+            case ConnectException refused -> "connection refused";
+            case UnknownHostException unknown -> "unknown host";
+            case SocketTimeoutException timeout -> "timeout";
+            case SSLException tls -> "tls";
+            case SocketException reset -> "connection lost";
+            default -> "io";
+        };
+    }
+
     /** Claims one message of the total; false when the total is sent or the time is up. */
     private boolean claim() {
         return System.nanoTime() < deadline && remaining.getAndDecrement() > 0;
@@ -99,7 +116,9 @@ public final class LoadGenerator {
             }
             String source = options.sources().isEmpty() ? null : options.sources().get((int) (session % options.sources().size()));
             long sessionBegin = System.nanoTime();
-            try (BenchConnection connection = new BenchConnection(options.host(), options.port(), options.security(), source, TIMEOUT_MILLIS)) {
+            // no wait outlives the run by more than a second: --duration is an upper bound
+            int timeout = (int) Math.max(1000, Math.min(TIMEOUT_MILLIS, (deadline - System.nanoTime()) / 1_000_000 + 1000));
+            try (BenchConnection connection = new BenchConnection(options.host(), options.port(), options.security(), source, timeout)) {
                 try {
                     connection.open(options);
                     int sentHere = 0;
@@ -118,7 +137,7 @@ public final class LoadGenerator {
             } catch (BenchConnection.ReplyException e) {
                 errors.computeIfAbsent(Integer.toString(e.code), code -> new LongAdder()).increment();
             } catch (IOException e) {
-                errors.computeIfAbsent("io", code -> new LongAdder()).increment();
+                errors.computeIfAbsent(kind(e), code -> new LongAdder()).increment();
             }
         }
     }

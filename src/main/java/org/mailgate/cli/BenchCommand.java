@@ -128,6 +128,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         BenchReport report = LoadGenerator.run(options);
         System.out.println(json ? json(report) : text(report));
+        if (report.messages() == 0) {
+            System.err.println("mailgate: no message was accepted; errors: " + (report.errors().isEmpty() ? "none" : report.errors()));
+            return 1;
+        }
         return 0;
     }
 

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -271,6 +274,20 @@ class CliTest {
             CliRun.Result hold = run("", "bench", "127.0.0.1:" + inbound, "--hold", "5", "--hold-time", "1", "--json");
             assertThat(hold.out()).contains("\"still_open\":5");
         }
+    }
+
+    @Test
+    void benchFailsWhenNothingWasAcceptedAndSaysWhy() throws Exception {
+        int closed;
+        try (var probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = probe.getLocalPort();
+        }
+        long start = System.nanoTime();
+        CliRun.Result r = run("", "bench", "127.0.0.1:" + closed, "-s", "2", "-n", "1000", "-d", "2", "--json");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("\"messages\":0,").contains("\"connection refused\":");
+        assertThat(r.err()).startsWith("mailgate: no message was accepted; errors: {connection refused=");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("--duration bounds the run").isLessThan(Duration.ofSeconds(6));
     }
 
     @Test
