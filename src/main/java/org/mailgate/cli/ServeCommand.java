@@ -41,6 +41,9 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        if (configFile != null) {
+            CheckConfigCommand.warnings(configFile, config).forEach(warning -> log.warn("{}: {}", configFile, warning));
+        }
         Path dir = dataDir != null ? dataDir : config.dataDir() != null ? config.dataDir() : Path.of("mailgate-data");
         config = config.withDataDir(dir.toAbsolutePath().normalize());
 

@@ -1,21 +1,28 @@
 package org.mailgate.server;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.List;
+import java.util.Locale;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -28,18 +35,42 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.mailgate.config.TlsConfig;
 import org.mailgate.spool.PrivateFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The certificate of the embedded default: ECDSA P-256, self-signed, made once per data directory. */
+/**
+ * The certificate of the embedded default: ECDSA P-256, self-signed, made once per data
+ * directory, and again when the hostname it names is no longer the server's.
+ */
 final class SelfSignedCertificate {
+    private static final Logger log = LoggerFactory.getLogger(SelfSignedCertificate.class);
+
     private SelfSignedCertificate() {}
 
     /** Returns the data directory's pair, generating it on first use. */
+    /** The DNS names of a certificate's subjectAltName, lowercase; empty when it cannot be read (so a new one is made). */
+    private static List<String> names(Path certificate) {
+        try (InputStream in = Files.newInputStream(certificate)) {
+            X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+            Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();
+            return alternatives == null ? List.of() : alternatives.stream()
+                    .filter(name -> name.get(0) instanceof Integer type && type == 2) // dNSName (RFC 5280 4.2.1.6)
+                    .map(name -> name.get(1).toString().toLowerCase(Locale.ROOT)).toList();
+        } catch (IOException | GeneralSecurityException e) {
+            log.warn("the self-signed certificate {} cannot be read ({}): making a new one", certificate, e.getMessage());
+            return List.of();
+        }
+    }
+
     static TlsConfig ensure(Path dataDir, String hostname, Clock clock) throws IOException {
         Path dir = PrivateFiles.directories(dataDir.resolve("tls"));
         Path certificate = dir.resolve("self-signed-cert.pem");
         Path key = dir.resolve("self-signed-key.pem");
         if (Files.exists(certificate) && Files.exists(key)) {
-            return new TlsConfig(certificate, key);
+            if (names(certificate).contains(hostname.toLowerCase(Locale.ROOT))) {
+                return new TlsConfig(certificate, key);
+            }
+            log.info("the self-signed certificate names {}, not the hostname {}: making a new one", names(certificate), hostname);
         }
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
@@ -60,7 +91,7 @@ final class SelfSignedCertificate {
             Files.deleteIfExists(keyTemporary);
             Files.createFile(keyTemporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             writePem(keyTemporary, new JcaPKCS8Generator(pair.getPrivate(), null).generate());
-            Files.move(keyTemporary, key);
+            Files.move(keyTemporary, key, StandardCopyOption.REPLACE_EXISTING);
             writePem(certificate, holder);
             return new TlsConfig(certificate, key);
         } catch (GeneralSecurityException | OperatorCreationException e) {

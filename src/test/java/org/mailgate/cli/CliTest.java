@@ -193,7 +193,11 @@ class CliTest {
     @Test
     void checkConfigReportsFileAndLine() throws Exception {
         Path good = Files.writeString(dir.resolve("good.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
-        assertThat(run("", "check-config", good.toString()).out()).startsWith(good + ": OK");
+        assertThat(run("", "check-config", good.toString()).out()).startsWith(good + ": OK")
+                .contains(good + ": warning: no hostname set: the server calls itself localhost");
+        Path named = Files.writeString(dir.resolve("named.toml"), "hostname = \"mx.example.com\"\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
+        assertThat(run("", "check-config", named.toString()).out()).isEqualTo(named + ": OK (1 listeners, hostname mx.example.com)\n");
         Path bad = Files.writeString(dir.resolve("bad.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 99999\nkind = \"submission\"\n");
         CliRun.Result result = run("", "check-config", bad.toString());
         assertThat(result.exitCode()).isEqualTo(1);

@@ -118,6 +118,21 @@ class ProxyAndTlsTest {
     }
 
     @Test
+    @DisplayName("the self-signed certificate is made once, and again when the hostname changes")
+    void selfSignedCertificateFollowsTheHostname() throws Exception {
+        Path data = dataDir.resolve("own");
+        TlsConfig first = SelfSignedCertificate.ensure(data, "mx.old.test", java.time.Clock.systemUTC());
+        byte[] made = Files.readAllBytes(first.certificate());
+        assertThat(Files.readAllBytes(SelfSignedCertificate.ensure(data, "MX.old.test", java.time.Clock.systemUTC()).certificate()))
+                .as("the same hostname: kept").isEqualTo(made);
+        TlsConfig renamed = SelfSignedCertificate.ensure(data, "mx.new.test", java.time.Clock.systemUTC());
+        assertThat(Files.readAllBytes(renamed.certificate())).isNotEqualTo(made);
+        try (TestServer server = serverWith(dataDir.resolve("data"), renamed)) {
+            assertThat(servedName(server.port(ListenerKind.SUBMISSIONS), "mx.new.test")).isEqualTo("mx.new.test");
+        }
+    }
+
+    @Test
     @DisplayName("each certificate serves the names it covers (SNI), and a replaced certificate is served without a restart")
     void sniAndReload() throws Exception {
         TlsConfig one = SelfSignedCertificate.ensure(dataDir.resolve("one"), "mail.one.test", java.time.Clock.systemUTC());
