@@ -54,6 +54,7 @@ final class ServeCommand implements Callable<Integer> {
 
     private int serve(MailgateConfig config) throws IOException, InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
+        SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv());
         AtomicReference<SmtpServer> running = new AtomicReference<>();
         // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle signals ourselves: a
         // shutdown hook cannot finish the grace period and then exit 0, and SIGHUP would kill the JVM.
@@ -62,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
         Signal.handle(new Signal("HUP"), signal -> {
             SmtpServer server = running.get();
             if (server != null) {
+                notify.send("RELOADING=1");
                 reload(server, config.dataDir());
+                notify.send("READY=1");
             }
         });
 
@@ -82,11 +85,13 @@ final class ServeCommand implements Callable<Integer> {
         // the last line of the start-up report, whichever it is (scripts wait for it)
         int users = mailgate.localDomains().users().get().users().size();
         System.out.println(users == 0 ? "Next: add a user with  ./mailgate user add you@example.com"
-                + (configFile == null ? "" : " --config " + configFile)
+                + (configFile != null ? " --config " + configFile : dataDir != null ? " --data-dir " + dataDir : "")
                 : "Ready: " + users + (users == 1 ? " user" : " users"));
+        notify.send("READY=1\nSTATUS=serving " + server.bound().size() + " listeners");
         System.out.flush();
         stop.await();
         running.set(null);
+        notify.send("STOPPING=1");
         System.out.println("Stopping: finishing sessions in flight (up to " + server.config().limits().shutdownGrace().toSeconds() + "s)");
         mailgate.shutdown(server.config().limits().shutdownGrace());
         return 0;
