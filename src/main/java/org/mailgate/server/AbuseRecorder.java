@@ -1,12 +1,14 @@
 package org.mailgate.server;
 
 import java.net.InetAddress;
+import org.mailgate.auth.ClientKey;
 import org.mailgate.mail.Refusal;
 import org.mailgate.policy.AutoBan;
 
 /**
- * What a refused command says about the client: relay attempts and probes for recipients by
- * clients that did not log in count toward an automatic ban; a user who reaches a sending limit is logged (once per window).
+ * A refused command: one log line (like Postfix's "NOQUEUE: reject: RCPT from ..."), once per
+ * client and reason within the ban window so a flood cannot fill the disk; relay attempts and
+ * probes for recipients by clients that did not log in count toward an automatic ban; a user who reaches a sending limit is logged (once per window).
  */
 final class AbuseRecorder {
     private final AutoBan autoBan;
@@ -17,8 +19,14 @@ final class AbuseRecorder {
         this.refusals = refusals;
     }
 
-    /** @param user the account the client logged in to, or null */
-    void refused(Refusal refusal, InetAddress client, String user) {
+    /**
+     * @param command what was refused, as a log may show it
+     * @param port the listener's port
+     * @param user the account the client logged in to, or null
+     */
+    void refused(Refusal refusal, String command, InetAddress client, int port, String user) {
+        refusals.refused(ClientKey.of(client), refusal.name(), "port=" + port + " user=" + (user == null ? "-" : user)
+                + " reject: " + command + ": " + refusal.reply().oneLine());
         switch (refusal) {
             case RELAY_DENIED -> autoBan.record(client, AutoBan.Offence.RELAY_ATTEMPT);
             case UNKNOWN_USER -> {

@@ -26,8 +26,13 @@ final class RefusalLog {
 
     /** Logs "client=... what" unless the same was logged for this client within the window. */
     void refused(String client, String what) {
+        refused(client, what, what);
+    }
+
+    /** Logs "client=... what" unless a refusal of this {@code kind} was logged for this client within the window. */
+    void refused(String client, String kind, String what) {
         long now = clock.millis();
-        String key = client + " " + what;
+        String key = client + " " + kind;
         Long last = lastLogged.get(key);
         if (last != null && now - last < windowMillis) {
             return;

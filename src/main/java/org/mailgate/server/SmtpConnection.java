@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.mailgate.mail.Refusal;
 import org.mailgate.smtp.SessionEvent;
@@ -191,7 +192,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 deadlines.dataMode(false);
                 reception.abort();
             }
-            case SessionEvent.Refused refused -> context.abuse().refused(refused.refusal(), clientAddress, session.authenticatedUser());
+            case SessionEvent.Refused refused -> context.abuse().refused(refused.refusal(), refused.command(), clientAddress,
+                    ((InetSocketAddress) ctx.channel().localAddress()).getPort(), session.authenticatedUser());
             case SessionEvent.Close close -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }

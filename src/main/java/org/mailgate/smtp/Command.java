@@ -14,6 +14,26 @@ public sealed interface Command {
      * NOOP, RSET, VRFY, EXPN, HELP: answered, but a client sending many is probing or stuck, so
      * past a limit each counts as an error (Postfix's smtpd_junk_command_limit).
      */
+    /** The command as a log line may show it: AUTH's credentials never, an address as given. */
+    default String logged() {
+        return switch (this) {
+            case Ehlo e -> "EHLO " + e.domain();
+            case Helo h -> "HELO " + h.domain();
+            case Mail m -> "MAIL FROM:<" + (m.sender() == null ? "" : m.sender()) + ">";
+            case Rcpt r -> "RCPT TO:<" + r.recipient() + ">";
+            case Data d -> "DATA";
+            case Bdat b -> "BDAT";
+            case Rset r -> "RSET";
+            case Noop n -> "NOOP";
+            case Quit q -> "QUIT";
+            case Help h -> "HELP";
+            case Vrfy v -> "VRFY";
+            case Expn e -> "EXPN";
+            case StartTls t -> "STARTTLS";
+            case Auth a -> "AUTH " + a.mechanism();
+        };
+    }
+
     default boolean isJunk() {
         return false;
     }

@@ -36,8 +36,12 @@ public sealed interface SessionEvent {
     /** The message in progress is refused or cut off: discard what was received. */
     record MessageAbort() implements SessionEvent {}
 
-    /** A command was refused: for the driver's abuse counters (relay attempts, recipient probes). */
-    record Refused(Refusal refusal) implements SessionEvent {}
+    /**
+     * A command was refused: for the driver's log and abuse counters (relay attempts, recipient
+     * probes). {@code command} is what was refused as a log may show it ("RCPT TO:<a@b>", "end of
+     * data"; AUTH's credentials never).
+     */
+    record Refused(Refusal refusal, String command) implements SessionEvent {}
 
     /** Close the connection after the replies written so far. */
     record Close() implements SessionEvent {}

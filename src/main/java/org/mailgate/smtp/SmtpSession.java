@@ -2,6 +2,7 @@ package org.mailgate.smtp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -64,6 +65,8 @@ public final class SmtpSession {
     private String helo;
     private boolean extended;
     private String authenticatedUser;
+    /** The command being answered, as the log shows a refusal of it. */
+    private String current = "";
     private SaslExchange sasl;
     private Transaction transaction;
     private ContentDecoder content;
@@ -141,6 +144,7 @@ public final class SmtpSession {
 
     public void authenticationResult(String username, Optional<Refusal> refusal) {
         expectWaiting(Waiting.AUTHENTICATION);
+        current = "AUTH";
         if (refusal.isEmpty()) {
             authenticatedUser = username;
             send(Reply.of(235, EnhancedStatus.of(2, 7, 0), "Authentication successful"));
@@ -159,6 +163,7 @@ public final class SmtpSession {
 
     public void messageRefused(Refusal refusal) {
         expectWaiting(Waiting.STORAGE);
+        current = "end of data";
         refuse(refusal);
         transaction = null;
         resume();
@@ -236,13 +241,20 @@ public final class SmtpSession {
             case LineReader.Line.TooLong tooLong -> {
                 mode = Mode.COMMAND;
                 sasl = null;
+                current = "(a line too long)";
                 refuse(Refusal.LINE_TOO_LONG);
             }
-            case LineReader.Line.Malformed malformed -> refuse(Refusal.SYNTAX_ERROR);
+            case LineReader.Line.Malformed malformed -> {
+                current = "(a malformed line)";
+                refuse(Refusal.SYNTAX_ERROR);
+            }
             case LineReader.Line.Text text when mode == Mode.AUTH -> authResponse(text.text());
             // RFC 4954 4: only AUTH's line may pass the 512 octets of a command line
             case LineReader.Line.Text text when text.octets() > MAX_COMMAND_LINE
-                    && !text.text().regionMatches(true, 0, "AUTH ", 0, 5) -> refuse(Refusal.LINE_TOO_LONG);
+                    && !text.text().regionMatches(true, 0, "AUTH ", 0, 5) -> {
+                current = verb(text.text());
+                refuse(Refusal.LINE_TOO_LONG);
+            }
             case LineReader.Line.Text text -> command(text.text());
         }
         return true;
@@ -253,14 +265,25 @@ public final class SmtpSession {
         try {
             command = CommandParser.parse(line, transaction != null && transaction.parameters.smtpUtf8());
         } catch (RefusalException e) {
+            current = verb(line);
             refuse(e.refusal());
             return;
         }
+        current = command.logged();
         try {
             execute(command);
         } catch (RefusalException e) {
             refuse(e.refusal());
         }
+    }
+
+    /** A refused line's first word, for the log: letters only, at most 12 (never an argument, which may be anything). */
+    private static String verb(String line) {
+        int end = 0;
+        while (end < line.length() && end < 12 && Character.isLetter(line.charAt(end)) && line.charAt(end) < 128) {
+            end++;
+        }
+        return end == 0 ? "(not a command)" : line.substring(0, end).toUpperCase(Locale.ROOT);
     }
 
     /**
@@ -269,7 +292,7 @@ public final class SmtpSession {
      */
     private void refuse(Refusal refusal) {
         send(refusal.reply());
-        events.accept(new SessionEvent.Refused(refusal));
+        events.accept(new SessionEvent.Refused(refusal, current));
         // A client that pipelines past the recipient limit is not an attacker until it overshoots
         // by as many again (Postfix's smtpd_recipient_overshoot_limit).
         if (refusal == Refusal.TOO_MANY_RECIPIENTS && ++overshoot <= settings.maxRecipients()) {
@@ -441,6 +464,7 @@ public final class SmtpSession {
         if (refusal != null) {
             events.accept(new SessionEvent.MessageAbort());
             transaction = null;
+            current = "end of data";
             refuse(refusal);
             if (shutdownRequested && mode != Mode.CLOSED) {
                 close(Refusal.SHUTTING_DOWN);
