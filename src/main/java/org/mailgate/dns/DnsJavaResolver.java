@@ -3,8 +3,12 @@ package org.mailgate.dns;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -12,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.mailgate.config.DeliveryConfig;
@@ -92,11 +97,14 @@ public final class DnsJavaResolver implements Resolver {
         if (config.dnssec() == DeliveryConfig.Dnssec.OFF) {
             return new DnsJavaResolver(head, false, clock);
         }
-        if (config.trustAnchors() == null && stripsDnssec(head)) {
-            // Validating through a resolver that drops signatures would find every answer bogus
-            // and defer all mail; without DNSSEC, MX delivery still works (with MTA-STS), DANE does not.
-            log.warn("the DNS resolver returns no DNSSEC signatures: DANE is off. Use a resolver that passes DNSSEC records on "
-                    + "resolver (e.g. unbound on 127.0.0.1, dns-servers in [delivery]) for DANE, or set dnssec = \"off\" to silence this");
+        Optional<String> unusable = config.trustAnchors() == null ? cannotValidate(head) : Optional.empty();
+        if (unusable.isPresent()) {
+            // Validating through a resolver that drops signatures, or cannot answer for the root,
+            // would find every answer bogus and defer all mail; without DNSSEC, MX delivery still
+            // works (with MTA-STS), DANE does not.
+            log.warn("the DNS resolver cannot validate DNSSEC ({}): DANE is off. Use a resolver that passes DNSSEC records on "
+                    + "(e.g. unbound on 127.0.0.1, dns-servers in [delivery]) for DANE, or set dnssec = \"off\" to silence this",
+                    unusable.get());
             return new DnsJavaResolver(head, false, clock);
         }
         ValidatingResolver validator = new ValidatingResolver(head);
@@ -108,18 +116,37 @@ public final class DnsJavaResolver implements Resolver {
         return new DnsJavaResolver(validator, true, clock);
     }
 
-    /** Whether the resolver answers the root's DNSKEY query without its RRSIG; unknown (no answer) counts as no. */
-    private static boolean stripsDnssec(org.xbill.DNS.Resolver head) {
+    /** Why DNSSEC cannot be validated through this resolver, asked for the root's DNSKEY with DO; empty when it can. */
+    private static Optional<String> cannotValidate(org.xbill.DNS.Resolver head) {
         try {
             Message query = Message.newQuery(Record.newRecord(Name.root, Type.DNSKEY, DClass.IN));
             query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
             Message response = head.send(query);
             List<Record> answer = response.getSection(Section.ANSWER);
-            return response.getRcode() == Rcode.NOERROR && answer.stream().anyMatch(r -> r.getType() == Type.DNSKEY)
-                    && answer.stream().noneMatch(r -> r.getType() == Type.RRSIG);
-        } catch (IOException unreachable) {
-            return false;
+            if (response.getRcode() != Rcode.NOERROR) {
+                return Optional.of("it answers the root's DNSKEY query with " + Rcode.string(response.getRcode()));
+            }
+            if (answer.stream().noneMatch(r -> r.getType() == Type.DNSKEY)) {
+                return Optional.of("it gives no DNSKEY for the root");
+            }
+            if (answer.stream().noneMatch(r -> r.getType() == Type.RRSIG)) {
+                return Optional.of("it returns no DNSSEC signatures");
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("the root's DNSKEY query failed: " + unreachable(e));
         }
+    }
+
+    /** A failed query in an admin's words: dnsjava's exceptions often carry no message, or only a class's. */
+    static String unreachable(IOException e) {
+        return switch (e) {
+            case SocketTimeoutException timeout -> "the DNS server did not answer in time";
+            case PortUnreachableException port -> "the DNS server is unreachable (nothing answers on its port)";
+            case NoRouteToHostException route -> "the DNS server is unreachable (no route to it)";
+            case ConnectException refused -> "the DNS server refused the connection";
+            default -> e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : "the DNS server could not be reached";
+        };
     }
 
     @Override
@@ -197,8 +224,7 @@ public final class DnsJavaResolver implements Resolver {
         } catch (TextParseException e) {
             return DnsAnswer.failed("not a domain name: " + name);
         } catch (IOException e) {
-            // a timeout says so in its message; an unreachable server may give none, only its type
-            return DnsAnswer.failed(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+            return DnsAnswer.failed(unreachable(e));
         }
         return switch (raw.rcode()) {
             case Rcode.NOERROR -> DnsAnswer.found(raw.records().stream().map(typed).toList(), raw.secure());

@@ -2,6 +2,7 @@ package org.mailgate.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,6 +39,33 @@ class DnsJavaResolverTest {
             assertThat(mx.records()).containsExactly(new MxRecord(10, "mail.example"));
             assertThat(mx.secure()).isFalse();
         }
+    }
+
+    @Test
+    @DisplayName("a resolver with no DNSKEY for the root (a zone of its own only) turns DANE off too, instead of failing every lookup")
+    void resolverThatCannotAnswerForTheRootDoesNotStopDelivery() throws Exception {
+        try (KnotDns example = KnotDns.start(dir, "example.", """
+                example. MX 10 mail.example.
+                mail.example. A 127.0.0.1
+                """, false)) {
+            DnsAnswer<MxRecord> mx = DnsJavaResolver.create(DeliveryConfig.DEFAULTS.with(DeliveryConfig.DNS_SERVERS, List.of(example.server())),
+                    Clock.systemUTC()).mx("example");
+            assertThat(mx.failed()).as(mx.failure()).isFalse();
+            assertThat(mx.records()).containsExactly(new MxRecord(10, "mail.example"));
+        }
+    }
+
+    @Test
+    @DisplayName("a DNS server that is not there is reported as unreachable, in words")
+    void anUnreachableServerIsSaidSo() throws Exception {
+        int closed;
+        try (var socket = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        DnsAnswer<MxRecord> mx = DnsJavaResolver.create(DeliveryConfig.DEFAULTS.with(DeliveryConfig.DNS_SERVERS, List.of("127.0.0.1:" + closed))
+                .with(DeliveryConfig.DNSSEC, DeliveryConfig.Dnssec.OFF), Clock.systemUTC()).mx("example.com");
+        assertThat(mx.failed()).isTrue();
+        assertThat(mx.failure()).isIn("the DNS server is unreachable (nothing answers on its port)", "the DNS server did not answer in time");
     }
 
     @Test
