@@ -150,5 +150,14 @@ clear_refusal() {
 }
 check "without CAP_NET_BIND_SERVICE it exits $nocap, naming the port and 'permission denied', without a stack trace" clear_refusal
 
+# --- A data directory the service user cannot write: it does not start, and says why
+mkdir -p "$work/not-writable" && chmod 755 "$work/not-writable"
+"${as_nobody[@]}" "$home/bin/mailgate" serve --data-dir "$work/not-writable" >"$work/readonly.log" 2>&1
+readonly_rc=$?
+refuses_readonly() {
+  ((readonly_rc != 0)) && grep -q "^mailgate: $work/not-writable/.*: permission denied (running as nobody)" "$work/readonly.log"
+}
+check "a data directory nobody may not write: serve exits $readonly_rc, naming the file and 'permission denied'" refuses_readonly
+
 echo "release-e2e: $passed passed, $failed failed"
 ((failed == 0)) || { for f in "$work"/*.log "$work/notify.out"; do echo "--- $f"; tail -30 "$f"; done; exit 1; }

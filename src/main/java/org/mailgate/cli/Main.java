@@ -1,5 +1,8 @@
 package org.mailgate.cli;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,10 +24,21 @@ public final class Main implements Runnable {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins, as in most Unix tools
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> {
-            cmd.getErr().println("mailgate: " + exception.getMessage());
+            cmd.getErr().println("mailgate: " + said(exception));
             return 1;
         });
         return commandLine.execute(args);
+    }
+
+    /** An exception in an admin's words: a file error names the file and the cause, which the JDK's message alone does not. */
+    static String said(Exception exception) {
+        return switch (exception) {
+            case AccessDeniedException denied -> denied.getFile() + ": permission denied (running as "
+                    + System.getProperty("user.name") + ")";
+            case NoSuchFileException missing -> missing.getFile() + ": no such file or directory";
+            case FileSystemException other when other.getReason() != null -> other.getFile() + ": " + other.getReason();
+            default -> exception.getMessage() != null ? exception.getMessage() : "failed (" + exception + ")";
+        };
     }
 
     @Override
