@@ -158,6 +158,13 @@ refuses_readonly() {
   ((readonly_rc != 0)) && grep -q "^mailgate: $work/not-writable/.*: permission denied (running as nobody)" "$work/readonly.log"
 }
 check "a data directory nobody may not write: serve exits $readonly_rc, naming the file and 'permission denied'" refuses_readonly
+sed "s#^data-dir = .*#data-dir = \"$work/not-writable\"#" "$top/etc/mailgate/mailgate.toml" >"$work/not-writable.toml"
+chmod 644 "$work/not-writable.toml"
+check_config_says() {
+  ! "${as_nobody[@]}" "$home/bin/mailgate" check-config "$work/not-writable.toml" >"$work/check-nobody.log" 2>&1 \
+    && grep -q "data directory $work/not-writable: permission denied: nobody cannot write it" "$work/check-nobody.log"
+}
+check "... and check-config, run as nobody, says so before a start" check_config_says
 
 echo "release-e2e: $passed passed, $failed failed"
 ((failed == 0)) || { for f in "$work"/*.log "$work/notify.out"; do echo "--- $f"; tail -30 "$f"; done; exit 1; }

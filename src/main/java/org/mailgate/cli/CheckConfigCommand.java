@@ -1,12 +1,18 @@
 package org.mailgate.cli;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
+import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.server.SmtpServer;
 import picocli.CommandLine.Command;
@@ -28,6 +34,58 @@ final class CheckConfigCommand implements Callable<Integer> {
         return warnings;
     }
 
+    /** What `serve` would refuse beyond the file itself: listeners that collide, a data directory it cannot use. */
+    static List<String> problems(MailgateConfig config) {
+        List<String> problems = new ArrayList<>();
+        List<ListenerConfig> listeners = config.listeners();
+        for (int i = 0; i < listeners.size(); i++) {
+            for (int j = i + 1; j < listeners.size(); j++) {
+                ListenerConfig a = listeners.get(i);
+                ListenerConfig b = listeners.get(j);
+                boolean wildcard = isWildcard(a.address()) || isWildcard(b.address());
+                if (a.port() == b.port() && a.port() != 0 && (wildcard || a.address().equals(b.address()))) {
+                    problems.add("listeners " + (i + 1) + " and " + (j + 1) + " both take port " + a.port() + " (" + a.address() + ", "
+                            + b.address() + ")");
+                }
+            }
+        }
+        Path dir = (config.dataDir() != null ? config.dataDir() : DataDirOption.DEFAULT).toAbsolutePath().normalize();
+        String user = System.getProperty("user.name");
+        if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
+            problems.add("data directory " + dir + ": permission denied: " + user + " cannot write it");
+        } else if (!Files.exists(dir) && dir.getParent() != null && !Files.isWritable(nearestExisting(dir.getParent()))) {
+            problems.add("data directory " + dir + ": no such directory, and " + user + " cannot make it");
+        }
+        return problems;
+    }
+
+    /** Each listener that cannot be bound now, and why (a running server holding it is the usual reason: a warning only). */
+    static List<String> unbindable(MailgateConfig config) {
+        List<String> warnings = new ArrayList<>();
+        for (ListenerConfig listener : config.listeners()) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(listener.address()), listener.port()));
+            } catch (IOException e) {
+                warnings.add("cannot listen on " + listener.address() + ":" + listener.port() + " now: " + e.getMessage()
+                        + (e instanceof BindException && listener.port() < 1024 ? " (a port under 1024 needs CAP_NET_BIND_SERVICE, as the systemd unit gives)" : "")
+                        + " (a running server holds its own ports)");
+            }
+        }
+        return warnings;
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+    }
+
+    private static Path nearestExisting(Path path) {
+        Path p = path;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        return p == null ? Path.of("/") : p;
+    }
+
     @Override
     public Integer call() {
         try {
@@ -35,8 +93,14 @@ final class CheckConfigCommand implements Callable<Integer> {
             if (config.tls() != null) {
                 SmtpServer.checkTls(config.tls()); // the files a start would load, pair by pair
             }
+            List<String> problems = problems(config);
+            if (!problems.isEmpty()) {
+                problems.forEach(problem -> System.err.println(file + ": " + problem));
+                return 1;
+            }
             System.out.println(file + ": OK (" + config.listeners().size() + " listeners, hostname " + config.hostname() + ")");
             warnings(file, config).forEach(warning -> System.out.println(file + ": warning: " + warning));
+            unbindable(config).forEach(warning -> System.out.println(file + ": warning: " + warning));
             return 0;
         } catch (ConfigException e) {
             System.err.println(e.getMessage()); // it names the file and the line

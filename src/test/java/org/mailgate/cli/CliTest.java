@@ -196,8 +196,20 @@ class CliTest {
         assertThat(run("", "check-config", good.toString()).out()).startsWith(good + ": OK")
                 .contains(good + ": warning: no hostname set: the server calls itself localhost");
         Path named = Files.writeString(dir.resolve("named.toml"), "hostname = \"mx.example.com\"\n"
-                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n");
         assertThat(run("", "check-config", named.toString()).out()).isEqualTo(named + ": OK (1 listeners, hostname mx.example.com)\n");
+        Path twice = Files.writeString(dir.resolve("twice.toml"), "hostname = \"mx.example.com\"\n"
+                + "[[listener]]\naddress = \"0.0.0.0\"\nport = 2587\nkind = \"submission\"\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2587\nkind = \"inbound\"\n");
+        CliRun.Result collision = run("", "check-config", twice.toString());
+        assertThat(collision.exitCode()).isEqualTo(1);
+        assertThat(collision.err()).isEqualTo(twice + ": listeners 1 and 2 both take port 2587 (0.0.0.0, 127.0.0.1)\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path busy = Files.writeString(dir.resolve("busy.toml"), "hostname = \"mx.example.com\"\n"
+                    + "[[listener]]\naddress = \"127.0.0.1\"\nport = " + taken.getLocalPort() + "\nkind = \"submission\"\n");
+            assertThat(run("", "check-config", busy.toString()).out()).contains(busy + ": warning: cannot listen on 127.0.0.1:"
+                    + taken.getLocalPort() + " now: Address already in use");
+        }
         Path bad = Files.writeString(dir.resolve("bad.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 99999\nkind = \"submission\"\n");
         CliRun.Result result = run("", "check-config", bad.toString());
         assertThat(result.exitCode()).isEqualTo(1);
