@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.mailgate.config.Durations;
 import org.mailgate.config.LoginThrottleConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,11 +97,11 @@ public final class LoginThrottle {
         int byClient = clientFailures.count(client, now);
         int byAccount = accountFailures.count(account, now);
         if (byClient >= config.lockoutAfter() && lock(lockedClients, client, now)) {
-            log.warn("client={} locked out for {} after {} failed logins", client, config.lockout(), byClient);
+            log.warn("client={} locked out for {} after {} failed logins", client, Durations.format(config.lockout()), byClient);
         }
         if (byAccount >= config.lockoutAfter() && lock(lockedAccounts, account, now)) {
             log.warn("account={} locked out for {} after {} failed logins (addresses it logged in from still may)",
-                    account, config.lockout(), byAccount);
+                    account, Durations.format(config.lockout()), byAccount);
         }
         return delay(Math.max(byClient, byAccount));
     }

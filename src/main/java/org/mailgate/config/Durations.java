@@ -12,6 +12,24 @@ public final class Durations {
 
     private Durations() {}
 
+    /** A duration as the config writes it, largest units first: "15m", "1h30m", "250ms", "7d". */
+    public static String format(Duration duration) {
+        if (duration.isZero()) {
+            return "0s";
+        }
+        StringBuilder out = new StringBuilder();
+        long rest = duration.toMillis();
+        long[] sizes = {86_400_000, 3_600_000, 60_000, 1000, 1};
+        String[] units = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (rest >= sizes[i]) {
+                out.append(rest / sizes[i]).append(units[i]);
+                rest %= sizes[i];
+            }
+        }
+        return out.toString();
+    }
+
     public static Optional<Duration> parse(String text) {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {

@@ -8,6 +8,7 @@ import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.RecentEvents;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.AutoBanConfig;
+import org.mailgate.config.Durations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +52,9 @@ public final class AutoBan {
         }
         events.clear(counter);
         AddressRange range = ClientKey.range(client);
-        String reason = BanList.Ban.AUTOMATIC + count + " " + describe(offence) + " in " + config.window();
+        String reason = BanList.Ban.AUTOMATIC + count + " " + describe(offence) + " in " + Durations.format(config.window());
         BanList.Ban ban = new BanList.Ban(range, clock.instant().plus(config.duration()), reason);
-        log.warn("client={} banned for {}: {}", key, config.duration(), reason);
+        log.warn("client={} banned for {}: {}", key, Durations.format(config.duration()), reason);
         writer.execute(() -> {
             try {
                 bans.add(ban);
