@@ -127,6 +127,8 @@ check "... and the copy Postfix stored still passes dkimpy, both signatures" \
   /usr/bin/python3 tests/dkim-tools.py verify "$(inbox_file "e2e over tls")" "$work/dkim-records.json" 2
 check "Postfix receives the message for the 'none' domain" wait_for 30 inbox_has "e2e in plaintext"
 check "... without TLS (with ESMTP, not ESMTPS)" received_with "e2e in plaintext" ESMTP
+check "Mailgate's log says which connection had TLS, and by which policy" bash -c "grep -qE 'mx.postfix.test\\[127.0.0.1\\]:[0-9]+: TLSv1.[23] [A-Z0-9_]+ \\(opportunistic TLS\\)' '$work/mailgate.log' \
+  && grep -qE 'mx.postfix.test\\[127.0.0.1\\]:[0-9]+: no TLS \\(plaintext by config\\)' '$work/mailgate.log'"
 
 check "... using CHUNKING (BDAT), which Postfix offers" wait_for 20 grep -q "disconnect from localhost\[127.0.0.1\] ehlo=2 starttls=1 mail=.* bdat=" "$work/postfix/maillog"
 

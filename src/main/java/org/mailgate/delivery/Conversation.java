@@ -155,6 +155,11 @@ final class Conversation {
         }
     }
 
+    /** Empty while plaintext; else the TLS protocol and cipher. */
+    String tls() {
+        return connection.tls();
+    }
+
     String peer() {
         return connection.peer();
     }

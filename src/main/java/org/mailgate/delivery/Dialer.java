@@ -38,7 +38,10 @@ final class Dialer {
             Optional<ClientDialogue.Login> login) throws ConnectFailure {
         String peer = host + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
         try {
-            return establish(host, address, policy, implicitTls, lmtp, login);
+            Conversation conversation = establish(host, address, policy, implicitTls, lmtp, login);
+            // what the recipient's privacy rests on, for the admin: TLS or not, and checked how
+            log.info("{}: {} ({})", peer, conversation.tls().isEmpty() ? "no TLS" : conversation.tls(), TlsPolicy.describe(policy));
+            return conversation;
         } catch (SSLException e) {
             if (policy.required() || implicitTls) {
                 throw new ConnectFailure(peer, DeliveryReply.TLS_FAILED.reply(peer, TlsPolicy.describe(policy), e.getMessage()));
