@@ -180,7 +180,7 @@ class ConfigLoaderTest {
                 kind = "inbound"
                 proxy-protocol = true
                 """));
-        assertThat(config.trustedProxies()).extracting(Object::toString).containsExactly("10.0.0.5/32", "2001:db8:0:0:0:0:0:0/32");
+        assertThat(config.trustedProxies()).extracting(Object::toString).containsExactly("10.0.0.5/32", "2001:db8::/32");
         assertThat(config.limits().maxErrors()).isEqualTo(5);
         assertThat(config.limits().maxConnectionsPerAddress()).isEqualTo(7);
         assertThat(config.limits().sessionTimeout()).isEqualTo(Duration.ofMinutes(10));

@@ -357,11 +357,7 @@ class AttackTest {
             int refused = 0;
             try {
                 for (int i = 0; i < 5000; i++) {
-                    Socket s = new Socket();
-                    sockets.add(s);
-                    s.bind(new InetSocketAddress("127.0.0.5", 0));
-                    s.connect(new InetSocketAddress("127.0.0.1", server.port(ListenerKind.INBOUND)));
-                    s.setSoTimeout(10_000);
+                    Socket s = connectFrom("127.0.0.5", server.port(ListenerKind.INBOUND), sockets);
                     String first = firstLine(s);
                     if (first.startsWith("220")) {
                         greeted++;
@@ -393,11 +389,7 @@ class AttackTest {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 200; i++) {
-                    Socket s = new Socket();
-                    sockets.add(s);
-                    s.bind(new InetSocketAddress("127.0.0.7", 0));
-                    s.connect(new InetSocketAddress("127.0.0.1", server.port(ListenerKind.INBOUND)));
-                    s.setSoTimeout(10_000);
+                    Socket s = connectFrom("127.0.0.7", server.port(ListenerKind.INBOUND), sockets);
                     assertThat(firstLine(s)).as("connection " + (i + 1)).startsWith("220");
                 }
                 for (int i = 0; i < 10; i++) {
@@ -414,6 +406,16 @@ class AttackTest {
                 }
             }
         }
+    }
+
+    /** A connection from {@code source} to the port, added to {@code sockets} (to be closed by the caller). */
+    private static Socket connectFrom(String source, int port, List<Socket> sockets) throws IOException {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.bind(new InetSocketAddress(source, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port));
+        s.setSoTimeout(10_000);
+        return s;
     }
 
     private static String firstLine(Socket socket) throws IOException {
