@@ -91,8 +91,9 @@ class TimeoutTest {
     @Test
     @DisplayName("a timeout that falls while the server is busy (a slow failed AUTH) still closes an idle client afterwards")
     void timeoutDuringAServerWaitIsRearmed() throws Exception {
-        // AUTH failures wait 100 ms doubling past 3 failures; the command timeout is 300 ms.
-        try (TestServer server = server(Duration.ofMillis(300), Duration.ofSeconds(5), Duration.ofMinutes(1));
+        // AUTH failures wait 100 ms doubling past 3 failures; the command timeout is 500 ms, so the
+        // client's own pauses between commands on a busy machine stay well inside it.
+        try (TestServer server = server(Duration.ofMillis(500), Duration.ofSeconds(5), Duration.ofMinutes(1));
                 SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate())) {
             c.reply();
             c.command("EHLO slow.test");
