@@ -50,6 +50,12 @@ public final class Limits extends Settings<Limits> {
      * user's sending limits still apply to them.
      */
     public static final Key<List<AddressRange>> TRUSTED_NETWORKS = TABLE.key("trusted-networks", ValueType.ADDRESS_RANGES, List.of());
+    /**
+     * Free space the spool's file system keeps: MAIL is refused with 452 4.3.1 when what is left
+     * after its declared SIZE would be less (Postfix's queue_minfree), so a full disk defers mail
+     * before a message is half written.
+     */
+    public static final Key<Long> MIN_FREE_SPACE = TABLE.key("min-free-space", ValueType.SIZE, 64L * 1024 * 1024);
     /** `mailgate user add` and `user passwd` refuse a shorter password (NIST SP 800-63B: at least 8). */
     public static final Key<Integer> MIN_PASSWORD_LENGTH = TABLE.key("min-password-length", ValueType.POSITIVE, 8);
     public static final Key<Boolean> NORMALIZE_BARE_LINE_FEEDS = TABLE.key("bare-line-feed",
@@ -96,6 +102,10 @@ public final class Limits extends Settings<Limits> {
     /** Whether the client is in one of the trusted networks. */
     public boolean trusted(InetAddress client) {
         return get(TRUSTED_NETWORKS).stream().anyMatch(range -> range.contains(client));
+    }
+
+    public long minFreeSpace() {
+        return get(MIN_FREE_SPACE);
     }
 
     public int minPasswordLength() {

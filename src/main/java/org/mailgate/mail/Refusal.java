@@ -51,6 +51,7 @@ public enum Refusal {
     LOCAL_DOMAIN_FORGED(550, 5, 7, 1, "Message rejected: its From names a domain of ours, without a valid signature of ours"),
     AUTHENTICATION_DEFERRED(451, 4, 7, 5, "Cannot check the sender's SPF, DKIM or DMARC now (DNS failure): try again later"),
     STORAGE_FAILED(451, 4, 3, 0, "Local error in processing: message not queued"),
+    INSUFFICIENT_STORAGE(452, 4, 3, 1, "Insufficient system storage: try again later"),
     SHUTTING_DOWN(421, 4, 3, 2, "Service shutting down, closing transmission channel"),
     TIMEOUT(421, 4, 4, 2, "Timeout exceeded, closing transmission channel"),
     SESSION_TIME_EXCEEDED(421, 4, 4, 2, "Session time limit exceeded, closing transmission channel"),

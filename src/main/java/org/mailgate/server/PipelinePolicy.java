@@ -3,6 +3,7 @@ package org.mailgate.server;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.LongPredicate;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
 import org.mailgate.message.Client;
@@ -19,16 +20,22 @@ final class PipelinePolicy implements MailPolicy {
     private final MessagePipeline pipeline;
     private final String clientAddress;
     private final Executor work;
+    private final LongPredicate fits;
     private List<Examiner.Envelope> envelopes = List.of();
 
-    PipelinePolicy(MessagePipeline pipeline, String clientAddress, Executor work) {
+    /** @param fits whether a message of the declared size fits in the spool's free space (0: none declared) */
+    PipelinePolicy(MessagePipeline pipeline, String clientAddress, Executor work, LongPredicate fits) {
         this.pipeline = pipeline;
         this.clientAddress = clientAddress;
         this.work = work;
+        this.fits = fits;
     }
 
     @Override
-    public Optional<Refusal> checkSender(String helo, String authenticatedUser, Mailbox sender) {
+    public Optional<Refusal> checkSender(String helo, String authenticatedUser, Mailbox sender, long declaredSize) {
+        if (!fits.test(declaredSize)) {
+            return Optional.of(Refusal.INSUFFICIENT_STORAGE); // RFC 1870 6.1: 452 for a lack of space that may pass
+        }
         Client client = client(helo, authenticatedUser);
         Optional<Refusal> refusal = pipeline.checkSender(client, Optional.ofNullable(sender));
         if (refusal.isEmpty()) {

@@ -107,7 +107,7 @@ final class Reception {
         if (failure != null) {
             log.error("{} not queued: {}", m.id(), failure.toString());
             m.discard();
-            outcome.refused(Refusal.STORAGE_FAILED);
+            outcome.refused(context.storageFailure());
             return;
         }
         checks.execute(() -> {
@@ -134,7 +134,7 @@ final class Reception {
         context.spool().commit(m).whenComplete((ignored, failed) -> loop.execute(() -> {
             if (failed != null) {
                 log.error("{} not queued client={}: {}", m.id(), client, failed.toString());
-                outcome.refused(Refusal.STORAGE_FAILED);
+                outcome.refused(context.storageFailure());
                 return;
             }
             SpoolEnvelope e = m.envelope();

@@ -1,11 +1,13 @@
 package org.mailgate.server;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.mail.Refusal;
 import org.mailgate.policy.AutoBan;
 import org.mailgate.policy.BanList;
 import org.mailgate.policy.InboundPolicy;
@@ -13,6 +15,8 @@ import org.mailgate.policy.SendingLimits;
 import org.mailgate.policy.SubmissionPolicy;
 import org.mailgate.spool.QueueIds;
 import org.mailgate.spool.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every connection shares; built once by {@link SmtpServer}, and again on a reload with the
@@ -41,6 +45,7 @@ record ServerContext(
         Executor checks,
         Clock clock,
         Map<ListenerKind, ListenerProfile> profiles) {
+    private static final Logger log = LoggerFactory.getLogger(ServerContext.class);
 
     static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, Logins logins, SubmissionPolicy submission,
             InboundPolicy inbound, PipelineSteps steps, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
@@ -52,6 +57,24 @@ record ServerContext(
 
     ListenerProfile profile(ListenerKind kind) {
         return profiles.get(kind);
+    }
+
+    /**
+     * Whether a message of {@code declaredSize} (0: none declared) leaves [limits] min-free-space
+     * on the spool's file system. When the space cannot be read, yes: the write itself will say.
+     */
+    boolean storageFits(long declaredSize) {
+        try {
+            return spool.usableSpace() - declaredSize >= config.limits().minFreeSpace();
+        } catch (IOException e) {
+            log.warn("free space of the spool unknown: {}", e.getMessage());
+            return true;
+        }
+    }
+
+    /** The reply to a message the spool could not store: 452 4.3.1 when it is out of space, else 451 4.3.0. */
+    Refusal storageFailure() {
+        return storageFits(0) ? Refusal.STORAGE_FAILED : Refusal.INSUFFICIENT_STORAGE;
     }
 
     /** The same shared parts, with a reloaded config and certificates. */

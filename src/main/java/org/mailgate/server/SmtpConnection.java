@@ -48,7 +48,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private void begin(InetAddress address) {
         clientAddress = address;
         client = address.getHostAddress();
-        PipelinePolicy policy = new PipelinePolicy(profile.pipeline(), client, context.checks());
+        PipelinePolicy policy = new PipelinePolicy(profile.pipeline(), client, context.checks(), context::storageFits);
         session = new SmtpSession(profile.settings(), policy, this::handle);
         reception = new Reception(context, profile.pipeline(), policy::envelopes, client);
         deadlines = new Deadlines(ctx, context.config().limits(), reason -> {

@@ -11,8 +11,9 @@ public interface MailPolicy {
      * @param helo the name the client gave in EHLO or HELO
      * @param authenticatedUser null when the client has not authenticated
      * @param sender null for the null reverse-path
+     * @param declaredSize MAIL's SIZE parameter (RFC 1870), 0 when the client gave none
      */
-    Optional<Refusal> checkSender(String helo, String authenticatedUser, Mailbox sender);
+    Optional<Refusal> checkSender(String helo, String authenticatedUser, Mailbox sender, long declaredSize);
 
     /** @param accepted recipients already accepted for this message */
     Optional<Refusal> checkRecipient(String helo, String authenticatedUser, Mailbox recipient, int accepted);

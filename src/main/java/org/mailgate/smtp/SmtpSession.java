@@ -362,7 +362,7 @@ public final class SmtpSession {
         if (mail.parameters().size() > settings.maxMessageSize()) {
             throw new RefusalException(Refusal.SIZE_EXCEEDED);
         }
-        Optional<Refusal> refusal = policy.checkSender(helo, authenticatedUser, mail.sender());
+        Optional<Refusal> refusal = policy.checkSender(helo, authenticatedUser, mail.sender(), Math.max(0, mail.parameters().size()));
         if (refusal.isPresent()) {
             throw new RefusalException(refusal.get());
         }

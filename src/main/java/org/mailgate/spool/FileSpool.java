@@ -103,6 +103,11 @@ public final class FileSpool implements Spool {
     }
 
     @Override
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(queue).getUsableSpace();
+    }
+
+    @Override
     public CompletableFuture<Void> commit(IncomingMessage message) {
         if (groupCommit == null) {
             return CompletableFuture.failedFuture(new IOException("the spool is open read-only"));

@@ -13,6 +13,9 @@ public interface Spool extends AutoCloseable {
     /** Starts a message: its content follows through {@link IncomingMessage#append}. */
     IncomingMessage begin(SpoolEnvelope envelope);
 
+    /** Bytes free for the spool on its file system, as this process may use them. */
+    long usableSpace() throws IOException;
+
     /** Makes the message durable; completes only after file and directory are fsynced. */
     CompletableFuture<Void> commit(IncomingMessage message);
 

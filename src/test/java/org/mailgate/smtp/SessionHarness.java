@@ -31,7 +31,7 @@ final class SessionHarness {
     SessionHarness(SessionSettings settings) {
         this(settings, new MailPolicy() {
             @Override
-            public Optional<Refusal> checkSender(String helo, String user, Mailbox sender) {
+            public Optional<Refusal> checkSender(String helo, String user, Mailbox sender, long declaredSize) {
                 return Optional.empty();
             }
 

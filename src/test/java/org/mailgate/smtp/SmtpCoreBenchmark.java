@@ -63,7 +63,7 @@ public class SmtpCoreBenchmark {
         SmtpSession session = new SmtpSession(SessionSettings.inbound("mx.test").withLimits(1 << 20, 100, 20, 100),
                 new MailPolicy() {
                     @Override
-                    public java.util.Optional<Refusal> checkSender(String helo, String user, Mailbox sender) {
+                    public java.util.Optional<Refusal> checkSender(String helo, String user, Mailbox sender, long declaredSize) {
                         return java.util.Optional.empty();
                     }
 
