@@ -33,14 +33,12 @@ final class Logins {
     private final LoginThrottle throttle;
     private final AutoBan autoBan;
     private final ExecutorService pool;
-    private final RefusalLog refusals;
 
-    Logins(Authenticator authenticator, LoginThrottle throttle, AutoBan autoBan, ExecutorService pool, RefusalLog refusals) {
+    Logins(Authenticator authenticator, LoginThrottle throttle, AutoBan autoBan, ExecutorService pool) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.autoBan = autoBan;
         this.pool = pool;
-        this.refusals = refusals;
     }
 
     /** @param loop the connection's event loop: every answer runs there, in a task of its own */
@@ -49,7 +47,6 @@ final class Logins {
         String account = User.normalize(username);
         if (!throttle.begin(clientKey, account)) {
             autoBan.record(client, AutoBan.Offence.FAILED_LOGIN);
-            refusals.refused(clientKey, "AUTH refused: locked out after failed logins");
             fail(loop, answer, username, Refusal.AUTH_LOCKED, throttle.refusedDelay());
             return;
         }

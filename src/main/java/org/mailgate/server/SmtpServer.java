@@ -160,7 +160,7 @@ public final class SmtpServer implements AutoCloseable {
         RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), clock);
         AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock);
         Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl(), clock),
-                throttle, autoBan, authPool, refusals);
+                throttle, autoBan, authPool);
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> context.tls().reloadIfChanged(), 2, 2, TimeUnit.SECONDS);
