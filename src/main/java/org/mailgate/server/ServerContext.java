@@ -1,6 +1,5 @@
 package org.mailgate.server;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +14,6 @@ import org.mailgate.policy.SendingLimits;
 import org.mailgate.policy.SubmissionPolicy;
 import org.mailgate.spool.QueueIds;
 import org.mailgate.spool.Spool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What every connection shares; built once by {@link SmtpServer}, and again on a reload with the
@@ -30,6 +27,7 @@ record ServerContext(
         MailgateConfig config,
         TlsContexts tls,
         Spool spool,
+        SpoolSpace space,
         QueueIds queueIds,
         Logins logins,
         SubmissionPolicy submissionPolicy,
@@ -45,12 +43,11 @@ record ServerContext(
         Executor checks,
         Clock clock,
         Map<ListenerKind, ListenerProfile> profiles) {
-    private static final Logger log = LoggerFactory.getLogger(ServerContext.class);
 
-    static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, Logins logins, SubmissionPolicy submission,
+    static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, SpoolSpace space, Logins logins, SubmissionPolicy submission,
             InboundPolicy inbound, PipelineSteps steps, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
             HandshakeSlots handshakes, RefusalLog refusals, Executor checks, Clock clock) {
-        return new ServerContext(config, tls, spool, new QueueIds(), logins, submission, inbound, steps, sending, bans, autoBan,
+        return new ServerContext(config, tls, spool, space, new QueueIds(), logins, submission, inbound, steps, sending, bans, autoBan,
                 connections, handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, clock,
                 ListenerProfile.all(config, submission, inbound, steps));
     }
@@ -59,27 +56,19 @@ record ServerContext(
         return profiles.get(kind);
     }
 
-    /**
-     * Whether a message of {@code declaredSize} (0: none declared) leaves [limits] min-free-space
-     * on the spool's file system. When the space cannot be read, yes: the write itself will say.
-     */
+    /** Whether a message of {@code declaredSize} (0: none declared) leaves [limits] min-free-space in the spool. */
     boolean storageFits(long declaredSize) {
-        try {
-            return spool.usableSpace() - declaredSize >= config.limits().minFreeSpace();
-        } catch (IOException e) {
-            log.warn("free space of the spool unknown: {}", e.getMessage());
-            return true;
-        }
+        return space.fits(declaredSize, config.limits().minFreeSpace());
     }
 
     /** The reply to a message the spool could not store: 452 4.3.1 when it is out of space, else 451 4.3.0. */
     Refusal storageFailure() {
-        return storageFits(0) ? Refusal.STORAGE_FAILED : Refusal.INSUFFICIENT_STORAGE;
+        return space.failure(config.limits().minFreeSpace());
     }
 
     /** The same shared parts, with a reloaded config and certificates. */
     ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
-        return new ServerContext(reloaded, reloadedTls, spool, queueIds, logins, submissionPolicy, inboundPolicy, steps, sendingLimits,
+        return new ServerContext(reloaded, reloadedTls, spool, space, queueIds, logins, submissionPolicy, inboundPolicy, steps, sendingLimits,
                 bans, autoBan, connections, handshakes, refusals, abuse, checks, clock,
                 ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy, steps));
     }

@@ -165,6 +165,8 @@ public final class SmtpServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> context.tls().reloadIfChanged(), 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(status::write, 1, 5, TimeUnit.SECONDS);
+        SpoolSpace space = new SpoolSpace(spool);
+        housekeeping.scheduleWithFixedDelay(space::refresh, 1, 1, TimeUnit.SECONDS);
         UnlockRequests unlocks = new UnlockRequests(config.dataDir());
         housekeeping.scheduleWithFixedDelay(() -> unlocks.apply(throttle), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(handshakes::sweep, 500, 500, TimeUnit.MILLISECONDS);
@@ -177,7 +179,7 @@ public final class SmtpServer implements AutoCloseable {
         log.info("TLS by {}, certificate {}; transport {}; {} bans in force", TlsContexts.provider() == SslProvider.OPENSSL
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
                 bans.active().size());
-        return ServerContext.create(config, tlsContexts, spool, logins,
+        return ServerContext.create(config, tlsContexts, spool, space, logins,
                 new SubmissionPolicy(localDomains, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), steps, sending,
                 bans, autoBan, limiter, handshakes, refusals, checks, clock);
     }
