@@ -37,9 +37,7 @@ log() { echo "mailauth-bench: $*" >&2; }
 
 # --- sender.test: SPF for 127.0.0.1, a DKIM key, DMARC p=reject; 127.0.0.1's PTR, for iprev
 DNS_PORT=$(free_port)
-openssl genrsa -traditional -out "$work/dkim.pem" 2048 >/dev/null 2>&1
-public=$(openssl rsa -in "$work/dkim.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
-dkim_record=$(python3 -c 'import sys; t = "v=DKIM1; k=rsa; p=" + sys.argv[1]; print(" ".join(chr(34) + t[i:i + 250] + chr(34) for i in range(0, len(t), 250)))' "$public")
+dkim_record=$(dkim_key "$work/dkim.pem") || { log "openssl cannot make an RSA key"; exit 1; }
 mkdir -p "$work/knot/zones"
 cat >"$work/knot/zones/test.zone" <<ZONE
 \$ORIGIN test.

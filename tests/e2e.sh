@@ -30,7 +30,8 @@ printf 'e2e-secret\n' | ./mailgate user add alice@example.com --password-stdin -
 ./mailgate serve --data-dir "$data" >"$tmp/server.log" 2>&1 &
 server_pid=$!
 mailgate_ready "$tmp/server.log" "$server_pid" || { echo "e2e: server did not start:"; cat "$tmp/server.log"; exit 1; }
-check "serve prints its listeners and the next step" grep -q 'submission   127.0.0.1:1587' "$tmp/server.log"
+check "serve prints its listeners, and Ready (not 'Next: add a user', there is one)" bash -c \
+  "grep -q 'submission   127.0.0.1:1587' '$tmp/server.log' && grep -qx 'Ready: 1 user' '$tmp/server.log' && ! grep -q '^Next:' '$tmp/server.log'"
 
 # The recipients are at 192.0.2.1 (TEST-NET-1, RFC 5737: routed nowhere), so that delivery, whatever
 # this machine's DNS, can only defer and the messages stay queued for the queue checks below; a

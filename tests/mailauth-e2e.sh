@@ -30,9 +30,7 @@ fail_setup() { echo "mailauth-e2e: $*"; for f in "$work"/*.log "$work"/dovecot/d
 DNS_PORT=$(free_port) IN_PORT=$(free_port) LMTP_PORT=$(free_port)
 
 # --- sender.test's DKIM key (dkimpy signs with it), its public half for the zone in strings of 250
-openssl genrsa -traditional -out "$work/dkim.pem" 2048 >/dev/null 2>&1 || fail_setup "openssl cannot make an RSA key"
-public=$(openssl rsa -in "$work/dkim.pem" -pubout -outform DER 2>/dev/null | base64 -w0)
-dkim_record=$(python3 -c 'import sys; t = "v=DKIM1; k=rsa; p=" + sys.argv[1]; print(" ".join(chr(34) + t[i:i + 250] + chr(34) for i in range(0, len(t), 250)))' "$public")
+dkim_record=$(dkim_key "$work/dkim.pem") || fail_setup "openssl cannot make an RSA key"
 
 # --- Knot DNS: the zones "test." and "127.in-addr.arpa." (iprev of 127.0.0.1)
 mkdir -p "$work/knot/zones"

@@ -1,7 +1,6 @@
 package org.mailgate.cli;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -49,7 +48,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                 }
             }
         }
-        Path dir = (config.dataDir() != null ? config.dataDir() : DataDirOption.DEFAULT).toAbsolutePath().normalize();
+        Path dir = DataDirOption.resolve(null, config).toAbsolutePath().normalize();
         String user = System.getProperty("user.name");
         if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
             problems.add("data directory " + dir + ": permission denied: " + user + " cannot write it");
@@ -66,9 +65,11 @@ final class CheckConfigCommand implements Callable<Integer> {
             try (ServerSocket socket = new ServerSocket()) {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(listener.address()), listener.port()));
             } catch (IOException e) {
-                warnings.add("cannot listen on " + listener.address() + ":" + listener.port() + " now: " + e.getMessage()
-                        + (e instanceof BindException && listener.port() < 1024 ? " (a port under 1024 needs CAP_NET_BIND_SERVICE, as the systemd unit gives)" : "")
-                        + " (a running server holds its own ports)");
+                String why = String.valueOf(e.getMessage());
+                String hint = why.contains("in use") ? " (a running server holds its own ports)"
+                        : why.contains("denied") && listener.port() < 1024 ? " (a port under 1024 needs CAP_NET_BIND_SERVICE, as the systemd unit gives)"
+                        : "";
+                warnings.add("cannot listen on " + listener.address() + ":" + listener.port() + " now: " + why + hint);
             }
         }
         return warnings;

@@ -55,9 +55,14 @@ final class DataDirOption {
     }
 
     private Path chosen() {
-        if (dataDir != null) {
-            return dataDir;
+        return resolve(dataDir, config().orElse(null));
+    }
+
+    /** The data directory `serve` and every command use: the option, else the config's, else ./mailgate-data. */
+    static Path resolve(Path option, MailgateConfig config) {
+        if (option != null) {
+            return option;
         }
-        return config().map(MailgateConfig::dataDir).orElse(DEFAULT);
+        return config != null && config.dataDir() != null ? config.dataDir() : DEFAULT;
     }
 }

@@ -41,7 +41,7 @@ final class DnsCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             throw new CommandFailure(e.getMessage());
         }
-        Path dir = dataDir != null ? dataDir : config.dataDir() != null ? config.dataDir() : Path.of("mailgate-data");
+        Path dir = DataDirOption.resolve(dataDir, config);
         List<StoredKey> keys = new DkimKeyStore(dir).list().stream().filter(k -> k.domain().equals(name)).toList();
         Resolver resolver = check ? dns.resolver() : null;
         Set<InetAddress> sending = new LinkedHashSet<>(DomainRecords.listenerAddresses(config));

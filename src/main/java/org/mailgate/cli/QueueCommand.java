@@ -1,6 +1,7 @@
 package org.mailgate.cli;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +38,8 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
+            Path dir = data.existing();
+            try (FileSpool spool = FileSpool.openReadOnly(dir)) {
                 List<QueuedMessage> messages = spool.list();
                 List<String> objects = new ArrayList<>();
                 for (QueuedMessage m : messages) {
@@ -58,7 +60,7 @@ final class QueueCommand {
                     List<String> aside = spool.setAside();
                     if (!aside.isEmpty()) {
                         System.out.println(aside.size() + " set aside as undeliverable for a local reason, in "
-                                + data.existing().resolve("spool/corrupt") + " (each with a .reason file): " + String.join(", ", aside));
+                                + dir.resolve("spool/corrupt") + " (each with a .reason file): " + String.join(", ", aside));
                     }
                 }
             }

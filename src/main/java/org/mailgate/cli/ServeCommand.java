@@ -44,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
         if (configFile != null) {
             CheckConfigCommand.warnings(configFile, config).forEach(warning -> log.warn("{}: {}", configFile, warning));
         }
-        Path dir = dataDir != null ? dataDir : config.dataDir() != null ? config.dataDir() : Path.of("mailgate-data");
+        Path dir = DataDirOption.resolve(dataDir, config);
         config = config.withDataDir(dir.toAbsolutePath().normalize());
 
         try (DataDirLock lock = DataDirLock.acquire(config.dataDir())) {

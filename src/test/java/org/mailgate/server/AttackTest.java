@@ -317,16 +317,8 @@ class AttackTest {
                 home.login("alice@example.com", "secret");
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-            try (SmtpClient elsewhere = new SmtpClient(port, server.certificate(), "127.0.0.4")) {
-                elsewhere.reply();
-                elsewhere.command("EHLO new.place");
-                elsewhere.command("STARTTLS");
-                elsewhere.upgrade();
-                elsewhere.command("EHLO new.place");
-                // The account is locked for addresses it never logged in from, even with the right password.
-                assertThat(elsewhere.command("AUTH PLAIN " + plain("alice@example.com", "secret")))
-                        .isEqualTo("454 4.7.0 Too many failed logins, try again later");
-            }
+            // The account is locked for addresses it never logged in from, even with the right password.
+            assertThat(aliceFromElsewhere(server, port)).isEqualTo("454 4.7.0 Too many failed logins, try again later");
             assertThat(server.dataDir.resolve("bans")).content().contains("127.0.0.2/32");
             // `mailgate user unlock alice@example.com`: the running server lets her in from anywhere again
             new UnlockRequests(server.dataDir).request("alice@example.com");
@@ -334,14 +326,7 @@ class AttackTest {
             String reply;
             do {
                 Thread.sleep(200);
-                try (SmtpClient elsewhere = new SmtpClient(port, server.certificate(), "127.0.0.4")) {
-                    elsewhere.reply();
-                    elsewhere.command("EHLO new.place");
-                    elsewhere.command("STARTTLS");
-                    elsewhere.upgrade();
-                    elsewhere.command("EHLO new.place");
-                    reply = elsewhere.command("AUTH PLAIN " + plain("alice@example.com", "secret"));
-                }
+                reply = aliceFromElsewhere(server, port);
             } while (!reply.startsWith("235") && System.nanoTime() < deadline);
             assertThat(reply).startsWith("235 2.7.0");
             assertThat(server.dataDir.resolve("unlock")).isEmptyDirectory();
@@ -405,6 +390,18 @@ class AttackTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    /** Alice's right password, from an address she never logged in from: the reply to AUTH. */
+    private static String aliceFromElsewhere(TestServer server, int port) throws IOException {
+        try (SmtpClient elsewhere = new SmtpClient(port, server.certificate(), "127.0.0.4")) {
+            elsewhere.reply();
+            elsewhere.command("EHLO new.place");
+            elsewhere.command("STARTTLS");
+            elsewhere.upgrade();
+            elsewhere.command("EHLO new.place");
+            return elsewhere.command("AUTH PLAIN " + plain("alice@example.com", "secret"));
         }
     }
 
