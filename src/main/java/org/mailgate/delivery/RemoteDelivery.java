@@ -60,9 +60,7 @@ final class RemoteDelivery {
             }).toList();
         }
         DeliveryConfig.TlsMode override = config.tlsPolicy().get(domain);
-        // an address literal has no policy to look up (RFC 8461 names domains): no _mta-sts lookup for "[192.0.2.1]"
-        boolean literal = AddressLiteral.parse(domain).isPresent();
-        Optional<MtaSts.Policy> sts = override == null && !literal ? mtaSts.policy(domain) : Optional.empty();
+        Optional<MtaSts.Policy> sts = override == null ? mtaSts.policy(domain) : Optional.empty();
         boolean enforced = sts.isPresent() && sts.get().mode() == MtaSts.Mode.ENFORCE;
         Reply lastError = DeliveryReply.UNREACHABLE.reply("no MX host of " + domain + " could be reached");
         String lastServer = "";

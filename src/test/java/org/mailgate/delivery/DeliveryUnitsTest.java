@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.delivery.tls.MtaSts;
 import org.mailgate.delivery.tls.MtaStsCache;
+import org.mailgate.dns.FakeResolver;
 import org.mailgate.mail.DsnReturn;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Notify;
@@ -74,6 +75,18 @@ class DeliveryUnitsTest {
                 .contains("Original-Recipient: rfc822;bob+x@remote.test")
                 .contains("Remote-MTA: dns; mx.remote.test")
                 .contains("Arrival-Date: Wed, 25 Nov 2026 09:59:00 GMT");
+    }
+
+    @Test
+    @DisplayName("RFC 8461 names domains: an address literal has no MTA-STS policy, and nothing is looked up for it")
+    void noMtaStsLookupForAnAddressLiteral() {
+        FakeResolver dns = new FakeResolver();
+        MtaSts sts = new MtaSts(dns, null, 443, Duration.ofSeconds(5), Clock.fixed(NOW, ZoneOffset.UTC), new MtaStsCache(null));
+        assertThat(sts.policy("[192.0.2.1]")).isEmpty();
+        assertThat(sts.policy("[IPv6:2001:db8::1]")).isEmpty();
+        assertThat(dns.lookups()).isZero();
+        assertThat(sts.policy("example.com")).isEmpty();
+        assertThat(dns.lookups()).as("a domain is asked").isPositive();
     }
 
     @Test

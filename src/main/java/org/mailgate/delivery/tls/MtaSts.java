@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.mailgate.config.AddressLiteral;
 import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
@@ -61,6 +62,9 @@ public final class MtaSts {
 
     /** The domain's policy in force, if it has one. */
     public Optional<Policy> policy(String domain) {
+        if (AddressLiteral.parse(domain).isPresent()) {
+            return Optional.empty(); // RFC 8461 policies belong to domains: "[192.0.2.1]" has no _mta-sts to ask
+        }
         Policy cached = cache.get(domain, clock.instant()).orElse(null);
         Optional<String> id;
         try {
