@@ -68,9 +68,12 @@ sed "s#/etc/mailgate/#$top/etc/mailgate/#g; s#/var/lib/mailgate#$top/var/lib/mai
 check "the example config passes check-config" bash -c "'$home/bin/mailgate' check-config '$top/etc/mailgate/example.toml' >'$work/check.log' 2>&1"
 
 # --- Run from the install as nobody, on a privileged port, through the capability alone
-privileged_port=$(python3 - <<'PY'
-import socket
+free_privileged_port() {
+  python3 - "$@" <<'PY'
+import socket, sys
 for port in range(1023, 600, -1):
+    if str(port) in sys.argv[1:]:
+        continue
     s = socket.socket()
     try:
         s.bind(("127.0.0.1", port))
@@ -81,7 +84,8 @@ for port in range(1023, 600, -1):
     print(port)
     break
 PY
-)
+}
+privileged_port=$(free_privileged_port)
 [[ -n $privileged_port ]] || fail_setup "no free port under 1024 on 127.0.0.1"
 data=$top/var/lib/mailgate
 mkdir -p "$data" && chown 65534:65534 "$data" && chmod 700 "$data"
@@ -134,6 +138,16 @@ check "... everything in its data directory belongs to nobody" owned_by_nobody
 kill -HUP "$server_pid"
 reloaded() { grep -q '^RELOADING=1' "$work/notify.out" && [[ $(grep -c '^READY=1' "$work/notify.out") -ge 2 ]]; }
 check "SIGHUP: it tells systemd RELOADING=1, then READY=1 again" wait_for 10 reloaded
+second_port=$(free_privileged_port "$privileged_port")
+printf '\n[[listener]]\naddress = "127.0.0.1"\nport = %s\nkind = "submission"\n' "$second_port" >>"$top/etc/mailgate/mailgate.toml"
+"${as_nobody[@]}" "$home/bin/mailgate" reload --config "$top/etc/mailgate/mailgate.toml" >"$work/reload.log" 2>&1
+reload_rc=$?
+rebound() {
+  ((reload_rc == 0)) && grep -qx "config: applied \[\[listener\]\]" "$work/reload.log" \
+    && grep -qx "listener: listening on 127.0.0.1:$second_port (submission)" "$work/reload.log" \
+    && swaks --server "127.0.0.1:$second_port" --quit-after EHLO --timeout 10 >"$work/second.log" 2>&1
+}
+check "mailgate reload as nobody: a new listener on privileged port $second_port is bound through the capability, and answers" rebound
 kill -TERM "$server_pid"
 wait "$server_pid"
 stopped=$?

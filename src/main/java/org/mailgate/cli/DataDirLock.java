@@ -51,6 +51,24 @@ final class DataDirLock implements AutoCloseable {
         return new DataDirLock(channel, lock);
     }
 
+    /** Whether a server holds the lock on {@code dataDir} now. */
+    static boolean held(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("serve.lock");
+        if (!Files.exists(file)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                return true;
+            }
+            lock.release();
+            return false;
+        } catch (OverlappingFileLockException heldByThisProcess) {
+            return true;
+        }
+    }
+
     @Override
     public void close() throws IOException {
         lock.release();

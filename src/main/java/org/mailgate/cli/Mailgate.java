@@ -3,7 +3,10 @@ package org.mailgate.cli;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,20 +14,21 @@ import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.UserFile;
+import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.DkimConfig;
 import org.mailgate.config.MailauthConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.DeliveryService;
 import org.mailgate.delivery.Router;
 import org.mailgate.dns.DnsJavaResolver;
-import org.mailgate.mailauth.InboundExaminer;
-import org.mailgate.message.Examiner;
-import org.mailgate.mailauth.MailAuthentication;
-import org.mailgate.server.PipelineSteps;
 import org.mailgate.mailauth.DkimKeyRing;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.mailauth.DkimSigner;
+import org.mailgate.mailauth.InboundExaminer;
+import org.mailgate.mailauth.MailAuthentication;
+import org.mailgate.message.Examiner;
 import org.mailgate.message.Signer;
+import org.mailgate.server.PipelineSteps;
 import org.mailgate.server.SmtpServer;
 import org.mailgate.spool.FileSpool;
 
@@ -35,16 +39,25 @@ import org.mailgate.spool.FileSpool;
  */
 public final class Mailgate implements AutoCloseable {
     private final FileSpool spool;
-    private final LocalDomains localDomains;
+    private final LiveUserDirectory users;
+    private final DkimKeyRing keys;
     private final SmtpServer server;
-    private final DeliveryService delivery;
     private final ScheduledExecutorService keyWatch;
+    private final Clock clock;
+    private volatile LocalDomains localDomains;
+    private DnsJavaResolver resolver;
+    private volatile DeliveryService delivery;
     private boolean stopped;
 
-    private Mailgate(FileSpool spool, LocalDomains localDomains, SmtpServer server, DeliveryService delivery, ScheduledExecutorService keyWatch) {
-        this.keyWatch = keyWatch;
+    private Mailgate(FileSpool spool, LiveUserDirectory users, DkimKeyRing keys, ScheduledExecutorService keyWatch, Clock clock,
+            LocalDomains localDomains, DnsJavaResolver resolver, SmtpServer server, DeliveryService delivery) {
         this.spool = spool;
+        this.users = users;
+        this.keys = keys;
+        this.keyWatch = keyWatch;
+        this.clock = clock;
         this.localDomains = localDomains;
+        this.resolver = resolver;
         this.server = server;
         this.delivery = delivery;
     }
@@ -73,21 +86,15 @@ public final class Mailgate implements AutoCloseable {
             keyWatch = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("dkim-keys").factory());
             keyWatch.scheduleWithFixedDelay(keys::refresh, 1, 1, TimeUnit.SECONDS);
             LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
-            LocalDomains local = new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
+            LocalDomains local = localDomains(config, users);
             // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
-            MailauthConfig mailauth = config.mailauth();
-            List<Examiner> examiners = mailauth.verify()
-                    ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock, mailauth.arc()),
-                            mailauth.authservId(config.hostname()), local::isLocal, actions(mailauth)))
-                    : List.of();
-            server = SmtpServer.start(config, spool, users, local, new PipelineSteps(signers(config, keys, clock), examiners), clock);
+            server = SmtpServer.start(config, spool, users, local, steps(config, keys, resolver, local, clock), clock);
             DeliveryService delivery = null;
             if (config.delivery().enabled()) {
-                Router router = Router.create(config, new UserMailboxes(local), resolver, clock);
-                delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router, clock);
+                delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, local, resolver, clock), clock);
             }
-            return new Mailgate(spool, local, server, delivery, keyWatch);
+            return new Mailgate(spool, users, keys, keyWatch, clock, local, resolver, server, delivery);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.shutdown(Duration.ZERO);
@@ -98,6 +105,73 @@ public final class Mailgate implements AutoCloseable {
             spool.close();
             throw e;
         }
+    }
+
+    private static LocalDomains localDomains(MailgateConfig config, LiveUserDirectory users) {
+        return new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
+    }
+
+    private static Router router(MailgateConfig config, LocalDomains local, DnsJavaResolver resolver, Clock clock) throws IOException {
+        return Router.create(config, new UserMailboxes(local), resolver, clock);
+    }
+
+    /** Submitted mail is signed as [dkim] says; inbound mail is examined as [mailauth] says. */
+    private static PipelineSteps steps(MailgateConfig config, DkimKeyRing keys, DnsJavaResolver resolver, LocalDomains local, Clock clock) {
+        MailauthConfig mailauth = config.mailauth();
+        List<Examiner> examiners = mailauth.verify()
+                ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock, mailauth.arc()),
+                        mailauth.authservId(config.hostname()), local::isLocal, actions(mailauth)))
+                : List.of();
+        return new PipelineSteps(signers(config, keys, clock), examiners);
+    }
+
+    /**
+     * Applies {@code next} (the config file read again) to the running server: what may change
+     * live does (see the server's reload), and delivery takes the new [delivery], hostname and
+     * domains from its next round on; turning delivery off stops it, and mail stays queued.
+     * Returns what was done, a line each.
+     */
+    public synchronized List<String> reload(MailgateConfig next) {
+        MailgateConfig running = server.config();
+        List<String> report = new ArrayList<>();
+        if (!dnsSettings(running.delivery()).equals(dnsSettings(next.delivery()))) {
+            try {
+                resolver = DnsJavaResolver.create(next.delivery(), clock);
+                report.add("DNS: resolving through " + (next.delivery().dnsServers().isEmpty() ? "the system's resolvers" : next.delivery().dnsServers()));
+            } catch (IOException e) {
+                next = next.withDelivery(running.delivery());
+                report.add("DNS: [delivery] not changed, the resolver in service stays: " + e.getMessage());
+            }
+        }
+        LocalDomains local = localDomains(next, users);
+        report.addAll(server.reload(next, local, steps(next, keys, resolver, local, clock)));
+        localDomains = local;
+        MailgateConfig now = server.config();
+        boolean routing = !now.delivery().equals(running.delivery()) || !now.hostname().equals(running.hostname())
+                || !now.domains().equals(running.domains()) || !Objects.equals(now.postmaster(), running.postmaster());
+        try {
+            if (!now.delivery().enabled()) {
+                if (delivery != null) {
+                    delivery.close();
+                    delivery = null;
+                    report.add("delivery: stopped ([delivery] enabled = false); mail is accepted and stays queued");
+                }
+            } else if (delivery == null) {
+                delivery = DeliveryService.start(now.delivery(), now.hostname(), spool, router(now, local, resolver, clock), clock);
+                report.add("delivery: started");
+            } else if (routing) {
+                delivery.reconfigure(now.delivery(), now.hostname(), router(now, local, resolver, clock));
+                report.add("delivery: the next rounds use the new settings");
+            }
+        } catch (IOException e) {
+            report.add("delivery: not changed, " + e.getMessage());
+        }
+        return report;
+    }
+
+    /** What the resolver is made of; a change makes a new one (with an empty cache). */
+    private static List<Object> dnsSettings(DeliveryConfig delivery) {
+        return Arrays.asList(delivery.dnsServers(), delivery.dnssec(), delivery.trustAnchors());
     }
 
     public SmtpServer server() {
@@ -123,8 +197,9 @@ public final class Mailgate implements AutoCloseable {
             return;
         }
         stopped = true;
-        if (delivery != null) {
-            delivery.close();
+        DeliveryService running = delivery;
+        if (running != null) {
+            running.close();
         }
         server.shutdown(grace);
         keyWatch.shutdownNow();

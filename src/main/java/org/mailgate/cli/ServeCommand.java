@@ -5,9 +5,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.config.ConfigException;
@@ -24,6 +29,8 @@ import sun.misc.Signal;
         description = "Run the server; without --config, on the embedded defaults (loopback, ports 1587, 1465, 2525, 1025).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    /** How a reload's report says the config file did not load. */
+    static final String NOT_RELOADED = "config not reloaded, the running one stays: ";
 
     @Option(names = "--config", paramLabel = "FILE", description = "TOML config file.")
     Path configFile;
@@ -55,25 +62,27 @@ final class ServeCommand implements Callable<Integer> {
     private int serve(MailgateConfig config) throws IOException, InterruptedException {
         CountDownLatch stop = new CountDownLatch(1);
         SystemdNotify notify = SystemdNotify.fromEnvironment(System.getenv());
-        AtomicReference<SmtpServer> running = new AtomicReference<>();
+        AtomicReference<Mailgate> running = new AtomicReference<>();
         // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle signals ourselves: a
         // shutdown hook cannot finish the grace period and then exit 0, and SIGHUP would kill the JVM.
         Signal.handle(new Signal("TERM"), signal -> stop.countDown());
         Signal.handle(new Signal("INT"), signal -> stop.countDown());
         Signal.handle(new Signal("HUP"), signal -> {
-            SmtpServer server = running.get();
-            if (server != null) {
-                notify.send("RELOADING=1");
-                reload(server, config.dataDir());
-                notify.send("READY=1");
+            Mailgate started = running.get();
+            if (started != null) {
+                reload(started, config.dataDir(), notify, "SIGHUP");
             }
         });
 
         Mailgate mailgate = Mailgate.start(config, Clock.systemUTC());
         SmtpServer server = mailgate.server();
-        running.set(server);
+        running.set(mailgate);
+        ReloadRequests requests = new ReloadRequests(config.dataDir());
+        ScheduledExecutorService requestWatch = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reload-requests").daemon(true).factory());
+        requestWatch.scheduleWithFixedDelay(() -> requests.serve(() -> reload(mailgate, config.dataDir(), notify, "mailgate reload")),
+                1, 1, TimeUnit.SECONDS);
         System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir()
-                + " (pid " + ProcessHandle.current().pid() + "; SIGHUP reloads, SIGTERM stops)");
+                + " (pid " + ProcessHandle.current().pid() + "; `mailgate reload` or SIGHUP reloads, SIGTERM stops)");
         for (SmtpServer.Bound bound : server.bound()) {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort());
@@ -91,28 +100,44 @@ final class ServeCommand implements Callable<Integer> {
         System.out.flush();
         stop.await();
         running.set(null);
+        requestWatch.shutdownNow();
         notify.send("STOPPING=1");
         System.out.println("Stopping: finishing sessions in flight (up to " + server.config().limits().shutdownGrace().toSeconds() + "s)");
         mailgate.shutdown(server.config().limits().shutdownGrace());
         return 0;
     }
 
-    /** SIGHUP: the config file read again (a broken one is reported and the running config kept), then what may change now. */
-    private void reload(SmtpServer server, Path dataDir) {
-        log.info("SIGHUP: reloading{}", configFile == null ? " (embedded defaults: users, bans and certificates)" : " " + configFile);
-        MailgateConfig next = server.config();
+    /**
+     * A reload, asked by {@code by}: the config file read again (one that does not load is
+     * refused and the running config stays), then what may change now. The report is logged, a
+     * line each, and returned. One reload at a time.
+     */
+    private synchronized List<String> reload(Mailgate mailgate, Path dataDir, SystemdNotify notify, String by) {
+        notify.send("RELOADING=1");
+        log.info("reload: asked by {}, reading {}", by, configFile == null ? "nothing (embedded defaults: users, bans and certificates)" : configFile);
+        List<String> report = new ArrayList<>();
+        MailgateConfig next = mailgate.server().config();
         if (configFile != null) {
             try {
                 next = ConfigLoader.load(configFile).withDataDir(dataDir);
             } catch (ConfigException e) {
-                log.error("SIGHUP: config not reloaded, the running one stays: {}", e.getMessage());
+                report.add(NOT_RELOADED + e.getMessage());
             }
         }
         try {
-            server.reload(next).forEach(line -> log.info("SIGHUP: {}", line));
+            report.addAll(mailgate.reload(next));
         } catch (RuntimeException e) {
-            log.error("SIGHUP: reload failed, the server runs on as it was: {}", e.toString());
+            report.add("reload failed, the server runs on as it was: " + e.getMessage());
         }
+        report.forEach(line -> {
+            if (line.startsWith(NOT_RELOADED)) {
+                log.error("reload: {}", line);
+            } else {
+                log.info("reload: {}", line);
+            }
+        });
+        notify.send("READY=1");
+        return report;
     }
 
     /** RFC 5321 4.5.1: where mail to postmaster@ each local domain (and to a bare "postmaster") goes. */

@@ -29,11 +29,8 @@ public final class DeliveryService implements AutoCloseable {
     private static final long TICK_MILLIS = 250;
     static final int MAX_LOCAL_FAILURES = 5;
 
-    private final DeliveryConfig settings;
     private final Spool spool;
     private final Clock clock;
-    private final Transport transport;
-    private final Attempts attempts;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-housekeeping").daemon(true).factory());
@@ -42,20 +39,34 @@ public final class DeliveryService implements AutoCloseable {
     private final Map<String, Instant> due = new ConcurrentHashMap<>();
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> localFailures = new ConcurrentHashMap<>();
-    private final int maxInFlight;
     private final Thread scheduler;
+    /** The settings and the way out that new rounds take; a reload replaces them, rounds in flight keep theirs. */
+    private volatile Generation current;
     private volatile boolean running = true;
     private String changes;
 
+    /**
+     * What a round runs with, and how many rounds run with it: a generation replaced by a reload
+     * closes its transport (its pooled connections) once its last round is over.
+     */
+    private static final class Generation {
+        final DeliveryConfig settings;
+        final Attempts attempts;
+        final Transport transport;
+        int rounds;
+
+        Generation(DeliveryConfig settings, Attempts attempts, Transport transport) {
+            this.settings = settings;
+            this.attempts = attempts;
+            this.transport = transport;
+        }
+    }
+
     private DeliveryService(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock) throws IOException {
-        this.settings = settings;
         this.spool = spool;
         this.clock = clock;
-        this.transport = transport;
-        // messages in flight: enough that every delivery slot stays busy while others wait on DNS
-        this.maxInFlight = settings.concurrency() * 4;
-        this.attempts = new Attempts(settings, hostname, spool, transport, clock, workers);
-        housekeeping.scheduleWithFixedDelay(transport::expireIdle, 1, 1, TimeUnit.SECONDS);
+        this.current = generation(settings, hostname, transport);
+        housekeeping.scheduleWithFixedDelay(() -> current.transport.expireIdle(), 1, 1, TimeUnit.SECONDS);
         spool.onCommit(id -> {
             due.put(id, Instant.MIN);
             wakeups.release();
@@ -72,6 +83,45 @@ public final class DeliveryService implements AutoCloseable {
     public static DeliveryService start(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock)
             throws IOException {
         return new DeliveryService(settings, hostname, spool, transport, clock);
+    }
+
+    private Generation generation(DeliveryConfig settings, String reportingHost, Transport transport) {
+        return new Generation(settings, new Attempts(settings, reportingHost, spool, transport, clock, workers), transport);
+    }
+
+    /**
+     * A reload: rounds that start from now on use {@code settings}, {@code reportingHost} and
+     * {@code transport}; rounds in flight finish with what they started with, and the old
+     * transport is closed after the last of them.
+     */
+    public void reconfigure(DeliveryConfig settings, String reportingHost, Transport transport) {
+        Generation next = generation(settings, reportingHost, transport);
+        Generation old;
+        synchronized (this) {
+            old = current;
+            current = next;
+            if (old.rounds > 0) {
+                return;
+            }
+        }
+        old.transport.close();
+        wakeups.release();
+    }
+
+    private synchronized Generation takeCurrent() {
+        Generation generation = current;
+        generation.rounds++;
+        return generation;
+    }
+
+    private void release(Generation generation) {
+        boolean retired;
+        synchronized (this) {
+            retired = --generation.rounds == 0 && generation != current;
+        }
+        if (retired) {
+            generation.transport.close();
+        }
     }
 
     private void schedule() {
@@ -120,7 +170,8 @@ public final class DeliveryService implements AutoCloseable {
     private void dispatchDue() {
         Instant now = clock.instant();
         for (Map.Entry<String, Instant> entry : due.entrySet()) {
-            if (inFlight.size() >= maxInFlight) {
+            // messages in flight: enough that every delivery slot stays busy while others wait on DNS
+            if (inFlight.size() >= current.settings.concurrency() * 4) {
                 return; // a large queue after a restart is taken in turns, not all at once
             }
             String id = entry.getKey();
@@ -132,12 +183,14 @@ public final class DeliveryService implements AutoCloseable {
     }
 
     private void run(String id) {
+        Generation generation = takeCurrent();
         try {
-            attempts.run(id).ifPresent(next -> due.put(id, next));
+            generation.attempts.run(id).ifPresent(next -> due.put(id, next));
             localFailures.remove(id);
         } catch (IOException | RuntimeException e) {
-            localFailure(id, e);
+            localFailure(id, e, generation.settings);
         } finally {
+            release(generation);
             inFlight.remove(id);
             wakeups.release();
         }
@@ -148,7 +201,7 @@ public final class DeliveryService implements AutoCloseable {
      * tried again after retry-first, and after {@link #MAX_LOCAL_FAILURES} in a row set aside, so
      * it cannot be retried forever or hold up the queue. Expiry cannot help: it needs the envelope.
      */
-    private void localFailure(String id, Exception e) {
+    private void localFailure(String id, Exception e, DeliveryConfig settings) {
         int failures = localFailures.merge(id, 1, Integer::sum);
         if (failures < MAX_LOCAL_FAILURES) {
             log.error("{}: delivery attempt failed ({} of {}): {}", id, failures, MAX_LOCAL_FAILURES, e.toString());
@@ -176,6 +229,6 @@ public final class DeliveryService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        transport.close();
+        current.transport.close();
     }
 }

@@ -66,10 +66,11 @@ record ServerContext(
         return space.failure(config.limits().minFreeSpace());
     }
 
-    /** The same shared parts, with a reloaded config and certificates. */
-    ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls) {
-        return new ServerContext(reloaded, reloadedTls, spool, space, queueIds, logins, submissionPolicy, inboundPolicy, steps, sendingLimits,
+    /** The same counters and pools, with a reloaded config, certificates, policies (for new local domains) and pipeline steps. */
+    ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls, SubmissionPolicy submission, InboundPolicy inbound,
+            PipelineSteps reloadedSteps) {
+        return new ServerContext(reloaded, reloadedTls, spool, space, queueIds, logins, submission, inbound, reloadedSteps, sendingLimits,
                 bans, autoBan, connections, handshakes, refusals, abuse, checks, clock,
-                ListenerProfile.all(reloaded, submissionPolicy, inboundPolicy, steps));
+                ListenerProfile.all(reloaded, submission, inbound, reloadedSteps));
     }
 }

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,14 @@ public final class SmtpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SmtpServer.class);
 
     /** A bound listener, with the port the system picked when the config said 0. */
-    public record Bound(ListenerConfig listener, InetSocketAddress address) {}
+    public record Bound(ListenerConfig listener, InetSocketAddress address) {
+        @Override
+        public String toString() {
+            return address.getAddress().getHostAddress() + ":" + address.getPort() + " (" + listener.kind().configName() + ")";
+        }
+    }
+
+    private record Listening(Bound bound, Channel channel) {}
 
     private volatile MailgateConfig config;
     // Each new connection takes the context current when it starts; a reload replaces it.
@@ -63,7 +70,7 @@ public final class SmtpServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Spool spool;
     private final LiveUserDirectory users;
-    private final LocalDomains localDomains;
+    private volatile LocalDomains localDomains;
     // Password hashing is CPU work: a bounded pool of platform threads, never the event loops
     // and never virtual threads (they would starve the carriers that fsync waits on).
     private final ExecutorService authPool = Executors.newFixedThreadPool(
@@ -73,10 +80,10 @@ public final class SmtpServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("housekeeping").daemon(true).factory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final List<Channel> serverChannels = new ArrayList<>();
-    private final List<Bound> bound = new ArrayList<>();
+    /** The listening sockets, in the config's order; a reload closes and adds some. */
+    private final List<Listening> listening = new CopyOnWriteArrayList<>();
     private final Clock clock;
-    private final PipelineSteps steps;
+    private volatile PipelineSteps steps;
     private boolean closed;
 
     private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, PipelineSteps steps,
@@ -116,34 +123,38 @@ public final class SmtpServer implements AutoCloseable {
 
     private void bind() throws IOException {
         context = context();
-        Class<? extends ServerChannel> channelType = Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         for (ListenerConfig listener : config.listeners()) {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(loops)
-                    .channel(channelType)
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel channel) {
-                            connections.add(channel);
-                            if (listener.proxyProtocol()) {
-                                channel.pipeline().addLast("proxy", new HAProxyMessageDecoder());
-                            }
-                            ServerContext current = context;
-                            channel.pipeline().addLast("admission", new Admission(current, listener));
-                            channel.pipeline().addLast("smtp", new SmtpConnection(current, current.profile(listener.kind())));
+            listen(listener);
+        }
+    }
+
+    private void listen(ListenerConfig listener) throws IOException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(loops)
+                .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                // a listener rebound by a reload takes its port back while the old one's connections linger in TIME_WAIT
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        connections.add(channel);
+                        if (listener.proxyProtocol()) {
+                            channel.pipeline().addLast("proxy", new HAProxyMessageDecoder());
                         }
-                    });
-            try {
-                Channel channel = bootstrap.bind(listener.address(), listener.port()).sync().channel();
-                serverChannels.add(channel);
-                bound.add(new Bound(listener, (InetSocketAddress) channel.localAddress()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while binding", e);
-            } catch (Exception e) {
-                throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": " + e.getMessage(), e);
-            }
+                        ServerContext current = context;
+                        channel.pipeline().addLast("admission", new Admission(current, listener));
+                        channel.pipeline().addLast("smtp", new SmtpConnection(current, current.profile(listener.kind())));
+                    }
+                });
+        try {
+            Channel channel = bootstrap.bind(listener.address(), listener.port()).sync().channel();
+            listening.add(new Listening(new Bound(listener, (InetSocketAddress) channel.localAddress()), channel));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while binding", e);
+        } catch (Exception e) {
+            throw new IOException("cannot listen on " + listener.address() + ":" + listener.port() + ": " + e.getMessage(), e);
         }
     }
 
@@ -190,19 +201,23 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /**
-     * SIGHUP: the users, the bans and the certificate files are read again at once, and of
+     * A reload: the users, the bans and the certificate files are read again at once, and of
      * {@code next} (the config file read again) what {@link ConfigReload} allows applies to new
-     * connections. Returns what was done, a line each, for the log.
+     * connections, with {@code local} and {@code nextSteps} built from it; the listeners that
+     * changed are closed (their sessions finish) and bound anew. Returns what was done, a line
+     * each, for the log.
      */
-    public synchronized List<String> reload(MailgateConfig next) {
+    public synchronized List<String> reload(MailgateConfig next, LocalDomains local, PipelineSteps nextSteps) {
         List<String> report = new ArrayList<>();
         users.refresh();
         report.add("users: " + users.get().users().size());
         context.bans().refresh();
         report.add("bans: " + context.bans().active().size() + " in force");
-        MailgateConfig effective = next == config ? config : ConfigReload.merge(config, next, report);
+        MailgateConfig effective = ConfigReload.merge(config, next, report);
         TlsContexts tls = context.tls();
-        if (Objects.equals(effective.tls(), config.tls()) && effective.limits().tlsHandshakeTimeout().equals(config.limits().tlsHandshakeTimeout())) {
+        boolean selfSignedRenamed = effective.tls() == null && !effective.hostname().equals(config.hostname());
+        if (Objects.equals(effective.tls(), config.tls()) && !selfSignedRenamed
+                && effective.limits().tlsHandshakeTimeout().equals(config.limits().tlsHandshakeTimeout())) {
             report.add(tls.reloadIfChanged() ? "TLS: certificate files changed, reloaded" : "TLS: certificate files unchanged");
         } else {
             try {
@@ -213,9 +228,34 @@ public final class SmtpServer implements AutoCloseable {
                 report.add("TLS: not changed, the certificates in service (and their handshake timeout) stay: " + e.getMessage());
             }
         }
-        context = context.with(effective, tls);
-        config = effective;
+        localDomains = local;
+        steps = nextSteps;
+        context = context.with(effective, tls, new SubmissionPolicy(local, context.sendingLimits(), effective.delivery().allowPrivateLiterals()),
+                new InboundPolicy(local), nextSteps);
+        config = effective.withListeners(rebind(effective.listeners(), report));
         return report;
+    }
+
+    /** Closes the listeners {@code wanted} no longer names and binds those it adds; returns what listens now. */
+    private List<ListenerConfig> rebind(List<ListenerConfig> wanted, List<String> report) {
+        for (Listening old : listening) {
+            if (!wanted.contains(old.bound().listener())) {
+                old.channel().close().syncUninterruptibly();
+                listening.remove(old);
+                report.add("listener: closed " + old.bound() + "; its sessions finish");
+            }
+        }
+        for (ListenerConfig listener : wanted) {
+            if (listening.stream().noneMatch(l -> l.bound().listener().equals(listener))) {
+                try {
+                    listen(listener);
+                    report.add("listener: listening on " + listening.getLast().bound());
+                } catch (IOException e) {
+                    report.add("listener: not changed, " + e.getMessage());
+                }
+            }
+        }
+        return listening.stream().map(l -> l.bound().listener()).toList();
     }
 
     /** The config the server runs with now: as started, with what reloads applied. */
@@ -244,7 +284,7 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     public List<Bound> bound() {
-        return List.copyOf(bound);
+        return listening.stream().map(Listening::bound).toList();
     }
 
     /**
@@ -256,7 +296,7 @@ public final class SmtpServer implements AutoCloseable {
             return;
         }
         closed = true;
-        serverChannels.forEach(channel -> channel.close().syncUninterruptibly());
+        listening.forEach(l -> l.channel().close().syncUninterruptibly());
         connections.forEach(channel -> channel.eventLoop().execute(() -> connection(channel).requestShutdown()));
         long deadline = System.nanoTime() + grace.toNanos();
         while (!connections.isEmpty() && System.nanoTime() < deadline) {

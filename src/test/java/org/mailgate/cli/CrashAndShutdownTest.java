@@ -70,21 +70,22 @@ class CrashAndShutdownTest {
     }
 
     @Test
-    @DisplayName("SIGHUP reloads instead of killing: limits apply to new connections, what needs a restart is named, a broken file changes nothing")
+    @DisplayName("SIGHUP reloads instead of killing: limits apply to new connections, delivery to its next rounds, a broken file changes nothing")
     void sighupReloads() throws Exception {
         Path config = ServerProcess.config(dir);
         try (ServerProcess server = new ServerProcess(config, dataDir)) {
             Files.writeString(config, Files.readString(config).replace("[limits]\n", "[limits]\nmax-message-size = 12345\n")
                     .replace("retry-first = \"1s\"", "retry-first = \"2s\""));
             server.signal("HUP");
-            assertThat(server.awaitOutput("SIGHUP: config: [limits] applied to new connections", Duration.ofSeconds(10))).isTrue();
-            assertThat(server.awaitOutput("SIGHUP: config: [delivery] changed, and takes effect at the next restart", Duration.ofSeconds(5))).isTrue();
-            assertThat(server.awaitOutput("SIGHUP: users: 2", Duration.ofSeconds(5))).isTrue();
+            assertThat(server.awaitOutput("reload: asked by SIGHUP, reading " + config, Duration.ofSeconds(10))).isTrue();
+            assertThat(server.awaitOutput("reload: config: applied [delivery], [limits]", Duration.ofSeconds(10))).isTrue();
+            assertThat(server.awaitOutput("reload: delivery: the next rounds use the new settings", Duration.ofSeconds(5))).isTrue();
+            assertThat(server.awaitOutput("reload: users: 2", Duration.ofSeconds(5))).isTrue();
             assertRefusesOver12345(server);
 
             Files.writeString(config, "not = [valid toml");
             server.signal("HUP");
-            assertThat(server.awaitOutput("SIGHUP: config not reloaded, the running one stays: " + config, Duration.ofSeconds(10))).isTrue();
+            assertThat(server.awaitOutput("reload: config not reloaded, the running one stays: " + config, Duration.ofSeconds(10))).isTrue();
             assertThat(server.process.isAlive()).isTrue();
             assertRefusesOver12345(server);
         }

@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -211,6 +213,50 @@ class QueueManagerTest {
         assertThat(transport.closed).isTrue();
     }
 
+    @Test
+    @DisplayName("a reload's new transport takes the next rounds; the old one is closed once its round in flight is over")
+    void reconfigureSwapsTheTransportBetweenRounds() throws Exception {
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        transport.answer = r -> {
+            inFlight.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.parseLine("250 ok");
+        };
+        FakeTransport next = new FakeTransport();
+        try (DeliveryService service = DeliveryService.start(SETTINGS, "mx.test", spool, transport, clock)) {
+            String first = queue(clock.instant(), "slow@b.test");
+            assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+            service.reconfigure(SETTINGS, "mx.test", next);
+            String second = queue(clock.instant(), "fast@b.test");
+            awaitGone(second);
+            assertThat(next.sent).containsExactly(List.of(mailbox("fast@b.test")));
+            assertThat(transport.closed).as("its round is still in flight").isFalse();
+
+            release.countDown();
+            awaitGone(first);
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!transport.closed && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(transport.closed).isTrue();
+            assertThat(next.closed).isFalse();
+        }
+        assertThat(next.closed).isTrue();
+    }
+
+    private void awaitGone(String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (spool.find(id).isPresent() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(spool.find(id)).isEmpty();
+    }
+
     private String queue(Instant arrival, String... recipients) throws IOException {
         String id = new QueueIds().next(clock.millis());
         return spool.enqueue(TestEnvelopes.envelope(id, arrival).submittedBy(ALICE).to(recipients).build(), body());
@@ -246,7 +292,7 @@ class QueueManagerTest {
     /** Routes by domain and answers each recipient as {@link #answer} says; remembers what it was given. */
     private static final class FakeTransport implements Transport {
         Function<Mailbox, Reply> answer = r -> Reply.parseLine("250 ok");
-        final List<List<Mailbox>> sent = new ArrayList<>();
+        final List<List<Mailbox>> sent = new CopyOnWriteArrayList<>();
         volatile boolean closed;
 
         @Override

@@ -1,0 +1,131 @@
+package org.mailgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.mailgate.delivery.TestCertificates;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `mailgate reload` on a running server (its own JVM): what changes live does, for new sessions, while a session stays open. */
+class ReloadTest {
+    private static final Pattern NEW_LISTENER = Pattern.compile("listener: listening on 127\\.0\\.0\\.1:(\\d+) \\(submission\\)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @DisplayName("a reload changes a limit, a domain, the certificate, delivery and the listeners while a session is open; that session finishes")
+    void reloadAppliesLiveWhileASessionIsOpen() throws Exception {
+        Path data = dir.resolve("data");
+        Path config = dir.resolve("mailgate.toml");
+        Files.writeString(config, config("one.test", "[\"example.com\"]", "", ""));
+        assertThat(CliRun.run("password one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
+                .exitCode()).isZero();
+        try (ServerProcess server = new ServerProcess(config, data); LineClient open = LineClient.connect(server.inboundPort())) {
+            open.send("EHLO client.test");
+            assertThat(open.send("MAIL FROM:<a@remote.example> SIZE=20000")).startsWith("250");
+            try (LineClient before = LineClient.connect(server.inboundPort())) {
+                before.send("EHLO client.test");
+                before.send("MAIL FROM:<a@remote.example>");
+                assertThat(before.send("RCPT TO:<x@example.org>")).startsWith("554 5.7.1");
+            }
+            assertThat(certificateName(server.inboundPort())).isEqualTo("CN=one.test");
+
+            Files.writeString(config, config("two.test", "[\"example.com\", \"example.org\"]", "max-message-size = 12345\n",
+                    "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n")
+                    .replace("lockout-after = 10", "lockout-after = 5"));
+            CliRun.Result reload = CliRun.run("", "reload", "--config", config.toString());
+
+            assertThat(reload.exitCode()).as(reload.err()).isZero();
+            assertThat(reload.out()).contains("config: applied domains, [tls], [[listener]], [limits]\n",
+                    "config: [login-throttle] changed, and takes effect at the next restart\n",
+                    "TLS: certificates from the new config, ", "users: 1\n");
+            Matcher added = NEW_LISTENER.matcher(reload.out());
+            assertThat(added.find()).as(reload.out()).isTrue();
+            assertThat(server.awaitOutput("reload: config: applied domains", Duration.ofSeconds(5))).isTrue();
+
+            // the session open across the reload goes on, with the settings it began with
+            assertThat(open.send("RCPT TO:<alice@example.com>")).startsWith("250");
+            assertThat(open.send("DATA")).startsWith("354");
+            assertThat(open.send("Subject: across a reload\r\n\r\n" + ("x".repeat(75) + "\r\n").repeat(200) + ".")).startsWith("250 2.0.0 Ok: queued as ");
+
+            try (LineClient after = LineClient.connect(server.inboundPort())) {
+                after.send("EHLO client.test");
+                assertThat(after.send("MAIL FROM:<a@remote.example> SIZE=20000")).startsWith("552 5.3.4");
+                after.send("MAIL FROM:<a@remote.example>");
+                assertThat(after.send("RCPT TO:<x@example.org>")).startsWith("550 5.1.1");
+            }
+            assertThat(certificateName(server.inboundPort())).isEqualTo("CN=two.test");
+            try (LineClient submission = LineClient.connect(Integer.parseInt(added.group(1)))) {
+                assertThat(submission.send("EHLO client.test")).startsWith("250");
+            }
+
+            // a config that does not load: refused before the server is asked
+            Files.writeString(config, "not = [valid toml");
+            CliRun.Result broken = CliRun.run("", "reload", "--config", config.toString());
+            assertThat(broken.exitCode()).isEqualTo(1);
+            assertThat(broken.err()).startsWith("mailgate: " + config + ":1:");
+        }
+        CliRun.Result stopped = CliRun.run("", "reload", "--data-dir", data.toString());
+        assertThat(stopped.exitCode()).isEqualTo(1);
+        assertThat(stopped.err()).isEqualTo("mailgate: no Mailgate is running on " + data + ": nothing to reload (`mailgate serve` starts one)\n");
+    }
+
+    /** A config with its own certificate for {@code host}, written beside it. */
+    private String config(String host, String domains, String limits, String listeners) throws Exception {
+        TestCertificates.Identity identity = TestCertificates.selfSigned(host);
+        Path certificate = TestCertificates.writePem(identity.chain()[0], dir.resolve(host + ".pem"));
+        Path key = dir.resolve(host + ".key");
+        try (var out = Files.newBufferedWriter(key); var pem = new JcaPEMWriter(out)) {
+            pem.writeObject(new JcaPKCS8Generator(identity.keys().getPrivate(), null));
+        }
+        return "hostname = \"mx.test\"\ndata-dir = \"" + dir.resolve("data") + "\"\ndomains = " + domains + "\n"
+                + "[tls]\ncertificate = \"" + certificate + "\"\nkey = \"" + key + "\"\n"
+                + "[limits]\nshutdown-grace = \"10s\"\n" + limits
+                + "[login-throttle]\nlockout-after = 10\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"inbound\"\n" + listeners;
+    }
+
+    /** The subject of the certificate a new STARTTLS session is shown. */
+    private static String certificateName(int port) throws Exception {
+        try (LineClient c = LineClient.connect(port)) {
+            c.send("EHLO client.test");
+            assertThat(c.send("STARTTLS")).startsWith("220");
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new SeeAnyCertificate()}, null);
+            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(c.socket(), "127.0.0.1", port, true)) {
+                tls.startHandshake();
+                return ((X509Certificate) tls.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+            }
+        }
+    }
+
+    /** Only to read which certificate the server shows; nothing is trusted with it. */
+    private static final class SeeAnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
