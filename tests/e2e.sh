@@ -89,9 +89,9 @@ check "inbound 1025 refuses unknown users (550 5.1.1)" refused "550 5.1.1" 1025 
 check "sending as someone else is refused (553 5.7.1)" refused "553 5.7.1" 1587 --tls --auth PLAIN \
   --auth-user alice@example.com --auth-password e2e-secret --from ceo@example.com --to x@remote.example
 logged_refusals() { # one line each, with the client, the port, the user, the command and the reply
-  grep -q 'client=127.0.0.1 port=1025 user=- reject: RCPT TO:<victim@elsewhere.example>: 554 5.7.1 Relay access denied' "$tmp/server.log" \
-    && grep -q 'client=127.0.0.1 port=1025 user=- reject: RCPT TO:<nobody@example.com>: 550 5.1.1 Recipient address rejected' "$tmp/server.log" \
-    && grep -q 'client=127.0.0.1 port=1587 user=alice@example.com reject: MAIL FROM:<ceo@example.com>: 553 5.7.1' "$tmp/server.log" \
+  grep -q 'client=127.0.0.1 session=[0-9a-f]* port=1025 user=- reject: RCPT TO:<victim@elsewhere.example>: 554 5.7.1 Relay access denied' "$tmp/server.log" \
+    && grep -q 'client=127.0.0.1 session=[0-9a-f]* port=1025 user=- reject: RCPT TO:<nobody@example.com>: 550 5.1.1 Recipient address rejected' "$tmp/server.log" \
+    && grep -q 'client=127.0.0.1 session=[0-9a-f]* port=1587 user=alice@example.com reject: MAIL FROM:<ceo@example.com>: 553 5.7.1' "$tmp/server.log" \
     && ! grep -q 'e2e-secret' "$tmp/server.log"
 }
 check "the log has a line per refusal: client, port, user, command, reply (and never a password)" logged_refusals

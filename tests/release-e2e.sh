@@ -94,6 +94,9 @@ hostname = "mx.release.test"
 data-dir = "$data"
 domains = ["release.test"]
 
+[log]
+format = "json"
+
 [delivery]
 enabled = false
 
@@ -133,6 +136,23 @@ submit() {
     && grep -qE '^<[-~]  250 2.0.0' "$work/swaks.log"
 }
 check "... and takes a message over STARTTLS and AUTH (swaks)" submit
+# the log, in JSON lines: each parses; one session's lines share its id; the size logged is the size queue list shows
+"${as_nobody[@]}" "$home/bin/mailgate" queue list --config "$top/etc/mailgate/mailgate.toml" >"$work/queue.log" 2>&1
+json_log() {
+  python3 - "$work/serve.log" "$work/queue.log" <<'PY'
+import json, re, sys
+events = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+assert len(events) >= 4 and all({"timestamp", "level", "loggerName", "formattedMessage"} <= e.keys() for e in events), events
+queued = [e["formattedMessage"] for e in events if " queued session=" in e["formattedMessage"]]
+assert len(queued) == 1, queued
+queue_id, session, size = re.match(r"(\S+) queued session=(\S+) client=127\.0\.0\.1 user=alice@release\.test .* size=(\d+)$", queued[0]).groups()
+mine = [e["formattedMessage"] for e in events if "session=" + session + " " in e["formattedMessage"]]
+assert any("connected to port" in m for m in mine) and any("authenticated user=alice@release.test" in m for m in mine), mine
+listed = re.search(re.escape(queue_id) + r"\s+\S+\s+(\d+) bytes", open(sys.argv[2]).read())
+assert listed and listed.group(1) == size, (size, open(sys.argv[2]).read())
+PY
+}
+check "its log is JSON lines ([log] format = \"json\"); one session's connect, login and queued lines share its id; the size logged is queue list's" json_log
 owned_by_nobody() { [[ -z $(find "$data" ! -uid 65534 -print -quit) ]]; }
 check "... everything in its data directory belongs to nobody" owned_by_nobody
 kill -HUP "$server_pid"

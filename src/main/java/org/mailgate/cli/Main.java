@@ -43,6 +43,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: serve, user, queue, ban, check-config or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: serve, reload, user, queue, ban, dkim, dns, mailauth, check-config or bench");
     }
 }

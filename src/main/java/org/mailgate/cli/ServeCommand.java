@@ -48,6 +48,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return 1;
         }
+        Logging.apply(config.log());
         if (configFile != null) {
             CheckConfigCommand.warnings(configFile, config).forEach(warning -> log.warn("{}: {}", configFile, warning));
         }
@@ -126,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             report.addAll(mailgate.reload(next));
+            Logging.apply(mailgate.server().config().log());
         } catch (RuntimeException e) {
             report.add("reload failed, the server runs on as it was: " + e.getMessage());
         }

@@ -36,6 +36,7 @@ public final class ConfigLoader {
     static final Key<String> POSTMASTER = TOP.key("postmaster", ValueType.ADDRESS, null);
     static final Key<DkimConfig> DKIM = TOP.key("dkim", ValueType.table(DkimConfig.TABLE, DkimConfig::new), DkimConfig.DEFAULTS);
     static final Key<MailauthConfig> MAILAUTH = TOP.key("mailauth", MailauthConfig.READ, MailauthConfig.DEFAULTS);
+    static final Key<LogConfig> LOG = TOP.key("log", ValueType.table(LogConfig.TABLE, LogConfig::new), LogConfig.DEFAULTS);
 
     static final Table LISTENER = new Table("listener");
     static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", (r, t, key) -> {
@@ -76,7 +77,8 @@ public final class ConfigLoader {
 
     /** Every table of the file and its declared keys (the README's config block is checked against them). */
     static final List<Table> TABLES = List.of(TOP, LISTENER, TLS_TABLE, SNI_TABLE, Limits.TABLE, LoginThrottleConfig.TABLE,
-            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE, MailauthConfig.TABLE);
+            SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE, MailauthConfig.TABLE,
+            LogConfig.TABLE);
 
     private ConfigLoader() {}
 
@@ -94,7 +96,8 @@ public final class ConfigLoader {
         }
         Values v = TOP.read(r, toml);
         return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
-                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM), v.get(MAILAUTH));
+                v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM), v.get(MAILAUTH),
+                v.get(LOG));
     }
 
     private static List<ListenerConfig> listeners(TomlReader r, TomlTable toml, Key<List<ListenerConfig>> key) throws ConfigException {

@@ -14,6 +14,7 @@ import java.util.Set;
  * @param postmaster the local address that receives postmaster@ every local domain; null for the first user
  * @param dkim how submitted mail is signed
  * @param mailauth what inbound mail's SPF, DKIM and DMARC verdicts lead to
+ * @param log the server log's level and format
  */
 public record MailgateConfig(
         String hostname,
@@ -29,7 +30,8 @@ public record MailgateConfig(
         DeliveryConfig delivery,
         String postmaster,
         DkimConfig dkim,
-        MailauthConfig mailauth) {
+        MailauthConfig mailauth,
+        LogConfig log) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -41,7 +43,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS);
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS, LogConfig.DEFAULTS);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -55,35 +57,35 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth, log);
     }
 
     public MailgateConfig withTls(TlsConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
     }
 
     public MailgateConfig withDkim(DkimConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth, log);
     }
 
     public MailgateConfig withMailauth(MailauthConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement, log);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth, log);
     }
 }

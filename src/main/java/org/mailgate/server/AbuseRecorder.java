@@ -21,12 +21,13 @@ final class AbuseRecorder {
 
     /**
      * @param command what was refused, as a log may show it
-     * @param port the listener's port
+     * @param session the connection it was refused on
      * @param user the account the client logged in to, or null
      */
-    void refused(Refusal refusal, String command, InetAddress client, int port, String user) {
-        refusals.refused(ClientKey.of(client), refusal.name(), "port=" + port + " user=" + (user == null ? "-" : user)
-                + " reject: " + command + ": " + refusal.reply().oneLine());
+    void refused(Refusal refusal, String command, SessionTag session, String user) {
+        InetAddress client = session.client();
+        refusals.refused(ClientKey.of(client), refusal.name(), "session=" + session.id() + " port=" + session.port()
+                + " user=" + (user == null ? "-" : user) + " reject: " + command + ": " + refusal.reply().oneLine());
         switch (refusal) {
             case RELAY_DENIED -> autoBan.record(client, AutoBan.Offence.RELAY_ATTEMPT);
             case UNKNOWN_USER -> {

@@ -31,6 +31,7 @@ final class ConfigReload {
         compare(now, "[mailauth]", running.mailauth(), next.mailauth());
         compare(now, "[delivery]", running.delivery(), next.delivery());
         compare(now, "[[listener]]", running.listeners(), next.listeners());
+        compare(now, "[log]", running.log(), next.log());
         List<String> restart = new ArrayList<>();
         compare(restart, "[login-throttle]", running.loginThrottle(), next.loginThrottle());
         compare(restart, "[sending-limits]", running.sendingLimits(), next.sendingLimits());
@@ -49,7 +50,7 @@ final class ConfigReload {
         }
         return new MailgateConfig(next.hostname(), running.dataDir(), next.domains(), next.listeners(), next.tls(), applied,
                 running.loginThrottle(), running.sendingLimits(), running.autoBan(), next.trustedProxies(), next.delivery(),
-                next.postmaster(), next.dkim(), next.mailauth());
+                next.postmaster(), next.dkim(), next.mailauth(), next.log());
     }
 
     private static <T> Limits keep(Limits limits, Limits running, Key<T> key) {

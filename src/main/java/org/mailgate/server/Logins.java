@@ -42,7 +42,8 @@ final class Logins {
     }
 
     /** @param loop the connection's event loop: every answer runs there, in a task of its own */
-    void check(InetAddress client, String username, String password, ScheduledExecutorService loop, Answer answer) {
+    void check(SessionTag session, String username, String password, ScheduledExecutorService loop, Answer answer) {
+        InetAddress client = session.client();
         String clientKey = ClientKey.of(client);
         String account = User.normalize(username);
         if (!throttle.begin(clientKey, account)) {
@@ -54,25 +55,25 @@ final class Logins {
         // a password-guessing flood puts on the pool.
         Optional<User> remembered = authenticator.remembered(username, password);
         if (remembered.isPresent()) {
-            loop.execute(() -> succeed(client, clientKey, account, remembered.get(), answer));
+            loop.execute(() -> succeed(session, clientKey, account, remembered.get(), answer));
             return;
         }
         pool.execute(() -> {
             Optional<User> user = authenticator.authenticate(username, password);
             if (user.isPresent()) {
-                loop.execute(() -> succeed(client, clientKey, account, user.get(), answer));
+                loop.execute(() -> succeed(session, clientKey, account, user.get(), answer));
             } else {
                 Duration delay = throttle.failed(clientKey, account, password);
                 autoBan.record(client, AutoBan.Offence.FAILED_LOGIN);
-                log.info("client={} authentication failed user={}", client.getHostAddress(), username);
+                log.info("{} authentication failed user={}", session, username);
                 fail(loop, answer, username, Refusal.AUTH_FAILED, delay);
             }
         });
     }
 
-    private void succeed(InetAddress client, String clientKey, String account, User user, Answer answer) {
+    private void succeed(SessionTag session, String clientKey, String account, User user, Answer answer) {
         throttle.succeeded(clientKey, account);
-        log.info("client={} authenticated user={}", client.getHostAddress(), user.address());
+        log.info("{} authenticated user={}", session, user.address());
         answer.answer(user.address(), Optional.empty());
     }
 

@@ -38,17 +38,19 @@ final class Reception {
     private final ServerContext context;
     private final MessagePipeline pipeline;
     private final Supplier<List<Examiner.Envelope>> envelopes;
+    private final SessionTag session;
     private final String client;
     private IncomingMessage incoming;
     private MessageAssembly assembly;
     private IOException failure;
 
     /** @param envelopes the examiners' view of the transaction whose message begins (opened at MAIL) */
-    Reception(ServerContext context, MessagePipeline pipeline, Supplier<List<Examiner.Envelope>> envelopes, String client) {
+    Reception(ServerContext context, MessagePipeline pipeline, Supplier<List<Examiner.Envelope>> envelopes, SessionTag session) {
         this.context = context;
         this.pipeline = pipeline;
         this.envelopes = envelopes;
-        this.client = client;
+        this.session = session;
+        this.client = session.client().getHostAddress();
     }
 
     void begin(Envelope envelope) {
@@ -121,25 +123,26 @@ final class Reception {
             }
             if (refusal.isPresent()) {
                 m.discard();
-                log.info("{} refused client={}: {}", m.id(), client, refusal.get());
+                log.info("{} refused {}: {}", m.id(), session, refusal.get());
                 Refusal refused = refusal.get();
                 loop.execute(() -> outcome.refused(refused));
                 return;
             }
-            commit(m, a, loop, outcome);
+            commit(m, loop, outcome);
         });
     }
 
-    private void commit(IncomingMessage m, MessageAssembly a, EventExecutor loop, Outcome outcome) {
+    private void commit(IncomingMessage m, EventExecutor loop, Outcome outcome) {
         context.spool().commit(m).whenComplete((ignored, failed) -> loop.execute(() -> {
             if (failed != null) {
-                log.error("{} not queued client={}: {}", m.id(), client, failed.toString());
+                log.error("{} not queued {}: {}", m.id(), session, failed.toString());
                 outcome.refused(context.storageFailure());
                 return;
             }
             SpoolEnvelope e = m.envelope();
-            log.info("{} queued client={} from=<{}> recipients={} size={}", m.id(), client,
-                    e.sender().map(Object::toString).orElse(""), e.recipients().size(), a.size());
+            log.info("{} queued {}{} from=<{}> recipients={} size={}", m.id(), session,
+                    e.authenticatedUser().map(user -> " user=" + user).orElse(""), e.sender().map(Object::toString).orElse(""),
+                    e.recipients().size(), m.contentSize());
             e.authenticatedUser().ifPresent(user -> context.sendingLimits().record(user, e.recipients().size()));
             outcome.stored(m.id());
         }));

@@ -29,7 +29,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private SmtpSession session;
     private InetAddress clientAddress;
-    private String client;
+    private SessionTag tag;
     private HandshakeSlots.Slot handshake;
     private Deadlines deadlines;
     private Reception reception;
@@ -47,15 +47,17 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     /** The client is admitted: the greeting, or the TLS handshake first. */
     private void begin(InetAddress address) {
         clientAddress = address;
-        client = address.getHostAddress();
-        PipelinePolicy policy = new PipelinePolicy(profile.pipeline(), client, context.checks(), context::storageFits);
+        InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
+        tag = new SessionTag(ctx.channel().id().asShortText(), address, local.getPort());
+        log.info("{} connected to port {}", tag, local.getPort());
+        PipelinePolicy policy = new PipelinePolicy(profile.pipeline(), address.getHostAddress(), context.checks(), context::storageFits);
         session = new SmtpSession(profile.settings(), policy, this::handle);
-        reception = new Reception(context, profile.pipeline(), policy::envelopes, client);
+        reception = new Reception(context, profile.pipeline(), policy::envelopes, tag);
         deadlines = new Deadlines(ctx, context.config().limits(), reason -> {
             if (session.isWaiting()) {
                 return false;
             }
-            log.info("client={} closed: {}", client, reason);
+            log.info("{} closed: {}", tag, reason);
             session.abort(reason);
             afterSessionWork();
             return true;
@@ -89,7 +91,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             case SslHandshakeCompletionEvent done -> {
                 endHandshake();
                 if (!done.isSuccess()) {
-                    log.info("client={} TLS handshake failed: {}", client, done.cause().getMessage());
+                    log.info("{} TLS handshake failed: {}", tag, done.cause().getMessage());
                     ctx.close();
                 } else if (profile.tlsFirst()) {
                     session.start();
@@ -104,7 +106,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.info("client={} connection error: {}", client, cause.toString());
+        log.info("{} connection error: {}", tag, said(cause));
         ctx.close();
     }
 
@@ -147,6 +149,15 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A connection's failure in an admin's words: the deepest cause's message ("Connection reset by peer"), not a class name. */
+    private static String said(Throwable cause) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null && !root.getMessage().isBlank() ? root.getMessage() : "the connection failed";
+    }
+
     private void handle(SessionEvent event) {
         switch (event) {
             case SessionEvent.Send send -> {
@@ -159,7 +170,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                     ctx.write(Unpooled.wrappedBuffer(start.ready().toBytes()));
                 }
             }
-            case SessionEvent.Authenticate auth -> context.logins().check(clientAddress, auth.username(), auth.password(), ctx.executor(),
+            case SessionEvent.Authenticate auth -> context.logins().check(tag, auth.username(), auth.password(), ctx.executor(),
                     (user, refusal) -> {
                         session.authenticationResult(user, refusal);
                         afterSessionWork();
@@ -192,8 +203,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
                 deadlines.dataMode(false);
                 reception.abort();
             }
-            case SessionEvent.Refused refused -> context.abuse().refused(refused.refusal(), refused.command(), clientAddress,
-                    ((InetSocketAddress) ctx.channel().localAddress()).getPort(), session.authenticatedUser());
+            case SessionEvent.Refused refused -> context.abuse().refused(refused.refusal(), refused.command(), tag,
+                    session.authenticatedUser());
             case SessionEvent.Close close -> ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }
@@ -201,12 +212,12 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     /** Installs TLS before the next read; false (and the connection closed) when no handshake slot is free for this client. */
     private boolean startTls() {
         Optional<HandshakeSlots.Slot> slot = context.handshakes().acquire(clientAddress, context.config().limits().trusted(clientAddress), () -> {
-            log.info("client={} closed: TLS handshake not done within {}s while the server is busy", client,
+            log.info("{} closed: TLS handshake not done within {}s while the server is busy", tag,
                     HandshakeSlots.PRESSURE_TIMEOUT.toSeconds());
             ctx.close();
         });
         if (slot.isEmpty()) {
-            log.info("client={} closed: no TLS handshake slot (its share, or the server's, is in use)", client);
+            log.info("{} closed: no TLS handshake slot (its share, or the server's, is in use)", tag);
             if (profile.tlsFirst()) {
                 ctx.close(); // the client expects a TLS handshake: a reply in the clear would be noise
             } else {

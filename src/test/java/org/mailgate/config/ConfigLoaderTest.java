@@ -108,6 +108,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    @DisplayName("[log]: text at info by default; level and format by name, anything else refused at its line")
+    void logLevelAndFormat() throws Exception {
+        String top = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        LogConfig defaults = ConfigLoader.load(write(top)).log();
+        assertThat(List.of(defaults.level(), defaults.format())).containsExactly(LogConfig.Level.INFO, LogConfig.Format.TEXT);
+        LogConfig set = ConfigLoader.load(write(top + "[log]\nlevel = \"debug\"\nformat = \"json\"\n")).log();
+        assertThat(List.of(set.level(), set.format())).containsExactly(LogConfig.Level.DEBUG, LogConfig.Format.JSON);
+        Path bad = write(top + "[log]\nlevel = \"verbose\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(bad)).hasMessage(bad
+                + ":6:1: log.level: expected \"error\", \"warn\", \"info\" or \"debug\", got \"verbose\"");
+    }
+
+    @Test
     @DisplayName("[mailauth] ARC is off by default; trusted sealers need it on, or the file is refused at their line")
     void mailauthArc() throws Exception {
         String top = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";

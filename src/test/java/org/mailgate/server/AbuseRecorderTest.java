@@ -24,8 +24,8 @@ class AbuseRecorderTest {
         InetAddress office = InetAddress.getByName("192.0.2.10");
         InetAddress prober = InetAddress.getByName("198.51.100.7");
         for (int i = 0; i < 2 * AutoBanConfig.DEFAULTS.unknownRecipients(); i++) {
-            recorder.refused(Refusal.UNKNOWN_USER, "RCPT TO:<x" + i + "@example.com>", office, 587, "alice@example.com");
-            recorder.refused(Refusal.UNKNOWN_USER, "RCPT TO:<x" + i + "@example.com>", prober, 25, null);
+            recorder.refused(Refusal.UNKNOWN_USER, "RCPT TO:<x" + i + "@example.com>", new SessionTag("s1", office, 587), "alice@example.com");
+            recorder.refused(Refusal.UNKNOWN_USER, "RCPT TO:<x" + i + "@example.com>", new SessionTag("s2", prober, 25), null);
         }
         assertThat(bans.find(office)).isEmpty();
         assertThat(bans.find(prober)).isPresent();

@@ -68,7 +68,7 @@ public final class MtaStsCache {
         } catch (NoSuchFileException none) {
             return null;
         } catch (IOException | IndexOutOfBoundsException | IllegalArgumentException | DateTimeParseException e) {
-            log.warn("ignoring the unreadable cached MTA-STS policy of {}: {}", domain, e.toString());
+            log.warn("ignoring the unreadable cached MTA-STS policy of {}: {}", domain, e.getMessage());
             return null;
         }
     }

@@ -1,0 +1,19 @@
+package org.mailgate.server;
+
+import java.net.InetAddress;
+
+/**
+ * What names one connection in the log, so that its lines (connect, login, refusals, each
+ * message queued) can be found together: "session=ID client=ADDRESS".
+ *
+ * @param id the connection's id, unique among those open (Netty's short channel id)
+ * @param client the client's address (the proxied one behind a PROXY protocol header)
+ * @param port the port of the listener it came in on
+ */
+record SessionTag(String id, InetAddress client, int port) {
+
+    @Override
+    public String toString() {
+        return "session=" + id + " client=" + client.getHostAddress();
+    }
+}
