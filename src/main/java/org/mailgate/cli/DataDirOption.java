@@ -54,7 +54,8 @@ final class DataDirOption {
         }
     }
 
-    private Path chosen() {
+    /** The directory as chosen, whether or not it exists. */
+    Path chosen() {
         return resolve(dataDir, config().orElse(null));
     }
 

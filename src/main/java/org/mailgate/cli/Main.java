@@ -1,8 +1,12 @@
 package org.mailgate.cli;
 
+import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,7 +31,37 @@ public final class Main implements Runnable {
             cmd.getErr().println("mailgate: " + said(exception));
             return 1;
         });
+        commandLine.setExecutionStrategy(parsed -> {
+            int code = 1;
+            try {
+                code = new CommandLine.RunLast().execute(parsed);
+                return code;
+            } finally {
+                noteForTheServer(parsed, code);
+            }
+        });
         return commandLine.execute(args);
+    }
+
+    /** A command that changed the server is noted in its data directory, for the server's log ({@link OperatorLog}). */
+    private static void noteForTheServer(CommandLine.ParseResult parsed, int code) {
+        CommandLine.ParseResult leaf = parsed;
+        while (leaf.subcommand() != null) {
+            leaf = leaf.subcommand();
+        }
+        CommandLine.Model.CommandSpec mixin = leaf.commandSpec().mixins().get("data");
+        if (!OperatorLog.CHANGES.contains(leaf.commandSpec().qualifiedName()) || leaf.isUsageHelpRequested()
+                || mixin == null || !(mixin.userObject() instanceof DataDirOption data)) {
+            return;
+        }
+        try {
+            Path dir = data.chosen();
+            if (Files.isDirectory(dir)) {
+                new OperatorLog(dir).record(OperatorLog.who(), parsed.originalArgs(), code, Clock.systemUTC());
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("mailgate: warning: not noted for the server's log: " + e.getMessage());
+        }
     }
 
     /** An exception in an admin's words: a file error names the file and the cause, which the JDK's message alone does not. */

@@ -2,12 +2,9 @@ package org.mailgate.cli;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -18,28 +15,27 @@ import org.slf4j.LoggerFactory;
 /**
  * How `mailgate reload` (another process) asks the running server to reload and hears what the
  * reload did: a request file in DATA/reload, which the server takes within a second, and an
- * answer file beside it with the reload's report, both written whole and renamed into place.
- * A signal could ask, but it could not answer.
+ * answer file beside it with the reload's report. A signal could ask, but it could not answer.
  */
 final class ReloadRequests {
     private static final Logger log = LoggerFactory.getLogger(ReloadRequests.class);
 
-    private final Path folder;
+    private final DropFolder folder;
 
     ReloadRequests(Path dataDir) {
-        this.folder = dataDir.resolve("reload");
+        this.folder = new DropFolder(dataDir.resolve("reload"));
     }
 
     /** Asks for a reload; returns the request's id, to wait for its answer with. */
     String request() throws IOException {
         String id = UUID.randomUUID().toString();
-        write(id + ".request", "");
+        folder.put(id + ".request", "");
         return id;
     }
 
     /** The server's report for request {@code id}, once it answered (the answer is then removed). */
     Optional<List<String>> answer(String id) throws IOException {
-        Path answer = folder.resolve(id + ".answer");
+        Path answer = folder.folder().resolve(id + ".answer");
         try {
             List<String> lines = Files.readAllLines(answer, StandardCharsets.UTF_8);
             Files.delete(answer);
@@ -51,24 +47,14 @@ final class ReloadRequests {
 
     /** The server's side: runs {@code reload} for each request waiting and answers it with the report. One thread. */
     void serve(Supplier<List<String>> reload) {
-        if (!Files.isDirectory(folder)) {
-            return;
-        }
-        try (DirectoryStream<Path> requests = Files.newDirectoryStream(folder, "*.request")) {
-            for (Path request : requests) {
+        try {
+            for (Path request : folder.waiting(".request")) {
                 Files.delete(request);
                 String id = request.getFileName().toString().replace(".request", "");
-                write(id + ".answer", String.join("\n", reload.get()) + "\n");
+                folder.put(id + ".answer", String.join("\n", reload.get()) + "\n");
             }
         } catch (IOException e) {
-            log.warn("reload requests in {} not answered: {}", folder, e.getMessage());
+            log.warn("reload requests in {} not answered: {}", folder.folder(), e.getMessage());
         }
-    }
-
-    private void write(String name, String content) throws IOException {
-        Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        Path temporary = folder.resolve("." + UUID.randomUUID());
-        Files.writeString(temporary, content, StandardCharsets.UTF_8);
-        Files.move(temporary, folder.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -79,9 +79,11 @@ final class ServeCommand implements Callable<Integer> {
         SmtpServer server = mailgate.server();
         running.set(mailgate);
         ReloadRequests requests = new ReloadRequests(config.dataDir());
-        ScheduledExecutorService requestWatch = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("reload-requests").daemon(true).factory());
+        ScheduledExecutorService requestWatch = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("admin-requests").daemon(true).factory());
         requestWatch.scheduleWithFixedDelay(() -> requests.serve(() -> reload(mailgate, config.dataDir(), notify, "mailgate reload")),
                 1, 1, TimeUnit.SECONDS);
+        OperatorLog operators = new OperatorLog(config.dataDir());
+        requestWatch.scheduleWithFixedDelay(operators::drain, 0, 1, TimeUnit.SECONDS);
         System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir()
                 + " (pid " + ProcessHandle.current().pid() + "; `mailgate reload` or SIGHUP reloads, SIGTERM stops)");
         for (SmtpServer.Bound bound : server.bound()) {

@@ -75,6 +75,16 @@ class ReloadTest {
                 assertThat(submission.send("EHLO client.test")).startsWith("250");
             }
 
+            // what admins do is in the server's log, failures too
+            assertThat(CliRun.run("password two\n", "user", "add", "bob@example.com", "--password-stdin", "--data-dir", data.toString())
+                    .exitCode()).isZero();
+            assertThat(CliRun.run("", "user", "remove", "nobody@example.com", "--data-dir", data.toString()).exitCode()).isEqualTo(1);
+            String who = OperatorLog.who();
+            assertThat(server.awaitOutput("operator - " + who + " ran: mailgate user add bob@example.com --password-stdin --data-dir " + data
+                    + " (done)", Duration.ofSeconds(5))).isTrue();
+            assertThat(server.awaitOutput("operator - " + who + " ran: mailgate user remove nobody@example.com --data-dir " + data
+                    + " (failed, exit status 1)", Duration.ofSeconds(5))).isTrue();
+
             // a config that does not load: refused before the server is asked
             Files.writeString(config, "not = [valid toml");
             CliRun.Result broken = CliRun.run("", "reload", "--config", config.toString());
