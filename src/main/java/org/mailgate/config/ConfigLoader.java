@@ -65,6 +65,7 @@ public final class ConfigLoader {
         return parsed;
     });
     static final Key<Boolean> LISTENER_PROXY_PROTOCOL = LISTENER.key("proxy-protocol", ValueType.FLAG, false);
+    static final Key<List<AddressRange>> LISTENER_TRUSTED_NETWORKS = LISTENER.key("trusted-networks", ValueType.ADDRESS_RANGES, List.of());
 
     static final Table TLS_TABLE = new Table("tls");
     static final Key<Path> CERTIFICATE = TLS_TABLE.required("certificate", ValueType.path("a PEM file path"));
@@ -111,7 +112,8 @@ public final class ConfigLoader {
                 throw new ConfigException(r.at(array.inputPositionOf(i)) + "listener: expected a [[listener]] table");
             }
             Values v = LISTENER.read(r, table);
-            listeners.add(new ListenerConfig(v.get(LISTENER_ADDRESS), v.get(LISTENER_PORT), v.get(LISTENER_KIND), v.get(LISTENER_PROXY_PROTOCOL)));
+            listeners.add(new ListenerConfig(v.get(LISTENER_ADDRESS), v.get(LISTENER_PORT), v.get(LISTENER_KIND), v.get(LISTENER_PROXY_PROTOCOL),
+                    v.get(LISTENER_TRUSTED_NETWORKS)));
         }
         return List.copyOf(listeners);
     }

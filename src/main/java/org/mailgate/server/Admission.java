@@ -27,12 +27,13 @@ final class Admission extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Admission.class);
 
     /** The user event that starts the session: the real client, counted by the connection limits until the channel closes. */
-    record Admitted(InetAddress client) {}
+    record Admitted(InetAddress client, boolean trusted) {}
 
     private final ServerContext context;
     private final ListenerConfig listener;
     private final boolean tlsFirst;
     private InetAddress admitted;
+    private boolean admittedTrusted;
 
     Admission(ServerContext context, ListenerConfig listener) {
         this.context = context;
@@ -76,8 +77,9 @@ final class Admission extends ChannelInboundHandlerAdapter {
     }
 
     private void admit(ChannelHandlerContext ctx, InetAddress client) {
+        boolean trusted = listener.trusts(client, context.config().limits());
         Optional<Refusal> refusal = context.bans().find(client).map(ban -> ban.automatic() ? Refusal.BANNED : Refusal.ACCESS_DENIED)
-                .or(() -> context.connections().admit(client, context.config().limits().trusted(client)));
+                .or(() -> context.connections().admit(client, trusted));
         if (refusal.isPresent()) {
             context.refusals().refused(ClientKey.of(client), "refused at connect: " + refusal.get());
             if (tlsFirst) {
@@ -88,7 +90,8 @@ final class Admission extends ChannelInboundHandlerAdapter {
             return;
         }
         admitted = client;
-        ctx.fireUserEventTriggered(new Admitted(client));
+        admittedTrusted = trusted;
+        ctx.fireUserEventTriggered(new Admitted(client, trusted));
     }
 
     private static InetAddress proxiedClient(ChannelHandlerContext ctx, HAProxyMessage header) {
@@ -104,7 +107,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (admitted != null) {
-            context.connections().release(admitted);
+            context.connections().release(admitted, admittedTrusted);
         }
         ctx.fireChannelInactive();
     }

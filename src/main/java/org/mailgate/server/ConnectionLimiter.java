@@ -33,32 +33,38 @@ final class ConnectionLimiter {
 
     /**
      * A new connection from this client: admitted (and counted until {@link #release}), or why
-     * not. A {@code trusted} client (in [limits] trusted-networks) counts only toward the server's
-     * own maximum.
+     * not. A {@code trusted} connection (its client in [limits] trusted-networks, or in those of
+     * its listener) counts only toward the server's own maximum, not toward the client's share.
      */
     Optional<Refusal> admit(InetAddress client, boolean trusted) {
-        String key = ClientKey.of(client);
-        long now = clock.millis();
-        if (!trusted) {
-            recentConnections.add(key, now);
-        }
-        if (!trusted && recentConnections.count(key, now) > limits.maxConnectionRate()) {
-            return Optional.of(Refusal.CONNECTION_RATE_EXCEEDED);
-        }
         if (open.incrementAndGet() > limits.maxConnections()) {
             open.decrementAndGet();
             return Optional.of(Refusal.SERVER_BUSY);
         }
+        if (trusted) {
+            return Optional.empty(); // not counted as the client's either, so it takes nothing from its share elsewhere
+        }
+        String key = ClientKey.of(client);
+        long now = clock.millis();
+        recentConnections.add(key, now);
+        if (recentConnections.count(key, now) > limits.maxConnectionRate()) {
+            open.decrementAndGet();
+            return Optional.of(Refusal.CONNECTION_RATE_EXCEEDED);
+        }
         AtomicInteger mine = openPerClient.computeIfAbsent(key, k -> new AtomicInteger());
-        if (mine.incrementAndGet() > limits.maxConnectionsPerAddress() && !trusted) {
-            release(client);
+        if (mine.incrementAndGet() > limits.maxConnectionsPerAddress()) {
+            release(client, false);
             return Optional.of(Refusal.TOO_MANY_CONNECTIONS);
         }
         return Optional.empty();
     }
 
-    void release(InetAddress client) {
+    /** A connection {@link #admit} let in has closed; {@code trusted} as it was admitted. */
+    void release(InetAddress client, boolean trusted) {
         open.decrementAndGet();
+        if (trusted) {
+            return;
+        }
         openPerClient.computeIfPresent(ClientKey.of(client), (k, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 

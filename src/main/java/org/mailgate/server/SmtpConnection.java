@@ -30,6 +30,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private SmtpSession session;
     private InetAddress clientAddress;
     private SessionTag tag;
+    private boolean trusted;
     private HandshakeSlots.Slot handshake;
     private Deadlines deadlines;
     private Reception reception;
@@ -45,8 +46,9 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     }
 
     /** The client is admitted: the greeting, or the TLS handshake first. */
-    private void begin(InetAddress address) {
+    private void begin(InetAddress address, boolean trustedNetwork) {
         clientAddress = address;
+        trusted = trustedNetwork;
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
         tag = new SessionTag(ctx.channel().id().asShortText(), address, local.getPort());
         log.info("{} connected to port {}", tag, local.getPort());
@@ -87,7 +89,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         switch (event) {
-            case Admission.Admitted admitted -> begin(admitted.client());
+            case Admission.Admitted admitted -> begin(admitted.client(), admitted.trusted());
             case SslHandshakeCompletionEvent done -> {
                 endHandshake();
                 if (!done.isSuccess()) {
@@ -211,7 +213,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     /** Installs TLS before the next read; false (and the connection closed) when no handshake slot is free for this client. */
     private boolean startTls() {
-        Optional<HandshakeSlots.Slot> slot = context.handshakes().acquire(clientAddress, context.config().limits().trusted(clientAddress), () -> {
+        Optional<HandshakeSlots.Slot> slot = context.handshakes().acquire(clientAddress, trusted, () -> {
             log.info("{} closed: TLS handshake not done within {}s while the server is busy", tag,
                     HandshakeSlots.PRESSURE_TIMEOUT.toSeconds());
             ctx.close();

@@ -24,6 +24,7 @@ import org.mailgate.auth.UnlockRequests;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.SendingLimitsConfig;
@@ -385,6 +386,34 @@ class AttackTest {
                 try (SmtpClient other = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), "127.0.0.8")) {
                     assertThat(other.reply()).as("an untrusted client past 10 a minute").startsWith("421 4.7.0");
                 }
+            } finally {
+                for (Socket s : sockets) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a listener's own trusted-networks exempt its clients there, and nowhere else")
+    void aListenersTrustedNetworkIsExemptOnlyThere() throws Exception {
+        Limits limits = Limits.DEFAULTS.with(Limits.MAX_CONNECTIONS_PER_ADDRESS, 5).with(Limits.MAX_CONNECTION_RATE, 100);
+        List<AddressRange> application = List.of(AddressRange.parse("127.0.0.7/32").orElseThrow());
+        try (TestServer server = new TestServer(dataDir, config -> config.withLimits(limits).withListeners(config.listeners().stream()
+                .map(l -> l.kind() == ListenerKind.INBOUND ? new ListenerConfig(l.address(), l.port(), l.kind(), false, application) : l)
+                .toList()))) {
+            List<Socket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 20; i++) {
+                    Socket s = connectFrom("127.0.0.7", server.port(ListenerKind.INBOUND), sockets);
+                    assertThat(firstLine(s)).as("inbound connection " + (i + 1)).startsWith("220");
+                }
+                for (int i = 0; i < 5; i++) {
+                    Socket s = connectFrom("127.0.0.7", server.port(ListenerKind.SUBMISSION), sockets);
+                    assertThat(firstLine(s)).as("submission connection " + (i + 1)).startsWith("220");
+                }
+                Socket sixth = connectFrom("127.0.0.7", server.port(ListenerKind.SUBMISSION), sockets);
+                assertThat(firstLine(sixth)).as("not trusted on submission: its sixth").startsWith("421 4.7.0");
             } finally {
                 for (Socket s : sockets) {
                     s.close();

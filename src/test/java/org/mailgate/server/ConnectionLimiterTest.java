@@ -32,7 +32,7 @@ class ConnectionLimiterTest {
         assertThat(limiter.admit(a, false)).isEmpty();
         assertThat(limiter.admit(a, false)).contains(Refusal.TOO_MANY_CONNECTIONS);
         assertThat(limiter.admit(address("192.0.2.2"), false)).isEmpty();
-        limiter.release(a);
+        limiter.release(a, false);
         assertThat(limiter.admit(a, false)).isEmpty();
     }
 
@@ -58,7 +58,7 @@ class ConnectionLimiterTest {
         InetAddress a = address("192.0.2.1");
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.admit(a, false)).isEmpty();
-            limiter.release(a);
+            limiter.release(a, false);
         }
         assertThat(limiter.admit(a, false)).contains(Refusal.CONNECTION_RATE_EXCEEDED);
         now.advance(Duration.ofSeconds(61));
@@ -66,15 +66,18 @@ class ConnectionLimiterTest {
     }
 
     @Test
-    void aTrustedNetworkIsExemptFromThePerClientLimitsButNotFromTheServersOwn() throws Exception {
-        ConnectionLimiter limiter = limiter(5, 1, 2, 10);
+    void aTrustedConnectionIsNotTheClientsButCountsTowardTheServersOwn() throws Exception {
+        ConnectionLimiter limiter = limiter(6, 1, 5, 10);
         InetAddress app = address("10.0.0.5");
         for (int i = 0; i < 4; i++) {
             assertThat(limiter.admit(app, true)).as("connection " + (i + 1) + " of the application server").isEmpty();
         }
-        assertThat(limiter.admit(app, false)).as("the same address, were it not trusted").contains(Refusal.TOO_MANY_CONNECTIONS);
+        assertThat(limiter.admit(app, false)).as("the same address on a listener that does not trust it: its own share, untouched").isEmpty();
+        assertThat(limiter.admit(app, false)).as("... and that share is 1").contains(Refusal.TOO_MANY_CONNECTIONS);
+        assertThat(limiter.admit(app, true)).as("the sixth connection of the server").isEmpty();
+        assertThat(limiter.admit(app, true)).as("the server-wide cap of 6").contains(Refusal.SERVER_BUSY);
+        limiter.release(app, true);
         assertThat(limiter.admit(address("192.0.2.1"), false)).isEmpty();
-        assertThat(limiter.admit(app, true)).as("the server-wide cap of 5").contains(Refusal.SERVER_BUSY);
     }
 
     @Test
