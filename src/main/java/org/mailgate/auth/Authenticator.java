@@ -24,6 +24,11 @@ public final class Authenticator {
         this.cache = new CredentialCache(cacheTtl, clock);
     }
 
+    /** A reload's new auth-cache-ttl. */
+    public void cacheTtl(Duration ttl) {
+        cache.ttl(ttl);
+    }
+
     /**
      * A login remembered from a recent success: a keyed hash, microseconds, safe on an event
      * loop. Empty means "check in full", never "wrong".

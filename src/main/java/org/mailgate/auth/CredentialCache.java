@@ -25,7 +25,7 @@ final class CredentialCache {
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
-    private final long ttlMillis;
+    private volatile long ttlMillis;
     private final Clock clock;
 
     CredentialCache(Duration ttl, Clock clock) {
@@ -38,6 +38,11 @@ final class CredentialCache {
 
     boolean enabled() {
         return ttlMillis > 0;
+    }
+
+    /** A reload's new lifetime, for the logins remembered from now on. */
+    void ttl(Duration ttl) {
+        ttlMillis = ttl.toMillis();
     }
 
     boolean matches(User user, String password) {

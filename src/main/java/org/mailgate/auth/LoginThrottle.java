@@ -41,8 +41,8 @@ public final class LoginThrottle {
     /** A lockout in force: who, until when (epoch milliseconds). */
     public record Lock(String who, long until) {}
 
-    private final LoginThrottleConfig config;
-    private final Duration baseDelay;
+    private volatile LoginThrottleConfig config;
+    private volatile Duration baseDelay;
     private final Clock clock;
     private final RecentEvents clientFailures;
     private final RecentEvents accountFailures;
@@ -63,6 +63,14 @@ public final class LoginThrottle {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /** A reload's new settings; failures counted and lockouts in force stay (a lockout keeps the end it was given). */
+    public void reconfigure(LoginThrottleConfig next, Duration nextBaseDelay) {
+        config = next;
+        baseDelay = nextBaseDelay;
+        clientFailures.resize(next.window().toMillis(), next.lockoutAfter() + 1);
+        accountFailures.resize(next.window().toMillis(), next.lockoutAfter() + 1);
     }
 
     /**

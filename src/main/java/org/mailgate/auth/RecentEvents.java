@@ -17,8 +17,8 @@ public final class RecentEvents {
     /** One event: when, how much it weighs (recipients of a message, say), and a tag for distinct counting. */
     private record Event(long at, int weight, long tag) {}
 
-    private final long windowMillis;
-    private final int maxEvents;
+    private volatile long windowMillis;
+    private volatile int maxEvents;
     private final int maxKeys;
     private final Map<String, ArrayDeque<Event>> events = new ConcurrentHashMap<>();
 
@@ -26,6 +26,12 @@ public final class RecentEvents {
         this.windowMillis = windowMillis;
         this.maxEvents = maxEvents;
         this.maxKeys = maxKeys;
+    }
+
+    /** A reload's new window and bound; the events already kept stay, and count in the new window. */
+    public void resize(long newWindowMillis, int newMaxEvents) {
+        windowMillis = newWindowMillis;
+        maxEvents = newMaxEvents;
     }
 
     /** Records an event of weight 1. */

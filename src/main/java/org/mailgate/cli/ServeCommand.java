@@ -122,7 +122,12 @@ final class ServeCommand implements Callable<Integer> {
         MailgateConfig next = mailgate.server().config();
         if (configFile != null) {
             try {
-                next = ConfigLoader.load(configFile).withDataDir(dataDir);
+                MailgateConfig loaded = ConfigLoader.load(configFile);
+                Path named = DataDirOption.resolve(this.dataDir, loaded).toAbsolutePath().normalize();
+                if (!named.equals(dataDir)) {
+                    report.add("config: data-dir changed to " + named + ", and takes effect at the next restart (this server keeps " + dataDir + ")");
+                }
+                next = loaded.withDataDir(dataDir);
             } catch (ConfigException e) {
                 report.add(NOT_RELOADED + e.getMessage());
             }

@@ -61,13 +61,6 @@ public final class Limits extends Settings<Limits> {
     public static final Key<Boolean> NORMALIZE_BARE_LINE_FEEDS = TABLE.key("bare-line-feed",
             ValueType.choice("one of \"reject\", \"normalize\"", Map.of("reject", false, "normalize", true)), false);
 
-    /**
-     * What a running server cannot change on a reload: sizes of shared pools and counters, and
-     * the login path's settings (its parts are built at start). The rest applies to new connections.
-     */
-    public static final List<Key<?>> FIXED_AT_START = List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_ADDRESS,
-            MAX_CONNECTION_RATE, MAX_TLS_HANDSHAKES, MAX_TLS_HANDSHAKES_PER_ADDRESS, AUTH_FAILURE_DELAY, AUTH_CACHE_TTL, SHUTDOWN_GRACE);
-
     public static final Limits DEFAULTS = new Limits(TABLE.defaults());
 
     Limits(Values values) {

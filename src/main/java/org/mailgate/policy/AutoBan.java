@@ -22,7 +22,7 @@ public final class AutoBan {
 
     public enum Offence { FAILED_LOGIN, RELAY_ATTEMPT, UNKNOWN_RECIPIENT }
 
-    private final AutoBanConfig config;
+    private volatile AutoBanConfig config;
     private final BanList bans;
     private final Executor writer;
     private final Clock clock;
@@ -34,8 +34,17 @@ public final class AutoBan {
         this.bans = bans;
         this.writer = writer;
         this.clock = clock;
-        int most = Math.max(config.failedLogins(), Math.max(config.relayAttempts(), config.unknownRecipients()));
-        this.events = new RecentEvents(config.window().toMillis(), most + 1, 100_000);
+        this.events = new RecentEvents(config.window().toMillis(), most(config) + 1, 100_000);
+    }
+
+    private static int most(AutoBanConfig config) {
+        return Math.max(config.failedLogins(), Math.max(config.relayAttempts(), config.unknownRecipients()));
+    }
+
+    /** A reload's new thresholds, window and duration; offences counted stay, bans in force keep their end. */
+    public void reconfigure(AutoBanConfig next) {
+        config = next;
+        events.resize(next.window().toMillis(), most(next) + 1);
     }
 
     public void record(InetAddress client, Offence offence) {

@@ -17,7 +17,7 @@ public final class SendingLimits {
     /** What a user sent in the last hour and the last day. */
     public record Usage(int messagesHour, int messagesDay, long recipientsHour, long recipientsDay) {}
 
-    private final SendingLimitsConfig config;
+    private volatile SendingLimitsConfig config;
     private final Clock clock;
     private final RecentEvents lastHour;
     private final RecentEvents lastDay;
@@ -28,6 +28,13 @@ public final class SendingLimits {
         // Past a limit nothing more is recorded, so a window never needs more events than its limit.
         this.lastHour = new RecentEvents(Duration.ofHours(1).toMillis(), config.messagesPerHour() + 1, 1_000_000);
         this.lastDay = new RecentEvents(Duration.ofDays(1).toMillis(), config.messagesPerDay() + 1, 1_000_000);
+    }
+
+    /** A reload's new limits; what each user sent already counts against them. */
+    public void reconfigure(SendingLimitsConfig next) {
+        config = next;
+        lastHour.resize(Duration.ofHours(1).toMillis(), next.messagesPerHour() + 1);
+        lastDay.resize(Duration.ofDays(1).toMillis(), next.messagesPerDay() + 1);
     }
 
     /** At MAIL: may this user start another message? */

@@ -19,7 +19,7 @@ import org.mailgate.mail.Refusal;
 final class ConnectionLimiter {
     private static final long MINUTE = 60_000;
 
-    private final Limits limits;
+    private volatile Limits limits;
     private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, AtomicInteger> openPerClient = new ConcurrentHashMap<>();
@@ -29,6 +29,12 @@ final class ConnectionLimiter {
         this.limits = limits;
         this.clock = clock;
         this.recentConnections = new RecentEvents(MINUTE, limits.maxConnectionRate() + 1, 100_000);
+    }
+
+    /** A reload's new limits; connections open stay, and count against them. */
+    void resize(Limits next) {
+        limits = next;
+        recentConnections.resize(MINUTE, next.maxConnectionRate() + 1);
     }
 
     /**

@@ -56,8 +56,8 @@ final class HandshakeSlots {
         }
     }
 
-    private final int max;
-    private final int maxPerClient;
+    private int max;
+    private int maxPerClient;
     private final Clock clock;
     // in start order, so the oldest comes first
     private final Set<Slot> inProgress = new LinkedHashSet<>();
@@ -67,6 +67,12 @@ final class HandshakeSlots {
         this.max = max;
         this.maxPerClient = maxPerClient;
         this.clock = clock;
+    }
+
+    /** A reload's new sizes; handshakes in progress keep their slots. */
+    synchronized void resize(int nextMax, int nextMaxPerClient) {
+        max = nextMax;
+        maxPerClient = nextMaxPerClient;
     }
 
     /**

@@ -10,6 +10,8 @@ import org.mailgate.auth.Authenticator;
 import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.User;
+import org.mailgate.config.Limits;
+import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.mail.Refusal;
 import org.mailgate.policy.AutoBan;
 import org.slf4j.Logger;
@@ -39,6 +41,12 @@ final class Logins {
         this.throttle = throttle;
         this.autoBan = autoBan;
         this.pool = pool;
+    }
+
+    /** A reload's new [login-throttle], auth-failure-delay and auth-cache-ttl; failures counted and lockouts stay. */
+    void reconfigure(LoginThrottleConfig throttling, Limits limits) {
+        throttle.reconfigure(throttling, limits.authFailureDelay());
+        authenticator.cacheTtl(limits.authCacheTtl());
     }
 
     /** @param loop the connection's event loop: every answer runs there, in a task of its own */

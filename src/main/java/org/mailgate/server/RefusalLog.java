@@ -15,13 +15,18 @@ final class RefusalLog {
     private static final Logger log = LoggerFactory.getLogger(RefusalLog.class);
     private static final int MAX_KEYS = 100_000;
 
-    private final long windowMillis;
+    private volatile long windowMillis;
     private final Clock clock;
     private final Map<String, Long> lastLogged = new ConcurrentHashMap<>();
 
     RefusalLog(long windowMillis, Clock clock) {
         this.windowMillis = windowMillis;
         this.clock = clock;
+    }
+
+    /** A reload's new window ([auto-ban] window). */
+    void resize(long nextWindowMillis) {
+        windowMillis = nextWindowMillis;
     }
 
     /** Logs "client=... what" unless the same was logged for this client within the window. */

@@ -37,6 +37,7 @@ import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserDirectory;
+import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.TlsConfig;
@@ -213,7 +214,9 @@ public final class SmtpServer implements AutoCloseable {
         report.add("users: " + users.get().users().size());
         context.bans().refresh();
         report.add("bans: " + context.bans().active().size() + " in force");
-        MailgateConfig effective = ConfigReload.merge(config, next, report);
+        List<String> changed = ConfigReload.changed(config, next);
+        report.add(changed.isEmpty() ? "config: nothing changed" : "config: applied " + String.join(", ", changed));
+        MailgateConfig effective = next.withDataDir(config.dataDir());
         TlsContexts tls = context.tls();
         boolean selfSignedRenamed = effective.tls() == null && !effective.hostname().equals(config.hostname());
         if (Objects.equals(effective.tls(), config.tls()) && !selfSignedRenamed
@@ -228,12 +231,24 @@ public final class SmtpServer implements AutoCloseable {
                 report.add("TLS: not changed, the certificates in service (and their handshake timeout) stay: " + e.getMessage());
             }
         }
+        resize(effective);
         localDomains = local;
         steps = nextSteps;
         context = context.with(effective, tls, new SubmissionPolicy(local, context.sendingLimits(), effective.delivery().allowPrivateLiterals()),
                 new InboundPolicy(local), nextSteps);
         config = effective.withListeners(rebind(effective.listeners(), report));
         return report;
+    }
+
+    /** The counters take the new limits; what they counted stays (no lockout, ban or count is forgotten). */
+    private void resize(MailgateConfig next) {
+        Limits limits = next.limits();
+        context.logins().reconfigure(next.loginThrottle(), limits);
+        context.sendingLimits().reconfigure(next.sendingLimits());
+        context.autoBan().reconfigure(next.autoBan());
+        context.refusals().resize(next.autoBan().window().toMillis());
+        context.connections().resize(limits);
+        context.handshakes().resize(limits.maxTlsHandshakes(), limits.maxTlsHandshakesPerAddress());
     }
 
     /** Closes the listeners {@code wanted} no longer names and binds those it adds; returns what listens now. */

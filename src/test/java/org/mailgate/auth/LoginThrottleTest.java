@@ -48,6 +48,21 @@ class LoginThrottleTest {
     }
 
     @Test
+    void aReloadKeepsTheFailuresCountedAndTheLockoutsInForce() {
+        for (int i = 0; i < 10; i++) {
+            throttle.failed("192.0.2.66", "user" + i + "@example.com", "guess");
+        }
+        for (int i = 0; i < 4; i++) {
+            throttle.failed("192.0.2.77", "user" + i + "@example.com", "guess");
+        }
+        throttle.reconfigure(CONFIG.with(LoginThrottleConfig.LOCKOUT_AFTER, 5), BASE);
+        assertThat(throttle.begin("192.0.2.66", "carol@example.com")).as("locked before the reload: still").isFalse();
+        assertThat(throttle.begin("192.0.2.77", "carol@example.com")).isTrue();
+        throttle.failed("192.0.2.77", "carol@example.com", "guess");
+        assertThat(throttle.begin("192.0.2.77", "carol@example.com")).as("its fifth failure, under the new lockout-after").isFalse();
+    }
+
+    @Test
     void aLockedAccountStillLetsInAddressesItLoggedInFrom() {
         throttle.succeeded("198.51.100.5", "alice@example.com");
         for (int i = 0; i < 10; i++) {

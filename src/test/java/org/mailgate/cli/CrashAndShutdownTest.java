@@ -78,7 +78,7 @@ class CrashAndShutdownTest {
                     .replace("retry-first = \"1s\"", "retry-first = \"2s\""));
             server.signal("HUP");
             assertThat(server.awaitOutput("reload: asked by SIGHUP, reading " + config, Duration.ofSeconds(10))).isTrue();
-            assertThat(server.awaitOutput("reload: config: applied [delivery], [limits]", Duration.ofSeconds(10))).isTrue();
+            assertThat(server.awaitOutput("reload: config: applied [limits], [delivery]", Duration.ofSeconds(10))).isTrue();
             assertThat(server.awaitOutput("reload: delivery: the next rounds use the new settings", Duration.ofSeconds(5))).isTrue();
             assertThat(server.awaitOutput("reload: users: 2", Duration.ofSeconds(5))).isTrue();
             assertRefusesOver12345(server);

@@ -2,8 +2,8 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
@@ -16,10 +16,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.mailgate.delivery.TestCertificates;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.delivery.TestCertificates;
 
 /** `mailgate reload` on a running server (its own JVM): what changes live does, for new sessions, while a session stays open. */
 class ReloadTest {
@@ -46,14 +46,13 @@ class ReloadTest {
             }
             assertThat(certificateName(server.inboundPort())).isEqualTo("CN=one.test");
 
-            Files.writeString(config, config("two.test", "[\"example.com\", \"example.org\"]", "max-message-size = 12345\n",
+            Files.writeString(config, config("two.test", "[\"example.com\", \"example.org\"]", "max-message-size = 12345\nmax-connections-per-address = 2\n",
                     "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n")
                     .replace("lockout-after = 10", "lockout-after = 5"));
             CliRun.Result reload = CliRun.run("", "reload", "--config", config.toString());
 
             assertThat(reload.exitCode()).as(reload.err()).isZero();
-            assertThat(reload.out()).contains("config: applied domains, [tls], [[listener]], [limits]\n",
-                    "config: [login-throttle] changed, and takes effect at the next restart\n",
+            assertThat(reload.out()).contains("config: applied domains, [tls], [[listener]], [limits], [login-throttle]\n",
                     "TLS: certificates from the new config, ", "users: 1\n");
             Matcher added = NEW_LISTENER.matcher(reload.out());
             assertThat(added.find()).as(reload.out()).isTrue();
@@ -69,6 +68,11 @@ class ReloadTest {
                 assertThat(after.send("MAIL FROM:<a@remote.example> SIZE=20000")).startsWith("552 5.3.4");
                 after.send("MAIL FROM:<a@remote.example>");
                 assertThat(after.send("RCPT TO:<x@example.org>")).startsWith("550 5.1.1");
+                try (Socket third = new Socket("127.0.0.1", server.inboundPort())) {
+                    third.setSoTimeout(10_000);
+                    assertThat(new String(third.getInputStream().readNBytes(9), StandardCharsets.US_ASCII))
+                            .as("the open session counts under the new limit of 2").isEqualTo("421 4.7.0");
+                }
             }
             assertThat(certificateName(server.inboundPort())).isEqualTo("CN=two.test");
             try (LineClient submission = LineClient.connect(Integer.parseInt(added.group(1)))) {
