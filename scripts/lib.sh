@@ -6,8 +6,8 @@
 # installs what is missing and stops the run with one line naming what could not be had.
 
 # The packages of each capability. openssl, python3 and bc are on every machine of ours, and
-# systemd and util-linux on every Debian; they are listed so that a machine without them gets
-# them, and fresh-machine.sh leaves them alone.
+# systemd, util-linux and mount on every Debian; they are listed so that a machine without them gets
+# them, and fresh-machine.sh leaves them alone (mount too: Debian cannot be without it).
 declare -gA CAPABILITY_PACKAGES=(
   [swaks]="swaks libio-socket-ssl-perl libnet-ssleay-perl libauthen-sasl-perl"
   [openssl]="openssl"
@@ -24,6 +24,7 @@ declare -gA CAPABILITY_PACKAGES=(
   [node]="nodejs npm"
   [systemd-analyze]="systemd"
   [setpriv]="util-linux"
+  [mount]="mount"
 )
 # Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
 # never globally: mailauth 4.13.3 is the newest that runs on Node 20 (later ones need Node 22).
@@ -35,7 +36,7 @@ NPM_OVERRIDES='"undici": "6.21.3"'
 MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
-TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv)
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount)
 
 has_capability() { # has_capability NAME: true when this machine can do it
   case $1 in
@@ -56,6 +57,7 @@ has_capability() { # has_capability NAME: true when this machine can do it
     node) command -v node >/dev/null && command -v npm >/dev/null ;;
     systemd-analyze) command -v systemd-analyze >/dev/null && systemd-analyze verify --help >/dev/null 2>&1 ;;
     setpriv) command -v setpriv >/dev/null && setpriv --help 2>&1 | grep -q -- '--ambient-caps' ;;
+    mount) command -v mount >/dev/null && command -v umount >/dev/null ;;
     mailauth) [[ -x $MAILGATE_NPM/node_modules/.bin/mailauth ]] && "$MAILGATE_NPM/node_modules/.bin/mailauth" --version 2>/dev/null | grep -qx '4.13.3' ;;
     *) echo "scripts/lib.sh: unknown capability $1" >&2; return 2 ;;
   esac

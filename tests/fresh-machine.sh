@@ -4,7 +4,7 @@
 # may have left (knot-dnsutils, swaks' Perl modules for TLS and AUTH), checks none of it is left,
 # then runs .ci/run from a clean clone of HEAD: the tests must install all they need themselves.
 # openssl, python3 and bc stay: every machine of ours has them, and purging openssl takes
-# ca-certificates (and with it Maven's downloads) along; so do systemd and util-linux, which
+# ca-certificates (and with it Maven's downloads) along; so do systemd, util-linux and mount, which
 # every Debian has (and without which it would not boot).
 #
 #   tests/fresh-machine.sh        (as root, or with sudo)
@@ -12,7 +12,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/lib.sh"
-keep=" openssl python3 bc systemd util-linux systemd-analyze setpriv "
+keep=" openssl python3 bc systemd util-linux mount systemd-analyze setpriv "
 declare -A purge=([knot-dnsutils]=1 [libio-socket-ssl-perl]=1 [libnet-ssleay-perl]=1 [libauthen-sasl-perl]=1)
 for capability in "${!CAPABILITY_PACKAGES[@]}"; do
   for package in ${CAPABILITY_PACKAGES[$capability]}; do
@@ -30,7 +30,7 @@ for capability in "${TEST_CAPABILITIES[@]}"; do
   [[ $keep == *" $capability "* ]] && continue
   if has_capability "$capability"; then echo "fresh-machine: $capability is still here after the purge"; exit 1; fi
 done
-echo "fresh-machine: none of ${TEST_CAPABILITIES[*]} is left but openssl, python3 and what every Debian has (systemd, util-linux)"
+echo "fresh-machine: none of ${TEST_CAPABILITIES[*]} is left but openssl, python3 and what every Debian has (systemd, util-linux, mount)"
 
 clone=$(mktemp -d /tmp/mailgate-fresh.XXXXXX)
 trap 'rm -rf "$clone"' EXIT

@@ -60,7 +60,9 @@ public final class Main implements Runnable {
                 new OperatorLog(dir).record(OperatorLog.who(), parsed.originalArgs(), code, Clock.systemUTC());
             }
         } catch (IOException | RuntimeException e) {
-            System.err.println("mailgate: warning: not noted for the server's log: " + e.getMessage());
+            if (code == 0) { // a command that failed has said why already (a config that does not load, say)
+                System.err.println("mailgate: warning: not noted for the server's log: " + e.getMessage());
+            }
         }
     }
 

@@ -107,9 +107,8 @@ final class Reception {
         incoming = null;
         assembly = null;
         if (failure != null) {
-            log.error("{} not queued: {}", m.id(), failure.toString());
             m.discard();
-            outcome.refused(context.storageFailure());
+            outcome.refused(notQueued(m.id(), failure));
             return;
         }
         checks.execute(() -> {
@@ -117,9 +116,12 @@ final class Reception {
             try {
                 refusal = a.finish();
             } catch (IOException | RuntimeException e) {
-                // A check or signer that fails is our fault, never the client's: 451, and the connection goes on.
-                log.error("{} not queued: {}", m.id(), e.toString());
-                refusal = Optional.of(Refusal.STORAGE_FAILED);
+                // A check or signer that fails is our fault, never the client's: 451 (452 when the
+                // spool is full), and the connection goes on.
+                m.discard();
+                Refusal failed = notQueued(m.id(), e);
+                loop.execute(() -> outcome.refused(failed));
+                return;
             }
             if (refusal.isPresent()) {
                 m.discard();
@@ -132,17 +134,28 @@ final class Reception {
         });
     }
 
+    /** A message the spool could not take: logged (a full disk as such, anything else as our error), and the reply to give. */
+    private Refusal notQueued(String id, Throwable cause) {
+        Refusal refusal = context.storageFailure(cause);
+        if (refusal == Refusal.INSUFFICIENT_STORAGE) {
+            log.warn("{} not queued {}: the spool is out of space ({})", id, session, cause.getMessage());
+        } else {
+            log.error("{} not queued {}: {}", id, session, cause.toString());
+        }
+        return refusal;
+    }
+
     private void commit(IncomingMessage m, EventExecutor loop, Outcome outcome) {
         context.spool().commit(m).whenComplete((ignored, failed) -> loop.execute(() -> {
             if (failed != null) {
-                log.error("{} not queued {}: {}", m.id(), session, failed.toString());
-                outcome.refused(context.storageFailure());
+                outcome.refused(notQueued(m.id(), failed));
                 return;
             }
             SpoolEnvelope e = m.envelope();
             log.info("{} queued {}{} from=<{}> recipients={} size={}", m.id(), session,
                     e.authenticatedUser().map(user -> " user=" + user).orElse(""), e.sender().map(Object::toString).orElse(""),
                     e.recipients().size(), m.contentSize());
+            context.space().stored(m.contentSize());
             e.authenticatedUser().ifPresent(user -> context.sendingLimits().record(user, e.recipients().size()));
             outcome.stored(m.id());
         }));

@@ -61,9 +61,9 @@ record ServerContext(
         return space.fits(declaredSize, config.limits().minFreeSpace());
     }
 
-    /** The reply to a message the spool could not store: 452 4.3.1 when it is out of space, else 451 4.3.0. */
-    Refusal storageFailure() {
-        return space.failure(config.limits().minFreeSpace());
+    /** The reply to a message the spool could not store for {@code cause}: 452 4.3.1 when it is out of space, else 451 4.3.0. */
+    Refusal storageFailure(Throwable cause) {
+        return space.failure(cause, config.limits().minFreeSpace());
     }
 
     /** The same counters and pools, with a reloaded config, certificates, policies (for new local domains) and pipeline steps. */
