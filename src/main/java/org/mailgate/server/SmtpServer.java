@@ -71,7 +71,8 @@ public final class SmtpServer implements AutoCloseable {
     private final EventLoopGroup loops;
     private final Spool spool;
     private final LiveUserDirectory users;
-    private volatile LocalDomains localDomains;
+    // as started: a reload puts the new ones into the context
+    private final LocalDomains localDomains;
     // Password hashing is CPU work: a bounded pool of platform threads, never the event loops
     // and never virtual threads (they would starve the carriers that fsync waits on).
     private final ExecutorService authPool = Executors.newFixedThreadPool(
@@ -84,7 +85,7 @@ public final class SmtpServer implements AutoCloseable {
     /** The listening sockets, in the config's order; a reload closes and adds some. */
     private final List<Listening> listening = new CopyOnWriteArrayList<>();
     private final Clock clock;
-    private volatile PipelineSteps steps;
+    private final PipelineSteps steps;
     private boolean closed;
 
     private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, PipelineSteps steps,
@@ -202,11 +203,11 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     /**
-     * A reload: the users, the bans and the certificate files are read again at once, and of
-     * {@code next} (the config file read again) what {@link ConfigReload} allows applies to new
-     * connections, with {@code local} and {@code nextSteps} built from it; the listeners that
-     * changed are closed (their sessions finish) and bound anew. Returns what was done, a line
-     * each, for the log.
+     * A reload: the users, the bans and the certificate files are read again at once, and
+     * {@code next} (the config file read again; all but its data-dir) applies to new
+     * connections, with {@code local} and {@code nextSteps} built from it; the counters take its
+     * limits, and the listeners that changed are closed (their sessions finish) and bound anew.
+     * Returns what was done, a line each, for the log.
      */
     public synchronized List<String> reload(MailgateConfig next, LocalDomains local, PipelineSteps nextSteps) {
         List<String> report = new ArrayList<>();
@@ -232,8 +233,6 @@ public final class SmtpServer implements AutoCloseable {
             }
         }
         resize(effective);
-        localDomains = local;
-        steps = nextSteps;
         context = context.with(effective, tls, new SubmissionPolicy(local, context.sendingLimits(), effective.delivery().allowPrivateLiterals()),
                 new InboundPolicy(local), nextSteps);
         config = effective.withListeners(rebind(effective.listeners(), report));
@@ -291,11 +290,6 @@ public final class SmtpServer implements AutoCloseable {
     /** The users as the server sees them, reloaded when the user file changes. */
     public Supplier<UserDirectory> users() {
         return users;
-    }
-
-    /** Which domains are ours and who receives each local address, postmaster included. */
-    public LocalDomains localDomains() {
-        return localDomains;
     }
 
     public List<Bound> bound() {
