@@ -93,7 +93,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             case SslHandshakeCompletionEvent done -> {
                 endHandshake();
                 if (!done.isSuccess()) {
-                    log.info("{} TLS handshake failed: {}", tag, done.cause().getMessage());
+                    log.info("{} TLS handshake failed: {}", tag, said(done.cause()));
                     ctx.close();
                 } else if (profile.tlsFirst()) {
                     session.start();

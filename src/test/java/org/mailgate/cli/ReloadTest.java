@@ -6,14 +6,14 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.X509Certificate;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +33,9 @@ class ReloadTest {
     void reloadAppliesLiveWhileASessionIsOpen() throws Exception {
         Path data = dir.resolve("data");
         Path config = dir.resolve("mailgate.toml");
-        Files.writeString(config, config("one.test", "[\"example.com\"]", "", ""));
+        TestCertificates.Identity one = TestCertificates.selfSigned("one.test");
+        TestCertificates.Identity two = TestCertificates.selfSigned("two.test");
+        Files.writeString(config, config(one, "[\"example.com\"]", "", ""));
         assertThat(CliRun.run("password one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
                 .exitCode()).isZero();
         try (ServerProcess server = new ServerProcess(config, data); LineClient open = LineClient.connect(server.inboundPort())) {
@@ -44,9 +46,9 @@ class ReloadTest {
                 before.send("MAIL FROM:<a@remote.example>");
                 assertThat(before.send("RCPT TO:<x@example.org>")).startsWith("554 5.7.1");
             }
-            assertThat(certificateName(server.inboundPort())).isEqualTo("CN=one.test");
+            assertThat(presents(server.inboundPort(), one)).isTrue();
 
-            Files.writeString(config, config("two.test", "[\"example.com\", \"example.org\"]", "max-message-size = 12345\nmax-connections-per-address = 2\n",
+            Files.writeString(config, config(two, "[\"example.com\", \"example.org\"]", "max-message-size = 12345\nmax-connections-per-address = 2\n",
                     "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n")
                     .replace("lockout-after = 10", "lockout-after = 5"));
             CliRun.Result reload = CliRun.run("", "reload", "--config", config.toString());
@@ -74,7 +76,8 @@ class ReloadTest {
                             .as("the open session counts under the new limit of 2").isEqualTo("421 4.7.0");
                 }
             }
-            assertThat(certificateName(server.inboundPort())).isEqualTo("CN=two.test");
+            assertThat(presents(server.inboundPort(), two)).as("a new session's STARTTLS shows the new certificate").isTrue();
+            assertThat(presents(server.inboundPort(), one)).isFalse();
             try (LineClient submission = LineClient.connect(Integer.parseInt(added.group(1)))) {
                 assertThat(submission.send("EHLO client.test")).startsWith("250");
             }
@@ -100,11 +103,11 @@ class ReloadTest {
         assertThat(stopped.err()).isEqualTo("mailgate: no Mailgate is running on " + data + ": nothing to reload (`mailgate serve` starts one)\n");
     }
 
-    /** A config with its own certificate for {@code host}, written beside it. */
-    private String config(String host, String domains, String limits, String listeners) throws Exception {
-        TestCertificates.Identity identity = TestCertificates.selfSigned(host);
-        Path certificate = TestCertificates.writePem(identity.chain()[0], dir.resolve(host + ".pem"));
-        Path key = dir.resolve(host + ".key");
+    /** A config with {@code identity} as its certificate, written beside it. */
+    private String config(TestCertificates.Identity identity, String domains, String limits, String listeners) throws Exception {
+        String name = identity.chain()[0].getSerialNumber().toString();
+        Path certificate = TestCertificates.writePem(identity.chain()[0], dir.resolve(name + ".pem"));
+        Path key = dir.resolve(name + ".key");
         try (var out = Files.newBufferedWriter(key); var pem = new JcaPEMWriter(out)) {
             pem.writeObject(new JcaPKCS8Generator(identity.keys().getPrivate(), null));
         }
@@ -115,31 +118,24 @@ class ReloadTest {
                 + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"inbound\"\n" + listeners;
     }
 
-    /** The subject of the certificate a new STARTTLS session is shown. */
-    private static String certificateName(int port) throws Exception {
+    /** Whether a new STARTTLS session is shown {@code identity}'s certificate: a client that trusts only it completes the handshake. */
+    private static boolean presents(int port, TestCertificates.Identity identity) throws Exception {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("expected", identity.chain()[0]);
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trusted);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
         try (LineClient c = LineClient.connect(port)) {
             c.send("EHLO client.test");
             assertThat(c.send("STARTTLS")).startsWith("220");
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new SeeAnyCertificate()}, null);
             try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(c.socket(), "127.0.0.1", port, true)) {
                 tls.startHandshake();
-                return ((X509Certificate) tls.getSession().getPeerCertificates()[0]).getSubjectX500Principal().getName();
+                return true;
+            } catch (SSLHandshakeException untrusted) {
+                return false;
             }
-        }
-    }
-
-    /** Only to read which certificate the server shows; nothing is trusted with it. */
-    private static final class SeeAnyCertificate implements X509TrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
