@@ -145,6 +145,22 @@ bounce_is_a_report() {
 check "... as multipart/report with Postfix's reply and the original headers" bounce_is_a_report
 queue_empty() { ./mailgate queue list --data-dir "$data" | grep -q '^0 messages in the queue'; }
 check "the queue is empty once everything is delivered or bounced" wait_for 20 queue_empty
+# mailgate log: the bounced message's whole story, from its session to its notice's delivery
+bounced_id=$(sed -n 's/.*<~  250 2.0.0 Ok: queued as \([0-9A-Z]*\).*/\1/p' "$work/swaks.log" | tail -1)
+whole_story() {
+  ./mailgate log "$bounced_id" "$work/mailgate.log" >"$work/story.log" || return 1
+  local session
+  session=$(sed -n "s/.*$bounced_id queued session=\([0-9a-f]*\) .*/\1/p" "$work/story.log")
+  [[ -n $session ]] && grep -q "session=$session client=127.0.0.1 connected to port $SUB_PORT" "$work/story.log" \
+    && grep -q "session=$session client=127.0.0.1 authenticated user=alice@example.com" "$work/story.log" \
+    && grep -q "$bounced_id queued session=$session client=127.0.0.1 user=alice@example.com from=<alice@example.com> recipients=1" "$work/story.log" \
+    && grep -qE "$bounced_id: (connected|reusing the connection) to mx.postfix.test\[127.0.0.1\]:[0-9]+: TLSv1" "$work/story.log" \
+    && grep -q "$bounced_id: to=<nobody@tls.test> relay=mx.postfix.test.* status=bounced" "$work/story.log" \
+    && grep -qE "$bounced_id: failed notice [0-9A-Z]+ queued for <alice@example.com>" "$work/story.log" \
+    && grep -qE "[0-9A-Z]+: to=<alice@example.com> .*status=sent" "$work/story.log" \
+    && ! grep -q 'e2e over tls\|bob@tls.test' "$work/story.log"
+}
+check "mailgate log $bounced_id: its session, login, queueing, TLS connection, bounce and the notice's delivery" whole_story
 
 # --- Dovecot reads what Mailgate wrote, then takes local mail over LMTP
 dovecot_lmtp_conf "$work/dovecot" "$data" "$LMTP_PORT"

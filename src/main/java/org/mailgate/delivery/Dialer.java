@@ -33,14 +33,21 @@ final class Dialer {
         this.tls = tls;
     }
 
-    /** A conversation ready for MAIL FROM; the reply to record when there is none. */
-    Conversation dial(String host, InetSocketAddress address, TlsPolicy policy, boolean implicitTls, boolean lmtp,
+    /** A pooled conversation taken for the message {@code id}: logged as the new ones are, so each message's log says how it left. */
+    static Conversation reused(String id, Conversation conversation) {
+        log.info("{}: reusing the connection to {}: {}", id, conversation.peer(), conversation.tls().isEmpty() ? "no TLS" : conversation.tls());
+        return conversation;
+    }
+
+    /** A conversation ready for MAIL FROM, opened for the message {@code id} (the log line names it); the reply to record when there is none. */
+    Conversation dial(String id, String host, InetSocketAddress address, TlsPolicy policy, boolean implicitTls, boolean lmtp,
             Optional<ClientDialogue.Login> login) throws ConnectFailure {
         String peer = host + "[" + address.getAddress().getHostAddress() + "]:" + address.getPort();
         try {
             Conversation conversation = establish(host, address, policy, implicitTls, lmtp, login);
             // what the recipient's privacy rests on, for the admin: TLS or not, and checked how
-            log.info("{}: {} ({})", peer, conversation.tls().isEmpty() ? "no TLS" : conversation.tls(), TlsPolicy.describe(policy));
+            log.info("{}: connected to {}: {} ({})", id, peer, conversation.tls().isEmpty() ? "no TLS" : conversation.tls(),
+                    TlsPolicy.describe(policy));
             return conversation;
         } catch (SSLException e) {
             if (policy.required() || implicitTls) {
@@ -48,7 +55,7 @@ final class Dialer {
             }
             // Opportunistic TLS: a server whose TLS is broken still gets the mail, in plaintext, as
             // it would had it not offered STARTTLS at all (RFC 7435 3).
-            log.info("TLS with {} failed ({}); retrying without TLS", peer, e.getMessage());
+            log.info("{}: TLS with {} failed ({}); retrying without TLS", id, peer, e.getMessage());
             try {
                 return establish(host, address, new TlsPolicy.Plaintext(), false, lmtp, login);
             } catch (IOException again) {

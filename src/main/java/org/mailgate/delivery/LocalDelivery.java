@@ -83,8 +83,8 @@ final class LocalDelivery {
         List<Outcome> results;
         Optional<Conversation> pooled = pool.take(LMTP_KEY);
         try {
-            Conversation conversation = pooled.isPresent() ? pooled.get()
-                    : dialer.dial(lmtp.host(), new InetSocketAddress(InetAddress.getByName(lmtp.host()), lmtp.port()),
+            Conversation conversation = pooled.isPresent() ? Dialer.reused(message.envelope().id(), pooled.get())
+                    : dialer.dial(message.envelope().id(), lmtp.host(), new InetSocketAddress(InetAddress.getByName(lmtp.host()), lmtp.port()),
                             new TlsPolicy.Plaintext(), false, true, Optional.empty());
             results = pool.deliver(LMTP_KEY, conversation, forUsers);
         } catch (ConnectFailure f) {

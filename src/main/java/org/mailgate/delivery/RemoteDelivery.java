@@ -87,8 +87,8 @@ final class RemoteDelivery {
                 Conversation conversation;
                 try {
                     Optional<Conversation> pooled = pool.take(key);
-                    conversation = pooled.isPresent() ? pooled.get()
-                            : dialer.dial(host.name(), new InetSocketAddress(address, config.port()), policy, false, false, Optional.empty());
+                    conversation = pooled.isPresent() ? Dialer.reused(message.envelope().id(), pooled.get())
+                            : dialer.dial(message.envelope().id(), host.name(), new InetSocketAddress(address, config.port()), policy, false, false, Optional.empty());
                 } catch (ConnectFailure f) {
                     lastError = f.reply();
                     lastServer = f.remoteMta();

@@ -36,12 +36,12 @@ final class SmartHostDelivery {
         try {
             Optional<Conversation> pooled = pool.take(KEY);
             if (pooled.isPresent()) {
-                return pool.deliver(KEY, pooled.get(), message);
+                return pool.deliver(KEY, Dialer.reused(message.envelope().id(), pooled.get()), message);
             }
             lastError = DeliveryReply.UNREACHABLE.reply("smart host " + config.host() + " has no address");
             for (InetAddress address : InetAddress.getAllByName(config.host())) {
                 try {
-                    return pool.deliver(KEY, open(address), message);
+                    return pool.deliver(KEY, open(message.envelope().id(), address), message);
                 } catch (ConnectFailure f) {
                     lastError = f.reply();
                 }
@@ -54,10 +54,10 @@ final class SmartHostDelivery {
         return message.recipients().stream().map(r -> Outcome.deferred(r.address(), config.host(), reply)).toList();
     }
 
-    private Conversation open(InetAddress address) throws ConnectFailure {
+    private Conversation open(String id, InetAddress address) throws ConnectFailure {
         Optional<ClientDialogue.Login> login = Optional.ofNullable(config.username())
                 .map(user -> new ClientDialogue.Login(user, config.password()));
-        return dialer.dial(config.host(), new InetSocketAddress(address, config.port()), new TlsPolicy.Verified("smart host"),
+        return dialer.dial(id, config.host(), new InetSocketAddress(address, config.port()), new TlsPolicy.Verified("smart host"),
                 config.implicitTls(), false, login);
     }
 }
