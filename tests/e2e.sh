@@ -7,12 +7,12 @@ set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root" || exit 1
 source scripts/lib.sh
-need swaks openssl python3
+need swaks openssl python3 prometheus-client
 
 # The embedded defaults listen on these ports: wait a little for a server that is still stopping.
-embedded_ports_free() { local port; for port in 1587 1465 2525 1025; do port_open "$port" && return 1; done; return 0; }
+embedded_ports_free() { local port; for port in 1587 1465 2525 1025 8587; do port_open "$port" && return 1; done; return 0; }
 wait_for 30 embedded_ports_free \
-  || { echo "e2e: a port of 1587, 1465, 2525 and 1025 stays in use; the embedded defaults need them free on 127.0.0.1"; exit 1; }
+  || { echo "e2e: a port of 1587, 1465, 2525, 1025 and 8587 stays in use; the embedded defaults need them free on 127.0.0.1"; exit 1; }
 
 tmp=$(mktemp -d)
 data="$tmp/data"
@@ -119,6 +119,39 @@ banned_at_connect() { # a ban from the command line is in force within seconds, 
   return 1
 }
 check "mailgate ban add refuses a client at connect (554 5.7.1); ban remove lets it in" banned_at_connect
+
+# /metrics after this run, read by Prometheus's own parser: the counters the run moved
+scraped() {
+  /usr/bin/python3 - <<'PY'
+import urllib.request
+from prometheus_client.parser import text_string_to_metric_families
+text = urllib.request.urlopen("http://127.0.0.1:8587/metrics", timeout=10).read().decode()
+value = {}
+for family in text_string_to_metric_families(text):
+    for s in family.samples:
+        value[(s.name, tuple(sorted(s.labels.items())))] = s.value
+def at(name, **labels):
+    return value.get((name, tuple(sorted(labels.items()))), -1)
+checks = {
+    "4 messages accepted on submission": at("mailgate_messages_accepted_total", listener="submission") == 3
+        and at("mailgate_messages_accepted_total", listener="submissions") == 1,
+    "logins": at("mailgate_auth_total", result="success") >= 4,
+    "TLS handshakes": at("mailgate_tls_handshakes_total", result="done") >= 4,
+    "the relay attempt refused": at("mailgate_refusals_total", reason="relay_denied") >= 1,
+    "the banned connection refused": at("mailgate_refusals_total", reason="access_denied") >= 1,
+    "commit latency histogram": at("mailgate_message_commit_seconds_count") == 4,
+}
+failed = [name for name, ok in checks.items() if not ok]
+assert not failed, (failed, [line for line in text.splitlines() if line.startswith("mailgate_")])
+assert "alice" not in text and "127.0.0.1" not in text, "no user or address in a label"
+PY
+}
+check "/metrics on 127.0.0.1:8587, parsed by prometheus_client: the logins, TLS, messages and refusals of this run" scraped
+ready() {
+  python3 -c 'import urllib.request; print(urllib.request.urlopen("http://127.0.0.1:8587/readyz", timeout=10).read().decode())' >"$tmp/ready" \
+    && grep -qx 'ready' "$tmp/ready" && grep -qx 'ok   listeners: 4 of 4 bound' "$tmp/ready"
+}
+check "/readyz: ready, a line per check" ready
 
 kill -TERM "$server_pid"
 wait "$server_pid"

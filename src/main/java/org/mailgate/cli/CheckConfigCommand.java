@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
@@ -30,6 +31,10 @@ final class CheckConfigCommand implements Callable<Integer> {
             warnings.add("no hostname set: the server calls itself localhost in its greeting, EHLO, Received fields, bounces and"
                     + " self-signed certificate, which other servers distrust; set hostname = \"mx.example.com\" (its DNS name)");
         }
+        if (config.http() != null && !isLoopback(config.http().address())) {
+            warnings.add("[http] listens on " + config.http().address() + ": /metrics and /readyz need no login, so keep that port"
+                    + " behind a firewall, or use address = \"127.0.0.1\"");
+        }
         return warnings;
     }
 
@@ -48,6 +53,15 @@ final class CheckConfigCommand implements Callable<Integer> {
                 }
             }
         }
+        if (config.http() != null) {
+            for (int i = 0; i < listeners.size(); i++) {
+                ListenerConfig a = listeners.get(i);
+                String h = config.http().address();
+                if (a.port() == config.http().port() && a.port() != 0 && (isWildcard(a.address()) || isWildcard(h) || a.address().equals(h))) {
+                    problems.add("listener " + (i + 1) + " and [http] both take port " + a.port());
+                }
+            }
+        }
         Path dir = DataDirOption.resolve(null, config).toAbsolutePath().normalize();
         String user = System.getProperty("user.name");
         if (Files.isDirectory(dir) && !Files.isWritable(dir)) {
@@ -62,17 +76,29 @@ final class CheckConfigCommand implements Callable<Integer> {
     static List<String> unbindable(MailgateConfig config) {
         List<String> warnings = new ArrayList<>();
         for (ListenerConfig listener : config.listeners()) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.bind(new InetSocketAddress(InetAddress.getByName(listener.address()), listener.port()));
-            } catch (IOException e) {
-                String why = String.valueOf(e.getMessage());
-                String hint = why.contains("in use") ? " (a running server holds its own ports)"
-                        : why.contains("denied") && listener.port() < 1024 ? " (a port under 1024 needs CAP_NET_BIND_SERVICE, as the systemd unit gives)"
-                        : "";
-                warnings.add("cannot listen on " + listener.address() + ":" + listener.port() + " now: " + why + hint);
-            }
+            unbindable(listener.address(), listener.port(), "").ifPresent(warnings::add);
+        }
+        if (config.http() != null) {
+            unbindable(config.http().address(), config.http().port(), " ([http])").ifPresent(warnings::add);
         }
         return warnings;
+    }
+
+    private static Optional<String> unbindable(String address, int port, String what) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(address), port));
+            return Optional.empty();
+        } catch (IOException e) {
+            String why = String.valueOf(e.getMessage());
+            String hint = why.contains("in use") ? " (a running server holds its own ports)"
+                    : why.contains("denied") && port < 1024 ? " (a port under 1024 needs CAP_NET_BIND_SERVICE, as the systemd unit gives)"
+                    : "";
+            return Optional.of("cannot listen on " + address + ":" + port + what + " now: " + why + hint);
+        }
+    }
+
+    private static boolean isLoopback(String address) {
+        return address.startsWith("127.") || address.equals("::1");
     }
 
     private static boolean isWildcard(String address) {

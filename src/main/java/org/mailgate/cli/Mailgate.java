@@ -1,6 +1,13 @@
 package org.mailgate.cli;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,11 +23,14 @@ import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.DkimConfig;
+import org.mailgate.config.HttpConfig;
 import org.mailgate.config.MailauthConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.DeliveryService;
+import org.mailgate.delivery.QueueCensus;
 import org.mailgate.delivery.Router;
 import org.mailgate.dns.DnsJavaResolver;
+import org.mailgate.http.HttpListener;
 import org.mailgate.mailauth.DkimKeyRing;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.mailauth.DkimSigner;
@@ -42,20 +52,26 @@ public final class Mailgate implements AutoCloseable {
     private final LiveUserDirectory users;
     private final DkimKeyRing keys;
     private final SmtpServer server;
-    private final ScheduledExecutorService keyWatch;
+    private final ScheduledExecutorService housekeeping;
     private final Clock clock;
+    private final PrometheusMeterRegistry registry;
+    private final QueueCensus census;
     private volatile LocalDomains localDomains;
     private DnsJavaResolver resolver;
     private volatile DeliveryService delivery;
+    private volatile HttpListener http;
     private boolean stopped;
 
-    private Mailgate(FileSpool spool, LiveUserDirectory users, DkimKeyRing keys, ScheduledExecutorService keyWatch, Clock clock,
-            LocalDomains localDomains, DnsJavaResolver resolver, SmtpServer server, DeliveryService delivery) {
+    private Mailgate(FileSpool spool, LiveUserDirectory users, DkimKeyRing keys, ScheduledExecutorService housekeeping, Clock clock,
+            PrometheusMeterRegistry registry, QueueCensus census, LocalDomains localDomains, DnsJavaResolver resolver, SmtpServer server,
+            DeliveryService delivery) {
         this.spool = spool;
         this.users = users;
         this.keys = keys;
-        this.keyWatch = keyWatch;
+        this.housekeeping = housekeeping;
         this.clock = clock;
+        this.registry = registry;
+        this.census = census;
         this.localDomains = localDomains;
         this.resolver = resolver;
         this.server = server;
@@ -80,31 +96,65 @@ public final class Mailgate implements AutoCloseable {
     public static Mailgate start(MailgateConfig config, Clock clock) throws IOException {
         FileSpool spool = FileSpool.open(config.dataDir());
         SmtpServer server = null;
-        ScheduledExecutorService keyWatch = null;
+        ScheduledExecutorService housekeeping = null;
+        Mailgate mailgate = null;
         try {
             DkimKeyRing keys = new DkimKeyRing(new DkimKeyStore(config.dataDir()));
-            keyWatch = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("dkim-keys").factory());
-            keyWatch.scheduleWithFixedDelay(keys::refresh, 1, 1, TimeUnit.SECONDS);
+            housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mailgate-housekeeping").factory());
+            housekeeping.scheduleWithFixedDelay(keys::refresh, 1, 1, TimeUnit.SECONDS);
+            PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            new JvmMemoryMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            new UptimeMetrics().bindTo(registry);
+            QueueCensus census = new QueueCensus(spool, clock).register(registry);
+            housekeeping.scheduleWithFixedDelay(census::take, 0, 5, TimeUnit.SECONDS);
             LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
             LocalDomains local = localDomains(config, users);
             // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
-            server = SmtpServer.start(config, spool, users, local, steps(config, keys, resolver, local, clock), clock);
+            server = SmtpServer.start(config, spool, users, local, steps(config, keys, resolver, local, registry, clock), registry, clock);
             DeliveryService delivery = null;
             if (config.delivery().enabled()) {
-                delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, local, resolver, clock), clock);
+                delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, local, resolver, clock), clock,
+                        registry);
             }
-            return new Mailgate(spool, users, keys, keyWatch, clock, local, resolver, server, delivery);
+            mailgate = new Mailgate(spool, users, keys, housekeeping, clock, registry, census, local, resolver, server, delivery);
+            if (config.http() != null) {
+                mailgate.http = mailgate.listenHttp(config.http());
+            }
+            return mailgate;
         } catch (IOException | RuntimeException e) {
-            if (server != null) {
-                server.shutdown(Duration.ZERO);
+            if (mailgate != null) {
+                mailgate.shutdown(Duration.ZERO);
+            } else {
+                if (server != null) {
+                    server.shutdown(Duration.ZERO);
+                }
+                if (housekeeping != null) {
+                    housekeeping.shutdownNow();
+                }
+                spool.close();
             }
-            if (keyWatch != null) {
-                keyWatch.shutdownNow();
-            }
-            spool.close();
             throw e;
         }
+    }
+
+    private HttpListener listenHttp(HttpConfig config) throws IOException {
+        return HttpListener.start(config.address(), config.port(), new HttpRoutes(this).all());
+    }
+
+    /** The HTTP listener's address, when the config has one. */
+    public Optional<InetSocketAddress> httpAddress() {
+        HttpListener listening = http;
+        return listening == null ? Optional.empty() : Optional.of(listening.address());
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    QueueCensus census() {
+        return census;
     }
 
     private static LocalDomains localDomains(MailgateConfig config, LiveUserDirectory users) {
@@ -116,11 +166,12 @@ public final class Mailgate implements AutoCloseable {
     }
 
     /** Submitted mail is signed as [dkim] says; inbound mail is examined as [mailauth] says. */
-    private static PipelineSteps steps(MailgateConfig config, DkimKeyRing keys, DnsJavaResolver resolver, LocalDomains local, Clock clock) {
+    private static PipelineSteps steps(MailgateConfig config, DkimKeyRing keys, DnsJavaResolver resolver, LocalDomains local,
+            MeterRegistry registry, Clock clock) {
         MailauthConfig mailauth = config.mailauth();
         List<Examiner> examiners = mailauth.verify()
                 ? List.of(new InboundExaminer(new MailAuthentication(resolver, config.hostname(), clock, mailauth.arc()),
-                        mailauth.authservId(config.hostname()), local::isLocal, actions(mailauth)))
+                        mailauth.authservId(config.hostname()), local::isLocal, actions(mailauth), new MailauthMetrics(registry)))
                 : List.of();
         return new PipelineSteps(signers(config, keys, clock), examiners);
     }
@@ -144,7 +195,7 @@ public final class Mailgate implements AutoCloseable {
             }
         }
         LocalDomains local = localDomains(next, users);
-        report.addAll(server.reload(next, local, steps(next, keys, resolver, local, clock)));
+        report.addAll(server.reload(next, local, steps(next, keys, resolver, local, registry, clock)));
         localDomains = local;
         MailgateConfig now = server.config();
         boolean routing = !now.delivery().equals(running.delivery()) || !now.hostname().equals(running.hostname())
@@ -157,7 +208,7 @@ public final class Mailgate implements AutoCloseable {
                     report.add("delivery: stopped ([delivery] enabled = false); mail is accepted and stays queued");
                 }
             } else if (delivery == null) {
-                delivery = DeliveryService.start(now.delivery(), now.hostname(), spool, router(now, local, resolver, clock), clock);
+                delivery = DeliveryService.start(now.delivery(), now.hostname(), spool, router(now, local, resolver, clock), clock, registry);
                 report.add("delivery: started");
             } else if (routing) {
                 delivery.reconfigure(now.delivery(), now.hostname(), router(now, local, resolver, clock));
@@ -166,7 +217,28 @@ public final class Mailgate implements AutoCloseable {
         } catch (IOException e) {
             report.add("delivery: not changed, " + e.getMessage());
         }
+        if (!Objects.equals(now.http(), running.http())) {
+            report.add(relistenHttp(now.http()));
+        }
         return report;
+    }
+
+    /** A reload's [http]: the old listener closed, the new one bound; one that cannot be bound leaves none, and says why. */
+    private String relistenHttp(HttpConfig next) {
+        HttpListener old = http;
+        http = null;
+        if (old != null) {
+            old.close();
+        }
+        if (next == null) {
+            return "http: closed ([http] is gone from the config)";
+        }
+        try {
+            http = listenHttp(next);
+            return "http: listening on " + http.address().getAddress().getHostAddress() + ":" + http.address().getPort();
+        } catch (IOException e) {
+            return "http: not listening, " + e.getMessage();
+        }
     }
 
     /** What the resolver is made of; a change makes a new one (with an empty cache). */
@@ -197,12 +269,16 @@ public final class Mailgate implements AutoCloseable {
             return;
         }
         stopped = true;
+        HttpListener listening = http;
+        if (listening != null) {
+            listening.close();
+        }
         DeliveryService running = delivery;
         if (running != null) {
             running.close();
         }
         server.shutdown(grace);
-        keyWatch.shutdownNow();
+        housekeeping.shutdownNow();
         spool.close();
     }
 

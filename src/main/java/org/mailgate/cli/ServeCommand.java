@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Run the server; without --config, on the embedded defaults (loopback, ports 1587, 1465, 2525, 1025).")
+        description = "Run the server; without --config, on the embedded defaults (loopback, ports 1587, 1465, 2525, 1025, and HTTP on 8587).")
 final class ServeCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
     /** How a reload's report says the config file did not load. */
@@ -90,6 +90,8 @@ final class ServeCommand implements Callable<Integer> {
             System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort());
         }
+        mailgate.httpAddress().ifPresent(http -> System.out.printf("  %-12s %s:%d (/metrics, /healthz, /readyz)%n", "http",
+                http.getAddress().getHostAddress(), http.getPort()));
         System.out.println("  postmaster   " + postmaster(config, mailgate.localDomains()));
         if (mailgate.delivery().isEmpty()) {
             System.out.println("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.");

@@ -37,23 +37,11 @@ public final class ConfigLoader {
     static final Key<DkimConfig> DKIM = TOP.key("dkim", ValueType.table(DkimConfig.TABLE, DkimConfig::new), DkimConfig.DEFAULTS);
     static final Key<MailauthConfig> MAILAUTH = TOP.key("mailauth", MailauthConfig.READ, MailauthConfig.DEFAULTS);
     static final Key<LogConfig> LOG = TOP.key("log", ValueType.table(LogConfig.TABLE, LogConfig::new), LogConfig.DEFAULTS);
+    static final Key<HttpConfig> HTTP = TOP.key("http", ValueType.table(HttpConfig.TABLE, HttpConfig::new), null);
 
     static final Table LISTENER = new Table("listener");
-    static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", (r, t, key) -> {
-        String address = r.string(t, key.name(), "an IP address such as \"0.0.0.0\" or \"::\"");
-        if (!AddressRange.isAddressLiteral(address)) {
-            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path() + ": expected an IP address such as \"0.0.0.0\" or \"::\", got \"" + address + "\"");
-        }
-        return address;
-    });
-    static final Key<Integer> LISTENER_PORT = LISTENER.required("port", (r, t, key) -> {
-        String expected = "a port number from 0 to 65535";
-        long port = r.integer(t, key.name(), expected);
-        if (port < 0 || port > 65535) {
-            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path() + ": expected " + expected + ", got " + port);
-        }
-        return (int) port;
-    });
+    static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", ValueType.LISTEN_ADDRESS);
+    static final Key<Integer> LISTENER_PORT = LISTENER.required("port", ValueType.LISTEN_PORT);
     static final Key<ListenerKind> LISTENER_KIND = LISTENER.required("kind", (r, t, key) -> {
         String kind = r.string(t, key.name(), "one of \"submission\", \"submissions\", \"inbound\"");
         ListenerKind parsed = Map.of("submission", ListenerKind.SUBMISSION, "submissions", ListenerKind.SUBMISSIONS,
@@ -79,7 +67,7 @@ public final class ConfigLoader {
     /** Every table of the file and its declared keys (the README's config block is checked against them). */
     static final List<Table> TABLES = List.of(TOP, LISTENER, TLS_TABLE, SNI_TABLE, Limits.TABLE, LoginThrottleConfig.TABLE,
             SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE, MailauthConfig.TABLE,
-            LogConfig.TABLE);
+            LogConfig.TABLE, HttpConfig.TABLE);
 
     private ConfigLoader() {}
 
@@ -98,7 +86,7 @@ public final class ConfigLoader {
         Values v = TOP.read(r, toml);
         return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
                 v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM), v.get(MAILAUTH),
-                v.get(LOG));
+                v.get(LOG), v.get(HTTP));
     }
 
     private static List<ListenerConfig> listeners(TomlReader r, TomlTable toml, Key<List<ListenerConfig>> key) throws ConfigException {

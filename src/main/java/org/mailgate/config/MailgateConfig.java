@@ -15,6 +15,7 @@ import java.util.Set;
  * @param dkim how submitted mail is signed
  * @param mailauth what inbound mail's SPF, DKIM and DMARC verdicts lead to
  * @param log the server log's level and format
+ * @param http the HTTP listener (metrics, health); null for none
  */
 public record MailgateConfig(
         String hostname,
@@ -31,7 +32,8 @@ public record MailgateConfig(
         String postmaster,
         DkimConfig dkim,
         MailauthConfig mailauth,
-        LogConfig log) {
+        LogConfig log,
+        HttpConfig http) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -43,7 +45,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS, LogConfig.DEFAULTS);
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS, LogConfig.DEFAULTS, null);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -53,39 +55,43 @@ public record MailgateConfig(
                 new ListenerConfig("127.0.0.1", 1465, ListenerKind.SUBMISSIONS),
                 new ListenerConfig("127.0.0.1", 2525, ListenerKind.SUBMISSION),
                 new ListenerConfig("127.0.0.1", 1025, ListenerKind.INBOUND)),
-                null, Limits.DEFAULTS);
+                null, Limits.DEFAULTS).withHttp(HttpConfig.DEFAULTS);
+    }
+
+    public MailgateConfig withHttp(HttpConfig replacement) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, replacement);
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth, log);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth, log, http);
     }
 
     public MailgateConfig withTls(TlsConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
     }
 
     public MailgateConfig withDkim(DkimConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth, log);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth, log, http);
     }
 
     public MailgateConfig withMailauth(MailauthConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement, log);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement, log, http);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth, log);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth, log, http);
     }
 }

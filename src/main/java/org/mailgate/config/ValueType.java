@@ -22,6 +22,24 @@ interface ValueType<T> {
 
     ValueType<Integer> POSITIVE = (r, table, key) -> r.positive(table, key.name());
     ValueType<Integer> PORT = (r, table, key) -> r.port(table, key.name());
+    /** A port to listen on: 0 lets the system pick (tests). */
+    ValueType<Integer> LISTEN_PORT = (r, t, key) -> {
+        String expected = "a port number from 0 to 65535";
+        long port = r.integer(t, key.name(), expected);
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path() + ": expected " + expected + ", got " + port);
+        }
+        return (int) port;
+    };
+    /** An address to listen on: an IP literal. */
+    ValueType<String> LISTEN_ADDRESS = (r, t, key) -> {
+        String address = r.string(t, key.name(), "an IP address such as \"0.0.0.0\" or \"::\"");
+        if (!AddressRange.isAddressLiteral(address)) {
+            throw new ConfigException(r.at(t.inputPositionOf(key.name())) + key.path()
+                    + ": expected an IP address such as \"0.0.0.0\" or \"::\", got \"" + address + "\"");
+        }
+        return address;
+    };
     ValueType<Long> SIZE = (r, table, key) -> r.size(table, key.name());
     /** A size held as an int: larger values are capped, which only ever means "no limit in practice". */
     ValueType<Integer> INT_SIZE = (r, table, key) -> (int) Math.min(r.size(table, key.name()), Integer.MAX_VALUE);

@@ -2,6 +2,7 @@ package org.mailgate.delivery;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,9 +45,16 @@ final class Attempts {
     private final Clock clock;
     private final ExecutorService workers;
     private final Semaphore global;
+    private final DeliveryMetrics metrics;
     private final Map<String, Semaphore> perDestination = new ConcurrentHashMap<>();
 
     Attempts(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock, ExecutorService workers) {
+        this(settings, hostname, spool, transport, clock, workers, DeliveryMetrics.none());
+    }
+
+    Attempts(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock, ExecutorService workers,
+            DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.spool = spool;
         this.transport = transport;
@@ -126,11 +134,14 @@ final class Attempts {
             destination.acquire();
             try {
                 RoutedMessage routed = new RoutedMessage(message.envelope(), recipients, message.size(), () -> spool.content(message.id()));
+                Instant started = clock.instant();
                 List<Outcome> outcomes = transport.deliver(route, routed);
                 Instant at = clock.instant();
+                metrics.took(Duration.between(started, at));
                 List<QueueEvent> events = new ArrayList<>();
                 for (Outcome o : outcomes) {
                     events.add(new QueueEvent.Attempted(at, o.recipient(), o.status(), o.remoteMta(), o.reply()));
+                    metrics.attempted(o.status());
                     log.info("{}: to=<{}> relay={} status={} ({})", message.id(), o.recipient(),
                             o.remoteMta().isEmpty() ? route.key() : o.remoteMta(), describe(o.status()), o.reply().oneLine());
                 }
@@ -170,7 +181,7 @@ final class Attempts {
         return Optional.empty();
     }
 
-    private static String describe(RecipientState.Status status) {
+    static String describe(RecipientState.Status status) {
         return switch (status) {
             case DELIVERED -> "sent";
             case PENDING -> "deferred";

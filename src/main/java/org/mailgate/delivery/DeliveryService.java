@@ -1,5 +1,6 @@
 package org.mailgate.delivery;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -31,6 +32,7 @@ public final class DeliveryService implements AutoCloseable {
 
     private final Spool spool;
     private final Clock clock;
+    private final DeliveryMetrics metrics;
     private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("delivery-housekeeping").daemon(true).factory());
@@ -62,9 +64,11 @@ public final class DeliveryService implements AutoCloseable {
         }
     }
 
-    private DeliveryService(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock) throws IOException {
+    private DeliveryService(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock, DeliveryMetrics metrics)
+            throws IOException {
         this.spool = spool;
         this.clock = clock;
+        this.metrics = metrics;
         this.current = generation(settings, hostname, transport);
         housekeeping.scheduleWithFixedDelay(() -> current.transport.expireIdle(), 1, 1, TimeUnit.SECONDS);
         spool.onCommit(id -> {
@@ -82,11 +86,17 @@ public final class DeliveryService implements AutoCloseable {
      */
     public static DeliveryService start(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock)
             throws IOException {
-        return new DeliveryService(settings, hostname, spool, transport, clock);
+        return new DeliveryService(settings, hostname, spool, transport, clock, DeliveryMetrics.none());
+    }
+
+    /** As above, counting its attempts in {@code registry}. */
+    public static DeliveryService start(DeliveryConfig settings, String hostname, Spool spool, Transport transport, Clock clock,
+            MeterRegistry registry) throws IOException {
+        return new DeliveryService(settings, hostname, spool, transport, clock, new DeliveryMetrics(registry));
     }
 
     private Generation generation(DeliveryConfig settings, String reportingHost, Transport transport) {
-        return new Generation(settings, new Attempts(settings, reportingHost, spool, transport, clock, workers), transport);
+        return new Generation(settings, new Attempts(settings, reportingHost, spool, transport, clock, workers, metrics), transport);
     }
 
     /**

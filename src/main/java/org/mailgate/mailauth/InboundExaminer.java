@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.mailgate.mail.Mailbox;
@@ -37,6 +38,7 @@ public final class InboundExaminer implements Examiner {
     private final MailAuthentication checks;
     private final String authservId;
     private final Predicate<String> localDomain;
+    private final Consumer<AuthenticationResults.Verdicts> seen;
     private final Actions actions;
 
     /** What a finding leads to, mildest first. */
@@ -69,10 +71,17 @@ public final class InboundExaminer implements Examiner {
 
     /** @param authservId our host name, as RFC 8601 2.5 suggests */
     public InboundExaminer(MailAuthentication checks, String authservId, Predicate<String> localDomain, Actions actions) {
+        this(checks, authservId, localDomain, actions, verdicts -> { });
+    }
+
+    /** As above; {@code seen} hears every message's verdicts (the server counts them). */
+    public InboundExaminer(MailAuthentication checks, String authservId, Predicate<String> localDomain, Actions actions,
+            Consumer<AuthenticationResults.Verdicts> seen) {
         this.checks = checks;
         this.authservId = authservId;
         this.localDomain = localDomain;
         this.actions = actions;
+        this.seen = seen;
     }
 
     @Override
@@ -98,6 +107,7 @@ public final class InboundExaminer implements Examiner {
                     AuthenticationResults.Verdicts verdicts = message.finish(results.join());
                     Verdict verdict = decide(verdicts);
                     log(transaction, verdicts, verdict);
+                    seen.accept(verdicts);
                     return verdict;
                 }
             };

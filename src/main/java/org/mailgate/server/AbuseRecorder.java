@@ -13,10 +13,12 @@ import org.mailgate.policy.AutoBan;
 final class AbuseRecorder {
     private final AutoBan autoBan;
     private final RefusalLog refusals;
+    private final ServerMetrics metrics;
 
-    AbuseRecorder(AutoBan autoBan, RefusalLog refusals) {
+    AbuseRecorder(AutoBan autoBan, RefusalLog refusals, ServerMetrics metrics) {
         this.autoBan = autoBan;
         this.refusals = refusals;
+        this.metrics = metrics;
     }
 
     /**
@@ -26,6 +28,7 @@ final class AbuseRecorder {
      */
     void refused(Refusal refusal, String command, SessionTag session, String user) {
         InetAddress client = session.client();
+        metrics.refused(refusal);
         refusals.refused(ClientKey.of(client), refusal.name(), "session=" + session.id() + " port=" + session.port()
                 + " user=" + (user == null ? "-" : user) + " reject: " + command + ": " + refusal.reply().oneLine());
         switch (refusal) {

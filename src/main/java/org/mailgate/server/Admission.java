@@ -81,6 +81,7 @@ final class Admission extends ChannelInboundHandlerAdapter {
         Optional<Refusal> refusal = context.bans().find(client).map(ban -> ban.automatic() ? Refusal.BANNED : Refusal.ACCESS_DENIED)
                 .or(() -> context.connections().admit(client, trusted));
         if (refusal.isPresent()) {
+            context.metrics().refused(refusal.get());
             context.refusals().refused(ClientKey.of(client), "refused at connect: " + refusal.get());
             if (tlsFirst) {
                 ctx.close(); // the client expects a TLS handshake: a reply in the clear would be noise

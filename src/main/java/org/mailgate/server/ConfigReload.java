@@ -32,6 +32,7 @@ final class ConfigReload {
         compare(changed, "[delivery]", running.delivery(), next.delivery());
         compare(changed, "[dkim]", running.dkim(), next.dkim());
         compare(changed, "[mailauth]", running.mailauth(), next.mailauth());
+        compare(changed, "[http]", running.http(), next.http());
         return changed;
     }
 

@@ -31,6 +31,11 @@ final class ConnectionLimiter {
         this.recentConnections = new RecentEvents(MINUTE, limits.maxConnectionRate() + 1, 100_000);
     }
 
+    /** Connections open now, server-wide. */
+    int open() {
+        return open.get();
+    }
+
     /** A reload's new limits; connections open stay, and count against them. */
     void resize(Limits next) {
         limits = next;

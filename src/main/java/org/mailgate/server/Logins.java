@@ -35,12 +35,14 @@ final class Logins {
     private final LoginThrottle throttle;
     private final AutoBan autoBan;
     private final ExecutorService pool;
+    private final ServerMetrics metrics;
 
-    Logins(Authenticator authenticator, LoginThrottle throttle, AutoBan autoBan, ExecutorService pool) {
+    Logins(Authenticator authenticator, LoginThrottle throttle, AutoBan autoBan, ExecutorService pool, ServerMetrics metrics) {
         this.authenticator = authenticator;
         this.throttle = throttle;
         this.autoBan = autoBan;
         this.pool = pool;
+        this.metrics = metrics;
     }
 
     /** A reload's new [login-throttle], auth-failure-delay and auth-cache-ttl; failures counted and lockouts stay. */
@@ -56,6 +58,7 @@ final class Logins {
         String account = User.normalize(username);
         if (!throttle.begin(clientKey, account)) {
             autoBan.record(client, AutoBan.Offence.FAILED_LOGIN);
+            metrics.login(ServerMetrics.Login.LOCKED);
             fail(loop, answer, username, Refusal.AUTH_LOCKED, throttle.refusedDelay());
             return;
         }
@@ -74,6 +77,7 @@ final class Logins {
                 Duration delay = throttle.failed(clientKey, account, password);
                 autoBan.record(client, AutoBan.Offence.FAILED_LOGIN);
                 log.info("{} authentication failed user={}", session, username);
+                metrics.login(ServerMetrics.Login.FAILURE);
                 fail(loop, answer, username, Refusal.AUTH_FAILED, delay);
             }
         });
@@ -82,6 +86,7 @@ final class Logins {
     private void succeed(SessionTag session, String clientKey, String account, User user, Answer answer) {
         throttle.succeeded(clientKey, account);
         log.info("{} authenticated user={}", session, user.address());
+        metrics.login(ServerMetrics.Login.SUCCESS);
         answer.answer(user.address(), Optional.empty());
     }
 

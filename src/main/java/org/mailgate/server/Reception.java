@@ -2,6 +2,7 @@ package org.mailgate.server;
 
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -102,6 +103,7 @@ final class Reception {
 
     /** The end of the data: checks, then the commit; {@code outcome} hears the answer on {@code loop}. */
     void end(EventExecutor loop, Executor checks, Outcome outcome) {
+        Instant ended = context.clock().instant();
         IncomingMessage m = incoming;
         MessageAssembly a = assembly;
         incoming = null;
@@ -130,7 +132,7 @@ final class Reception {
                 loop.execute(() -> outcome.refused(refused));
                 return;
             }
-            commit(m, loop, outcome);
+            commit(m, ended, loop, outcome);
         });
     }
 
@@ -145,7 +147,7 @@ final class Reception {
         return refusal;
     }
 
-    private void commit(IncomingMessage m, EventExecutor loop, Outcome outcome) {
+    private void commit(IncomingMessage m, Instant ended, EventExecutor loop, Outcome outcome) {
         context.spool().commit(m).whenComplete((ignored, failed) -> loop.execute(() -> {
             if (failed != null) {
                 outcome.refused(notQueued(m.id(), failed));
@@ -156,6 +158,7 @@ final class Reception {
                     e.authenticatedUser().map(user -> " user=" + user).orElse(""), e.sender().map(Object::toString).orElse(""),
                     e.recipients().size(), m.contentSize());
             context.space().stored(m.contentSize());
+            context.metrics().accepted(session.kind(), m.contentSize(), Duration.between(ended, context.clock().instant()));
             e.authenticatedUser().ifPresent(user -> context.sendingLimits().record(user, e.recipients().size()));
             outcome.stored(m.id());
         }));

@@ -40,15 +40,16 @@ record ServerContext(
         HandshakeSlots handshakes,
         RefusalLog refusals,
         AbuseRecorder abuse,
+        ServerMetrics metrics,
         Executor checks,
         Clock clock,
         Map<ListenerKind, ListenerProfile> profiles) {
 
     static ServerContext create(MailgateConfig config, TlsContexts tls, Spool spool, SpoolSpace space, Logins logins, SubmissionPolicy submission,
             InboundPolicy inbound, PipelineSteps steps, SendingLimits sending, BanList bans, AutoBan autoBan, ConnectionLimiter connections,
-            HandshakeSlots handshakes, RefusalLog refusals, Executor checks, Clock clock) {
+            HandshakeSlots handshakes, RefusalLog refusals, ServerMetrics metrics, Executor checks, Clock clock) {
         return new ServerContext(config, tls, spool, space, new QueueIds(), logins, submission, inbound, steps, sending, bans, autoBan,
-                connections, handshakes, refusals, new AbuseRecorder(autoBan, refusals), checks, clock,
+                connections, handshakes, refusals, new AbuseRecorder(autoBan, refusals, metrics), metrics, checks, clock,
                 ListenerProfile.all(config, submission, inbound, steps));
     }
 
@@ -70,7 +71,7 @@ record ServerContext(
     ServerContext with(MailgateConfig reloaded, TlsContexts reloadedTls, SubmissionPolicy submission, InboundPolicy inbound,
             PipelineSteps reloadedSteps) {
         return new ServerContext(reloaded, reloadedTls, spool, space, queueIds, logins, submission, inbound, reloadedSteps, sendingLimits,
-                bans, autoBan, connections, handshakes, refusals, abuse, checks, clock,
+                bans, autoBan, connections, handshakes, refusals, abuse, metrics, checks, clock,
                 ListenerProfile.all(reloaded, submission, inbound, reloadedSteps));
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import org.mailgate.config.ListenerKind;
 import org.mailgate.mail.Refusal;
 import org.mailgate.smtp.SessionEvent;
 import org.mailgate.smtp.SmtpSession;
@@ -26,6 +27,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
 
     private final ServerContext context;
     private final ListenerProfile profile;
+    private final ListenerKind kind;
     private ChannelHandlerContext ctx;
     private SmtpSession session;
     private InetAddress clientAddress;
@@ -35,9 +37,10 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
     private Deadlines deadlines;
     private Reception reception;
 
-    SmtpConnection(ServerContext context, ListenerProfile profile) {
+    SmtpConnection(ServerContext context, ListenerProfile profile, ListenerKind kind) {
         this.context = context;
         this.profile = profile;
+        this.kind = kind;
     }
 
     @Override
@@ -50,7 +53,8 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
         clientAddress = address;
         trusted = trustedNetwork;
         InetSocketAddress local = (InetSocketAddress) ctx.channel().localAddress();
-        tag = new SessionTag(ctx.channel().id().asShortText(), address, local.getPort());
+        tag = new SessionTag(ctx.channel().id().asShortText(), address, local.getPort(), kind);
+        context.metrics().connection(kind);
         log.info("{} connected to port {}", tag, local.getPort());
         PipelinePolicy policy = new PipelinePolicy(profile.pipeline(), address.getHostAddress(), context.checks(), context::storageFits);
         session = new SmtpSession(profile.settings(), policy, this::handle);
@@ -92,6 +96,7 @@ final class SmtpConnection extends ChannelInboundHandlerAdapter {
             case Admission.Admitted admitted -> begin(admitted.client(), admitted.trusted());
             case SslHandshakeCompletionEvent done -> {
                 endHandshake();
+                context.metrics().handshake(done.isSuccess());
                 if (!done.isSuccess()) {
                     log.info("{} TLS handshake failed: {}", tag, said(done.cause()));
                     ctx.close();

@@ -1,5 +1,8 @@
 package org.mailgate.server;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -86,10 +89,12 @@ public final class SmtpServer implements AutoCloseable {
     private final List<Listening> listening = new CopyOnWriteArrayList<>();
     private final Clock clock;
     private final PipelineSteps steps;
+    private final MeterRegistry registry;
     private boolean closed;
 
     private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, PipelineSteps steps,
-            Clock clock) {
+            MeterRegistry registry, Clock clock) {
+        this.registry = registry;
         this.steps = steps;
         this.config = config;
         this.clock = clock;
@@ -107,13 +112,13 @@ public final class SmtpServer implements AutoCloseable {
      */
     public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
             List<Signer> signers, Clock clock) throws IOException {
-        return start(config, spool, users, localDomains, new PipelineSteps(signers, List.of()), clock);
+        return start(config, spool, users, localDomains, new PipelineSteps(signers, List.of()), new SimpleMeterRegistry(), clock);
     }
 
-    /** As above, with inbound mail examined too. */
+    /** As above, with inbound mail examined too, and what the listeners count in {@code registry}. */
     public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
-            PipelineSteps steps, Clock clock) throws IOException {
-        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, clock);
+            PipelineSteps steps, MeterRegistry registry, Clock clock) throws IOException {
+        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, registry, clock);
         try {
             server.bind();
             return server;
@@ -146,7 +151,7 @@ public final class SmtpServer implements AutoCloseable {
                         }
                         ServerContext current = context;
                         channel.pipeline().addLast("admission", new Admission(current, listener));
-                        channel.pipeline().addLast("smtp", new SmtpConnection(current, current.profile(listener.kind())));
+                        channel.pipeline().addLast("smtp", new SmtpConnection(current, current.profile(listener.kind()), listener.kind()));
                     }
                 });
         try {
@@ -172,8 +177,13 @@ public final class SmtpServer implements AutoCloseable {
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
         RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), clock);
         AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock);
+        ServerMetrics metrics = new ServerMetrics(registry);
+        Gauge.builder("mailgate.connections.open", limiter, ConnectionLimiter::open).description("SMTP connections open").register(registry);
+        Gauge.builder("mailgate.tls.handshakes.in.progress", handshakes, HandshakeSlots::inProgress).register(registry);
+        Gauge.builder("mailgate.bans.active", bans, b -> b.active().size()).description("bans in force, automatic and manual")
+                .register(registry);
         Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl(), clock),
-                throttle, autoBan, authPool);
+                throttle, autoBan, authPool, metrics);
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> context.tls().reloadIfChanged(), 2, 2, TimeUnit.SECONDS);
@@ -194,7 +204,7 @@ public final class SmtpServer implements AutoCloseable {
                 bans.active().size());
         return ServerContext.create(config, tlsContexts, spool, space, logins,
                 new SubmissionPolicy(localDomains, sending, config.delivery().allowPrivateLiterals()), new InboundPolicy(localDomains), steps, sending,
-                bans, autoBan, limiter, handshakes, refusals, checks, clock);
+                bans, autoBan, limiter, handshakes, refusals, metrics, checks, clock);
     }
 
     private static TlsContexts tls(MailgateConfig config, Clock clock) throws IOException {

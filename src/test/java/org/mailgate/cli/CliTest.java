@@ -204,6 +204,15 @@ class CliTest {
         CliRun.Result collision = run("", "check-config", twice.toString());
         assertThat(collision.exitCode()).isEqualTo(1);
         assertThat(collision.err()).isEqualTo(twice + ": listeners 1 and 2 both take port 2587 (0.0.0.0, 127.0.0.1)\n");
+        Path http = Files.writeString(dir.resolve("http.toml"), "hostname = \"mx.example.com\"\n[http]\naddress = \"0.0.0.0\"\nport = 2587\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 2587\nkind = \"submission\"\n");
+        CliRun.Result httpCollision = run("", "check-config", http.toString());
+        assertThat(httpCollision.exitCode()).isEqualTo(1);
+        assertThat(httpCollision.err()).isEqualTo(http + ": listener 1 and [http] both take port 2587\n");
+        Path open = Files.writeString(dir.resolve("open.toml"), "hostname = \"mx.example.com\"\n[http]\naddress = \"0.0.0.0\"\nport = 0\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n");
+        assertThat(run("", "check-config", open.toString()).out()).contains(open + ": warning: [http] listens on 0.0.0.0: /metrics and"
+                + " /readyz need no login");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path busy = Files.writeString(dir.resolve("busy.toml"), "hostname = \"mx.example.com\"\n"
                     + "[[listener]]\naddress = \"127.0.0.1\"\nport = " + taken.getLocalPort() + "\nkind = \"submission\"\n");

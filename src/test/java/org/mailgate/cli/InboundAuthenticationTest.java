@@ -103,6 +103,11 @@ class InboundAuthenticationTest {
         }
     }
 
+    private static double dmarcFailures() {
+        var counter = mailgate.registry().find("mailgate.mailauth.results").tags("method", "dmarc", "result", "fail").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     @Test
     void aSignedMessagePassesDkimAndDmarcAndAForgedResultsFieldIsRemoved() throws Exception {
         String forgedField = "Authentication-Results: mx.test; dkim=pass header.d=paypal.com\r\n";
@@ -119,9 +124,11 @@ class InboundAuthenticationTest {
     @Test
     void aForgeryUnderPRejectIsRefusedAndNothingIsQueued() throws Exception {
         int before = mailgate.spool().list().size();
+        double failed = dmarcFailures();
         String reply = send("alice@example.org", message("dkimpy-rsa-relaxed-relaxed.eml").replace("Hello", "Your invoice"));
         assertThat(reply).isEqualTo("550 5.7.1 Message rejected: it fails the DMARC policy (p=reject) of its From domain");
         assertThat(mailgate.spool().list()).hasSize(before);
+        assertThat(dmarcFailures()).as("mailgate_mailauth_results_total{method=dmarc,result=fail}").isEqualTo(failed + 1);
     }
 
     @Test

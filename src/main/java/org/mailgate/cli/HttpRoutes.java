@@ -1,0 +1,68 @@
+package org.mailgate.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.mailgate.config.Durations;
+import org.mailgate.config.HttpConfig;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.http.HttpResponse;
+
+/**
+ * What the HTTP listener serves of a running Mailgate: /metrics in Prometheus's text format,
+ * /healthz (the process answers) and /readyz (listeners bound, spool writable with room,
+ * delivery not stuck), each check a line, so a load balancer's or an admin's curl says why.
+ */
+final class HttpRoutes {
+    private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final Mailgate mailgate;
+
+    HttpRoutes(Mailgate mailgate) {
+        this.mailgate = mailgate;
+    }
+
+    Map<String, Supplier<HttpResponse>> all() {
+        return Map.of(
+                "/metrics", () -> new HttpResponse(200, PROMETHEUS_TEXT, mailgate.registry().scrape().getBytes(StandardCharsets.UTF_8)),
+                "/healthz", () -> HttpResponse.text(200, "ok\n"),
+                "/readyz", this::readiness);
+    }
+
+    private HttpResponse readiness() {
+        MailgateConfig config = mailgate.server().config();
+        List<String> lines = new ArrayList<>();
+        boolean ready = true;
+
+        int bound = mailgate.server().bound().size();
+        int wanted = config.listeners().size();
+        ready &= line(lines, bound == wanted, "listeners: " + bound + " of " + wanted + " bound");
+
+        long minFree = config.limits().minFreeSpace();
+        try {
+            long free = mailgate.spool().usableSpace();
+            boolean writable = Files.isWritable(config.dataDir().resolve("spool"));
+            ready &= line(lines, writable && free >= minFree, "spool: " + (writable ? "writable" : "not writable") + ", "
+                    + free / (1024 * 1024) + " MiB free (min-free-space " + minFree / (1024 * 1024) + " MiB)");
+        } catch (IOException e) {
+            ready &= line(lines, false, "spool: free space unknown: " + e.getMessage());
+        }
+
+        Duration oldest = mailgate.census().oldestAge();
+        Duration limit = (config.http() != null ? config.http() : HttpConfig.DEFAULTS).readyQueueAge();
+        ready &= line(lines, oldest.compareTo(limit) <= 0, "queue: " + mailgate.census().last().waiting() + " waiting, the oldest for "
+                + Durations.format(oldest) + " (ready-queue-age " + Durations.format(limit) + ")");
+
+        return HttpResponse.text(ready ? 200 : 503, (ready ? "ready\n" : "not ready\n") + String.join("\n", lines) + "\n");
+    }
+
+    private static boolean line(List<String> lines, boolean ok, String what) {
+        lines.add((ok ? "ok   " : "FAIL ") + what);
+        return ok;
+    }
+}

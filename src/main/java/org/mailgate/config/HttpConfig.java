@@ -1,0 +1,39 @@
+package org.mailgate.config;
+
+import java.time.Duration;
+
+/**
+ * The HTTP listener, the config file's [http] table: /metrics (Prometheus), /healthz and
+ * /readyz. Absent from a config file, there is none; the embedded default has one on loopback.
+ */
+public final class HttpConfig extends Settings<HttpConfig> {
+    static final Table TABLE = new Table("http");
+
+    public static final Key<String> ADDRESS = TABLE.key("address", ValueType.LISTEN_ADDRESS, "127.0.0.1");
+    public static final Key<Integer> PORT = TABLE.key("port", ValueType.LISTEN_PORT, 8587);
+    /** /readyz fails when the oldest message waiting for delivery is older than this: delivery is stuck. */
+    public static final Key<Duration> READY_QUEUE_AGE = TABLE.key("ready-queue-age", ValueType.DURATION, Duration.ofHours(4));
+
+    public static final HttpConfig DEFAULTS = new HttpConfig(TABLE.defaults());
+
+    HttpConfig(Values values) {
+        super(values);
+    }
+
+    @Override
+    HttpConfig copy(Values changed) {
+        return new HttpConfig(changed);
+    }
+
+    public String address() {
+        return get(ADDRESS);
+    }
+
+    public int port() {
+        return get(PORT);
+    }
+
+    public Duration readyQueueAge() {
+        return get(READY_QUEUE_AGE);
+    }
+}
