@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.ListenerConfig;
@@ -67,8 +68,8 @@ final class DomainRecords {
                 List.of("_dmarc." + domain + ". 3600 IN TXT \"v=DMARC1; p=quarantine; adkim=r; aspf=r\""), r -> dmarc(r, domain)));
         String id = DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.now(ZoneOffset.UTC));
         records.add(new Expected("MTA-STS (RFC 8461): senders require TLS to our MX; serve this policy at https://mta-sts." + domain
-                + "/.well-known/mta-sts.txt (a certificate for mta-sts." + domain + "), and change id= when it changes:\n"
-                + ";   version: STSv1\n;   mode: enforce\n;   mx: " + host + "\n;   max_age: 604800",
+                + "/.well-known/mta-sts.txt (a certificate for mta-sts." + domain + "; [http] serves it), and change id= when it changes:\n"
+                + mtaStsPolicy(host).lines().map(line -> ";   " + line).collect(Collectors.joining("\n")),
                 List.of("_mta-sts." + domain + ". 3600 IN TXT \"v=STSv1; id=" + id + "\""), r -> tagged(r, "_mta-sts." + domain, "v=STSv1", "id")));
         records.add(new Expected("TLS-RPT (RFC 8460): senders report TLS failures to postmaster@" + domain,
                 List.of("_smtp._tls." + domain + ". 3600 IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@" + domain + "\""),
@@ -240,5 +241,10 @@ final class DomainRecords {
     private static int port(MailgateConfig config, ListenerKind kind, int standard) {
         List<Integer> ports = config.listeners().stream().filter(l -> l.kind() == kind).map(ListenerConfig::port).toList();
         return ports.contains(standard) ? standard : ports.isEmpty() ? 0 : ports.get(0);
+    }
+
+    /** Our MTA-STS policy (RFC 8461 3.2): TLS to our MX, enforced, for a week at a time. */
+    static String mtaStsPolicy(String host) {
+        return "version: STSv1\nmode: enforce\nmx: " + host + "\nmax_age: 604800\n";
     }
 }

@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
+import org.mailgate.auth.LocalDomains;
 import org.mailgate.config.Durations;
 import org.mailgate.config.HttpConfig;
 import org.mailgate.config.MailgateConfig;
@@ -28,10 +31,25 @@ final class HttpRoutes {
     }
 
     Map<String, Supplier<HttpResponse>> all() {
+        Supplier<HttpResponse> autoconfig = this::autoconfig;
         return Map.of(
                 "/metrics", () -> new HttpResponse(200, PROMETHEUS_TEXT, mailgate.registry().scrape().getBytes(StandardCharsets.UTF_8)),
                 "/healthz", () -> HttpResponse.text(200, "ok\n"),
-                "/readyz", this::readiness);
+                "/readyz", this::readiness,
+                "/.well-known/autoconfig/mail/config-v1.1.xml", autoconfig,
+                "/mail/config-v1.1.xml", autoconfig,
+                // RFC 8461 3.3: text/plain; served as https://mta-sts.DOMAIN/ by a TLS proxy in front
+                "/.well-known/mta-sts.txt", () -> HttpResponse.text(200, DomainRecords.mtaStsPolicy(mailgate.server().config().hostname())));
+    }
+
+    private HttpResponse autoconfig() {
+        MailgateConfig config = mailgate.server().config();
+        LocalDomains local = mailgate.localDomains();
+        Set<String> domains = new TreeSet<>(local.configured());
+        domains.addAll(local.users().get().domains());
+        String xml = ClientAutoconfig.document(config.hostname(), mailgate.server().bound(), domains,
+                config.http() != null ? config.http() : HttpConfig.DEFAULTS);
+        return new HttpResponse(200, "application/xml; charset=utf-8", xml.getBytes(StandardCharsets.UTF_8));
     }
 
     private HttpResponse readiness() {

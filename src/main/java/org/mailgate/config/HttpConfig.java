@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * The HTTP listener, the config file's [http] table: /metrics (Prometheus), /healthz and
- * /readyz. Absent from a config file, there is none; the embedded default has one on loopback.
+ * /readyz, client autoconfiguration and our domains' MTA-STS policy. Absent from a config file,
+ * there is none; the embedded default has one on loopback.
  */
 public final class HttpConfig extends Settings<HttpConfig> {
     static final Table TABLE = new Table("http");
@@ -13,6 +14,10 @@ public final class HttpConfig extends Settings<HttpConfig> {
     public static final Key<Integer> PORT = TABLE.key("port", ValueType.LISTEN_PORT, 8587);
     /** /readyz fails when the oldest message waiting for delivery is older than this: delivery is stuck. */
     public static final Key<Duration> READY_QUEUE_AGE = TABLE.key("ready-queue-age", ValueType.DURATION, Duration.ofHours(4));
+
+    /** The IMAP server (implicit TLS) that client autoconfiguration names for incoming mail; empty for none. */
+    public static final Key<String> IMAP_HOST = TABLE.key("imap-host", ValueType.HOSTNAME, "");
+    public static final Key<Integer> IMAP_PORT = TABLE.key("imap-port", ValueType.PORT, 993);
 
     public static final HttpConfig DEFAULTS = new HttpConfig(TABLE.defaults());
 
@@ -35,5 +40,13 @@ public final class HttpConfig extends Settings<HttpConfig> {
 
     public Duration readyQueueAge() {
         return get(READY_QUEUE_AGE);
+    }
+
+    public String imapHost() {
+        return get(IMAP_HOST);
+    }
+
+    public int imapPort() {
+        return get(IMAP_PORT);
     }
 }

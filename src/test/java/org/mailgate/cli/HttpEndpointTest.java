@@ -2,16 +2,20 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +25,13 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.delivery.tls.MtaSts;
+import org.mailgate.delivery.tls.MtaStsCache;
+import org.mailgate.delivery.tls.OutboundTls;
+import org.mailgate.dns.FakeResolver;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /** The [http] listener of a running Mailgate: what /metrics counts after real SMTP traffic, /healthz, /readyz, and bad requests. */
 class HttpEndpointTest {
@@ -96,6 +107,66 @@ class HttpEndpointTest {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(ready.body()).startsWith("not ready\n").contains("FAIL queue: 1 waiting, the oldest for ");
         }
+    }
+
+    @Test
+    @DisplayName("client autoconfiguration in Thunderbird's format, every field checked; our MTA-STS policy, read by our own parser")
+    void autoconfigAndMtaSts() throws Exception {
+        MailgateConfig base = new MailgateConfig("mail.example.com", dir.resolve("data"), Set.of("example.com"), List.of(
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION), new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
+        MailgateConfig config = base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, false))
+                .withHttp(HttpConfig.DEFAULTS.with(HttpConfig.PORT, 0).with(HttpConfig.IMAP_HOST, "imap.example.com"));
+        assertThat(CliRun.run("secret-one\n", "user", "add", "bob@example.net", "--password-stdin", "--data-dir", dir.resolve("data").toString())
+                .exitCode()).isZero();
+        try (Mailgate mailgate = Mailgate.start(config, Clock.systemUTC())) {
+            InetSocketAddress http = mailgate.httpAddress().orElseThrow();
+            int submission = mailgate.server().bound().get(0).address().getPort();
+            int submissions = mailgate.server().bound().get(1).address().getPort();
+            for (String path : List.of("/.well-known/autoconfig/mail/config-v1.1.xml", "/mail/config-v1.1.xml?emailaddress=bob%40example.net")) {
+                HttpResponse<String> response = get(http, path);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.headers().firstValue("content-type")).contains("application/xml; charset=utf-8");
+                Document xml = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                        .parse(new ByteArrayInputStream(response.body().getBytes(StandardCharsets.UTF_8)));
+                Element root = xml.getDocumentElement();
+                assertThat(root.getTagName()).isEqualTo("clientConfig");
+                assertThat(root.getAttribute("version")).isEqualTo("1.1");
+                Element provider = (Element) root.getElementsByTagName("emailProvider").item(0);
+                assertThat(provider.getAttribute("id")).isEqualTo("example.com");
+                assertThat(texts(provider, "domain")).containsExactly("example.com", "example.net");
+                assertThat(texts(provider, "displayShortName")).containsExactly("example.com");
+                Element incoming = (Element) provider.getElementsByTagName("incomingServer").item(0);
+                assertThat(incoming.getAttribute("type")).isEqualTo("imap");
+                assertThat(fields(incoming)).containsExactly("imap.example.com", "993", "SSL", "password-cleartext", "%EMAILADDRESS%");
+                NodeList outgoing = provider.getElementsByTagName("outgoingServer");
+                assertThat(outgoing.getLength()).as("the two submission listeners, not inbound").isEqualTo(2);
+                assertThat(((Element) outgoing.item(0)).getAttribute("type")).isEqualTo("smtp");
+                assertThat(fields((Element) outgoing.item(0))).as("implicit TLS first (RFC 8314)")
+                        .containsExactly("mail.example.com", String.valueOf(submissions), "SSL", "password-cleartext", "%EMAILADDRESS%");
+                assertThat(fields((Element) outgoing.item(1)))
+                        .containsExactly("mail.example.com", String.valueOf(submission), "STARTTLS", "password-cleartext", "%EMAILADDRESS%");
+            }
+
+            HttpResponse<String> sts = get(http, "/.well-known/mta-sts.txt");
+            assertThat(sts.headers().firstValue("content-type")).contains("text/plain; charset=utf-8");
+            MtaSts.Policy policy = new MtaSts(new FakeResolver(), new OutboundTls(null), 443, Duration.ofSeconds(5), Clock.systemUTC(),
+                    new MtaStsCache(dir.resolve("sts"))).parse("20261203", sts.body());
+            assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
+            assertThat(policy.mx()).containsExactly("mail.example.com");
+            assertThat(policy.allows("mail.example.com")).isTrue();
+        }
+    }
+
+    private static List<String> texts(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        return IntStream.range(0, nodes.getLength()).mapToObj(i -> nodes.item(i).getTextContent()).toList();
+    }
+
+    /** A server element's fields, in Thunderbird's order: hostname, port, socketType, authentication, username. */
+    private static List<String> fields(Element server) {
+        return List.of("hostname", "port", "socketType", "authentication", "username").stream()
+                .map(tag -> server.getElementsByTagName(tag).item(0).getTextContent()).toList();
     }
 
     private HttpResponse<String> get(InetSocketAddress http, String path) throws Exception {
