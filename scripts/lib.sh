@@ -26,6 +26,8 @@ declare -gA CAPABILITY_PACKAGES=(
   [setpriv]="util-linux"
   [mount]="mount"
   [prometheus-client]="python3-prometheus-client"
+  [ip]="iproute2"
+  [nft]="nftables"
 )
 # Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
 # never globally: mailauth 4.13.3 is the newest that runs on Node 20 (later ones need Node 22).
@@ -37,7 +39,7 @@ NPM_OVERRIDES='"undici": "6.21.3"'
 MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
-TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount prometheus-client)
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount prometheus-client ip nft)
 
 has_capability() { # has_capability NAME: true when this machine can do it
   case $1 in
@@ -59,6 +61,8 @@ has_capability() { # has_capability NAME: true when this machine can do it
     systemd-analyze) command -v systemd-analyze >/dev/null && systemd-analyze verify --help >/dev/null 2>&1 ;;
     setpriv) command -v setpriv >/dev/null && setpriv --help 2>&1 | grep -q -- '--ambient-caps' ;;
     mount) command -v mount >/dev/null && command -v umount >/dev/null ;;
+    ip) command -v ip >/dev/null && { ip netns help 2>&1 || true; } | grep -q 'netns add' ;;
+    nft) command -v nft >/dev/null ;;
     # Prometheus's own text-format parser, for Debian's python3
     prometheus-client) /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null ;;
     mailauth) [[ -x $MAILGATE_NPM/node_modules/.bin/mailauth ]] && "$MAILGATE_NPM/node_modules/.bin/mailauth" --version 2>/dev/null | grep -qx '4.13.3' ;;

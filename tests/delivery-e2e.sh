@@ -162,6 +162,17 @@ whole_story() {
 }
 check "mailgate log $bounced_id: its session, login, queueing, TLS connection, bounce and the notice's delivery" whole_story
 
+# mailgate probe against the private Postfix: an MX with STARTTLS, no AUTH, so no way for a mail client to send
+./mailgate probe 127.0.0.1 --ports "$PF_PORT" --timeout 5s >"$work/probe.log" 2>&1
+probe_rc=$?
+probe_explains_postfix() {
+  ((probe_rc == 1)) && grep -qE "^$PF_PORT +ok +greeting: 220 mx.postfix.test ESMTP Postfix" "$work/probe.log" \
+    && grep -qE "^$PF_PORT +ok +STARTTLS: TLSv1.[23] " "$work/probe.log" \
+    && grep -qE "^$PF_PORT +fail +no AUTH after TLS: this port takes no logins, so a mail client cannot send here" "$work/probe.log" \
+    && grep -q '^Verdict: no secure way to send works from here' "$work/probe.log"
+}
+check "mailgate probe explains Postfix's port: greeting, STARTTLS, no AUTH for mail clients (exit $probe_rc)" probe_explains_postfix
+
 # --- Dovecot reads what Mailgate wrote, then takes local mail over LMTP
 dovecot_lmtp_conf "$work/dovecot" "$data" "$LMTP_PORT"
 # Dovecot and Mailgate share the mailboxes, as a mail system's delivery agent and IMAP server share

@@ -12,7 +12,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$root/scripts/lib.sh"
-keep=" openssl python3 bc systemd util-linux mount systemd-analyze setpriv "
+keep=" openssl python3 bc systemd util-linux mount iproute2 systemd-analyze setpriv ip "
 declare -A purge=([knot-dnsutils]=1 [libio-socket-ssl-perl]=1 [libnet-ssleay-perl]=1 [libauthen-sasl-perl]=1)
 for capability in "${!CAPABILITY_PACKAGES[@]}"; do
   for package in ${CAPABILITY_PACKAGES[$capability]}; do
