@@ -15,7 +15,8 @@ work=$(mktemp -d)
 ns=mailgate-probe-$$
 closer_pid=""
 cleanup() {
-  [[ -n $closer_pid ]] && kill "$closer_pid" 2>/dev/null
+  [[ -n $closer_pid ]] && kill "$closer_pid" 2>/dev/null && wait "$closer_pid" 2>/dev/null
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null # whatever still runs in it
   ip netns del "$ns" 2>/dev/null
   if [[ -n ${KEEP:-} ]]; then echo "probe-e2e: kept $work"; else rm -rf "$work"; fi
 }
@@ -26,8 +27,9 @@ ip netns add "$ns" && ip netns exec "$ns" ip link set lo up || fail_setup "canno
 in_ns() { ip netns exec "$ns" "$@"; }
 in_ns nft add table inet probe && in_ns nft add chain inet probe input '{ type filter hook input priority 0; }' \
   && in_ns nft add rule inet probe input tcp dport 25 drop || fail_setup "cannot add the nftables DROP rule"
-# a "server" on 2525 that closes each connection at once, as a middlebox or a ban does
-in_ns python3 -c '
+# a "server" on 2525 that closes each connection at once, as a middlebox or a ban does (started
+# without a function or subshell, so that $! is its own pid: ip netns exec becomes python)
+ip netns exec "$ns" python3 -c '
 import socket
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", 2525)); s.listen()
 while True:

@@ -8,19 +8,19 @@ public record Finding(Level level, String where, String what, String fix) {
 
     public enum Level { OK, INFO, WARN, FAIL }
 
-    static Finding ok(String where, String what) {
+    public static Finding ok(String where, String what) {
         return new Finding(Level.OK, where, what, "");
     }
 
-    static Finding info(String where, String what) {
+    public static Finding info(String where, String what) {
         return new Finding(Level.INFO, where, what, "");
     }
 
-    static Finding warn(String where, String what, String fix) {
+    public static Finding warn(String where, String what, String fix) {
         return new Finding(Level.WARN, where, what, fix);
     }
 
-    static Finding fail(String where, String what, String fix) {
+    public static Finding fail(String where, String what, String fix) {
         return new Finding(Level.FAIL, where, what, fix);
     }
 }

@@ -519,7 +519,7 @@ public final class Probe {
     }
 
     /** The leaf's DNS names (subjectAltName), or its subject when it has none. */
-    private static List<String> names(X509Certificate leaf) {
+    public static List<String> names(X509Certificate leaf) {
         List<String> names = new ArrayList<>();
         try {
             Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();
@@ -536,7 +536,7 @@ public final class Probe {
     }
 
     /** RFC 6125 6.4: a name, or a wildcard standing for exactly one leftmost label. */
-    static boolean matches(String pattern, String host) {
+    public static boolean matches(String pattern, String host) {
         String p = pattern.toLowerCase(Locale.ROOT);
         String h = host.toLowerCase(Locale.ROOT);
         if (p.startsWith("*.")) {

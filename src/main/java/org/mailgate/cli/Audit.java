@@ -1,0 +1,284 @@
+package org.mailgate.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.mailgate.auth.User;
+import org.mailgate.auth.UserFile;
+import org.mailgate.config.AddressRange;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerConfig;
+import org.mailgate.config.ListenerKind;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.mailauth.DkimAlgorithm;
+import org.mailgate.mailauth.DkimKeyStore;
+import org.mailgate.probe.Finding;
+import org.mailgate.probe.Probe;
+
+/**
+ * `mailgate audit`: is this server configured safely? The config, the data directory's files
+ * and, when the server runs, its own listeners, each check a finding with the reason and the fix.
+ * What Mailgate never does (AUTH before TLS, an open relay, VRFY telling users) is checked on
+ * the wire all the same: a proxy or an old config in front can still do it.
+ */
+final class Audit {
+    private static final int CERTIFICATE_WARNING_DAYS = 21;
+    private static final Duration KEY_AGE = Duration.ofDays(365);
+
+    private final MailgateConfig config;
+    private final Path dataDir;
+    private final Clock clock;
+    private final List<Finding> findings = new ArrayList<>();
+
+    Audit(MailgateConfig config, Path dataDir, Clock clock) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.clock = clock;
+    }
+
+    List<Finding> run(Duration timeout) {
+        files();
+        certificate();
+        protections();
+        users();
+        dkim();
+        for (ListenerConfig listener : config.listeners()) {
+            listener(listener, timeout);
+        }
+        return List.copyOf(findings);
+    }
+
+    private void files() {
+        othersMayRead("the data directory " + dataDir, dataDir, "it holds the queue, the users' password hashes and the DKIM keys",
+                "chmod 700 " + dataDir);
+        Path users = new UserFile(dataDir).path();
+        if (Files.exists(users)) {
+            groupOrOthersMayRead("the user file " + users, users, "chmod 600 " + users);
+        }
+        Path keys = new DkimKeyStore(dataDir).root();
+        if (Files.isDirectory(keys)) {
+            try (var walk = Files.walk(keys)) {
+                walk.filter(p -> p.toString().endsWith(".key") || p.toString().endsWith(".pem") || Files.isDirectory(p)).forEach(p ->
+                        groupOrOthersMayRead("the DKIM key " + p, p, "chmod " + (Files.isDirectory(p) ? "700 " : "600 ") + p));
+            } catch (IOException e) {
+                findings.add(Finding.warn("files", "the DKIM keys in " + keys + " cannot be listed: " + e.getMessage(), "check their owner"));
+            }
+        }
+        if (config.tls() != null) {
+            othersMayRead("the TLS key " + config.tls().key(), config.tls().key(), "anyone on this machine could impersonate the server",
+                    "chmod 640 " + config.tls().key() + " (group mailgate)");
+        }
+        if (findings.stream().noneMatch(f -> f.where().equals("files"))) {
+            findings.add(Finding.ok("files", "the data directory, the user file, the DKIM keys and the TLS key are private"));
+        }
+    }
+
+    private void othersMayRead(String what, Path path, String why, String fix) {
+        Optional<Set<PosixFilePermission>> mode = mode(path);
+        if (mode.isPresent() && (mode.get().contains(PosixFilePermission.OTHERS_READ) || mode.get().contains(PosixFilePermission.OTHERS_EXECUTE)
+                && Files.isDirectory(path))) {
+            findings.add(Finding.fail("files", what + " is readable by every user of this machine: " + why, fix));
+        }
+    }
+
+    private void groupOrOthersMayRead(String what, Path path, String fix) {
+        Optional<Set<PosixFilePermission>> mode = mode(path);
+        if (mode.isPresent() && (mode.get().contains(PosixFilePermission.OTHERS_READ) || mode.get().contains(PosixFilePermission.GROUP_READ))) {
+            findings.add(Finding.fail("files", what + " is readable by other users", fix));
+        }
+    }
+
+    private static Optional<Set<PosixFilePermission>> mode(Path path) {
+        try {
+            return Files.exists(path) ? Optional.of(Files.getPosixFilePermissions(path)) : Optional.empty();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void certificate() {
+        if (config.tls() == null) {
+            findings.add(Finding.warn("tls", "a self-signed certificate: verifying clients (Python, curl, msmtp, nodemailer) and servers"
+                    + " that check refuse it", "give [tls] a certificate from a public CA, e.g. Let's Encrypt's (README: Certificates)"));
+            return;
+        }
+        X509Certificate leaf;
+        try (InputStream in = Files.newInputStream(config.tls().certificate())) {
+            leaf = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (IOException | CertificateException e) {
+            findings.add(Finding.fail("tls", config.tls().certificate() + " cannot be read: " + e.getMessage(), "mailgate check-config says more"));
+            return;
+        }
+        Instant expires = leaf.getNotAfter().toInstant();
+        long days = Duration.between(clock.instant(), expires).toDays();
+        if (expires.isBefore(clock.instant())) {
+            findings.add(Finding.fail("tls", "the certificate expired " + -days + " days ago", "renew it (certbot renew), then mailgate reload"));
+        } else if (days < CERTIFICATE_WARNING_DAYS) {
+            findings.add(Finding.warn("tls", "the certificate expires in " + days + " days", "renew it now; certbot renews at 30 days"));
+        } else {
+            findings.add(Finding.ok("tls", "the certificate is valid for " + days + " more days"));
+        }
+        List<String> names = Probe.names(leaf);
+        if (names.stream().noneMatch(name -> Probe.matches(name, config.hostname()))) {
+            findings.add(Finding.fail("tls", "the certificate does not name the hostname " + config.hostname() + " (it names "
+                    + String.join(", ", names) + "): clients and servers that verify refuse it", "get a certificate for " + config.hostname()));
+        }
+    }
+
+    private void protections() {
+        if (!config.autoBan().enabled()) {
+            findings.add(Finding.warn("limits", "automatic bans are off ([auto-ban] duration = \"0s\"): a password guesser or a relay"
+                    + " prober is slowed, never shut out", "set [auto-ban] duration = \"1h\" (the default)"));
+        }
+        if (config.limits().minPasswordLength() < Limits.DEFAULTS.minPasswordLength()) {
+            findings.add(Finding.warn("limits", "min-password-length is " + config.limits().minPasswordLength() + ": short passwords fall to guessing",
+                    "at least 8 (NIST SP 800-63B)"));
+        }
+        everyone("trusted-networks", config.limits().get(Limits.TRUSTED_NETWORKS), "exempts every client from the per-client connection limits");
+        for (ListenerConfig listener : config.listeners()) {
+            everyone("the trusted-networks of the listener on port " + listener.port(), listener.trustedNetworks(),
+                    "exempts every client there from the per-client connection limits");
+        }
+        everyone("trusted-proxies", config.trustedProxies(), "lets anyone claim any client address with a PROXY header, past bans and limits");
+        if (findings.stream().noneMatch(f -> f.where().equals("limits"))) {
+            findings.add(Finding.ok("limits", "login throttling, automatic bans, sending limits and connection limits are on"));
+        }
+    }
+
+    private void everyone(String what, List<AddressRange> ranges, String why) {
+        if (ranges.stream().anyMatch(range -> range.toString().endsWith("/0"))) {
+            findings.add(Finding.fail("limits", what + " covers the whole Internet: it " + why, "name your own networks only, e.g. 10.0.0.0/8"));
+        }
+    }
+
+    private void users() {
+        List<User> users;
+        try {
+            users = new UserFile(dataDir).read();
+        } catch (IOException e) {
+            findings.add(Finding.warn("users", "the user file cannot be read: " + e.getMessage(), "run the audit as the server's user"));
+            return;
+        }
+        List<String> anySender = users.stream().filter(User::anySender).map(User::address).toList();
+        if (!anySender.isEmpty()) {
+            findings.add(Finding.warn("users", "may send as any address (--any-sender): " + String.join(", ", anySender)
+                    + "; a stolen password there can forge every sender", "mailgate user sender ADDRESS own, unless it is an application that must"));
+        }
+        List<String> legacy = users.stream().filter(u -> !u.passwordHash().startsWith("$argon2id$")).map(User::address).toList();
+        if (!legacy.isEmpty()) {
+            findings.add(Finding.warn("users", "imported bcrypt or SHA-512-crypt hashes (Mailgate does not re-hash them at login): "
+                    + String.join(", ", legacy), "have each set a new password (mailgate user passwd) to get Argon2id"));
+        }
+        if (anySender.isEmpty() && legacy.isEmpty()) {
+            findings.add(Finding.ok("users", users.size() + (users.size() == 1 ? " user" : " users")
+                    + ", each sending as their own addresses, with Argon2id hashes"));
+        }
+    }
+
+    private void dkim() {
+        List<DkimKeyStore.StoredKey> keys;
+        try {
+            keys = new DkimKeyStore(dataDir).list();
+        } catch (IOException e) {
+            findings.add(Finding.warn("dkim", "the DKIM keys cannot be read: " + e.getMessage(), "run the audit as the server's user"));
+            return;
+        }
+        if (!config.dkim().sign()) {
+            findings.add(Finding.warn("dkim", "signing is off ([dkim] sign = false): receivers' DMARC checks fail our mail", "[dkim] sign = true"));
+            return;
+        }
+        for (String domain : config.domains()) {
+            List<DkimKeyStore.StoredKey> active = keys.stream().filter(k -> k.domain().equals(domain) && k.stage() == DkimKeyStore.Stage.ACTIVE).toList();
+            if (active.isEmpty()) {
+                findings.add(Finding.warn("dkim", "no active DKIM key for " + domain + ": its mail leaves unsigned, and DMARC fails where SPF"
+                        + " does not align", "mailgate dkim keygen " + domain + ", publish the record, then dkim activate"));
+            } else if (active.stream().allMatch(k -> k.algorithm() == DkimAlgorithm.ED25519_SHA256)) {
+                findings.add(Finding.warn("dkim", domain + " is signed with Ed25519 only: many receivers verify RSA only",
+                        "add an RSA key: mailgate dkim keygen " + domain + " --algorithm rsa"));
+            } else if (active.stream().anyMatch(k -> k.created().plus(KEY_AGE).isBefore(clock.instant()))) {
+                findings.add(Finding.warn("dkim", domain + " has an active key older than a year", "rotate it: keygen, publish, activate, retire"));
+            } else {
+                findings.add(Finding.ok("dkim", domain + " is signed (" + String.join(", ", active.stream().map(DkimKeyStore.StoredKey::selector).toList()) + ")"));
+            }
+        }
+    }
+
+    /** On the wire, in the clear, as a stranger: no AUTH before TLS, no relaying, no VRFY answer naming a user. */
+    private void listener(ListenerConfig listener, Duration timeout) {
+        String where = Integer.toString(listener.port());
+        String host = listener.address().equals("0.0.0.0") ? "127.0.0.1" : listener.address().equals("::") ? "::1" : listener.address();
+        if (listener.port() == 0) {
+            return;
+        }
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, listener.port()), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            if (listener.kind() == ListenerKind.SUBMISSIONS) {
+                findings.add(Finding.ok(where, "TLS from the first byte: nothing, not even AUTH, in the clear"));
+                return;
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            String greeting = reply(in);
+            if (!greeting.startsWith("220")) {
+                findings.add(Finding.info(where, "the listener did not greet us: " + greeting));
+                return;
+            }
+            String ehlo = say(in, out, "EHLO audit.invalid");
+            boolean authInTheClear = ehlo.lines().anyMatch(l -> l.length() > 4 && l.substring(4).toUpperCase(Locale.ROOT).startsWith("AUTH"));
+            findings.add(authInTheClear ? Finding.fail(where, "AUTH is offered before TLS: passwords can cross the network in the clear",
+                    "offer AUTH only after STARTTLS (a proxy in front may be stripping it)")
+                    : Finding.ok(where, "no AUTH before TLS"));
+            String vrfy = say(in, out, "VRFY postmaster");
+            findings.add(vrfy.startsWith("250") ? Finding.fail(where, "VRFY confirms addresses (" + vrfy + "): a list of users for spammers",
+                    "answer VRFY with 252 (Mailgate does)") : Finding.ok(where, "VRFY names no one (" + vrfy + ")"));
+            String mail = say(in, out, "MAIL FROM:<audit@audit.invalid>");
+            String rcpt = mail.startsWith("250") ? say(in, out, "RCPT TO:<audit@relay-test.invalid>") : mail;
+            findings.add(rcpt.startsWith("250") ? Finding.fail(where, "an open relay: a stranger's mail to another domain was accepted",
+                    "accept only mail for local domains, or from logged-in users") : Finding.ok(where, "no relaying for strangers (" + rcpt + ")"));
+            say(in, out, "QUIT");
+        } catch (IOException e) {
+            findings.add(Finding.warn(where, "the listener on " + host + ":" + listener.port() + " cannot be checked: " + e.getMessage(),
+                    "start the server (mailgate serve) and audit again for the checks on the wire"));
+        }
+    }
+
+    private static String say(BufferedReader in, OutputStream out, String command) throws IOException {
+        out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return reply(in);
+    }
+
+    /** A whole reply, its lines joined by newlines (the last line decides the code). */
+    private static String reply(BufferedReader in) throws IOException {
+        StringBuilder reply = new StringBuilder();
+        String line;
+        do {
+            line = in.readLine();
+            if (line == null) {
+                throw new IOException("closed by the server");
+            }
+            reply.append(reply.isEmpty() ? "" : "\n").append(line);
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        return reply.toString();
+    }
+}

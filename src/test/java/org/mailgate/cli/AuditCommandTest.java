@@ -1,0 +1,100 @@
+package org.mailgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerConfig;
+import org.mailgate.config.ListenerKind;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.delivery.TestCertificates;
+import org.mailgate.probe.Finding;
+
+/** `mailgate audit`: a server as it comes is free of FAILs, on the wire too; a deliberately bad setup shows each FAIL with its fix. */
+class AuditCommandTest {
+    @TempDir Path dir;
+
+    @Test
+    @DisplayName("the defaults, with the server running: no FAIL; the wire checks pass; a self-signed certificate and no DKIM key are WARNs")
+    void theDefaultsPass() throws Exception {
+        Path data = dir.resolve("data");
+        assertThat(CliRun.run("audit-secret\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
+                .exitCode()).isZero();
+        MailgateConfig base = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION), new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
+                new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
+        MailgateConfig config = base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, false));
+        try (Mailgate mailgate = Mailgate.start(config, Clock.systemUTC())) {
+            MailgateConfig running = config.withListeners(mailgate.server().bound().stream()
+                    .map(b -> new ListenerConfig("127.0.0.1", b.address().getPort(), b.listener().kind())).toList());
+            List<Finding> findings = new Audit(running, data, Clock.systemUTC()).run(Duration.ofSeconds(5));
+            assertThat(findings).noneMatch(f -> f.level() == Finding.Level.FAIL);
+            int submission = running.listeners().get(0).port();
+            int inbound = running.listeners().get(2).port();
+            assertThat(findings).extracting(Finding::where, Finding::what).contains(
+                    tuple("files", "the data directory, the user file, the DKIM keys and the TLS key are private"),
+                    tuple(String.valueOf(submission), "no AUTH before TLS"),
+                    tuple("users", "1 user, each sending as their own addresses, with Argon2id hashes"));
+            assertThat(findings).anyMatch(f -> f.where().equals(String.valueOf(inbound)) && f.what().startsWith("no relaying for strangers (554 5.7.1"));
+            assertThat(findings).anyMatch(f -> f.where().equals(String.valueOf(inbound)) && f.what().startsWith("VRFY names no one (252"));
+            assertThat(findings).anyMatch(f -> f.level() == Finding.Level.WARN && f.what().startsWith("a self-signed certificate"));
+            assertThat(findings).anyMatch(f -> f.level() == Finding.Level.WARN && f.what().startsWith("no active DKIM key for example.com"));
+        }
+    }
+
+    @Test
+    @DisplayName("a bad setup: files others can read, limits that exempt everyone, a certificate for another name; each FAIL has its fix, exit 1")
+    void aBadSetupFails() throws Exception {
+        Path data = dir.resolve("data");
+        assertThat(CliRun.run("audit-secret\n", "user", "add", "app@example.com", "--password-stdin", "--any-sender", "--data-dir", data.toString())
+                .exitCode()).isZero();
+        Path passwd = Files.writeString(dir.resolve("passwd"), "old@example.com:{SHA512-CRYPT}$6$saltsalt$" + "a".repeat(86) + "\n");
+        CliRun.run("", "user", "import", passwd.toString(), "--data-dir", data.toString());
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(data.resolve("users"), PosixFilePermissions.fromString("rw-r--r--"));
+        TestCertificates.Identity other = TestCertificates.selfSigned("other.test");
+        Path certificate = TestCertificates.writePem(other.chain()[0], dir.resolve("cert.pem"));
+        Path key = dir.resolve("key.pem");
+        try (var out = Files.newBufferedWriter(key); var pem = new JcaPEMWriter(out)) {
+            pem.writeObject(new JcaPKCS8Generator(other.keys().getPrivate(), null));
+        }
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Path config = Files.writeString(dir.resolve("bad.toml"), "hostname = \"mx.example.com\"\ndata-dir = \"" + data + "\"\n"
+                + "domains = [\"example.com\"]\ntrusted-proxies = [\"0.0.0.0/0\"]\n"
+                + "[tls]\ncertificate = \"" + certificate + "\"\nkey = \"" + key + "\"\n"
+                + "[limits]\ntrusted-networks = [\"0.0.0.0/0\"]\nmin-password-length = 4\n[auto-ban]\nduration = \"0s\"\n"
+                + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n");
+
+        CliRun.Result audit = CliRun.run("", "audit", "--config", config.toString());
+        assertThat(audit.exitCode()).as(audit.out() + audit.err()).isEqualTo(1);
+        assertThat(audit.out()).contains(
+                "FAIL  files   the data directory " + data + " is readable by every user of this machine",
+                "      fix:    chmod 700 " + data,
+                "FAIL  files   the user file " + data.resolve("users") + " is readable by other users",
+                "      fix:    chmod 600 " + data.resolve("users"),
+                "FAIL  files   the TLS key " + key + " is readable by every user of this machine",
+                "FAIL  tls     the certificate does not name the hostname mx.example.com (it names other.test)",
+                "FAIL  limits  trusted-networks covers the whole Internet",
+                "FAIL  limits  trusted-proxies covers the whole Internet",
+                "      fix:    name your own networks only, e.g. 10.0.0.0/8",
+                "WARN  limits  automatic bans are off",
+                "WARN  limits  min-password-length is 4",
+                "WARN  users   may send as any address (--any-sender): app@example.com",
+                "WARN  users   imported bcrypt or SHA-512-crypt hashes (Mailgate does not re-hash them at login): old@example.com",
+                "WARN  dkim    no active DKIM key for example.com");
+        assertThat(audit.out()).containsPattern("\\d+ to fix, \\d+ to look at, \\d+ fine\n$");
+    }
+}
