@@ -42,13 +42,7 @@ class HttpEndpointTest {
     @Test
     @DisplayName("/metrics counts a session's connection, refusal and message; /healthz and /readyz say ok, a line per check")
     void metricsAndHealthAfterTraffic() throws Exception {
-        MailgateConfig base = new MailgateConfig("mx.test", dir.resolve("data"), Set.of("example.com"),
-                List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
-        MailgateConfig config = base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, false))
-                .withHttp(HttpConfig.DEFAULTS.with(HttpConfig.PORT, 0));
-        assertThat(CliRun.run("secret-one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", dir.resolve("data").toString())
-                .exitCode()).isZero();
-        try (Mailgate mailgate = Mailgate.start(config, Clock.systemUTC())) {
+        try (Mailgate mailgate = inbound(HttpConfig.DEFAULTS.with(HttpConfig.PORT, 0))) {
             int smtp = mailgate.server().bound().get(0).address().getPort();
             try (LineClient c = LineClient.connect(smtp)) {
                 c.send("EHLO client.test");
@@ -93,13 +87,7 @@ class HttpEndpointTest {
     @Test
     @DisplayName("/readyz is 503 when delivery is stuck: the oldest waiting message is past ready-queue-age")
     void notReadyWhenTheQueueIsStuck() throws Exception {
-        MailgateConfig base = new MailgateConfig("mx.test", dir.resolve("data"), Set.of("example.com"),
-                List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
-        MailgateConfig config = base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, false))
-                .withHttp(HttpConfig.DEFAULTS.with(HttpConfig.PORT, 0).with(HttpConfig.READY_QUEUE_AGE, Duration.ofSeconds(1)));
-        assertThat(CliRun.run("secret-one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", dir.resolve("data").toString())
-                .exitCode()).isZero();
-        try (Mailgate mailgate = Mailgate.start(config, Clock.systemUTC())) {
+        try (Mailgate mailgate = inbound(HttpConfig.DEFAULTS.with(HttpConfig.PORT, 0).with(HttpConfig.READY_QUEUE_AGE, Duration.ofSeconds(1)))) {
             LineClient.send(mailgate.server().bound().get(0).address().getPort(), "a@remote.example", List.of("alice@example.com"), "stuck");
             Thread.sleep(1500);
             mailgate.census().take();
@@ -156,6 +144,15 @@ class HttpEndpointTest {
             assertThat(policy.mx()).containsExactly("mail.example.com");
             assertThat(policy.allows("mail.example.com")).isTrue();
         }
+    }
+
+    /** A Mailgate with one inbound listener, alice@example.com, no delivery, and {@code http}. */
+    private Mailgate inbound(HttpConfig http) throws Exception {
+        MailgateConfig base = new MailgateConfig("mx.test", dir.resolve("data"), Set.of("example.com"),
+                List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
+        assertThat(CliRun.run("secret-one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", dir.resolve("data").toString())
+                .exitCode()).isZero();
+        return Mailgate.start(base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, false)).withHttp(http), Clock.systemUTC());
     }
 
     private static List<String> texts(Element parent, String tag) {
