@@ -5,6 +5,7 @@ import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.mailgate.config.ConfigException;
+import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.Durations;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.dns.DnsJavaResolver;
 import org.mailgate.dns.Resolver;
 import org.mailgate.probe.Finding;
 import org.mailgate.probe.Probe;
@@ -28,8 +33,17 @@ import picocli.CommandLine.Parameters;
                 + "AUTH, and with --user a login; each result says what it means and the fix.",
                 "Exit status 0 when a secure way to send works (TLS, then AUTH, and the login when --user is given)."})
 final class ProbeCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "HOST", description = "The mail server, as a mail client is set up with it.")
+    @Parameters(paramLabel = "HOST", arity = "0..1", description = "The mail server, as a mail client is set up with it.")
     String host;
+
+    @Option(names = "--outbound", arity = "0..1", fallbackValue = "gmail.com", paramLabel = "DOMAIN",
+            description = "Can this machine deliver? Connects to DOMAIN's MX (default gmail.com) on port 25, as delivery would,"
+                    + " and checks our PTR against the hostname.")
+    String outbound;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "With --outbound: the server's config, for its hostname, resolver and [delivery] port.")
+    Path configFile;
 
     @Option(names = "--ports", split = ",", paramLabel = "PORT", description = "The ports to try (default: 587,465,2525,25).")
     List<Integer> ports = List.of(587, 465, 2525, 25);
@@ -54,6 +68,12 @@ final class ProbeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, GeneralSecurityException {
         Duration limit = Durations.parse(timeout).orElseThrow(() -> new CommandFailure("--timeout: expected a duration such as 5s, got \"" + timeout + "\""));
+        if (host == null && outbound == null) {
+            throw new CommandFailure("give the HOST to probe, or --outbound [DOMAIN] to see whether this machine can deliver");
+        }
+        if (host == null) {
+            return outbound(limit) ? 0 : 1;
+        }
         if (sendTo != null && user == null) {
             throw new CommandFailure("--send-to needs --user: a submission server takes mail only from a logged-in user");
         }
@@ -71,7 +91,37 @@ final class ProbeCommand implements Callable<Integer> {
             report = sendThroughFirstThatWorks(probe, report, limit, login);
         }
         System.out.print(json ? json(report) : text(report));
-        return report.works() ? 0 : 1;
+        boolean delivers = outbound == null || outbound(limit);
+        return report.works() && delivers ? 0 : 1;
+    }
+
+    /** --outbound: with the config's hostname, resolver and delivery port when --config names it, as real delivery would. */
+    private boolean outbound(Duration limit) throws IOException, GeneralSecurityException {
+        MailgateConfig config = null;
+        if (configFile != null) {
+            try {
+                config = ConfigLoader.load(configFile);
+            } catch (ConfigException e) {
+                throw new CommandFailure(e.getMessage());
+            }
+        }
+        Resolver resolver = config != null ? DnsJavaResolver.create(config.delivery(), Clock.systemUTC()) : dns.resolver();
+        String helo = config != null ? config.hostname() : ServeCommand.localHostname();
+        int port = config != null ? config.delivery().port() : 25;
+        List<Finding> findings = new Probe(Probe::systemAddresses, resolver, Clock.systemDefaultZone(), Probe.systemTrust())
+                .outbound(outbound, port, helo, limit);
+        boolean works = findings.stream().noneMatch(f -> f.level() == Finding.Level.FAIL);
+        if (json) {
+            System.out.println(Json.object("outbound", Json.string(outbound), "works", Boolean.toString(works), "findings", Json.array(findings
+                    .stream().map(ProbeCommand::json).toList())));
+        } else {
+            StringBuilder out = new StringBuilder("Delivering to " + outbound + " from this machine, as " + helo + ":\n");
+            findings.forEach(f -> line(out, f));
+            out.append(works ? "Verdict: this machine can deliver to " + outbound + "'s MX directly.\n"
+                    : "Verdict: this machine cannot deliver directly; the fixes above say what to change.\n");
+            System.out.print(out);
+        }
+        return works;
     }
 
     /** The test message goes through one port only: the first that works, probed again with the message. */
@@ -108,12 +158,7 @@ final class ProbeCommand implements Callable<Integer> {
 
     static String text(Probe.Report report) {
         StringBuilder out = new StringBuilder("Probing " + report.host() + " as a mail client would:\n");
-        for (Finding f : report.findings()) {
-            out.append(String.format("%-5s %-4s  %s%n", f.where(), f.level().name().toLowerCase(Locale.ROOT), f.what()));
-            if (!f.fix().isEmpty()) {
-                out.append(String.format("%-5s %-4s  %s%n", "", "fix", f.fix()));
-            }
-        }
+        report.findings().forEach(f -> line(out, f));
         List<String> working = report.ports().stream().filter(Probe.PortResult::works)
                 .map(p -> p.port() + (p.implicitTls() ? " (SSL/TLS)" : " (STARTTLS)")).toList();
         out.append(working.isEmpty()
@@ -123,9 +168,20 @@ final class ProbeCommand implements Callable<Integer> {
         return out.toString();
     }
 
+    private static void line(StringBuilder out, Finding f) {
+        out.append(String.format("%-5s %-4s  %s%n", f.where(), f.level().name().toLowerCase(Locale.ROOT), f.what()));
+        if (!f.fix().isEmpty()) {
+            out.append(String.format("%-5s %-4s  %s%n", "", "fix", f.fix()));
+        }
+    }
+
+    private static String json(Finding f) {
+        return Json.object("level", Json.string(f.level().name().toLowerCase(Locale.ROOT)), "where", Json.string(f.where()),
+                "what", Json.string(f.what()), "fix", Json.string(f.fix()));
+    }
+
     static String json(Probe.Report report) {
-        List<String> findings = report.findings().stream().map(f -> Json.object("level", Json.string(f.level().name().toLowerCase(Locale.ROOT)),
-                "where", Json.string(f.where()), "what", Json.string(f.what()), "fix", Json.string(f.fix()))).toList();
+        List<String> findings = report.findings().stream().map(ProbeCommand::json).toList();
         List<String> working = report.ports().stream().filter(Probe.PortResult::works).map(p -> Integer.toString(p.port())).toList();
         return Json.object("host", Json.string(report.host()), "works", Boolean.toString(report.works()),
                 "working_ports", Json.array(working), "findings", Json.array(findings)) + "\n";

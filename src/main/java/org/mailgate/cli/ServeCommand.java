@@ -78,31 +78,35 @@ final class ServeCommand implements Callable<Integer> {
         Mailgate mailgate = Mailgate.start(config, Clock.systemUTC());
         SmtpServer server = mailgate.server();
         running.set(mailgate);
+        // The start-up report is written in one piece: the log goes to the same terminal (or pipe)
+        // and must not land in the middle of a line that scripts read.
+        StringBuilder report = new StringBuilder();
+        report.append("Mailgate is running as ").append(config.hostname()).append(", data in ").append(config.dataDir())
+                .append(" (pid ").append(ProcessHandle.current().pid()).append("; `mailgate reload` or SIGHUP reloads, SIGTERM stops)\n");
+        for (SmtpServer.Bound bound : server.bound()) {
+            report.append(String.format("  %-12s %s:%d%n", bound.listener().kind().configName(),
+                    bound.address().getAddress().getHostAddress(), bound.address().getPort()));
+        }
+        mailgate.httpAddress().ifPresent(http -> report.append(String.format("  %-12s %s:%d (/metrics, /healthz, /readyz)%n", "http",
+                http.getAddress().getHostAddress(), http.getPort())));
+        report.append("  postmaster   ").append(postmaster(config, mailgate.localDomains())).append('\n');
+        if (mailgate.delivery().isEmpty()) {
+            report.append("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.\n");
+        }
+        // the last line of the start-up report, whichever it is (scripts wait for it)
+        int users = mailgate.localDomains().users().get().users().size();
+        report.append(users == 0 ? "Next: add a user with  ./mailgate user add you@example.com"
+                + (configFile != null ? " --config " + configFile : dataDir != null ? " --data-dir " + dataDir : "")
+                : "Ready: " + users + (users == 1 ? " user" : " users")).append('\n');
+        System.out.print(report);
+        System.out.flush();
         ReloadRequests requests = new ReloadRequests(config.dataDir());
         ScheduledExecutorService requestWatch = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("admin-requests").daemon(true).factory());
         requestWatch.scheduleWithFixedDelay(() -> requests.serve(() -> reload(mailgate, config.dataDir(), notify, "mailgate reload")),
                 1, 1, TimeUnit.SECONDS);
         OperatorLog operators = new OperatorLog(config.dataDir());
         requestWatch.scheduleWithFixedDelay(operators::drain, 0, 1, TimeUnit.SECONDS);
-        System.out.println("Mailgate is running as " + config.hostname() + ", data in " + config.dataDir()
-                + " (pid " + ProcessHandle.current().pid() + "; `mailgate reload` or SIGHUP reloads, SIGTERM stops)");
-        for (SmtpServer.Bound bound : server.bound()) {
-            System.out.printf("  %-12s %s:%d%n", bound.listener().kind().configName(),
-                    bound.address().getAddress().getHostAddress(), bound.address().getPort());
-        }
-        mailgate.httpAddress().ifPresent(http -> System.out.printf("  %-12s %s:%d (/metrics, /healthz, /readyz)%n", "http",
-                http.getAddress().getHostAddress(), http.getPort()));
-        System.out.println("  postmaster   " + postmaster(config, mailgate.localDomains()));
-        if (mailgate.delivery().isEmpty()) {
-            System.out.println("Delivery is off ([delivery] enabled = false): mail is accepted and stays queued.");
-        }
-        // the last line of the start-up report, whichever it is (scripts wait for it)
-        int users = mailgate.localDomains().users().get().users().size();
-        System.out.println(users == 0 ? "Next: add a user with  ./mailgate user add you@example.com"
-                + (configFile != null ? " --config " + configFile : dataDir != null ? " --data-dir " + dataDir : "")
-                : "Ready: " + users + (users == 1 ? " user" : " users"));
         notify.send("READY=1\nSTATUS=serving " + server.bound().size() + " listeners");
-        System.out.flush();
         stop.await();
         running.set(null);
         requestWatch.shutdownNow();

@@ -25,6 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,6 +39,7 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.MxRecord;
 import org.mailgate.dns.Resolver;
 import org.mailgate.dns.SrvRecord;
 import org.mailgate.mail.Reply;
@@ -151,6 +153,113 @@ public final class Probe {
             }
         }
         return new Report(options.host(), dnsFindings, ports);
+    }
+
+    /**
+     * Can this machine deliver to {@code domain}? Its MX looked up through {@code dns} (the
+     * resolver real delivery uses), a connection to the first MX on {@code port} (25, unless
+     * [delivery] port says otherwise) from this host, the greeting and EHLO as {@code helo}, and
+     * whether our source address's PTR names {@code helo}, as receivers check.
+     */
+    public List<Finding> outbound(String domain, int port, String helo, Duration timeout) {
+        List<Finding> findings = new ArrayList<>();
+        DnsAnswer<MxRecord> mx = dns.mx(domain);
+        List<String> hosts = mx.records().stream().sorted(Comparator.comparingInt(MxRecord::preference))
+                .map(MxRecord::host).toList();
+        if (mx.outcome() == DnsAnswer.Outcome.FAILED) {
+            findings.add(Finding.fail("out", "the MX of " + domain + " cannot be looked up: " + mx.failure(),
+                    "check [delivery] dns-servers, or this machine's resolver"));
+            return findings;
+        }
+        if (mx.outcome() == DnsAnswer.Outcome.NO_SUCH_NAME) {
+            findings.add(Finding.fail("out", domain + " does not exist in DNS (NXDOMAIN)", "check the domain for a typo"));
+            return findings;
+        }
+        if (hosts.isEmpty()) {
+            findings.add(Finding.info("out", domain + " has no MX record: mail goes to its own address (RFC 5321 5.1)"));
+            hosts = List.of(domain);
+        } else {
+            findings.add(Finding.ok("out", domain + " has the MX " + String.join(", ", hosts)));
+        }
+        String host = hosts.get(0);
+        List<InetAddress> found;
+        try {
+            found = from(dns).of(host);
+        } catch (IOException e) {
+            findings.add(Finding.fail("out", "the MX " + host + " has no address: " + e.getMessage(), "the domain's DNS is broken: try another domain"));
+            return findings;
+        }
+        InetAddress target = found.get(0);
+        String where = "out";
+        try (Socket socket = new Socket()) {
+            try {
+                socket.connect(new InetSocketAddress(target, port), (int) timeout.toMillis());
+            } catch (SocketTimeoutException e) {
+                findings.add(Finding.fail(where, "no answer from " + host + " [" + target.getHostAddress() + "]:" + port + " within "
+                                + timeout.toSeconds() + " s: outgoing port " + port + " is blocked on the way",
+                        "most home ISPs and many clouds block outgoing 25: ask the provider to open it, or relay through a smart host"
+                                + " ([delivery.smarthost], on 587 or 465)"));
+                return findings;
+            } catch (ConnectException e) {
+                findings.add(Finding.fail(where, host + " [" + target.getHostAddress() + "]:" + port + " refused the connection",
+                        "that MX is down or filters this address: try again later, or another domain"));
+                return findings;
+            }
+            findings.add(Finding.ok(where, "connected to " + host + " [" + target.getHostAddress() + "]:" + port + " from "
+                    + socket.getLocalAddress().getHostAddress()));
+            socket.setSoTimeout((int) timeout.toMillis());
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            OutputStream out = socket.getOutputStream();
+            Reply greeting = readReply(in);
+            findings.add(greeting.code() == 220 ? Finding.ok(where, "greeting: " + greeting.oneLine())
+                    : Finding.fail(where, host + " refuses this machine at connect: " + greeting.oneLine(),
+                            "the reply says why: often a blocklist that names this address"));
+            if (greeting.code() == 220) {
+                out.write(("EHLO " + helo + "\r\nQUIT\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Reply ehlo = readReply(in);
+                findings.add(ehlo.code() == 250
+                        ? Finding.ok(where, "EHLO " + helo + " accepted" + (Extensions.parse(ehlo.lines()).has("STARTTLS") ? ", STARTTLS offered" : ""))
+                        : Finding.warn(where, "EHLO " + helo + " refused: " + ehlo.oneLine(), "the hostname in the config should be this server's DNS name"));
+            }
+            reverse(socket.getLocalAddress(), helo, findings);
+        } catch (IOException | ReplyParser.MalformedReply e) {
+            findings.add(Finding.fail(where, "the conversation with " + host + " broke off: " + e.getMessage(), "try again, or another domain"));
+        }
+        return findings;
+    }
+
+    /** Receivers check that the sending address's PTR names the host it says it is (Gmail refuses mail without one). */
+    private void reverse(InetAddress source, String helo, List<Finding> findings) {
+        if (source.isLoopbackAddress() || source.isSiteLocalAddress() || source.isLinkLocalAddress()) {
+            findings.add(Finding.info("out", "this machine sends from the private address " + source.getHostAddress()
+                    + ": receivers see the public address of its NAT, whose PTR this probe cannot look up"));
+            return;
+        }
+        DnsAnswer<String> ptr = dns.ptr(source);
+        if (ptr.records().isEmpty()) {
+            findings.add(Finding.warn("out", source.getHostAddress() + " has no PTR record: many receivers refuse or junk mail from an"
+                    + " address without reverse DNS", "ask the provider of the address to set its PTR to " + helo));
+        } else if (ptr.records().stream().map(n -> n.endsWith(".") ? n.substring(0, n.length() - 1) : n).noneMatch(n -> n.equalsIgnoreCase(helo))) {
+            findings.add(Finding.warn("out", "the PTR of " + source.getHostAddress() + " names " + String.join(", ", ptr.records())
+                    + ", but EHLO says " + helo, "make them agree: set the PTR to " + helo + ", or hostname to the PTR's name"));
+        } else {
+            findings.add(Finding.ok("out", "the PTR of " + source.getHostAddress() + " names " + helo + ", as EHLO says"));
+        }
+    }
+
+    private static Reply readReply(BufferedReader in) throws IOException, ReplyParser.MalformedReply {
+        ReplyParser parser = new ReplyParser();
+        while (true) {
+            String line = in.readLine();
+            if (line == null) {
+                throw new SocketException("closed by the server");
+            }
+            Reply reply = parser.feed(line);
+            if (reply != null) {
+                return reply;
+            }
+        }
     }
 
     private Optional<InetAddress> resolve(String host, List<Finding> findings) {
@@ -476,17 +585,7 @@ public final class Probe {
         }
 
         private Reply read() throws IOException, ReplyParser.MalformedReply {
-            ReplyParser parser = new ReplyParser();
-            while (true) {
-                String line = in.readLine();
-                if (line == null) {
-                    throw new SocketException("closed by the server");
-                }
-                Reply reply = parser.feed(line);
-                if (reply != null) {
-                    return reply;
-                }
-            }
+            return readReply(in);
         }
 
         private Finding lost(IOException e) {

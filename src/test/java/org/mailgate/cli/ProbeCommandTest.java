@@ -1,11 +1,13 @@
 package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +20,9 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.dns.FakeResolver;
+import org.mailgate.probe.Finding;
+import org.mailgate.probe.Probe;
 
 /** `mailgate probe` against a running Mailgate: each port's findings, a login, a test message, and a port nobody listens on. */
 class ProbeCommandTest {
@@ -91,6 +96,30 @@ class ProbeCommandTest {
         assertThat(sent.out()).startsWith("{\"host\":\"127.0.0.1\",\"works\":true,\"working_ports\":[" + submission + "],\"findings\":[")
                 .contains("{\"level\":\"ok\",\"where\":\"" + submission + "\",\"what\":\"test message to alice@example.com accepted: 250 2.0.0 Ok: queued as ");
         assertThat(mailgate.spool().list()).hasSize(before + 1);
+    }
+
+    @Test
+    @DisplayName("--outbound: the MX looked up through the delivery resolver, connected to on the delivery port, EHLO as our hostname")
+    void outboundDelivery() throws Exception {
+        FakeResolver dns = new FakeResolver().mx("example.net", 10, "mx.example.net").address("mx.example.net", "127.0.0.1")
+                .mx("closed.example", 10, "mx.closed.example").address("mx.closed.example", "127.0.0.1");
+        Probe probe = new Probe(Probe.from(dns), dns, Clock.systemUTC(), Probe.systemTrust());
+        List<Finding> delivers = probe.outbound("example.net", inbound, "mx.sender.test", Duration.ofSeconds(5));
+        assertThat(delivers).extracting(Finding::level, Finding::what).contains(
+                tuple(Finding.Level.OK, "example.net has the MX mx.example.net"),
+                tuple(Finding.Level.OK, "connected to mx.example.net [127.0.0.1]:" + inbound + " from 127.0.0.1"),
+                tuple(Finding.Level.OK, "greeting: 220 mx.test ESMTP Mailgate"),
+                tuple(Finding.Level.OK, "EHLO mx.sender.test accepted, STARTTLS offered"));
+        assertThat(delivers).noneMatch(f -> f.level() == Finding.Level.FAIL);
+
+        int closed;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = free.getLocalPort();
+        }
+        assertThat(probe.outbound("closed.example", closed, "mx.sender.test", Duration.ofSeconds(5))).anyMatch(f -> f.level() == Finding.Level.FAIL
+                && f.what().equals("mx.closed.example [127.0.0.1]:" + closed + " refused the connection"));
+        assertThat(probe.outbound("nomx.example", 25, "mx.sender.test", Duration.ofSeconds(5))).anyMatch(f -> f.level() == Finding.Level.FAIL
+                && f.what().equals("nomx.example does not exist in DNS (NXDOMAIN)"));
     }
 
     /** A line of the report: the port's column, the level's, then the text. */
