@@ -1,7 +1,6 @@
 package org.mailgate.server;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.mailgate.config.ListenerKind;
