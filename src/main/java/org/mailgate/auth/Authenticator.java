@@ -15,9 +15,22 @@ public final class Authenticator {
     private final PasswordHashes hashes;
     private final String dummyHash;
     private final CredentialCache cache;
+    private final Upgrade upgrade;
+
+    /** Stores a user's new hash in place of the old one: how a legacy hash becomes Argon2id at a login. */
+    @FunctionalInterface
+    public interface Upgrade {
+        void replace(User user, String newHash);
+    }
 
     /** @param cacheTtl how long a successful login is remembered; zero disables the cache */
     public Authenticator(Supplier<UserDirectory> directory, PasswordHashes hashes, Duration cacheTtl, Clock clock) {
+        this(directory, hashes, cacheTtl, clock, (user, hash) -> { });
+    }
+
+    /** As above; a login that matches a bcrypt or SHA-512-crypt hash hands {@code upgrade} an Argon2id hash of the password. */
+    public Authenticator(Supplier<UserDirectory> directory, PasswordHashes hashes, Duration cacheTtl, Clock clock, Upgrade upgrade) {
+        this.upgrade = upgrade;
         this.directory = directory;
         this.hashes = hashes;
         this.dummyHash = hashes.hash("mailgate-dummy-password");
@@ -47,6 +60,10 @@ public final class Authenticator {
         boolean valid = hashes.verify(password, user.map(User::passwordHash).orElse(dummyHash));
         if (!valid || user.isEmpty()) {
             return Optional.empty();
+        }
+        if (!PasswordHashes.isCurrent(user.get().passwordHash())) {
+            // the password is in hand only now: an imported hash becomes today's at its first login
+            upgrade.replace(user.get(), hashes.hash(password));
         }
         if (cache.enabled()) {
             cache.remember(user.get(), password);

@@ -28,8 +28,23 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
         return current;
     }
 
+    /**
+     * Writes {@code newHash} for {@code user}, if the file still has the hash the login matched
+     * (an admin's `user passwd` in between wins), and reads the file again. Off the event loops.
+     */
+    public synchronized void upgrade(User user, String newHash) {
+        try {
+            file.update(users -> users.stream().map(u -> u.address().equals(user.address()) && u.passwordHash().equals(user.passwordHash())
+                    ? u.withPasswordHash(newHash) : u).toList());
+            log.info("{}: password hash upgraded to Argon2id at login (it was {})", user.address(), PasswordHashes.scheme(user.passwordHash()));
+        } catch (IOException e) {
+            log.warn("{}: password hash not upgraded, the old one stays: {}", user.address(), e.getMessage());
+        }
+        refresh();
+    }
+
     /** Reloads when the file changed; call from one thread, off the event loops. */
-    public void refresh() {
+    public synchronized void refresh() {
         try {
             FileStamp stamp = FileStamp.of(file.path());
             if (Objects.equals(stamp, lastSeen)) {

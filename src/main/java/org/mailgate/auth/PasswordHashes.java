@@ -39,6 +39,17 @@ public final class PasswordHashes {
     }
 
     /** True when {@code stored} is a hash this class understands. */
+    /** Whether {@code stored} is an Argon2id hash, the kind new passwords get; bcrypt and SHA-512-crypt are kept only until a login. */
+    public static boolean isCurrent(String stored) {
+        return stored.startsWith("$argon2id$");
+    }
+
+    /** The scheme of a stored hash, for the log: argon2id, bcrypt or sha512-crypt. */
+    static String scheme(String stored) {
+        String hash = stored.replaceFirst("^\\{[A-Z0-9-]+}", "");
+        return hash.startsWith("$argon2id$") ? "argon2id" : hash.startsWith("$2") ? "bcrypt" : hash.startsWith("$6$") ? "sha512-crypt" : "unknown";
+    }
+
     public static boolean isSupported(String stored) {
         String hash = SCHEME_PREFIX.matcher(stored).replaceFirst("");
         return ARGON2ID.matcher(hash).matches() || hash.matches("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}")

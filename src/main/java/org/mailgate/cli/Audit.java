@@ -185,8 +185,9 @@ final class Audit {
         }
         List<String> legacy = users.stream().filter(u -> !u.passwordHash().startsWith("$argon2id$")).map(User::address).toList();
         if (!legacy.isEmpty()) {
-            findings.add(Finding.warn("users", "imported bcrypt or SHA-512-crypt hashes (Mailgate does not re-hash them at login): "
-                    + String.join(", ", legacy), "have each set a new password (mailgate user passwd) to get Argon2id"));
+            findings.add(Finding.warn("users", "imported bcrypt or SHA-512-crypt hashes, not yet re-hashed to Argon2id (each is at the"
+                    + " user's next login): " + String.join(", ", legacy), "nothing, if they log in; a user who never does keeps the"
+                    + " old hash: mailgate user passwd, or remove the account"));
         }
         if (anySender.isEmpty() && legacy.isEmpty()) {
             findings.add(Finding.ok("users", users.size() + (users.size() == 1 ? " user" : " users")

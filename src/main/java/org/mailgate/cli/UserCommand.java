@@ -200,7 +200,7 @@ final class UserCommand {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Import users from a Dovecot passwd-file (user:{SCHEME}hash:...); bcrypt, SHA512-CRYPT and Argon2id hashes are kept as they are.",
+            description = {"Import users from a Dovecot passwd-file (user:{SCHEME}hash:...); bcrypt, SHA512-CRYPT and Argon2id hashes are kept as they are, and bcrypt and SHA512-CRYPT become Argon2id at each user's first login.",
                 "A user who already exists is skipped, unless --replace, which changes only the password hash: aliases and the sender policy stay."})
     static final class Import implements Callable<Integer> {
         @Parameters(paramLabel = "FILE") Path file;

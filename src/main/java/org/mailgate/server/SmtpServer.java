@@ -182,7 +182,7 @@ public final class SmtpServer implements AutoCloseable {
         Gauge.builder("mailgate.tls.handshakes.in.progress", handshakes, HandshakeSlots::inProgress).register(registry);
         Gauge.builder("mailgate.bans.active", bans, b -> b.active().size()).description("bans in force, automatic and manual")
                 .register(registry);
-        Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl(), clock),
+        Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl(), clock, users::upgrade),
                 throttle, autoBan, authPool, metrics);
         housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);

@@ -2,10 +2,12 @@ package org.mailgate.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.testing.ManualClock;
 
 class AuthenticatorTest {
@@ -45,5 +47,25 @@ class AuthenticatorTest {
         assertThat(auth.authenticate("alice@example.com", "secret")).isPresent();
         directory.set(UserDirectory.EMPTY);
         assertThat(auth.authenticate("alice@example.com", "secret")).isEmpty();
+    }
+
+    @Test
+    void anImportedHashBecomesArgon2idAtTheFirstLoginAndTheRestOfTheUserStays(@TempDir Path dir) throws Exception {
+        UserFile file = new UserFile(dir);
+        // the reference vector of the SHA-crypt specification, as Dovecot's passwd-file has it
+        String imported = "{SHA512-CRYPT}$6$saltstring$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1";
+        file.update(users -> List.of(new User("old@example.com", imported, List.of("alias@example.com"), true)));
+        LiveUserDirectory users = new LiveUserDirectory(file);
+        Authenticator auth = new Authenticator(users, hashes, Duration.ZERO, clock, users::upgrade);
+
+        assertThat(auth.authenticate("old@example.com", "Hello world!")).isPresent();
+        User upgraded = file.read().get(0);
+        assertThat(upgraded.passwordHash()).startsWith("$argon2id$");
+        assertThat(upgraded.aliases()).containsExactly("alias@example.com");
+        assertThat(upgraded.anySender()).isTrue();
+        assertThat(users.get().users().get(0).passwordHash()).as("the running directory reads it at once").isEqualTo(upgraded.passwordHash());
+        assertThat(auth.authenticate("old@example.com", "Hello world!")).as("the same password, the new hash").isPresent();
+        assertThat(file.read().get(0).passwordHash()).as("an Argon2id hash is not re-hashed again").isEqualTo(upgraded.passwordHash());
+        assertThat(auth.authenticate("old@example.com", "wrong")).isEmpty();
     }
 }

@@ -93,7 +93,8 @@ class AuditCommandTest {
                 "WARN  limits  automatic bans are off",
                 "WARN  limits  min-password-length is 4",
                 "WARN  users   may send as any address (--any-sender): app@example.com",
-                "WARN  users   imported bcrypt or SHA-512-crypt hashes (Mailgate does not re-hash them at login): old@example.com",
+                "WARN  users   imported bcrypt or SHA-512-crypt hashes, not yet re-hashed to Argon2id (each is at the user's next login):"
+                        + " old@example.com",
                 "WARN  dkim    no active DKIM key for example.com");
         assertThat(audit.out()).containsPattern("\\d+ to fix, \\d+ to look at, \\d+ fine\n$");
     }
