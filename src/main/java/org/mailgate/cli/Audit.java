@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,6 +31,9 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.HostAddresses;
+import org.mailgate.dns.Resolver;
 import org.mailgate.mailauth.DkimAlgorithm;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.probe.Finding;
@@ -47,12 +52,15 @@ final class Audit {
     private final MailgateConfig config;
     private final Path dataDir;
     private final Clock clock;
+    private final Optional<Resolver> dns;
     private final List<Finding> findings = new ArrayList<>();
 
-    Audit(MailgateConfig config, Path dataDir, Clock clock) {
+    /** @param dns where the domains' records are looked up; empty to skip those checks */
+    Audit(MailgateConfig config, Path dataDir, Clock clock, Optional<Resolver> dns) {
         this.config = config;
         this.dataDir = dataDir;
         this.clock = clock;
+        this.dns = dns;
     }
 
     List<Finding> run(Duration timeout) {
@@ -61,6 +69,7 @@ final class Audit {
         protections();
         users();
         dkim();
+        dns.ifPresent(this::records);
         for (ListenerConfig listener : config.listeners()) {
             listener(listener, timeout);
         }
@@ -219,6 +228,46 @@ final class Audit {
                 findings.add(Finding.warn("dkim", domain + " has an active key older than a year", "rotate it: keygen, publish, activate, retire"));
             } else {
                 findings.add(Finding.ok("dkim", domain + " is signed (" + String.join(", ", active.stream().map(DkimKeyStore.StoredKey::selector).toList()) + ")"));
+            }
+        }
+    }
+
+    /**
+     * What each domain publishes, by the checks of `mailgate dns --check` (MX, SPF, DKIM, DMARC,
+     * MTA-STS, TLS-RPT, SRV, PTR): a record missing or wrong is a WARN with the line to publish.
+     * A resolver that cannot answer at all skips them, said once.
+     */
+    private void records(Resolver resolver) {
+        if (config.domains().isEmpty()) {
+            return;
+        }
+        String first = config.domains().iterator().next();
+        if (resolver.mx(first).outcome() == DnsAnswer.Outcome.FAILED) {
+            findings.add(Finding.info("dns", "DNS does not answer (" + resolver.mx(first).failure() + "): the domains' records are not checked"));
+            return;
+        }
+        List<DkimKeyStore.StoredKey> keys;
+        try {
+            keys = new DkimKeyStore(dataDir).list();
+        } catch (IOException e) {
+            keys = List.of();
+        }
+        Set<InetAddress> sending = new LinkedHashSet<>(DomainRecords.listenerAddresses(config));
+        sending.addAll(HostAddresses.lookup(resolver, config.hostname()).addresses());
+        for (String domain : config.domains()) {
+            List<DkimKeyStore.StoredKey> own = keys.stream().filter(k -> k.domain().equals(domain)).toList();
+            int wrong = 0;
+            List<DomainRecords.Expected> expected = DomainRecords.of(domain, config, own, sending);
+            for (DomainRecords.Expected record : expected) {
+                DomainRecords.Verdict verdict = record.check().apply(resolver);
+                if (verdict.status() != DomainRecords.Status.OK) {
+                    wrong++;
+                    findings.add(Finding.warn("dns", domain + ": " + record.comment().lines().findFirst().orElse("") + ": " + verdict.detail(),
+                            "publish " + String.join(" and ", record.lines()) + " (mailgate dns " + domain + " prints them all)"));
+                }
+            }
+            if (wrong == 0) {
+                findings.add(Finding.ok("dns", domain + ": all " + expected.size() + " records published as mailgate dns prints them"));
             }
         }
     }

@@ -1,10 +1,12 @@
 package org.mailgate.cli;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.probe.Finding;
@@ -22,11 +24,17 @@ final class AuditCommand implements Callable<Integer> {
     @Option(names = "--json", description = "The findings as JSON, for scripts.")
     boolean json;
 
+    @Option(names = "--no-dns", description = "Skip the domains' DNS records (MX, SPF, DKIM, DMARC, MTA-STS, TLS-RPT, SRV, PTR).")
+    boolean noDns;
+
+    @Mixin DnsOption dns;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         MailgateConfig config = data.config().orElseGet(() -> MailgateConfig.embedded(ServeCommand.localHostname(), null));
         Path dir = data.existing();
-        List<Finding> findings = new Audit(config, dir, Clock.systemUTC()).run(Duration.ofSeconds(5));
+        List<Finding> findings = new Audit(config, dir, Clock.systemUTC(), noDns ? Optional.empty() : Optional.of(dns.resolver()))
+                .run(Duration.ofSeconds(5));
         if (json) {
             System.out.println(Json.array(findings.stream().map(f -> Json.object("level", Json.string(level(f)), "where", Json.string(f.where()),
                     "what", Json.string(f.what()), "fix", Json.string(f.fix()))).toList()));

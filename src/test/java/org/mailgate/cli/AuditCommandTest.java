@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -21,6 +22,7 @@ import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.TestCertificates;
+import org.mailgate.dns.FakeResolver;
 import org.mailgate.probe.Finding;
 
 /** `mailgate audit`: a server as it comes is free of FAILs, on the wire too; a deliberately bad setup shows each FAIL with its fix. */
@@ -40,7 +42,7 @@ class AuditCommandTest {
         try (Mailgate mailgate = Mailgate.start(config, Clock.systemUTC())) {
             MailgateConfig running = config.withListeners(mailgate.server().bound().stream()
                     .map(b -> new ListenerConfig("127.0.0.1", b.address().getPort(), b.listener().kind())).toList());
-            List<Finding> findings = new Audit(running, data, Clock.systemUTC()).run(Duration.ofSeconds(5));
+            List<Finding> findings = new Audit(running, data, Clock.systemUTC(), Optional.of(new FakeResolver())).run(Duration.ofSeconds(5));
             assertThat(findings).noneMatch(f -> f.level() == Finding.Level.FAIL);
             int submission = running.listeners().get(0).port();
             int inbound = running.listeners().get(2).port();
@@ -52,7 +54,22 @@ class AuditCommandTest {
             assertThat(findings).anyMatch(f -> f.where().equals(String.valueOf(inbound)) && f.what().startsWith("VRFY names no one (252"));
             assertThat(findings).anyMatch(f -> f.level() == Finding.Level.WARN && f.what().startsWith("a self-signed certificate"));
             assertThat(findings).anyMatch(f -> f.level() == Finding.Level.WARN && f.what().startsWith("no active DKIM key for example.com"));
+            assertThat(findings).as("nothing published yet: each record a WARN with the line to publish").anyMatch(f -> f.level() == Finding.Level.WARN
+                    && f.what().startsWith("example.com: DMARC (RFC 9989)") && f.fix().startsWith("publish _dmarc.example.com. 3600 IN TXT"));
         }
+    }
+
+    @Test
+    @DisplayName("a resolver that cannot answer skips the DNS records, said once")
+    void dnsThatDoesNotAnswerIsSkipped() throws Exception {
+        Path data = dir.resolve("data");
+        assertThat(CliRun.run("audit-secret\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
+                .exitCode()).isZero();
+        MailgateConfig config = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(), null, Limits.DEFAULTS);
+        List<Finding> findings = new Audit(config, data, Clock.systemUTC(), Optional.of(new FakeResolver().fail("example.com", "MX", "timed out")))
+                .run(Duration.ofSeconds(5));
+        assertThat(findings).filteredOn(f -> f.where().equals("dns")).extracting(Finding::level, Finding::what)
+                .containsExactly(tuple(Finding.Level.INFO, "DNS does not answer (timed out): the domains' records are not checked"));
     }
 
     @Test
@@ -78,7 +95,7 @@ class AuditCommandTest {
                 + "[limits]\ntrusted-networks = [\"0.0.0.0/0\"]\nmin-password-length = 4\n[auto-ban]\nduration = \"0s\"\n"
                 + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n");
 
-        CliRun.Result audit = CliRun.run("", "audit", "--config", config.toString());
+        CliRun.Result audit = CliRun.run("", "audit", "--config", config.toString(), "--no-dns");
         assertThat(audit.exitCode()).as(audit.out() + audit.err()).isEqualTo(1);
         assertThat(audit.out()).contains(
                 "FAIL  files   the data directory " + data + " is readable by every user of this machine",
