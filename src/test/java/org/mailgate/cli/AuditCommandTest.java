@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,9 +33,7 @@ class AuditCommandTest {
     @Test
     @DisplayName("the defaults, with the server running: no FAIL; the wire checks pass; a self-signed certificate and no DKIM key are WARNs")
     void theDefaultsPass() throws Exception {
-        Path data = dir.resolve("data");
-        assertThat(CliRun.run("audit-secret\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
-                .exitCode()).isZero();
+        Path data = dataWith("alice@example.com");
         MailgateConfig base = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSION), new ListenerConfig("127.0.0.1", 0, ListenerKind.SUBMISSIONS),
                 new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
@@ -62,9 +61,7 @@ class AuditCommandTest {
     @Test
     @DisplayName("a resolver that cannot answer skips the DNS records, said once")
     void dnsThatDoesNotAnswerIsSkipped() throws Exception {
-        Path data = dir.resolve("data");
-        assertThat(CliRun.run("audit-secret\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
-                .exitCode()).isZero();
+        Path data = dataWith("alice@example.com");
         MailgateConfig config = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(), null, Limits.DEFAULTS);
         List<Finding> findings = new Audit(config, data, Clock.systemUTC(), Optional.of(new FakeResolver().fail("example.com", "MX", "timed out")))
                 .run(Duration.ofSeconds(5));
@@ -75,9 +72,7 @@ class AuditCommandTest {
     @Test
     @DisplayName("a bad setup: files others can read, limits that exempt everyone, a certificate for another name; each FAIL has its fix, exit 1")
     void aBadSetupFails() throws Exception {
-        Path data = dir.resolve("data");
-        assertThat(CliRun.run("audit-secret\n", "user", "add", "app@example.com", "--password-stdin", "--any-sender", "--data-dir", data.toString())
-                .exitCode()).isZero();
+        Path data = dataWith("app@example.com", "--any-sender");
         Path passwd = Files.writeString(dir.resolve("passwd"), "old@example.com:{SHA512-CRYPT}$6$saltsalt$" + "a".repeat(86) + "\n");
         CliRun.run("", "user", "import", passwd.toString(), "--data-dir", data.toString());
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -114,5 +109,14 @@ class AuditCommandTest {
                         + " old@example.com",
                 "WARN  dkim    no active DKIM key for example.com");
         assertThat(audit.out()).containsPattern("\\d+ to fix, \\d+ to look at, \\d+ fine\n$");
+    }
+
+    /** A data directory with one user, added as an admin would. */
+    private Path dataWith(String address, String... options) {
+        Path data = dir.resolve("data");
+        List<String> args = new ArrayList<>(List.of("user", "add", address, "--password-stdin", "--data-dir", data.toString()));
+        args.addAll(List.of(options));
+        assertThat(CliRun.run("audit-secret\n", args.toArray(String[]::new)).exitCode()).isZero();
+        return data;
     }
 }
