@@ -30,7 +30,7 @@ for capability in "${TEST_CAPABILITIES[@]}"; do
   [[ $keep == *" $capability "* ]] && continue
   if has_capability "$capability"; then echo "fresh-machine: $capability is still here after the purge"; exit 1; fi
 done
-echo "fresh-machine: none of ${TEST_CAPABILITIES[*]} is left but openssl, python3 and what every Debian has (systemd, util-linux, mount)"
+echo "fresh-machine: none of ${TEST_CAPABILITIES[*]} is left but openssl, python3 and what every Debian has (systemd, util-linux, mount, iproute2)"
 
 clone=$(mktemp -d /tmp/mailgate-fresh.XXXXXX)
 trap 'rm -rf "$clone"' EXIT
