@@ -84,6 +84,7 @@ public final class HttpListener implements AutoCloseable {
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
+    /** Answers each request; a route runs on a virtual thread (a scrape, a look at the disk), never on the event loop. */
     private static final class Router extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final Map<String, Supplier<HttpResponse>> routes;
 
@@ -93,16 +94,29 @@ public final class HttpListener implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            HttpResponse answer;
             boolean head = request.method().equals(HttpMethod.HEAD);
+            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             if (!request.decoderResult().isSuccess()) {
-                answer = HttpResponse.text(400, "bad request\n");
+                respond(ctx, HttpResponse.text(400, "bad request\n"), head, keepAlive);
             } else if (!head && !request.method().equals(HttpMethod.GET)) {
-                answer = HttpResponse.text(405, "only GET and HEAD\n");
+                respond(ctx, HttpResponse.text(405, "only GET and HEAD\n"), head, keepAlive);
             } else {
                 Supplier<HttpResponse> route = routes.get(new QueryStringDecoder(request.uri()).path());
-                answer = route != null ? answer(route) : HttpResponse.text(404, "not found; try /metrics, /healthz or /readyz\n");
+                if (route == null) {
+                    respond(ctx, HttpResponse.text(404, "not found; try /metrics, /healthz or /readyz\n"), head, keepAlive);
+                } else {
+                    // no next request is read until this one is answered: responses stay in request order
+                    ctx.channel().config().setAutoRead(false);
+                    Thread.ofVirtual().name("http-route").start(() -> {
+                        respond(ctx, answer(route), head, keepAlive);
+                        ctx.channel().config().setAutoRead(true);
+                    });
+                }
             }
+        }
+
+        /** Writes the answer; Netty hands a write from another thread to the channel's event loop. */
+        private static void respond(ChannelHandlerContext ctx, HttpResponse answer, boolean head, boolean keepAlive) {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()),
                     head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(answer.body()));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, answer.contentType());
@@ -110,7 +124,6 @@ public final class HttpListener implements AutoCloseable {
             if (answer.status() == 405) {
                 response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             }
-            boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.writeAndFlush(response);

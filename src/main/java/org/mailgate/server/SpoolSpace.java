@@ -55,15 +55,12 @@ final class SpoolSpace {
 
     /**
      * The reply to a message the spool could not store: 452 4.3.1 when it is out of space (the
-     * file system said so, or a fresh look finds less than min-free-space, or than 1 MiB, left),
-     * else 451 4.3.0.
+     * file system said so, or the sample less what was stored since leaves under min-free-space,
+     * or under 1 MiB), else 451 4.3.0. No system call: this runs on the event loop.
      */
     Refusal failure(Throwable cause, long minFree) {
-        if (outOfSpace(cause)) {
-            return Refusal.INSUFFICIENT_STORAGE;
-        }
-        refresh();
-        return usable < Math.max(minFree, LOW_WATER) ? Refusal.INSUFFICIENT_STORAGE : Refusal.STORAGE_FAILED;
+        boolean low = usable - storedSinceSample.get() < Math.max(minFree, LOW_WATER);
+        return outOfSpace(cause) || low ? Refusal.INSUFFICIENT_STORAGE : Refusal.STORAGE_FAILED;
     }
 
     /** Whether the file system refused a write for want of room: ENOSPC or EDQUOT, in the JDK's words for them. */
