@@ -34,10 +34,10 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
+import org.mailgate.mail.CertificateNames;
 import org.mailgate.mailauth.DkimAlgorithm;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.probe.Finding;
-import org.mailgate.probe.Probe;
 
 /**
  * `mailgate audit`: is this server configured safely? The config, the data directory's files
@@ -146,8 +146,14 @@ final class Audit {
         } else {
             findings.add(Finding.ok("tls", "the certificate is valid for " + days + " more days"));
         }
-        List<String> names = Probe.names(leaf);
-        if (names.stream().noneMatch(name -> Probe.matches(name, config.hostname()))) {
+        List<String> names;
+        try {
+            names = CertificateNames.of(leaf);
+        } catch (CertificateException e) {
+            findings.add(Finding.fail("tls", config.tls().certificate() + ": unreadable names: " + e.getMessage(), "get a certificate for " + config.hostname()));
+            return;
+        }
+        if (names.stream().noneMatch(name -> CertificateNames.matches(name, config.hostname()))) {
             findings.add(Finding.fail("tls", "the certificate does not name the hostname " + config.hostname() + " (it names "
                     + String.join(", ", names) + "): clients and servers that verify refuse it", "get a certificate for " + config.hostname()));
         }

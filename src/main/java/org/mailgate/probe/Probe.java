@@ -24,10 +24,8 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
 import javax.net.ssl.SSLContext;
@@ -39,9 +37,11 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.mailgate.dns.DnsAnswer;
+import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.MxRecord;
 import org.mailgate.dns.Resolver;
 import org.mailgate.dns.SrvRecord;
+import org.mailgate.mail.CertificateNames;
 import org.mailgate.mail.Reply;
 import org.mailgate.smtp.Extensions;
 import org.mailgate.smtp.ReplyParser;
@@ -55,7 +55,7 @@ import org.mailgate.smtp.ReplyParser;
  */
 public final class Probe {
     /** RFC 8314 3.3: TLS from the first octet on this port; STARTTLS on the others. */
-    public static final int IMPLICIT_TLS_PORT = 465;
+    private static final int IMPLICIT_TLS_PORT = 465;
     private static final int RELAY_PORT = 25;
     private static final int CERTIFICATE_WARNING_DAYS = 21;
 
@@ -119,15 +119,14 @@ public final class Probe {
         return List.of(InetAddress.getAllByName(host));
     }
 
-    /** The A and AAAA records {@code dns} serves. */
+    /** The AAAA and A records {@code dns} serves, as delivery looks them up. */
     public static Addresses from(Resolver dns) {
         return host -> {
-            List<InetAddress> found = new ArrayList<>(dns.a(host).records());
-            found.addAll(dns.aaaa(host).records());
-            if (found.isEmpty()) {
-                throw new UnknownHostException(dns.a(host).failure() == null ? "no A or AAAA record" : dns.a(host).failure());
+            HostAddresses found = HostAddresses.lookup(dns, host);
+            if (found.addresses().isEmpty()) {
+                throw new UnknownHostException(found.error());
             }
-            return found;
+            return found.addresses();
         };
     }
 
@@ -505,7 +504,12 @@ public final class Probe {
                 return;
             }
             X509Certificate leaf = chain[0];
-            List<String> names = names(leaf);
+            List<String> names;
+            try {
+                names = CertificateNames.of(leaf);
+            } catch (CertificateParsingException e) {
+                names = List.of("(unreadable names: " + e.getMessage() + ")");
+            }
             Instant expires = leaf.getNotAfter().toInstant();
             long days = Duration.between(clock.instant(), expires).toDays();
             String date = DateTimeFormatter.ISO_LOCAL_DATE.format(ZonedDateTime.ofInstant(expires, clock.getZone()));
@@ -520,7 +524,7 @@ public final class Probe {
                 findings.add(Finding.ok(where, "the certificate is valid until " + date + " (" + days + " days)"));
             }
             boolean literal = options.host().matches("[0-9.]+") || options.host().contains(":");
-            if (!literal && names.stream().noneMatch(name -> matches(name, options.host()))) {
+            if (!literal && names.stream().noneMatch(name -> CertificateNames.matches(name, options.host()))) {
                 findings.add(Finding.fail(where, "the certificate does not name " + options.host() + " (it names " + String.join(", ", names) + ")",
                         "connect by a name the certificate holds, or get one for " + options.host()));
             }
@@ -615,34 +619,6 @@ public final class Probe {
         WrongMode(String message) {
             super(message);
         }
-    }
-
-    /** The leaf's DNS names (subjectAltName), or its subject when it has none. */
-    public static List<String> names(X509Certificate leaf) {
-        List<String> names = new ArrayList<>();
-        try {
-            Collection<List<?>> alternatives = leaf.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                alternatives.stream().filter(n -> Integer.valueOf(2).equals(n.get(0))).forEach(n -> names.add((String) n.get(1)));
-            }
-        } catch (CertificateParsingException e) {
-            names.add("(unreadable names: " + e.getMessage() + ")");
-        }
-        if (names.isEmpty()) {
-            names.add(leaf.getSubjectX500Principal().getName());
-        }
-        return names;
-    }
-
-    /** RFC 6125 6.4: a name, or a wildcard standing for exactly one leftmost label. */
-    public static boolean matches(String pattern, String host) {
-        String p = pattern.toLowerCase(Locale.ROOT);
-        String h = host.toLowerCase(Locale.ROOT);
-        if (p.startsWith("*.")) {
-            int dot = h.indexOf('.');
-            return dot > 0 && h.substring(dot + 1).equals(p.substring(2));
-        }
-        return p.equals(h);
     }
 
     /** Takes any chain (the probe reports on trust itself) and keeps it to look at. */

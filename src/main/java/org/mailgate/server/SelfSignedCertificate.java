@@ -19,7 +19,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +32,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.mailgate.mail.CertificateNames;
 import org.mailgate.config.TlsConfig;
 import org.mailgate.spool.PrivateFiles;
 import org.slf4j.Logger;
@@ -51,11 +51,7 @@ final class SelfSignedCertificate {
     /** The DNS names of a certificate's subjectAltName, lowercase; empty when it cannot be read (so a new one is made). */
     private static List<String> names(Path certificate) {
         try (InputStream in = Files.newInputStream(certificate)) {
-            X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-            Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();
-            return alternatives == null ? List.of() : alternatives.stream()
-                    .filter(name -> name.get(0) instanceof Integer type && type == 2) // dNSName (RFC 5280 4.2.1.6)
-                    .map(name -> name.get(1).toString().toLowerCase(Locale.ROOT)).toList();
+            return CertificateNames.dnsNames((X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
         } catch (IOException | GeneralSecurityException e) {
             log.warn("the self-signed certificate {} cannot be read ({}): making a new one", certificate, e.getMessage());
             return List.of();

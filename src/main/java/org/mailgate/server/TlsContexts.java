@@ -21,16 +21,14 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import javax.net.ssl.SSLException;
-import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.mailgate.mail.CertificateNames;
 import org.mailgate.auth.FileStamp;
 import org.mailgate.config.TlsConfig;
 import org.slf4j.Logger;
@@ -193,25 +191,7 @@ final class TlsContexts {
     /** The DNS names a certificate covers: its subject alternative names, else its common name. */
     static List<String> names(Path certificate) throws IOException {
         try {
-            X509Certificate x509 = firstCertificate(certificate);
-            List<String> names = new ArrayList<>();
-            Collection<List<?>> alternatives = x509.getSubjectAlternativeNames();
-            if (alternatives != null) {
-                for (List<?> name : alternatives) {
-                    if (Integer.valueOf(2).equals(name.get(0))) { // RFC 5280 4.2.1.6: dNSName
-                        names.add(((String) name.get(1)).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-            if (names.isEmpty()) {
-                String subject = x509.getSubjectX500Principal().getName(X500Principal.RFC2253);
-                for (String part : subject.split(",")) {
-                    if (part.startsWith("CN=")) {
-                        names.add(part.substring(3).toLowerCase(Locale.ROOT));
-                    }
-                }
-            }
-            return names;
+            return CertificateNames.of(firstCertificate(certificate));
         } catch (CertificateParsingException e) {
             throw new IOException(certificate + ": unreadable subject alternative names: " + e.getMessage(), e);
         }

@@ -9,10 +9,9 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
+import org.mailgate.mail.CertificateNames;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.mailgate.dns.TlsaRecord;
 
@@ -85,39 +84,12 @@ public final class DaneVerifier {
         }
     }
 
-    /** RFC 6125 DNS-ID matching: exact, or a wildcard in the left-most label only. */
+    /** RFC 6125 DNS-ID matching, against the certificate's dNSNames. */
     private static boolean nameMatches(X509Certificate certificate, List<String> names) {
         try {
-            Collection<List<?>> alternatives = certificate.getSubjectAlternativeNames();
-            if (alternatives == null) {
-                return false;
-            }
-            for (List<?> alternative : alternatives) {
-                if (alternative.get(0) instanceof Integer type && type == 2 && alternative.get(1) instanceof String dnsName) {
-                    for (String name : names) {
-                        if (hostMatches(dnsName, name)) {
-                            return true;
-                        }
-                    }
-                }
-            }
-            return false;
+            return CertificateNames.dnsNames(certificate).stream().anyMatch(dnsName -> names.stream().anyMatch(n -> CertificateNames.matches(dnsName, n)));
         } catch (CertificateParsingException e) {
             return false;
         }
-    }
-
-    public static boolean hostMatches(String pattern, String host) {
-        String p = trimDot(pattern.toLowerCase(Locale.ROOT));
-        String h = trimDot(host.toLowerCase(Locale.ROOT));
-        if (p.startsWith("*.")) {
-            int dot = h.indexOf('.');
-            return dot > 0 && h.substring(dot + 1).equals(p.substring(2));
-        }
-        return p.equals(h);
-    }
-
-    private static String trimDot(String name) {
-        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
     }
 }

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.mailgate.mail.CertificateNames;
 import org.mailgate.config.AddressLiteral;
 import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.HostAddresses;
@@ -40,7 +41,7 @@ public final class MtaSts {
 
     public record Policy(String id, Mode mode, List<String> mx, Instant expires) {
         public boolean allows(String host) {
-            return mx.stream().anyMatch(pattern -> DaneVerifier.hostMatches(pattern, host));
+            return mx.stream().anyMatch(pattern -> CertificateNames.matches(pattern, host));
         }
     }
 
