@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.mailgate.auth.User;
@@ -35,9 +34,13 @@ import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
 import org.mailgate.mail.CertificateNames;
+import org.mailgate.mail.Reply;
 import org.mailgate.mailauth.DkimAlgorithm;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.probe.Finding;
+import org.mailgate.probe.Probe;
+import org.mailgate.smtp.Extensions;
+import org.mailgate.smtp.ReplyParser;
 
 /**
  * `mailgate audit`: is this server configured safely? The config, the data directory's files
@@ -294,47 +297,37 @@ final class Audit {
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = socket.getOutputStream();
-            String greeting = reply(in);
-            if (!greeting.startsWith("220")) {
-                findings.add(Finding.info(where, "the listener did not greet us: " + greeting));
+            Reply greeting = Probe.readReply(in);
+            if (greeting.code() != 220) {
+                findings.add(Finding.info(where, "the listener did not greet us: " + greeting.oneLine()));
                 return;
             }
-            String ehlo = say(in, out, "EHLO audit.invalid");
-            boolean authInTheClear = ehlo.lines().anyMatch(l -> l.length() > 4 && l.substring(4).toUpperCase(Locale.ROOT).startsWith("AUTH"));
+            Reply ehlo = say(in, out, "EHLO audit.invalid");
+            boolean authInTheClear = !Extensions.parse(ehlo.lines()).authMechanisms().isEmpty();
             findings.add(authInTheClear ? Finding.fail(where, "AUTH is offered before TLS: passwords can cross the network in the clear",
                     "offer AUTH only after STARTTLS (a proxy in front may be stripping it)")
                     : Finding.ok(where, "no AUTH before TLS"));
-            String vrfy = say(in, out, "VRFY postmaster");
-            findings.add(vrfy.startsWith("250") ? Finding.fail(where, "VRFY confirms addresses (" + vrfy + "): a list of users for spammers",
-                    "answer VRFY with 252 (Mailgate does)") : Finding.ok(where, "VRFY names no one (" + vrfy + ")"));
-            String mail = say(in, out, "MAIL FROM:<audit@audit.invalid>");
-            String rcpt = mail.startsWith("250") ? say(in, out, "RCPT TO:<audit@relay-test.invalid>") : mail;
-            findings.add(rcpt.startsWith("250") ? Finding.fail(where, "an open relay: a stranger's mail to another domain was accepted",
-                    "accept only mail for local domains, or from logged-in users") : Finding.ok(where, "no relaying for strangers (" + rcpt + ")"));
+            Reply vrfy = say(in, out, "VRFY postmaster");
+            findings.add(vrfy.code() == 250 ? Finding.fail(where, "VRFY confirms addresses (" + vrfy.oneLine() + "): a list of users for"
+                    + " spammers", "answer VRFY with 252 (Mailgate does)") : Finding.ok(where, "VRFY names no one (" + vrfy.oneLine() + ")"));
+            Reply mail = say(in, out, "MAIL FROM:<audit@audit.invalid>");
+            Reply rcpt = mail.code() == 250 ? say(in, out, "RCPT TO:<audit@relay-test.invalid>") : mail;
+            findings.add(rcpt.code() == 250 ? Finding.fail(where, "an open relay: a stranger's mail to another domain was accepted",
+                    "accept only mail for local domains, or from logged-in users")
+                    : Finding.ok(where, "no relaying for strangers (" + rcpt.oneLine() + ")"));
             say(in, out, "QUIT");
+        } catch (ReplyParser.MalformedReply e) {
+            findings.add(Finding.warn(where, "the listener on " + host + ":" + listener.port() + " does not speak SMTP: " + e.getMessage(),
+                    "is another program on this port?"));
         } catch (IOException e) {
             findings.add(Finding.warn(where, "the listener on " + host + ":" + listener.port() + " cannot be checked: " + e.getMessage(),
                     "start the server (mailgate serve) and audit again for the checks on the wire"));
         }
     }
 
-    private static String say(BufferedReader in, OutputStream out, String command) throws IOException {
+    private static Reply say(BufferedReader in, OutputStream out, String command) throws IOException, ReplyParser.MalformedReply {
         out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        return reply(in);
-    }
-
-    /** A whole reply, its lines joined by newlines (the last line decides the code). */
-    private static String reply(BufferedReader in) throws IOException {
-        StringBuilder reply = new StringBuilder();
-        String line;
-        do {
-            line = in.readLine();
-            if (line == null) {
-                throw new IOException("closed by the server");
-            }
-            reply.append(reply.isEmpty() ? "" : "\n").append(line);
-        } while (line.length() > 3 && line.charAt(3) == '-');
-        return reply.toString();
+        return Probe.readReply(in);
     }
 }

@@ -247,7 +247,8 @@ public final class Probe {
         }
     }
 
-    private static Reply readReply(BufferedReader in) throws IOException, ReplyParser.MalformedReply {
+    /** One whole reply from the server (RFC 5321 4.2.1); a closed connection is an IOException. */
+    public static Reply readReply(BufferedReader in) throws IOException, ReplyParser.MalformedReply {
         ReplyParser parser = new ReplyParser();
         while (true) {
             String line = in.readLine();
