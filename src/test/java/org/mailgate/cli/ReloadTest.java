@@ -37,7 +37,7 @@ class ReloadTest {
         Path config = dir.resolve("mailgate.toml");
         TestCertificates.Identity one = TestCertificates.selfSigned("one.test");
         TestCertificates.Identity two = TestCertificates.selfSigned("two.test");
-        Files.writeString(config, config(one, "[\"example.com\"]", "", ""));
+        Files.writeString(config, config(one, "[\"example.com\"]", "", "") + "[delivery]\nenabled = false\n");
         assertThat(CliRun.run("password one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString())
                 .exitCode()).isZero();
         try (ServerProcess server = new ServerProcess(config, data); LineClient open = LineClient.connect(server.inboundPort())) {
@@ -52,12 +52,12 @@ class ReloadTest {
 
             Files.writeString(config, config(two, "[\"example.com\", \"example.org\"]", "max-message-size = 12345\nmax-connections-per-address = 2\n",
                     "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n")
-                    .replace("lockout-after = 10", "lockout-after = 5"));
+                    .replace("lockout-after = 10", "lockout-after = 5") + "[http]\nport = 0\n");
             CliRun.Result reload = CliRun.run("", "reload", "--config", config.toString());
 
             assertThat(reload.exitCode()).as(reload.err()).isZero();
-            assertThat(reload.out()).contains("config: applied domains, [tls], [[listener]], [limits], [login-throttle]\n",
-                    "TLS: certificates from the new config, ", "users: 1\n");
+            assertThat(reload.out()).contains("config: applied domains, [tls], [[listener]], [limits], [login-throttle], [delivery], [http]\n",
+                    "TLS: certificates from the new config, ", "users: 1\n", "delivery: started\n", "http: listening on 127.0.0.1:");
             Matcher added = NEW_LISTENER.matcher(reload.out());
             assertThat(added.find()).as(reload.out()).isTrue();
             assertThat(server.awaitOutput("reload: config: applied domains", Duration.ofSeconds(5))).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -192,6 +193,7 @@ class ConfigLoaderTest {
                 port = 25
                 kind = "inbound"
                 proxy-protocol = true
+                trusted-networks = ["10.1.0.0/16"]
                 """));
         assertThat(config.trustedProxies()).extracting(Object::toString).containsExactly("10.0.0.5/32", "2001:db8::/32");
         assertThat(config.limits().maxErrors()).isEqualTo(5);
@@ -205,6 +207,8 @@ class ConfigLoaderTest {
         assertThat(config.autoBan().enabled()).isFalse();
         assertThat(config.tls().sni()).containsExactly(new TlsConfig.CertificateFiles(Path.of("/etc/other-cert.pem"), Path.of("/etc/other-key.pem")));
         assertThat(config.listeners().get(0).proxyProtocol()).isTrue();
+        assertThat(config.listeners().get(0).trusts(InetAddress.getByName("10.1.2.3"), config.limits())).isTrue();
+        assertThat(config.listeners().get(0).trusts(InetAddress.getByName("10.2.2.3"), config.limits())).isFalse();
     }
 
     @Test
