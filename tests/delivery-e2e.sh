@@ -173,6 +173,26 @@ probe_explains_postfix() {
 }
 check "mailgate probe explains Postfix's port: greeting, STARTTLS, no AUTH for mail clients (exit $probe_rc)" probe_explains_postfix
 
+# mailgate audit with Postfix on a listener's port, as a proxy or another MTA in front of it would be:
+# the audit sees on the wire what Mailgate's own settings cannot say, here Postfix's CBC suites
+cat >"$work/audit-postfix.toml" <<CONF
+hostname = "mx.postfix.test"
+domains = ["example.com"]
+
+[[listener]]
+address = "127.0.0.1"
+port = $PF_PORT
+kind = "inbound"
+CONF
+mkdir -m 700 "$work/audit-data"
+./mailgate audit --config "$work/audit-postfix.toml" --data-dir "$work/audit-data" --no-dns >"$work/audit.log" 2>&1
+audit_rc=$?
+audit_sees_weak_tls() {
+  ((audit_rc == 1)) && grep -qE "^PASS +$PF_PORT +TLS: TLSv1.[23] " "$work/audit.log" \
+    && grep -qE "^FAIL +$PF_PORT +TLS below the defaults: TLSv1.2 TLS_[A-Z0-9_]+ was accepted \(no forward secrecy, or CBC\)" "$work/audit.log"
+}
+check "mailgate audit finds the weak TLS Postfix takes on a listener's port (exit $audit_rc)" audit_sees_weak_tls
+
 # --- Dovecot reads what Mailgate wrote, then takes local mail over LMTP
 dovecot_lmtp_conf "$work/dovecot" "$data" "$LMTP_PORT"
 # Dovecot and Mailgate share the mailboxes, as a mail system's delivery agent and IMAP server share

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.mailgate.config.AddressRange;
@@ -39,6 +41,7 @@ import org.mailgate.mailauth.DkimAlgorithm;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.probe.Finding;
 import org.mailgate.probe.Probe;
+import org.mailgate.probe.TlsOffer;
 import org.mailgate.smtp.Extensions;
 import org.mailgate.smtp.ReplyParser;
 
@@ -74,7 +77,9 @@ final class Audit {
         dkim();
         dns.ifPresent(this::records);
         for (ListenerConfig listener : config.listeners()) {
-            listener(listener, timeout);
+            if (listener(listener, timeout)) {
+                tls(listener, timeout);
+            }
         }
         return List.copyOf(findings);
     }
@@ -281,26 +286,29 @@ final class Audit {
         }
     }
 
-    /** On the wire, in the clear, as a stranger: no AUTH before TLS, no relaying, no VRFY answer naming a user. */
-    private void listener(ListenerConfig listener, Duration timeout) {
+    /**
+     * On the wire, in the clear, as a stranger: no AUTH before TLS, no relaying, no VRFY answer
+     * naming a user. True when the listener answered as an SMTP server, so its TLS can be checked.
+     */
+    private boolean listener(ListenerConfig listener, Duration timeout) {
         String where = Integer.toString(listener.port());
-        String host = listener.address().equals("0.0.0.0") ? "127.0.0.1" : listener.address().equals("::") ? "::1" : listener.address();
+        String host = loopback(listener);
         if (listener.port() == 0) {
-            return;
+            return false;
         }
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, listener.port()), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             if (listener.kind() == ListenerKind.SUBMISSIONS) {
                 findings.add(Finding.ok(where, "TLS from the first byte: nothing, not even AUTH, in the clear"));
-                return;
+                return true;
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
             OutputStream out = socket.getOutputStream();
             Reply greeting = Probe.readReply(in);
             if (greeting.code() != 220) {
                 findings.add(Finding.info(where, "the listener did not greet us: " + greeting.oneLine()));
-                return;
+                return false;
             }
             Reply ehlo = say(in, out, "EHLO audit.invalid");
             boolean authInTheClear = !Extensions.parse(ehlo.lines()).authMechanisms().isEmpty();
@@ -316,13 +324,66 @@ final class Audit {
                     "accept only mail for local domains, or from logged-in users")
                     : Finding.ok(where, "no relaying for strangers (" + rcpt.oneLine() + ")"));
             say(in, out, "QUIT");
+            return true;
         } catch (ReplyParser.MalformedReply e) {
             findings.add(Finding.warn(where, "the listener on " + host + ":" + listener.port() + " does not speak SMTP: " + e.getMessage(),
                     "is another program on this port?"));
+            return false;
         } catch (IOException e) {
             findings.add(Finding.warn(where, "the listener on " + host + ":" + listener.port() + " cannot be checked: " + e.getMessage(),
                     "start the server (mailgate serve) and audit again for the checks on the wire"));
+            return false;
         }
+    }
+
+    /**
+     * The TLS a listener takes, on the wire: a client's default offer, then one of only weak
+     * suites (no forward secrecy, or CBC), which Mailgate refuses and a proxy in front may not.
+     * TLS 1.0 and 1.1 are not offered: this Java disables them as a client, and Mailgate as a server.
+     */
+    private void tls(ListenerConfig listener, Duration timeout) {
+        String where = Integer.toString(listener.port());
+        InetSocketAddress address = new InetSocketAddress(loopback(listener), listener.port());
+        boolean firstByte = listener.kind() == ListenerKind.SUBMISSIONS;
+        try {
+            switch (TlsOffer.offer(address, firstByte, timeout, List.of("TLSv1.3", "TLSv1.2"), List.of(defaultSuites()))) {
+                case TlsOffer.Outcome.Accepted(String protocol, String suite) -> findings.add(Finding.ok(where, "TLS: " + protocol + " " + suite));
+                case TlsOffer.Outcome.Refused(String reason) -> {
+                    findings.add(Finding.fail(where, "a client's ordinary TLS handshake failed: " + reason, "mailgate check-config; mailgate probe"));
+                    return;
+                }
+                case TlsOffer.Outcome.NoStartTls(String reply) -> {
+                    findings.add(Finding.fail(where, "no STARTTLS (" + reply + "): mail and passwords on this port cross in the clear",
+                            "offer STARTTLS (Mailgate always does: a proxy in front may be stripping it)"));
+                    return;
+                }
+            }
+            if (TlsOffer.WEAK_SUITES.isEmpty()) {
+                return;
+            }
+            if (TlsOffer.offer(address, firstByte, timeout, List.of("TLSv1.2"), TlsOffer.WEAK_SUITES)
+                    instanceof TlsOffer.Outcome.Accepted(String protocol, String suite)) {
+                findings.add(Finding.fail(where, "TLS below the defaults: " + protocol + " " + suite + " was accepted (no forward secrecy, or CBC)",
+                        "allow only ECDHE with AES-GCM or ChaCha20 on TLS 1.2 (Mailgate's own listeners do: is a proxy in front?)"));
+            } else {
+                findings.add(Finding.ok(where, "TLS 1.2 without forward secrecy or with CBC is refused (" + TlsOffer.WEAK_SUITES.size()
+                        + " such suites offered)"));
+            }
+        } catch (ReplyParser.MalformedReply | IOException e) {
+            findings.add(Finding.warn(where, "the TLS check broke off: " + e.getMessage(), "audit again; mailgate probe says more"));
+        }
+    }
+
+    private static String[] defaultSuites() {
+        try {
+            return SSLContext.getDefault().getDefaultSSLParameters().getCipherSuites();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("no TLS in this Java", e);
+        }
+    }
+
+    private static String loopback(ListenerConfig listener) {
+        return listener.address().equals("0.0.0.0") ? "127.0.0.1" : listener.address().equals("::") ? "::1" : listener.address();
     }
 
     private static Reply say(BufferedReader in, OutputStream out, String command) throws IOException, ReplyParser.MalformedReply {

@@ -25,6 +25,7 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.TestCertificates;
 import org.mailgate.dns.FakeResolver;
 import org.mailgate.probe.Finding;
+import org.mailgate.probe.TlsOffer;
 
 /** `mailgate audit`: a server as it comes is free of FAILs, on the wire too; a deliberately bad setup shows each FAIL with its fix. */
 class AuditCommandTest {
@@ -51,6 +52,13 @@ class AuditCommandTest {
                     tuple("users", "1 user, each sending as their own addresses, with Argon2id hashes"));
             assertThat(findings).anyMatch(f -> f.where().equals(String.valueOf(inbound)) && f.what().startsWith("no relaying for strangers (554 5.7.1"));
             assertThat(findings).anyMatch(f -> f.where().equals(String.valueOf(inbound)) && f.what().startsWith("VRFY names no one (252"));
+            for (ListenerConfig listener : running.listeners()) {
+                String where = String.valueOf(listener.port());
+                assertThat(findings).as("TLS on " + listener.kind()).anyMatch(f -> f.where().equals(where) && f.what().matches("TLS: TLSv1.3 TLS_\\w+"))
+                        .contains(Finding.ok(where, "TLS 1.2 without forward secrecy or with CBC is refused (" + TlsOffer.WEAK_SUITES.size()
+                                + " such suites offered)"));
+            }
+            assertThat(TlsOffer.WEAK_SUITES).as("this Java offers weak suites, so the check tries something").isNotEmpty();
             assertThat(findings).anyMatch(f -> f.level() == Finding.Level.WARN && f.what().startsWith("a self-signed certificate"));
             assertThat(findings).anyMatch(f -> f.level() == Finding.Level.WARN && f.what().startsWith("no active DKIM key for example.com"));
             assertThat(findings).as("nothing published yet: each record a WARN with the line to publish").anyMatch(f -> f.level() == Finding.Level.WARN
