@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.ChannelHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +142,8 @@ public final class Mailgate implements AutoCloseable {
     }
 
     private HttpListener listenHttp(HttpConfig config) throws IOException {
-        return HttpListener.start(config.address(), config.port(), new HttpRoutes(this).all());
+        Optional<Supplier<ChannelHandler>> tls = config.tls() ? Optional.of(server::newTlsHandler) : Optional.empty();
+        return HttpListener.start(config.address(), config.port(), tls, new HttpRoutes(this).all());
     }
 
     /** The HTTP listener's address, when the config has one. */

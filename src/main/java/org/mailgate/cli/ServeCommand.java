@@ -87,7 +87,8 @@ final class ServeCommand implements Callable<Integer> {
             report.append(String.format("  %-12s %s:%d%n", bound.listener().kind().configName(),
                     bound.address().getAddress().getHostAddress(), bound.address().getPort()));
         }
-        mailgate.httpAddress().ifPresent(http -> report.append(String.format("  %-12s %s:%d (/metrics, /healthz, /readyz)%n", "http",
+        mailgate.httpAddress().ifPresent(http -> report.append(String.format("  %-12s %s:%d (/metrics, /healthz, /readyz)%n",
+                config.http().tls() ? "https" : "http",
                 http.getAddress().getHostAddress(), http.getPort())));
         report.append("  postmaster   ").append(postmaster(config, mailgate.localDomains())).append('\n');
         if (mailgate.delivery().isEmpty()) {

@@ -12,6 +12,8 @@ public final class HttpConfig extends Settings<HttpConfig> {
 
     public static final Key<String> ADDRESS = TABLE.key("address", ValueType.LISTEN_ADDRESS, "127.0.0.1");
     public static final Key<Integer> PORT = TABLE.key("port", ValueType.LISTEN_PORT, 8587);
+    /** HTTPS with the [tls] certificates (SNI chooses one), as MTA-STS asks of https://mta-sts.DOMAIN/. */
+    public static final Key<Boolean> TLS = TABLE.key("tls", ValueType.FLAG, false);
     /** /readyz fails when the oldest message waiting for delivery is older than this: delivery is stuck. */
     public static final Key<Duration> READY_QUEUE_AGE = TABLE.key("ready-queue-age", ValueType.DURATION, Duration.ofHours(4));
 
@@ -36,6 +38,10 @@ public final class HttpConfig extends Settings<HttpConfig> {
 
     public int port() {
         return get(PORT);
+    }
+
+    public boolean tls() {
+        return get(TLS);
     }
 
     public Duration readyQueueAge() {

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -28,6 +29,7 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -51,14 +53,20 @@ public final class HttpListener implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** Listens on {@code address}:{@code port} (0: the system picks), answering each path of {@code routes}. */
-    public static HttpListener start(String address, int port, Map<String, Supplier<HttpResponse>> routes) throws IOException {
+    /**
+     * Listens on {@code address}:{@code port} (0: the system picks), answering each path of
+     * {@code routes}; over TLS when {@code tls} is given, each connection with a handler of its own.
+     */
+    public static HttpListener start(String address, int port, Optional<Supplier<ChannelHandler>> tls, Map<String, Supplier<HttpResponse>> routes)
+            throws IOException {
         EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS), new HttpServerCodec(),
+                        ch.pipeline().addLast(new ReadTimeoutHandler(30, TimeUnit.SECONDS));
+                        tls.ifPresent(handler -> ch.pipeline().addLast(handler.get()));
+                        ch.pipeline().addLast(new HttpServerCodec(),
                                 new HttpObjectAggregator(MAX_REQUEST), new Router(routes));
                     }
                 });

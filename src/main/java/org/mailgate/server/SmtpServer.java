@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -300,6 +301,11 @@ public final class SmtpServer implements AutoCloseable {
     /** The users as the server sees them, reloaded when the user file changes. */
     public Supplier<UserDirectory> users() {
         return users;
+    }
+
+    /** A TLS handler with the listeners' certificates (SNI, and a renewed certificate, as theirs), for the HTTPS listener. */
+    public ChannelHandler newTlsHandler() {
+        return context.tls().newHandler();
     }
 
     public List<Bound> bound() {

@@ -25,6 +25,8 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.TlsConfig;
+import org.mailgate.delivery.TestCertificates;
 import org.mailgate.delivery.tls.MtaSts;
 import org.mailgate.delivery.tls.MtaStsCache;
 import org.mailgate.delivery.tls.OutboundTls;
@@ -143,6 +145,29 @@ class HttpEndpointTest {
             assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
             assertThat(policy.mx()).containsExactly("mail.example.com");
             assertThat(policy.allows("mail.example.com")).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("[http] tls = true: the MTA-STS policy over HTTPS with the SNI certificate for mta-sts.DOMAIN, fetched by delivery's own MTA-STS client")
+    void mtaStsOverHttps() throws Exception {
+        TestCertificates.Identity ca = TestCertificates.authority("Test CA");
+        TestCertificates.Identity mail = TestCertificates.issued(ca, "mail.example.com");
+        TestCertificates.Identity sts = TestCertificates.issued(ca, "mta-sts.example.com");
+        TlsConfig tls = new TlsConfig(mail.writeChain(dir.resolve("mail.pem")), mail.writeKey(dir.resolve("mail.key")), List.of(
+                new TlsConfig.CertificateFiles(sts.writeChain(dir.resolve("sts.pem")), sts.writeKey(dir.resolve("sts.key")))));
+        MailgateConfig base = new MailgateConfig("mail.example.com", dir.resolve("data"), Set.of("example.com"),
+                List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), tls, Limits.DEFAULTS);
+        MailgateConfig config = base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, false))
+                .withHttp(HttpConfig.DEFAULTS.with(HttpConfig.PORT, 0).with(HttpConfig.TLS, true));
+        try (Mailgate mailgate = Mailgate.start(config, Clock.systemUTC())) {
+            int https = mailgate.httpAddress().orElseThrow().getPort();
+            FakeResolver dns = new FakeResolver().txt("_mta-sts.example.com", "v=STSv1; id=20261203").address("mta-sts.example.com", "127.0.0.1");
+            MtaSts client = new MtaSts(dns, new OutboundTls(TestCertificates.writePem(ca.certificate(), dir.resolve("ca.pem"))), https,
+                    Duration.ofSeconds(5), Clock.systemUTC(), new MtaStsCache(dir.resolve("sts")));
+            MtaSts.Policy policy = client.policy("example.com").orElseThrow();
+            assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
+            assertThat(policy.mx()).containsExactly("mail.example.com");
         }
     }
 

@@ -22,6 +22,7 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /** Certificates made for the tests: a CA, server certificates it issues, and self-signed ones. */
@@ -41,19 +42,39 @@ public final class TestCertificates {
             return context;
         }
 
-        X509Certificate certificate() {
+        public X509Certificate certificate() {
             return chain[0];
+        }
+
+        /** The chain, leaf first, as a fullchain.pem. */
+        public Path writeChain(Path file) throws IOException {
+            StringWriter text = new StringWriter();
+            try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+                for (X509Certificate certificate : chain) {
+                    pem.writeObject(certificate);
+                }
+            }
+            return Files.writeString(file, text.toString());
+        }
+
+        /** The private key, PKCS#8 PEM. */
+        public Path writeKey(Path file) throws IOException {
+            StringWriter text = new StringWriter();
+            try (JcaPEMWriter pem = new JcaPEMWriter(text)) {
+                pem.writeObject(new JcaPKCS8Generator(keys.getPrivate(), null));
+            }
+            return Files.writeString(file, text.toString());
         }
     }
 
     private TestCertificates() {}
 
-    static Identity authority(String name) throws Exception {
+    public static Identity authority(String name) throws Exception {
         KeyPair keys = keys();
         return new Identity(keys, new X509Certificate[] {sign(new String[] {name}, keys, name, keys.getPrivate(), true)});
     }
 
-    static Identity issued(Identity ca, String... hosts) throws Exception {
+    public static Identity issued(Identity ca, String... hosts) throws Exception {
         KeyPair keys = keys();
         X509Certificate leaf = sign(hosts, keys, ca.certificate().getSubjectX500Principal().getName().substring(3), ca.keys().getPrivate(), false);
         return new Identity(keys, new X509Certificate[] {leaf, ca.certificate()});
