@@ -28,6 +28,7 @@ declare -gA CAPABILITY_PACKAGES=(
   [prometheus-client]="python3-prometheus-client"
   [ip]="iproute2"
   [nft]="nftables"
+  [postgresql]="postgresql"
 )
 # Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
 # never globally: mailauth 4.13.3 is the newest that runs on Node 20 (later ones need Node 22).
@@ -39,7 +40,7 @@ NPM_OVERRIDES='"undici": "6.21.3"'
 MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
-TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount prometheus-client ip nft)
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount prometheus-client ip nft postgresql)
 
 has_capability() { # has_capability NAME: true when this machine can do it
   case $1 in
@@ -63,11 +64,19 @@ has_capability() { # has_capability NAME: true when this machine can do it
     mount) command -v mount >/dev/null && command -v umount >/dev/null ;;
     ip) command -v ip >/dev/null && { ip netns help 2>&1 || true; } | grep -q 'netns add' ;;
     nft) command -v nft >/dev/null ;;
+    # the server programs, run by the tests as the postgres user on a cluster of their own
+    postgresql) [[ -n $(postgres_bin) ]] && id postgres >/dev/null 2>&1 && command -v runuser >/dev/null ;;
     # Prometheus's own text-format parser, for Debian's python3
     prometheus-client) /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null ;;
     mailauth) [[ -x $MAILGATE_NPM/node_modules/.bin/mailauth ]] && "$MAILGATE_NPM/node_modules/.bin/mailauth" --version 2>/dev/null | grep -qx '4.13.3' ;;
     *) echo "scripts/lib.sh: unknown capability $1" >&2; return 2 ;;
   esac
+}
+
+postgres_bin() { # the newest PostgreSQL's bin directory (Debian: /usr/lib/postgresql/VERSION/bin), or nothing
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [[ -n $dir && -x $dir/initdb && -x $dir/pg_ctl && -x $dir/postgres ]] && echo "$dir"
 }
 
 need() { # need CAPABILITY...: installs the packages of those missing, or stops the run naming what failed
@@ -114,6 +123,9 @@ need_packages() { # need_packages CAPABILITY... -- PACKAGE...: apt installs the 
   [[ $(id -u) -eq 0 ]] || sudo=(sudo)
   # Postfix would ask how to set up the system's own instance: not at all, ours run from their own config.
   echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
+  # Nor a system-wide PostgreSQL cluster: the tests make their own (initdb) on loopback ports.
+  "${sudo[@]}" mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | "${sudo[@]}" tee /etc/postgresql-common/createcluster.d/mailgate.conf >/dev/null
   # A fresh machine may still be running its own apt at boot: wait for the lock rather than fail.
   local apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -qq)
   if ! { "${apt[@]}" update && "${apt[@]}" install -y --no-install-recommends "${packages[@]}"; } >"$log" 2>&1; then

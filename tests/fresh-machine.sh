@@ -19,6 +19,9 @@ for capability in "${!CAPABILITY_PACKAGES[@]}"; do
     [[ $keep == *" $package "* ]] || purge[$package]=1
   done
 done
+# Debian's postgresql is a metapackage: the versioned server and client packages go too
+for package in $(dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'postgresql-[0-9]*' 'postgresql-client-[0-9]*' 2>/dev/null \
+  | awk '$1 == "ii" { print $2 }'); do purge[$package]=1; done
 sudo=(); [[ $(id -u) -eq 0 ]] || sudo=(sudo)
 apt=("${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 -qq)
 

@@ -38,6 +38,7 @@ public final class ConfigLoader {
     static final Key<MailauthConfig> MAILAUTH = TOP.key("mailauth", MailauthConfig.READ, MailauthConfig.DEFAULTS);
     static final Key<LogConfig> LOG = TOP.key("log", ValueType.table(LogConfig.TABLE, LogConfig::new), LogConfig.DEFAULTS);
     static final Key<HttpConfig> HTTP = TOP.key("http", ValueType.table(HttpConfig.TABLE, HttpConfig::new), null);
+    static final Key<StorageConfig> STORAGE = TOP.key("storage", StorageConfig.READ, StorageConfig.FILE);
 
     static final Table LISTENER = new Table("listener");
     static final Key<String> LISTENER_ADDRESS = LISTENER.required("address", ValueType.LISTEN_ADDRESS);
@@ -67,7 +68,7 @@ public final class ConfigLoader {
     /** Every table of the file and its declared keys (the README's config block is checked against them). */
     static final List<Table> TABLES = List.of(TOP, LISTENER, TLS_TABLE, SNI_TABLE, Limits.TABLE, LoginThrottleConfig.TABLE,
             SendingLimitsConfig.TABLE, AutoBanConfig.TABLE, DeliveryConfig.TABLE, DeliveryValues.SMART_HOST_TABLE, DkimConfig.TABLE, MailauthConfig.TABLE,
-            LogConfig.TABLE, HttpConfig.TABLE);
+            LogConfig.TABLE, HttpConfig.TABLE, StorageConfig.TABLE);
 
     private ConfigLoader() {}
 
@@ -86,7 +87,7 @@ public final class ConfigLoader {
         Values v = TOP.read(r, toml);
         return new MailgateConfig(v.get(HOSTNAME), v.get(DATA_DIR), v.get(DOMAINS), v.get(LISTENERS), v.get(TLS), v.get(LIMITS),
                 v.get(LOGIN_THROTTLE), v.get(SENDING_LIMITS), v.get(AUTO_BAN), v.get(TRUSTED_PROXIES), v.get(DELIVERY), v.get(POSTMASTER), v.get(DKIM), v.get(MAILAUTH),
-                v.get(LOG), v.get(HTTP));
+                v.get(LOG), v.get(HTTP), v.get(STORAGE));
     }
 
     private static List<ListenerConfig> listeners(TomlReader r, TomlTable toml, Key<List<ListenerConfig>> key) throws ConfigException {

@@ -71,24 +71,7 @@ final class DeliveryValues {
     static final ValueType<DeliveryConfig.SmartHostConfig> SMART_HOST = (r, delivery, key) -> {
         TomlTable t = r.table(delivery, key.name());
         Values v = SMART_HOST_TABLE.read(r, t);
-        String password = null;
-        if (v.get(PASSWORD_FILE) != null && v.get(PASSWORD_ENV) != null) {
-            throw new ConfigException(r.at(t.inputPositionOf("password-env")) + "delivery.smarthost: password-file and password-env are exclusive: give one");
-        }
-        if (v.get(PASSWORD_FILE) != null) {
-            Path file = v.get(PASSWORD_FILE);
-            try {
-                password = Files.readString(file).strip();
-            } catch (IOException e) {
-                throw new ConfigException(r.at(t.inputPositionOf("password-file")) + PASSWORD_FILE.path() + ": cannot read " + file + ": " + e.getMessage());
-            }
-        } else if (v.get(PASSWORD_ENV) != null) {
-            String variable = v.get(PASSWORD_ENV);
-            password = System.getenv(variable);
-            if (password == null || password.isEmpty()) {
-                throw new ConfigException(r.at(t.inputPositionOf("password-env")) + PASSWORD_ENV.path() + ": the environment variable " + variable + " is not set");
-            }
-        }
+        String password = Passwords.read(r, t, v, PASSWORD_FILE, PASSWORD_ENV);
         if ((v.get(USERNAME) == null) != (password == null)) {
             throw new ConfigException(r.file() + ": delivery.smarthost: username and a password (password-file or password-env) go together");
         }

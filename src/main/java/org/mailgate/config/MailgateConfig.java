@@ -16,6 +16,7 @@ import java.util.Set;
  * @param mailauth what inbound mail's SPF, DKIM and DMARC verdicts lead to
  * @param log the server log's level and format
  * @param http the HTTP listener (metrics, health); null for none
+ * @param storage where the queue, users and counters live: files, or a shared PostgreSQL
  */
 public record MailgateConfig(
         String hostname,
@@ -33,7 +34,8 @@ public record MailgateConfig(
         DkimConfig dkim,
         MailauthConfig mailauth,
         LogConfig log,
-        HttpConfig http) {
+        HttpConfig http,
+        StorageConfig storage) {
 
     public MailgateConfig {
         domains = Set.copyOf(domains);
@@ -45,7 +47,7 @@ public record MailgateConfig(
     public MailgateConfig(String hostname, Path dataDir, Set<String> domains, List<ListenerConfig> listeners,
             TlsConfig tls, Limits limits) {
         this(hostname, dataDir, domains, listeners, tls, limits, LoginThrottleConfig.DEFAULTS,
-                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS, LogConfig.DEFAULTS, null);
+                SendingLimitsConfig.DEFAULTS, AutoBanConfig.DEFAULTS, List.of(), DeliveryConfig.DEFAULTS, null, DkimConfig.DEFAULTS, MailauthConfig.DEFAULTS, LogConfig.DEFAULTS, null, StorageConfig.FILE);
     }
 
     /** The embedded default: loopback, unprivileged ports, every listener kind. */
@@ -59,39 +61,43 @@ public record MailgateConfig(
     }
 
     public MailgateConfig withHttp(HttpConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, replacement);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, replacement, storage);
+    }
+
+    public MailgateConfig withStorage(StorageConfig replacement) {
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http, replacement);
     }
 
     public MailgateConfig withDataDir(Path dir) {
-        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
+        return new MailgateConfig(hostname, dir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http, storage);
     }
 
     public MailgateConfig withListeners(List<ListenerConfig> replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, replacement, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http, storage);
     }
 
     public MailgateConfig withLimits(Limits replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, replacement, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http, storage);
     }
 
     public MailgateConfig withProtections(LoginThrottleConfig throttle, SendingLimitsConfig sending, AutoBanConfig bans,
             List<AddressRange> proxies) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, throttle, sending, bans, proxies, delivery, postmaster, dkim, mailauth, log, http, storage);
     }
 
     public MailgateConfig withTls(TlsConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, replacement, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, mailauth, log, http, storage);
     }
 
     public MailgateConfig withDkim(DkimConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, replacement, mailauth, log, http, storage);
     }
 
     public MailgateConfig withMailauth(MailauthConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, delivery, postmaster, dkim, replacement, log, http, storage);
     }
 
     public MailgateConfig withDelivery(DeliveryConfig replacement) {
-        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth, log, http);
+        return new MailgateConfig(hostname, dataDir, domains, listeners, tls, limits, loginThrottle, sendingLimits, autoBan, trustedProxies, replacement, postmaster, dkim, mailauth, log, http, storage);
     }
 }

@@ -7,7 +7,7 @@ import org.mailgate.config.MailgateConfig;
 
 /**
  * What a reload (SIGHUP, `mailgate reload`) changes, by the config's names, for its report.
- * Everything in the file but data-dir applies to a running server: new sessions take the
+ * Everything in the file but data-dir and [storage] applies to a running server: new sessions take the
  * hostname, domains, [tls], [limits], [dkim], [mailauth]; delivery takes [delivery] from its next
  * round; listeners are rebound; and the counters behind the throttles, limits and bans take their
  * new sizes and windows without forgetting what they counted, so a reload lifts no lockout.
@@ -34,6 +34,14 @@ final class ConfigReload {
         compare(changed, "[mailauth]", running.mailauth(), next.mailauth());
         compare(changed, "[http]", running.http(), next.http());
         return changed;
+    }
+
+    /** What differs and waits for a restart: where the queue and users live. */
+    static List<String> keptUntilRestart(MailgateConfig running, MailgateConfig next) {
+        List<String> kept = new ArrayList<>();
+        compare(kept, "data-dir", running.dataDir(), next.dataDir());
+        compare(kept, "[storage]", running.storage(), next.storage());
+        return kept;
     }
 
     private static void compare(List<String> changed, String name, Object running, Object next) {

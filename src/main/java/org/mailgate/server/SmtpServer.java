@@ -215,7 +215,7 @@ public final class SmtpServer implements AutoCloseable {
 
     /**
      * A reload: the users, the bans and the certificate files are read again at once, and
-     * {@code next} (the config file read again; all but its data-dir) applies to new
+     * {@code next} (the config file read again; all but data-dir and [storage]) applies to new
      * connections, with {@code local} and {@code nextSteps} built from it; the counters take its
      * limits, and the listeners that changed are closed (their sessions finish) and bound anew.
      * Returns what was done, a line each, for the log.
@@ -228,7 +228,11 @@ public final class SmtpServer implements AutoCloseable {
         report.add("bans: " + context.bans().active().size() + " in force");
         List<String> changed = ConfigReload.changed(config, next);
         report.add(changed.isEmpty() ? "config: nothing changed" : "config: applied " + String.join(", ", changed));
-        MailgateConfig effective = next.withDataDir(config.dataDir());
+        List<String> kept = ConfigReload.keptUntilRestart(config, next);
+        if (!kept.isEmpty()) {
+            report.add("config: " + String.join(", ", kept) + " changed, and take a restart: kept as started");
+        }
+        MailgateConfig effective = next.withDataDir(config.dataDir()).withStorage(config.storage());
         TlsContexts tls = context.tls();
         boolean selfSignedRenamed = effective.tls() == null && !effective.hostname().equals(config.hostname());
         if (Objects.equals(effective.tls(), config.tls()) && !selfSignedRenamed

@@ -296,4 +296,38 @@ class ConfigLoaderTest {
         Path port = write(listener + "[delivery]\nport = 0\n");
         assertThatThrownBy(() -> ConfigLoader.load(port)).hasMessage(port + ":6:1: port: expected a port number from 1 to 65535, got 0");
     }
+
+    @Test
+    void storageReadsItsPasswordAndSaysWhatPostgresNeeds() throws Exception {
+        String listener = "[[listener]]\naddress = \"127.0.0.1\"\nport = 25\nkind = \"inbound\"\n";
+        assertThat(ConfigLoader.load(write(listener)).storage()).isEqualTo(StorageConfig.FILE);
+        Files.writeString(dir.resolve("db-password"), "pg-s3cret\n");
+        StorageConfig postgres = ConfigLoader.load(write(listener + """
+                [storage]
+                kind = "postgres"
+                url = "jdbc:postgresql://127.0.0.1:5432/mailgate"
+                user = "mailgate"
+                password-file = "%s"
+                node = "mx2"
+                pool-size = 4
+                """.formatted(dir.resolve("db-password")))).storage();
+        assertThat(postgres).isEqualTo(new StorageConfig(StorageConfig.Kind.POSTGRES, "jdbc:postgresql://127.0.0.1:5432/mailgate", "mailgate",
+                "pg-s3cret", "mx2", 4));
+        assertThat(postgres.toString()).doesNotContain("pg-s3cret");
+        assertThat(postgres.nodeName("mail.example.com")).isEqualTo("mx2");
+
+        Path noUrl = write(listener + "[storage]\nkind = \"postgres\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(noUrl)).hasMessage(noUrl
+                + ":6:1: storage: kind = \"postgres\" needs url = \"jdbc:postgresql://HOST:PORT/DATABASE\"");
+        Path badUrl = write(listener + "[storage]\nkind = \"postgres\"\nurl = \"postgres://db/mailgate\"\nuser = \"m\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(badUrl)).hasMessage(badUrl
+                + ":7:1: storage.url: expected a JDBC URL, jdbc:postgresql://HOST:PORT/DATABASE, got \"postgres://db/mailgate\"");
+        Path fileWithUrl = write(listener + "[storage]\nurl = \"jdbc:postgresql://db/mailgate\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(fileWithUrl)).hasMessage(fileWithUrl + ":6:1: storage.url: only for kind = \"postgres\"");
+        Path both = write(listener + "[storage]\nkind = \"postgres\"\nurl = \"jdbc:postgresql://db/m\"\nuser = \"m\"\n"
+                + "password-file = \"x\"\npassword-env = \"Y\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(both)).hasMessage(both + ":10:1: storage: password-file and password-env are exclusive: give one");
+        Path kind = write(listener + "[storage]\nkind = \"cassandra\"\n");
+        assertThatThrownBy(() -> ConfigLoader.load(kind)).hasMessageContaining("kind: expected \"file\" or \"postgres\"");
+    }
 }
