@@ -12,10 +12,10 @@ import org.mailgate.mail.Reply;
  * The text form of {@link QueueEvent}s, the only place it is known: one line each, "kind TAB time [TAB field]...". Replies
  * from remote servers are arbitrary text: control characters become spaces so a line stays a line.
  */
-final class DeliveryJournal {
+public final class DeliveryJournal {
     private DeliveryJournal() {}
 
-    static byte[] encode(List<QueueEvent> events) {
+    public static byte[] encode(List<QueueEvent> events) {
         StringBuilder out = new StringBuilder();
         for (QueueEvent event : events) {
             out.append(switch (event) {
@@ -34,7 +34,7 @@ final class DeliveryJournal {
     }
 
     /** Decodes the journal; a line that does not parse (a write torn by a crash) is skipped. */
-    static List<QueueEvent> decode(byte[] bytes) {
+    public static List<QueueEvent> decode(byte[] bytes) {
         List<QueueEvent> events = new ArrayList<>();
         String text = new String(bytes, StandardCharsets.UTF_8);
         int end = text.lastIndexOf('\n');

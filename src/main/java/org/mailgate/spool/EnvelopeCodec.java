@@ -17,14 +17,15 @@ import org.mailgate.mail.Notify;
 /**
  * The envelope block at the head of a queue file, the only place its text form is known: "MAILGATE-QUEUE 1", then one "key TAB value"
  * line per field (a "rcpt" line per recipient), then an empty line; the message follows.
+ * The database spool keeps the same block in its envelope column.
  * Values never hold TAB, CR or LF: the SMTP grammar forbids them in every field kept here.
  */
-final class EnvelopeCodec {
+public final class EnvelopeCodec {
     static final String MAGIC = "MAILGATE-QUEUE 1";
 
     private EnvelopeCodec() {}
 
-    static byte[] encode(SpoolEnvelope e) {
+    public static byte[] encode(SpoolEnvelope e) {
         StringBuilder out = new StringBuilder(MAGIC).append('\n');
         line(out, "id", e.id());
         line(out, "arrival", e.arrival().toString());
@@ -47,7 +48,7 @@ final class EnvelopeCodec {
     }
 
     /** Decodes the envelope block; returns it with the offset where the message starts. */
-    static Decoded decode(byte[] head, String source) throws IOException {
+    public static Decoded decode(byte[] head, String source) throws IOException {
         if (indexOf(head, MAGIC + "\n") != 0) {
             throw new IOException(source + ": not a Mailgate queue file");
         }
@@ -91,7 +92,7 @@ final class EnvelopeCodec {
         return value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
-    record Decoded(SpoolEnvelope envelope, int contentOffset) {}
+    public record Decoded(SpoolEnvelope envelope, int contentOffset) {}
 
     private static void line(StringBuilder out, String key, String value) {
         out.append(key).append('\t').append(clean(value)).append('\n');

@@ -1,6 +1,8 @@
 package org.mailgate.spool;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ public final class IncomingMessage {
     private FileChannel channel;
     private long contentSize;
 
-    IncomingMessage(SpoolEnvelope envelope, Path file) {
+    /** @param file where the content goes when it outgrows memory (never read by anyone else) */
+    public IncomingMessage(SpoolEnvelope envelope, Path file) {
         this.envelope = envelope;
         this.file = file;
         byte[] block = EnvelopeCodec.encode(envelope);
@@ -152,6 +155,20 @@ public final class IncomingMessage {
         if (pending.length > 2 * SPILL_THRESHOLD) {
             pending = new byte[4096]; // a large append grew it: not kept for the rest of the message
         }
+    }
+
+    /**
+     * The content as received so far, without the envelope block: from memory, or from the file
+     * it spilled to (written out, not fsynced), for a spool that stores it elsewhere.
+     */
+    public InputStream content() throws IOException {
+        if (channel == null) {
+            return new ByteArrayInputStream(pending, envelopeLength, pendingLength - envelopeLength);
+        }
+        flushPending();
+        InputStream in = Files.newInputStream(file);
+        in.skipNBytes(envelopeLength);
+        return in;
     }
 
     /** Writes what is left, fsyncs and closes the file; runs on the spool's commit threads. */

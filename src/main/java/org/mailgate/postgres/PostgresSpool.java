@@ -1,0 +1,424 @@
+package org.mailgate.postgres;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.mailgate.spool.DeliveryJournal;
+import org.mailgate.spool.DeliveryState;
+import org.mailgate.spool.EnvelopeCodec;
+import org.mailgate.spool.IncomingMessage;
+import org.mailgate.spool.QueueEvent;
+import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.Spool;
+import org.mailgate.spool.SpoolEnvelope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue in PostgreSQL: a message's envelope, its content (in chunks of 1 MiB) and its
+ * journal in rows. A message being received stays in this node's memory, or its receive file
+ * when large, until the commit: one thread takes every message waiting and writes the batch in
+ * one transaction, so sessions share the commit's WAL flush as the file spool's share an fsync.
+ * Only after that commit is the 250 sent; when the database does not commit, no one hears 250.
+ */
+public final class PostgresSpool implements Spool {
+    private static final Logger log = LoggerFactory.getLogger(PostgresSpool.class);
+    private static final int CHUNK = 1024 * 1024;
+    private static final int MAX_BATCH = 256;
+
+    private record Pending(IncomingMessage message, CompletableFuture<Void> done) {}
+
+    private final Database database;
+    private final Path receiving;
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final Thread committer; // null when read-only
+    private volatile boolean running = true;
+    private volatile String lastStamp = "";
+
+    private PostgresSpool(Database database, Path receiving, boolean writable) {
+        this.database = database;
+        this.receiving = receiving;
+        this.committer = writable ? Thread.ofPlatform().name("spool-commit").start(this::commitLoop) : null;
+    }
+
+    /**
+     * The server's spool: messages being received spill to {@code receiving} (this node's, created
+     * private); what a crash left there was never acknowledged and goes.
+     */
+    public static PostgresSpool open(Database database, Path receiving) throws IOException {
+        Files.createDirectories(receiving);
+        try (var files = Files.list(receiving)) {
+            for (Path file : files.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        return new PostgresSpool(database, receiving, true);
+    }
+
+    /** The CLI's view: reads, changes journals and deletes, never commits. */
+    public static PostgresSpool openReadOnly(Database database) {
+        return new PostgresSpool(database, null, false);
+    }
+
+    @Override
+    public IncomingMessage begin(SpoolEnvelope envelope) {
+        return new IncomingMessage(envelope, receiving.resolve(envelope.id()));
+    }
+
+    /** The room left where this node holds messages being received; the database's own disk is its administrator's to watch. */
+    @Override
+    public long usableSpace() throws IOException {
+        return Files.getFileStore(receiving).getUsableSpace();
+    }
+
+    @Override
+    public CompletableFuture<Void> commit(IncomingMessage message) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (committer == null || !running) {
+            done.completeExceptionally(new IOException(committer == null ? "the spool is open read-only" : "spool closed"));
+        } else {
+            pending.add(new Pending(message, done));
+        }
+        return done;
+    }
+
+    private void commitLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !pending.isEmpty()) {
+            try {
+                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, MAX_BATCH - 1);
+                commitBatch(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void commitBatch(List<Pending> batch) {
+        try (Connection c = database.connection()) {
+            try (PreparedStatement message = c.prepareStatement(
+                    "INSERT INTO message (id, envelope, size, arrival, next_attempt) VALUES (?, ?, ?, ?, ?)");
+                    PreparedStatement chunk = c.prepareStatement("INSERT INTO message_chunk (message_id, seq, data) VALUES (?, ?, ?)")) {
+                for (Pending p : batch) {
+                    IncomingMessage m = p.message();
+                    Timestamp arrival = Timestamp.from(m.envelope().arrival());
+                    message.setString(1, m.id());
+                    message.setBytes(2, EnvelopeCodec.encode(m.envelope()));
+                    message.setLong(3, m.contentSize());
+                    message.setTimestamp(4, arrival);
+                    message.setTimestamp(5, arrival);
+                    message.addBatch();
+                    try (InputStream content = m.content()) {
+                        int seq = 0;
+                        byte[] data;
+                        while ((data = content.readNBytes(CHUNK)).length > 0 || seq == 0) {
+                            chunk.setString(1, m.id());
+                            chunk.setInt(2, seq++);
+                            chunk.setBytes(3, data);
+                            chunk.addBatch();
+                            if (data.length < CHUNK) {
+                                break;
+                            }
+                        }
+                    }
+                }
+                message.executeBatch();
+                chunk.executeBatch();
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | IOException | RuntimeException e) {
+            log.error("the database did not commit {} messages, none acknowledged: {}", batch.size(), e.getMessage());
+            IOException failure = new IOException("the database did not commit: " + e.getMessage(), e);
+            for (Pending p : batch) {
+                p.message().discard();
+                p.done().completeExceptionally(failure);
+            }
+            return;
+        }
+        for (Pending p : batch) {
+            p.message().discard(); // the receive file, now in the database
+            p.done().complete(null);
+        }
+        for (Pending p : batch) {
+            listeners.forEach(listener -> listener.accept(p.message().id()));
+        }
+    }
+
+    @Override
+    public List<QueuedMessage> list() throws IOException {
+        List<QueuedMessage> messages = new ArrayList<>();
+        List<String[]> unreadable = new ArrayList<>();
+        query("SELECT id, envelope, size FROM message WHERE set_aside IS NULL ORDER BY id", statement -> {}, row -> {
+            try {
+                messages.add(read(row));
+            } catch (IOException e) {
+                unreadable.add(new String[] {row.getString(1), e.getMessage()});
+            }
+        });
+        for (String[] bad : unreadable) {
+            unreadable(bad[0], bad[1]);
+        }
+        return messages;
+    }
+
+    @Override
+    public Optional<QueuedMessage> find(String id) throws IOException {
+        List<QueuedMessage> found = new ArrayList<>();
+        String[] bad = new String[1];
+        query("SELECT id, envelope, size FROM message WHERE id = ? AND set_aside IS NULL", statement -> statement.setString(1, id), row -> {
+            try {
+                found.add(read(row));
+            } catch (IOException e) {
+                bad[0] = e.getMessage();
+            }
+        });
+        if (bad[0] != null) {
+            unreadable(id, bad[0]);
+        }
+        return found.stream().findFirst();
+    }
+
+    /** As in the file spool: the server sets an undecodable message aside, the CLI skips it and says so. */
+    private void unreadable(String id, String reason) throws IOException {
+        if (committer != null) {
+            setAside(id, reason);
+        } else {
+            log.warn("{}: cannot be read ({}); the running server sets it aside", id, reason);
+        }
+    }
+
+    private static QueuedMessage read(ResultSet row) throws SQLException, IOException {
+        String id = row.getString(1);
+        EnvelopeCodec.Decoded decoded = EnvelopeCodec.decode(row.getBytes(2), "message " + id);
+        return new QueuedMessage(decoded.envelope(), row.getLong(3));
+    }
+
+    /** The chunks one at a time, each fetched when the reader reaches it: a large message is never all in memory. */
+    @Override
+    public InputStream content(String id) throws IOException {
+        int[] chunks = {0};
+        query("SELECT count(*) FROM message_chunk WHERE message_id = ?", statement -> statement.setString(1, id), row -> chunks[0] = row.getInt(1));
+        if (chunks[0] == 0) {
+            throw new NoSuchFileException(id, null, "no such message in the queue");
+        }
+        return new InputStream() {
+            private int next;
+            private InputStream current = InputStream.nullInputStream();
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int n;
+                while ((n = current.read(buffer, offset, length)) < 0) {
+                    if (next == chunks[0]) {
+                        return -1;
+                    }
+                    current = chunk(id, next++);
+                }
+                return n;
+            }
+        };
+    }
+
+    private InputStream chunk(String id, int seq) throws IOException {
+        byte[][] data = new byte[1][];
+        query("SELECT data FROM message_chunk WHERE message_id = ? AND seq = ?", statement -> {
+            statement.setString(1, id);
+            statement.setInt(2, seq);
+        }, row -> data[0] = row.getBytes(1));
+        if (data[0] == null) {
+            throw new NoSuchFileException(id, null, "deleted while being read");
+        }
+        return new ByteArrayInputStream(data[0]);
+    }
+
+    @Override
+    public void setAside(String id, String reason) throws IOException {
+        if (update("UPDATE message SET set_aside = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND set_aside IS NULL", statement -> {
+            statement.setString(1, reason);
+            statement.setString(2, id);
+        }) == 0) {
+            throw new NoSuchFileException(id, null, "no such message in the queue");
+        }
+        log.error("{}: set aside in the database: {}", id, reason);
+    }
+
+    @Override
+    public List<String> setAside() throws IOException {
+        List<String> ids = new ArrayList<>();
+        query("SELECT id FROM message WHERE set_aside IS NOT NULL ORDER BY id", statement -> {}, row -> ids.add(row.getString(1)));
+        return ids;
+    }
+
+    @Override
+    public boolean delete(String id) throws IOException {
+        return update("DELETE FROM message WHERE id = ?", statement -> statement.setString(1, id)) > 0;
+    }
+
+    @Override
+    public DeliveryState state(QueuedMessage message) throws IOException {
+        ByteArrayOutputStream journal = new ByteArrayOutputStream();
+        query("SELECT lines FROM journal WHERE message_id = ? ORDER BY seq", statement -> statement.setString(1, message.id()),
+                row -> journal.writeBytes(row.getBytes(1)));
+        return DeliveryState.replay(message.envelope(), DeliveryJournal.decode(journal.toByteArray()));
+    }
+
+    /**
+     * Appends to the journal, in one transaction with the message's next attempt: a round's
+     * Scheduled event moves it, an admin's retry makes it due now.
+     */
+    @Override
+    public void record(String id, List<QueueEvent> events) throws IOException {
+        Optional<Instant> next = Optional.empty();
+        for (QueueEvent event : events) {
+            if (event instanceof QueueEvent.Scheduled scheduled) {
+                next = Optional.of(scheduled.next());
+            } else if (event instanceof QueueEvent.RetryNow retry) {
+                next = Optional.of(retry.at());
+            }
+        }
+        Optional<Instant> nextAttempt = next;
+        try (Connection c = database.connection()) {
+            try {
+                try (PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO journal (message_id, lines) SELECT id, ? FROM message WHERE id = ? AND set_aside IS NULL")) {
+                    insert.setBytes(1, DeliveryJournal.encode(events));
+                    insert.setString(2, id);
+                    if (insert.executeUpdate() == 0) {
+                        c.rollback();
+                        throw new NoSuchFileException(id, null, "no such message in the queue");
+                    }
+                }
+                if (nextAttempt.isPresent()) {
+                    try (PreparedStatement move = c.prepareStatement("UPDATE message SET next_attempt = ? WHERE id = ?")) {
+                        move.setTimestamp(1, Timestamp.from(nextAttempt.get()));
+                        move.setString(2, id);
+                        move.executeUpdate();
+                    }
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed("record the journal of " + id, e);
+        }
+    }
+
+    @Override
+    public void onCommit(Consumer<String> listener) {
+        if (committer != null) {
+            listeners.add(listener);
+        }
+    }
+
+    @Override
+    public void signalChange() throws IOException {
+        update("UPDATE queue_change SET stamp = stamp + 1", statement -> {});
+    }
+
+    /** The stamp in the database; while it cannot be read, the last one read (no change seen, none lost: it is read again). */
+    @Override
+    public String changeStamp() {
+        try {
+            String[] stamp = {lastStamp};
+            query("SELECT stamp FROM queue_change", statement -> {}, row -> stamp[0] = Long.toString(row.getLong(1)));
+            lastStamp = stamp[0];
+        } catch (IOException e) {
+            log.warn("cannot read the queue's change stamp: {}", e.getMessage());
+        }
+        return lastStamp;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (committer != null) {
+            try {
+                committer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Rows {
+        void row(ResultSet row) throws SQLException;
+    }
+
+    private void query(String sql, Binder binder, Rows rows) throws IOException {
+        try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            binder.bind(statement);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    rows.row(result);
+                }
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw failed("read the queue", e);
+        }
+    }
+
+    private int update(String sql, Binder binder) throws IOException {
+        try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            try {
+                binder.bind(statement);
+                int count = statement.executeUpdate();
+                c.commit();
+                return count;
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed("change the queue", e);
+        }
+    }
+
+    private static IOException failed(String what, SQLException e) {
+        return new IOException("the database cannot " + what + ": " + e.getMessage(), e);
+    }
+}

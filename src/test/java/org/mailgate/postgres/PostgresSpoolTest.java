@@ -1,0 +1,94 @@
+package org.mailgate.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.config.StorageConfig;
+import org.mailgate.spool.Spool;
+import org.mailgate.spool.SpoolContract;
+import org.mailgate.spool.SpoolEnvelope;
+import org.mailgate.testing.PostgresServer;
+
+/** The spool in a real PostgreSQL (Debian's, a private cluster on loopback): the contract every spool keeps, and the rows it writes. */
+class PostgresSpoolTest extends SpoolContract {
+    private static PostgresServer server;
+    private static Database database;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        server = PostgresServer.start();
+        database = Database.open(new StorageConfig(StorageConfig.Kind.POSTGRES, server.url(), PostgresServer.USER, PostgresServer.PASSWORD, "", 8),
+                "test");
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (database != null) {
+            database.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Each test on an empty schema, migrated from nothing. */
+    @BeforeEach
+    void emptySchema() throws Exception {
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+        Schema.migrate(database);
+    }
+
+
+    @Override
+    protected Spool open() throws Exception {
+        return PostgresSpool.open(database, receiving());
+    }
+
+    @Override
+    protected Path receiving() {
+        return dir.resolve("receiving");
+    }
+
+    @Test
+    @DisplayName("a message is one row, its content chunks of 1 MiB: a 3 MB message is three")
+    void contentIsChunked() throws Exception {
+        SpoolEnvelope envelope = envelope();
+        try (Spool spool = open()) {
+            queue(spool, envelope, "Subject: big\r\n\r\n" + "y".repeat(998).concat("\r\n").repeat(3000));
+        }
+        try (Connection c = server.connect(); Statement s = c.createStatement();
+                ResultSet chunks = s.executeQuery("SELECT count(*), sum(length(data)) FROM message_chunk WHERE message_id = '" + envelope.id() + "'")) {
+            chunks.next();
+            assertThat(chunks.getInt(1)).isEqualTo(3);
+            assertThat(chunks.getLong(2)).isEqualTo("Subject: big\r\n\r\n".length() + 3000L * 1000);
+        }
+    }
+
+    @Test
+    @DisplayName("the schema is versioned: migrating again applies nothing; a database newer than this Mailgate is refused, unchanged")
+    void migrationsApplyOnce() throws Exception {
+        assertThat(Schema.status(database)).isEqualTo(new Schema.Status(Schema.MIGRATIONS.size(), Schema.MIGRATIONS.size()));
+        assertThat(Schema.migrate(database)).isEmpty();
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO mailgate_schema (version, name) VALUES (" + (Schema.MIGRATIONS.size() + 1) + ", 'from-the-future.sql')");
+        }
+        assertThatThrownBy(() -> Schema.migrate(database)).hasMessage("the database is at schema version " + (Schema.MIGRATIONS.size() + 1)
+                + ", newer than this Mailgate knows (" + Schema.MIGRATIONS.size() + "): run the newer Mailgate, or restore the database it had");
+        assertThat(Schema.status(database).current()).isFalse();
+    }
+}
