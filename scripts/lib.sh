@@ -29,6 +29,7 @@ declare -gA CAPABILITY_PACKAGES=(
   [ip]="iproute2"
   [nft]="nftables"
   [postgresql]="postgresql"
+  [haproxy]="haproxy"
 )
 # Capabilities from npm (Node's registry), each a pinned package installed under MAILGATE_NPM,
 # never globally: mailauth 4.13.3 is the newest that runs on Node 20 (later ones need Node 22).
@@ -40,7 +41,7 @@ NPM_OVERRIDES='"undici": "6.21.3"'
 MAILGATE_NPM=${MAILGATE_NPM:-${XDG_CACHE_HOME:-$HOME/.cache}/mailgate/npm}
 # What `mvn -B verify` runs against (JUnit's Knot DNS, the end-to-end scripts' peers and clients).
 # shellcheck disable=SC2034 # used by the scripts that source this
-TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount prometheus-client ip nft postgresql)
+TEST_CAPABILITIES=(swaks openssl python3 knotd kdig postfix dovecot dovecot-lmtp dkimpy authres node mailauth systemd-analyze setpriv mount prometheus-client ip nft postgresql haproxy)
 
 has_capability() { # has_capability NAME: true when this machine can do it
   case $1 in
@@ -65,7 +66,8 @@ has_capability() { # has_capability NAME: true when this machine can do it
     ip) command -v ip >/dev/null && { ip netns help 2>&1 || true; } | grep -q 'netns add' ;;
     nft) command -v nft >/dev/null ;;
     # the server programs, run by the tests as the postgres user on a cluster of their own
-    postgresql) [[ -n $(postgres_bin) ]] && id postgres >/dev/null 2>&1 && command -v runuser >/dev/null ;;
+    postgresql) [[ -n $(postgres_bin) ]] && id postgres >/dev/null 2>&1 && command -v runuser >/dev/null && command -v psql >/dev/null ;;
+    haproxy) command -v haproxy >/dev/null && haproxy -vv 2>/dev/null | grep -q 'Built with OpenSSL' ;;
     # Prometheus's own text-format parser, for Debian's python3
     prometheus-client) /usr/bin/python3 -c 'import prometheus_client.parser' 2>/dev/null ;;
     mailauth) [[ -x $MAILGATE_NPM/node_modules/.bin/mailauth ]] && "$MAILGATE_NPM/node_modules/.bin/mailauth" --version 2>/dev/null | grep -qx '4.13.3' ;;
@@ -207,6 +209,34 @@ service lmtp {
   }
 }
 CONF
+}
+
+start_postgres() { # start_postgres DIR PORT: a private PostgreSQL cluster in DIR (made here) on 127.0.0.1:PORT, with SCRAM
+  # logins for the user mailgate (password in DIR/password) and a database mailgate; as root, run by the postgres user
+  local dir=$1 port=$2 bin as=()
+  bin=$(postgres_bin)
+  mkdir -p "$dir" && chmod 700 "$dir" && echo "pg-e2e-password" >"$dir/password"
+  if [[ $(id -u) -eq 0 ]]; then chown -R postgres:postgres "$dir"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$dir/data" -U mailgate --auth=scram-sha-256 --pwfile="$dir/password" -E UTF8 --locale=C --no-sync \
+    >"$dir/initdb.log" 2>&1 || return 1
+  echo "$port" >"$dir/port"
+  postgres_ctl "$dir" start || return 1
+  PGPASSWORD=pg-e2e-password psql -h 127.0.0.1 -p "$port" -U mailgate -d postgres -qc "CREATE DATABASE mailgate" >/dev/null
+}
+
+postgres_ctl() { # postgres_ctl DIR start|stop: the cluster start_postgres made
+  local dir=$1 bin as=()
+  bin=$(postgres_bin)
+  [[ $(id -u) -eq 0 ]] && as=(runuser -u postgres --)
+  case $2 in
+    start) "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 -o "-p $(cat "$dir/port") -c listen_addresses=127.0.0.1 \
+      -c unix_socket_directories=$dir -c max_connections=200" start >/dev/null ;;
+    stop) "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null ;;
+  esac
+}
+
+postgres_sql() { # postgres_sql DIR SQL: one query's rows, unaligned
+  PGPASSWORD=pg-e2e-password psql -h 127.0.0.1 -p "$(cat "$1/port")" -U mailgate -d mailgate -tAc "$2"
 }
 
 dkim_key() { # dkim_key PEM-FILE: makes an RSA 2048 key there; prints its DKIM TXT record as zone-file strings of 250

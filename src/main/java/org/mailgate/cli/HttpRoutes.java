@@ -1,8 +1,6 @@
 package org.mailgate.cli;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,15 +59,8 @@ final class HttpRoutes {
         int wanted = config.listeners().size();
         ready &= line(lines, bound == wanted, "listeners: " + bound + " of " + wanted + " bound");
 
-        long minFree = config.limits().minFreeSpace();
-        try {
-            long free = mailgate.spool().usableSpace();
-            boolean writable = Files.isWritable(config.dataDir().resolve("spool"));
-            ready &= line(lines, writable && free >= minFree, "spool: " + (writable ? "writable" : "not writable") + ", "
-                    + free / (1024 * 1024) + " MiB free (min-free-space " + minFree / (1024 * 1024) + " MiB)");
-        } catch (IOException e) {
-            ready &= line(lines, false, "spool: free space unknown: " + e.getMessage());
-        }
+        Storage.Health spool = mailgate.storage().health(config.limits().minFreeSpace());
+        ready &= line(lines, spool.ok(), spool.line());
 
         Duration oldest = mailgate.census().oldestAge();
         Duration limit = (config.http() != null ? config.http() : HttpConfig.DEFAULTS).readyQueueAge();

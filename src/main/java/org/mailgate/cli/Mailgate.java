@@ -42,7 +42,7 @@ import org.mailgate.message.Examiner;
 import org.mailgate.message.Signer;
 import org.mailgate.server.PipelineSteps;
 import org.mailgate.server.SmtpServer;
-import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.Spool;
 
 /**
  * The one place a whole Mailgate is put together: the spool, the user directory and the local
@@ -50,7 +50,8 @@ import org.mailgate.spool.FileSpool;
  * config enables it; and taken apart in the reverse order, so the spool closes last.
  */
 public final class Mailgate implements AutoCloseable {
-    private final FileSpool spool;
+    private final Storage storage;
+    private final Spool spool;
     private final LiveUserDirectory users;
     private final DkimKeyRing keys;
     private final SmtpServer server;
@@ -64,10 +65,11 @@ public final class Mailgate implements AutoCloseable {
     private volatile HttpListener http;
     private boolean stopped;
 
-    private Mailgate(FileSpool spool, LiveUserDirectory users, DkimKeyRing keys, ScheduledExecutorService housekeeping, Clock clock,
+    private Mailgate(Storage storage, LiveUserDirectory users, DkimKeyRing keys, ScheduledExecutorService housekeeping, Clock clock,
             PrometheusMeterRegistry registry, QueueCensus census, LocalDomains localDomains, DnsJavaResolver resolver, SmtpServer server,
             DeliveryService delivery) {
-        this.spool = spool;
+        this.storage = storage;
+        this.spool = storage.spool();
         this.users = users;
         this.keys = keys;
         this.housekeeping = housekeeping;
@@ -96,7 +98,8 @@ public final class Mailgate implements AutoCloseable {
 
     /** Opens the data directory of {@code config} and starts serving (and delivering, unless {@code [delivery] enabled = false}). */
     public static Mailgate start(MailgateConfig config, Clock clock) throws IOException {
-        FileSpool spool = FileSpool.open(config.dataDir());
+        Storage storage = Storage.open(config);
+        Spool spool = storage.spool();
         SmtpServer server = null;
         ScheduledExecutorService housekeeping = null;
         Mailgate mailgate = null;
@@ -120,7 +123,7 @@ public final class Mailgate implements AutoCloseable {
                 delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, local, resolver, clock), clock,
                         registry);
             }
-            mailgate = new Mailgate(spool, users, keys, housekeeping, clock, registry, census, local, resolver, server, delivery);
+            mailgate = new Mailgate(storage, users, keys, housekeeping, clock, registry, census, local, resolver, server, delivery);
             if (config.http() != null) {
                 mailgate.http = mailgate.listenHttp(config.http());
             }
@@ -135,7 +138,7 @@ public final class Mailgate implements AutoCloseable {
                 if (housekeeping != null) {
                     housekeeping.shutdownNow();
                 }
-                spool.close();
+                storage.close();
             }
             throw e;
         }
@@ -253,8 +256,12 @@ public final class Mailgate implements AutoCloseable {
         return server;
     }
 
-    public FileSpool spool() {
+    public Spool spool() {
         return spool;
+    }
+
+    Storage storage() {
+        return storage;
     }
 
     public LocalDomains localDomains() {
@@ -282,7 +289,7 @@ public final class Mailgate implements AutoCloseable {
         }
         server.shutdown(grace);
         housekeeping.shutdownNow();
-        spool.close();
+        storage.close();
     }
 
     /** Submitted mail is signed with the active keys of its From domain, unless [dkim] sign = false. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code mailgate} command. */
 @Command(name = "mailgate", mixinStandardHelpOptions = true, version = "Mailgate 0.1.0",
         description = "A secure submission and relay mail server.",
-        subcommands = {ServeCommand.class, UserCommand.class, QueueCommand.class, BanCommand.class, DkimCommand.class, DnsCommand.class, MailauthCommand.class, CheckConfigCommand.class, ReloadCommand.class, LogCommand.class, ProbeCommand.class, AuditCommand.class, BenchCommand.class})
+        subcommands = {ServeCommand.class, UserCommand.class, QueueCommand.class, BanCommand.class, DkimCommand.class, DnsCommand.class, MailauthCommand.class, CheckConfigCommand.class, ReloadCommand.class, StorageCommand.class, LogCommand.class, ProbeCommand.class, AuditCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,20 +1,20 @@
 package org.mailgate.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.mailgate.mail.DsnReturn;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Notify;
 import org.mailgate.spool.DeliveryState;
-import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.Spool;
 import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.RecipientState;
@@ -38,16 +38,17 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            Path dir = data.existing();
-            try (FileSpool spool = FileSpool.openReadOnly(dir)) {
+            try (Storage storage = Storage.forCommand(data)) {
+                Spool spool = storage.spool();
                 List<QueuedMessage> messages = spool.list();
+                Map<String, String> leases = spool.leases();
                 List<String> objects = new ArrayList<>();
                 for (QueuedMessage m : messages) {
                     DeliveryState state = spool.state(m);
                     if (json) {
-                        objects.add(json(m, state));
+                        objects.add(json(m, state, Optional.ofNullable(leases.get(m.id()))));
                     } else {
-                        print(m, state);
+                        print(m, state, Optional.ofNullable(leases.get(m.id())));
                     }
                 }
                 if (json) {
@@ -59,17 +60,18 @@ final class QueueCommand {
                     }
                     List<String> aside = spool.setAside();
                     if (!aside.isEmpty()) {
-                        System.out.println(aside.size() + " set aside as undeliverable for a local reason, in "
-                                + dir.resolve("spool/corrupt") + " (each with a .reason file): " + String.join(", ", aside));
+                        System.out.println(aside.size() + " set aside as undeliverable for a local reason, " + storage.setAsideWhere()
+                                + ": " + String.join(", ", aside));
                     }
                 }
             }
             return 0;
         }
 
-        private static void print(QueuedMessage m, DeliveryState state) {
+        private static void print(QueuedMessage m, DeliveryState state, Optional<String> lease) {
             SpoolEnvelope e = m.envelope();
-            System.out.printf("%s  %s  %d bytes  from <%s>  %s%n", m.id(), e.arrival(), m.size(), sender(e), status(state));
+            System.out.printf("%s  %s  %d bytes  from <%s>  %s%s%n", m.id(), e.arrival(), m.size(), sender(e), status(state),
+                    lease.map(l -> "  being delivered by " + l).orElse(""));
             for (Map.Entry<Mailbox, RecipientState> r : state.recipients().entrySet()) {
                 RecipientState s = r.getValue();
                 System.out.printf("    <%s>  %s  attempts %d%s%n", r.getKey(), s.status().name().toLowerCase(Locale.ROOT),
@@ -94,7 +96,8 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
+            try (Storage storage = Storage.forCommand(data)) {
+                Spool spool = storage.spool();
                 QueuedMessage m = find(spool, id);
                 SpoolEnvelope e = m.envelope();
                 DeliveryState state = spool.state(m);
@@ -162,7 +165,8 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
+            try (Storage storage = Storage.forCommand(data)) {
+                Spool spool = storage.spool();
                 QueuedMessage message = find(spool, id);
                 if (!spool.state(message).held()) {
                     throw new CommandFailure(message.id() + " is not held: nothing to release (`mailgate queue retry " + message.id()
@@ -192,7 +196,8 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
+            try (Storage storage = Storage.forCommand(data)) {
+                Spool spool = storage.spool();
                 if (!spool.delete(id)) {
                     throw new CommandFailure("no message " + id + " in the queue");
                 }
@@ -211,7 +216,8 @@ final class QueueCommand {
     /** Appends the admin's event to the selected messages' journals and tells a running server to look. */
     private static int steer(DataDirOption data, Selection selection, Function<Instant, QueueEvent> event,
             String done) throws IOException {
-        try (FileSpool spool = FileSpool.openReadOnly(data.existing())) {
+        try (Storage storage = Storage.forCommand(data)) {
+            Spool spool = storage.spool();
             List<String> ids = selection.all ? spool.list().stream().map(QueuedMessage::id).toList()
                     : List.of(find(spool, selection.id).id());
             for (String id : ids) {
@@ -226,11 +232,11 @@ final class QueueCommand {
         return 0;
     }
 
-    private static QueuedMessage find(FileSpool spool, String id) throws IOException {
+    private static QueuedMessage find(Spool spool, String id) throws IOException {
         return spool.find(id).orElseThrow(() -> new CommandFailure("no message " + id + " in the queue"));
     }
 
-    private static String json(QueuedMessage m, DeliveryState state) {
+    private static String json(QueuedMessage m, DeliveryState state, Optional<String> lease) {
         SpoolEnvelope e = m.envelope();
         List<String> recipients = new ArrayList<>();
         for (Map.Entry<Mailbox, RecipientState> r : state.recipients().entrySet()) {
@@ -250,7 +256,8 @@ final class QueueCommand {
                 "next_attempt", state.nextAttempt() == null ? "null" : Json.string(state.nextAttempt().toString()),
                 "size", Long.toString(m.size()),
                 "client", Json.string(e.clientAddress().orElse("")),
-                "auth", Json.string(e.authenticatedUser().orElse("")));
+                "auth", Json.string(e.authenticatedUser().orElse("")),
+                "lease", lease.map(Json::string).orElse("null"));
     }
 
     /** The reverse-path as the CLI shows it: empty for the null sender. */

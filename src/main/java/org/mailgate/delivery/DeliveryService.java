@@ -3,7 +3,9 @@ package org.mailgate.delivery;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,7 @@ import org.mailgate.config.DeliveryConfig;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.Spool;
+import org.mailgate.spool.SpoolUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +31,10 @@ import org.slf4j.LoggerFactory;
 public final class DeliveryService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
     private static final long TICK_MILLIS = 250;
+    /** How long a claimed message stays this node's without a renewal: a node that dies lets go of it this late. */
+    static final Duration LEASE = Duration.ofMinutes(2);
+    private static final long RENEW_SECONDS = 30;
+    private static final Duration CLAIM_RETRY = Duration.ofSeconds(5);
     static final int MAX_LOCAL_FAILURES = 5;
 
     private final Spool spool;
@@ -46,6 +53,8 @@ public final class DeliveryService implements AutoCloseable {
     private volatile Generation current;
     private volatile boolean running = true;
     private String changes;
+    /** The reason the shared spool could not be polled, while it cannot; null while it can. */
+    private String pollFailure;
 
     /**
      * What a round runs with, and how many rounds run with it: a generation replaced by a reload
@@ -71,6 +80,7 @@ public final class DeliveryService implements AutoCloseable {
         this.metrics = metrics;
         this.current = generation(settings, hostname, transport);
         housekeeping.scheduleWithFixedDelay(() -> current.transport.expireIdle(), 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(this::renewLeases, RENEW_SECONDS, RENEW_SECONDS, TimeUnit.SECONDS);
         spool.onCommit(id -> {
             due.put(id, Instant.MIN);
             wakeups.release();
@@ -136,18 +146,20 @@ public final class DeliveryService implements AutoCloseable {
 
     private void schedule() {
         long lastScan = System.nanoTime();
+        boolean pollAgain = false;
         while (running) {
             try {
                 if (wakeups.tryAcquire(TICK_MILLIS, TimeUnit.MILLISECONDS)) {
                     wakeups.drainPermits();
                 }
-                if (System.nanoTime() - lastScan > TimeUnit.SECONDS.toNanos(1)) {
+                if (pollAgain || System.nanoTime() - lastScan > TimeUnit.SECONDS.toNanos(1)) {
                     lastScan = System.nanoTime();
                     String stamp = spool.changeStamp();
                     if (!stamp.equals(changes)) { // the admin changed something (queue hold, retry, ...)
                         changes = stamp;
                         rescan();
                     }
+                    pollAgain = claimShared();
                 }
                 dispatchDue();
             } catch (InterruptedException e) {
@@ -177,6 +189,47 @@ public final class DeliveryService implements AutoCloseable {
         due.keySet().retainAll(present);
     }
 
+    /**
+     * On a spool several nodes share: claims what is due and held by no node (received by
+     * another, or left by one that died), as many as there are free slots. True when the batch
+     * was full: there is more, and the next poll comes at the next tick, not in a second.
+     */
+    private boolean claimShared() {
+        int free = current.settings.concurrency() * 4 - inFlight.size();
+        if (free <= 0) {
+            return false;
+        }
+        List<String> claimed;
+        try {
+            claimed = spool.claimDue(free, LEASE);
+        } catch (IOException e) {
+            if (pollFailure == null) {
+                log.error("delivery paused: the queue cannot be read: {}", e.getMessage());
+            }
+            pollFailure = e.getMessage();
+            return false;
+        }
+        if (pollFailure != null) {
+            log.info("delivery resumed: the queue can be read again");
+            pollFailure = null;
+        }
+        for (String id : claimed) {
+            if (inFlight.add(id)) {
+                due.remove(id);
+                workers.execute(() -> run(id));
+            }
+        }
+        return claimed.size() == free;
+    }
+
+    private void renewLeases() {
+        try {
+            spool.renew(Set.copyOf(inFlight), LEASE);
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot renew the leases of the {} messages being delivered: {}", inFlight.size(), e.getMessage());
+        }
+    }
+
     private void dispatchDue() {
         Instant now = clock.instant();
         for (Map.Entry<String, Instant> entry : due.entrySet()) {
@@ -187,8 +240,26 @@ public final class DeliveryService implements AutoCloseable {
             String id = entry.getKey();
             if (!entry.getValue().isAfter(now) && inFlight.add(id)) {
                 due.remove(id);
-                workers.execute(() -> run(id));
+                workers.execute(() -> claimAndRun(id));
             }
+        }
+    }
+
+    /** Runs a round when this node may: on a shared spool, another node may hold the message (then it is that node's). */
+    private void claimAndRun(String id) {
+        boolean claimed;
+        try {
+            claimed = spool.claim(id, LEASE);
+        } catch (IOException e) {
+            log.warn("{}: cannot be claimed for delivery ({}): trying again in {} s", id, e.getMessage(), CLAIM_RETRY.toSeconds());
+            due.put(id, clock.instant().plus(CLAIM_RETRY));
+            inFlight.remove(id);
+            return;
+        }
+        if (claimed) {
+            run(id);
+        } else {
+            inFlight.remove(id);
         }
     }
 
@@ -201,8 +272,18 @@ public final class DeliveryService implements AutoCloseable {
             localFailure(id, e, generation.settings);
         } finally {
             release(generation);
+            releaseLease(id);
             inFlight.remove(id);
             wakeups.release();
+        }
+    }
+
+    /** The round is over: its journal (and next attempt) is written, so any node may take the message when it is due. */
+    private void releaseLease(String id) {
+        try {
+            spool.release(id);
+        } catch (IOException e) {
+            log.warn("{}: the lease cannot be released ({}): it runs out within {} s", id, e.getMessage(), LEASE.toSeconds());
         }
     }
 
@@ -212,6 +293,11 @@ public final class DeliveryService implements AutoCloseable {
      * it cannot be retried forever or hold up the queue. Expiry cannot help: it needs the envelope.
      */
     private void localFailure(String id, Exception e, DeliveryConfig settings) {
+        if (e instanceof SpoolUnavailable) { // no fault of this message's: it waits for the store, uncounted
+            log.warn("{}: delivery waits for the queue's store ({}): trying again in {} s", id, e.getMessage(), CLAIM_RETRY.toSeconds());
+            due.put(id, clock.instant().plus(CLAIM_RETRY));
+            return;
+        }
         int failures = localFailures.merge(id, 1, Integer::sum);
         if (failures < MAX_LOCAL_FAILURES) {
             log.error("{}: delivery attempt failed ({} of {}): {}", id, failures, MAX_LOCAL_FAILURES, e.toString());

@@ -11,11 +11,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -25,10 +32,12 @@ import org.mailgate.spool.DeliveryJournal;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.EnvelopeCodec;
 import org.mailgate.spool.IncomingMessage;
+import org.mailgate.spool.PrivateFiles;
 import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.Spool;
 import org.mailgate.spool.SpoolEnvelope;
+import org.mailgate.spool.SpoolUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +56,7 @@ public final class PostgresSpool implements Spool {
     private record Pending(IncomingMessage message, CompletableFuture<Void> done) {}
 
     private final Database database;
+    private final String node;
     private final Path receiving;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
@@ -54,29 +64,33 @@ public final class PostgresSpool implements Spool {
     private volatile boolean running = true;
     private volatile String lastStamp = "";
 
-    private PostgresSpool(Database database, Path receiving, boolean writable) {
+    private PostgresSpool(Database database, String node, Path receiving, boolean writable) {
         this.database = database;
+        this.node = node;
         this.receiving = receiving;
         this.committer = writable ? Thread.ofPlatform().name("spool-commit").start(this::commitLoop) : null;
     }
 
     /**
      * The server's spool: messages being received spill to {@code receiving} (this node's, created
-     * private); what a crash left there was never acknowledged and goes.
+     * private); what a crash left there was never acknowledged and goes, and so do the leases a
+     * node of this name held before (it died mid-round): its messages are due again at once.
      */
-    public static PostgresSpool open(Database database, Path receiving) throws IOException {
-        Files.createDirectories(receiving);
+    public static PostgresSpool open(Database database, String node, Path receiving) throws IOException {
+        PrivateFiles.directories(receiving);
         try (var files = Files.list(receiving)) {
             for (Path file : files.toList()) {
                 Files.deleteIfExists(file);
             }
         }
-        return new PostgresSpool(database, receiving, true);
+        PostgresSpool spool = new PostgresSpool(database, node, receiving, true);
+        spool.releaseAll();
+        return spool;
     }
 
     /** The CLI's view: reads, changes journals and deletes, never commits. */
     public static PostgresSpool openReadOnly(Database database) {
-        return new PostgresSpool(database, null, false);
+        return new PostgresSpool(database, "cli", null, false);
     }
 
     @Override
@@ -305,14 +319,19 @@ public final class PostgresSpool implements Spool {
     @Override
     public void record(String id, List<QueueEvent> events) throws IOException {
         Optional<Instant> next = Optional.empty();
+        Optional<Boolean> held = Optional.empty();
         for (QueueEvent event : events) {
-            if (event instanceof QueueEvent.Scheduled scheduled) {
-                next = Optional.of(scheduled.next());
-            } else if (event instanceof QueueEvent.RetryNow retry) {
-                next = Optional.of(retry.at());
+            switch (event) {
+                case QueueEvent.Scheduled scheduled -> next = Optional.of(scheduled.next());
+                case QueueEvent.RetryNow retry -> next = Optional.of(retry.at());
+                case QueueEvent.BounceRequested bounce -> next = Optional.of(bounce.at());
+                case QueueEvent.Held h -> held = Optional.of(true);
+                case QueueEvent.Released r -> held = Optional.of(false);
+                default -> { }
             }
         }
         Optional<Instant> nextAttempt = next;
+        Optional<Boolean> nowHeld = held;
         try (Connection c = database.connection()) {
             try {
                 try (PreparedStatement insert = c.prepareStatement(
@@ -324,10 +343,12 @@ public final class PostgresSpool implements Spool {
                         throw new NoSuchFileException(id, null, "no such message in the queue");
                     }
                 }
-                if (nextAttempt.isPresent()) {
-                    try (PreparedStatement move = c.prepareStatement("UPDATE message SET next_attempt = ? WHERE id = ?")) {
-                        move.setTimestamp(1, Timestamp.from(nextAttempt.get()));
-                        move.setString(2, id);
+                if (nextAttempt.isPresent() || nowHeld.isPresent()) {
+                    try (PreparedStatement move = c.prepareStatement(
+                            "UPDATE message SET next_attempt = coalesce(?, next_attempt), held = coalesce(?, held) WHERE id = ?")) {
+                        move.setTimestamp(1, nextAttempt.map(Timestamp::from).orElse(null));
+                        move.setObject(2, nowHeld.orElse(null), Types.BOOLEAN);
+                        move.setString(3, id);
                         move.executeUpdate();
                     }
                 }
@@ -339,6 +360,85 @@ public final class PostgresSpool implements Spool {
         } catch (SQLException e) {
             throw failed("record the journal of " + id, e);
         }
+    }
+
+    /** The database's clock decides a lease's expiry: the nodes' clocks may differ, its is one. */
+    @Override
+    public boolean claim(String id, Duration lease) throws IOException {
+        return update("UPDATE message SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond'"
+                + " WHERE id = ? AND set_aside IS NULL AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)", statement -> {
+                    statement.setString(1, node);
+                    statement.setLong(2, lease.toMillis());
+                    statement.setString(3, id);
+                    statement.setString(4, node);
+                }) == 1;
+    }
+
+    @Override
+    public void renew(Collection<String> ids, Duration lease) throws IOException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        update("UPDATE message SET lease_until = now() + ? * interval '1 millisecond' WHERE lease_owner = ? AND id = ANY (?)", statement -> {
+            statement.setLong(1, lease.toMillis());
+            statement.setString(2, node);
+            statement.setArray(3, statement.getConnection().createArrayOf("text", ids.toArray()));
+        });
+    }
+
+    @Override
+    public void release(String id) throws IOException {
+        update("UPDATE message SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", statement -> {
+            statement.setString(1, id);
+            statement.setString(2, node);
+        });
+    }
+
+    private void releaseAll() throws IOException {
+        int released = update("UPDATE message SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
+                statement -> statement.setString(1, node));
+        if (released > 0) {
+            log.info("released {} leases node {} held before it stopped: those messages are due again", released, node);
+        }
+    }
+
+    /**
+     * One statement: the due messages no node holds, locked with SKIP LOCKED so nodes claiming at
+     * the same moment each take others, then leased to this node.
+     */
+    @Override
+    public List<String> claimDue(int max, Duration lease) throws IOException {
+        List<String> claimed = new ArrayList<>();
+        try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(
+                "UPDATE message SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond' WHERE id IN ("
+                        + "SELECT id FROM message WHERE set_aside IS NULL AND NOT held AND next_attempt <= now()"
+                        + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id")) {
+            try {
+                statement.setString(1, node);
+                statement.setLong(2, lease.toMillis());
+                statement.setInt(3, max);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        claimed.add(rows.getString(1));
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw failed("claim due messages", e);
+        }
+        return claimed;
+    }
+
+    @Override
+    public Map<String, String> leases() throws IOException {
+        Map<String, String> leases = new TreeMap<>();
+        query("SELECT id, lease_owner, lease_until FROM message WHERE lease_until > now() ORDER BY id", statement -> {},
+                row -> leases.put(row.getString(1), row.getString(2) + " until " + row.getTimestamp(3).toInstant()));
+        return leases;
     }
 
     @Override
@@ -418,7 +518,17 @@ public final class PostgresSpool implements Spool {
         }
     }
 
+    /**
+     * A database that is down, restarting or out of connections is unavailable: a connection
+     * error (SQLState class 08), an operator's shutdown (57), no resources (53), the pool's
+     * timeout, or a connection the pool found closed (no SQLState at all); anything else is this
+     * statement's failure.
+     */
     private static IOException failed(String what, SQLException e) {
-        return new IOException("the database cannot " + what + ": " + e.getMessage(), e);
+        String state = e.getSQLState();
+        boolean unavailable = e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
+                || state.startsWith("08") || state.startsWith("57") || state.startsWith("53");
+        String message = "the database cannot " + what + ": " + e.getMessage();
+        return unavailable ? new SpoolUnavailable(message, e) : new IOException(message, e);
     }
 }

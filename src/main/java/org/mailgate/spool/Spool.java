@@ -2,7 +2,10 @@ package org.mailgate.spool;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -53,6 +56,34 @@ public interface Spool extends AutoCloseable {
 
     /** Differs from its last value whenever {@link #signalChange()} was called since, by any process. */
     String changeStamp();
+
+    /**
+     * Takes the message for delivery by this node until {@code lease} has passed or it is
+     * released: false when another node holds it. A spool of one node claims everything.
+     */
+    default boolean claim(String id, Duration lease) throws IOException {
+        return true;
+    }
+
+    /** Extends the leases this node holds on {@code ids}: their rounds are still running. */
+    default void renew(Collection<String> ids, Duration lease) throws IOException {}
+
+    /** Gives up this node's lease: the round is over (its journal says what comes next). */
+    default void release(String id) throws IOException {}
+
+    /**
+     * Claims up to {@code max} messages due now that no node holds, oldest due first: on a spool
+     * several nodes share, how one finds what another received (or left by dying). Empty for a
+     * spool of one node, whose delivery knows all it committed.
+     */
+    default List<String> claimDue(int max, Duration lease) throws IOException {
+        return List.of();
+    }
+
+    /** Who holds a lease on which message, "NODE until TIME" by ID; empty when one node is all there is. */
+    default Map<String, String> leases() throws IOException {
+        return Map.of();
+    }
 
     /** Queues a whole message the server made itself (a bounce), durably. */
     default String enqueue(SpoolEnvelope envelope, byte[] message) throws IOException {

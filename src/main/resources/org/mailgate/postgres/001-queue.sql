@@ -5,14 +5,16 @@ CREATE TABLE message (
     envelope      bytea NOT NULL,
     size          bigint NOT NULL,
     arrival       timestamptz NOT NULL,
-    -- delivery claims due messages by next_attempt; a lease names the node delivering it, until when
+    -- delivery claims due messages by next_attempt, unless held; a lease names the node
+    -- delivering it, until when (the journal stays the record: these columns follow it)
     next_attempt  timestamptz NOT NULL,
+    held          boolean NOT NULL DEFAULT false,
     lease_owner   text,
     lease_until   timestamptz,
     -- not null: set aside (undeliverable for reasons of ours), kept for the admin with the reason
     set_aside     text
 );
-CREATE INDEX message_due ON message (next_attempt) WHERE set_aside IS NULL;
+CREATE INDEX message_due ON message (next_attempt) WHERE set_aside IS NULL AND NOT held;
 
 CREATE TABLE message_chunk (
     message_id  text NOT NULL REFERENCES message ON DELETE CASCADE,

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailgate.config.StorageConfig;
+import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.Spool;
 import org.mailgate.spool.SpoolContract;
 import org.mailgate.spool.SpoolEnvelope;
@@ -56,7 +60,7 @@ class PostgresSpoolTest extends SpoolContract {
 
     @Override
     protected Spool open() throws Exception {
-        return PostgresSpool.open(database, receiving());
+        return PostgresSpool.open(database, "node-a", receiving());
     }
 
     @Override
@@ -90,5 +94,36 @@ class PostgresSpoolTest extends SpoolContract {
         assertThatThrownBy(() -> Schema.migrate(database)).hasMessage("the database is at schema version " + (Schema.MIGRATIONS.size() + 1)
                 + ", newer than this Mailgate knows (" + Schema.MIGRATIONS.size() + "): run the newer Mailgate, or restore the database it had");
         assertThat(Schema.status(database).current()).isFalse();
+    }
+
+    @Test
+    @DisplayName("claims: a message is one node's at a time; released or past its lease another takes it; held or not yet due, no one")
+    void claimsAndLeases() throws Exception {
+        SpoolEnvelope first = envelope();
+        SpoolEnvelope held = envelope();
+        SpoolEnvelope later = envelope();
+        Instant now = Instant.now();
+        try (Spool a = open(); Spool b = PostgresSpool.open(database, "node-b", dir.resolve("receiving-b"))) {
+            queue(a, first, "Subject: 1\r\n\r\nbody\r\n");
+            queue(a, held, "Subject: 2\r\n\r\nbody\r\n");
+            queue(b, later, "Subject: 3\r\n\r\nbody\r\n");
+            a.record(held.id(), List.of(new QueueEvent.Held(now)));
+            b.record(later.id(), List.of(new QueueEvent.Scheduled(now, now.plusSeconds(3600), now)));
+
+            assertThat(a.claimDue(10, Duration.ofMinutes(2))).containsExactly(first.id());
+            assertThat(b.claimDue(10, Duration.ofMinutes(2))).as("node-a holds it").isEmpty();
+            assertThat(b.claim(first.id(), Duration.ofMinutes(2))).isFalse();
+            assertThat(a.claim(first.id(), Duration.ofMinutes(2))).as("a node may claim what it holds again").isTrue();
+            assertThat(a.leases()).containsOnlyKeys(first.id()).hasValueSatisfying(new org.assertj.core.api.Condition<>(
+                    lease -> lease.startsWith("node-a until "), "node-a's"));
+            a.release(first.id());
+            assertThat(b.claim(first.id(), Duration.ofMillis(1))).isTrue();
+            Thread.sleep(20);
+            assertThat(a.claimDue(10, Duration.ofMinutes(2))).as("node-b's lease ran out: node-b died").containsExactly(first.id());
+
+            a.record(held.id(), List.of(new QueueEvent.Released(now)));
+            b.record(later.id(), List.of(new QueueEvent.RetryNow(now)));
+            assertThat(b.claimDue(10, Duration.ofMinutes(2))).containsExactlyInAnyOrder(held.id(), later.id());
+        }
     }
 }

@@ -1,0 +1,134 @@
+package org.mailgate.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.List;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.StorageConfig;
+import org.mailgate.postgres.Database;
+import org.mailgate.postgres.PostgresSpool;
+import org.mailgate.postgres.Schema;
+import org.mailgate.spool.FileSpool;
+import org.mailgate.spool.Spool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the queue lives, as [storage] says: the data directory's files, or one PostgreSQL
+ * database that several nodes share (its schema migrated when the server starts). The server and
+ * the admin commands open it here, so both always look at the same queue.
+ */
+final class Storage implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Storage.class);
+
+    private final Spool spool;
+    private final Database database; // null for files
+    private final Path dataDir;
+
+    private Storage(Spool spool, Database database, Path dataDir) {
+        this.spool = spool;
+        this.database = database;
+        this.dataDir = dataDir;
+    }
+
+    /** The server's: the spool it commits to and delivers from. */
+    static Storage open(MailgateConfig config) throws IOException {
+        if (config.storage().kind() == StorageConfig.Kind.FILE) {
+            return new Storage(FileSpool.open(config.dataDir()), null, config.dataDir());
+        }
+        String node = config.storage().nodeName(config.hostname());
+        Database database = Database.open(config.storage(), node);
+        try {
+            List<Integer> applied = Schema.migrate(database);
+            if (!applied.isEmpty()) {
+                log.info("database schema migrated to version {}", applied.getLast());
+            }
+            Spool spool = PostgresSpool.open(database, node, config.dataDir().resolve("spool/receiving"));
+            log.info("queue in PostgreSQL at {}, as node {}", config.storage().url(), node);
+            return new Storage(spool, database, config.dataDir());
+        } catch (SQLException e) {
+            database.close();
+            throw new IOException("cannot migrate the database's schema: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** An admin command's, beside running servers: reads, changes journals, deletes; never commits. */
+    static Storage openReadOnly(MailgateConfig config, Path dataDir) throws IOException {
+        if (config == null || config.storage().kind() == StorageConfig.Kind.FILE) {
+            return new Storage(FileSpool.openReadOnly(dataDir), null, dataDir);
+        }
+        Database database = Database.open(config.storage(), "cli");
+        try {
+            Schema.Status status = Schema.status(database);
+            if (!status.current()) {
+                throw new IOException("the database's schema is at version " + status.version() + ", this Mailgate's at " + status.latest()
+                        + ": mailgate storage migrate --config FILE (or start the server)");
+            }
+        } catch (SQLException e) {
+            database.close();
+            throw new IOException("cannot read the database's schema: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            database.close();
+            throw e;
+        }
+        return new Storage(PostgresSpool.openReadOnly(database), database, dataDir);
+    }
+
+    /**
+     * The queue an admin command acts on: the shared database when --config says so (no data
+     * directory is needed on this machine), else the files of the data directory, which must exist.
+     */
+    static Storage forCommand(DataDirOption data) throws IOException {
+        MailgateConfig config = data.config().orElse(null);
+        if (config != null && config.storage().kind() == StorageConfig.Kind.POSTGRES) {
+            return openReadOnly(config, data.chosen());
+        }
+        return openReadOnly(null, data.existing());
+    }
+
+    Spool spool() {
+        return spool;
+    }
+
+    /** Where set-aside messages are kept, for the admin. */
+    String setAsideWhere() {
+        return database == null ? "in " + dataDir.resolve("spool/corrupt") + " (each with a .reason file)"
+                : "in the database (mailgate queue show ID; the reason is in the message table's set_aside)";
+    }
+
+    /** The readiness check's line: where the queue is, and whether new mail can be committed to it. */
+    record Health(boolean ok, String line) {}
+
+    Health health(long minFree) {
+        long free;
+        try {
+            free = spool.usableSpace();
+        } catch (IOException e) {
+            return new Health(false, "spool: free space unknown: " + e.getMessage());
+        }
+        String space = free / (1024 * 1024) + " MiB free (min-free-space " + minFree / (1024 * 1024) + " MiB)";
+        if (database == null) {
+            boolean writable = Files.isWritable(dataDir.resolve("spool"));
+            return new Health(writable && free >= minFree, "spool: " + (writable ? "writable" : "not writable") + ", " + space);
+        }
+        try {
+            Schema.status(database);
+            return new Health(free >= minFree, "spool: the database answers, " + space + " for messages being received");
+        } catch (SQLException e) {
+            return new Health(false, "spool: the database does not answer: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        spool.close();
+        if (database != null) {
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package org.mailgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.config.DeliveryConfig;
+import org.mailgate.config.Limits;
+import org.mailgate.config.ListenerConfig;
+import org.mailgate.config.ListenerKind;
+import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.StorageConfig;
+import org.mailgate.testing.PostgresServer;
+
+/** Nodes of one Mailgate on a shared PostgreSQL (a private cluster on loopback): one queue, whoever received the mail. */
+class SharedQueueTest {
+    private static PostgresServer postgres;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = PostgresServer.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyDatabase() throws Exception {
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA public CASCADE");
+            s.execute("CREATE SCHEMA public");
+        }
+    }
+
+    private MailgateConfig node(String name, boolean delivering) throws Exception {
+        Path data = dir.resolve(name);
+        assertThat(CliRun.run("secret-one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString()).exitCode())
+                .isZero();
+        MailgateConfig base = new MailgateConfig("mx.test", data, Set.of("example.com"),
+                List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
+        return base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, delivering))
+                .withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, postgres.url(), PostgresServer.USER, PostgresServer.PASSWORD, name, 4));
+    }
+
+    private static long delivered(MailgateConfig node) throws Exception {
+        Path inbox = node.dataDir().resolve("mailboxes/alice@example.com/new");
+        if (!Files.isDirectory(inbox)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(inbox)) {
+            return files.count();
+        }
+    }
+
+    private static void waitFor(Duration limit, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.call()) {
+            assertThat(System.nanoTime()).as("waited " + limit).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    @DisplayName("mail received by a node that does not deliver is delivered by another, once each; `queue list --config` sees the shared queue")
+    void anotherNodeDelivers() throws Exception {
+        MailgateConfig a = node("node-a", false);
+        MailgateConfig b = node("node-b", true);
+        List<String> ids = new ArrayList<>();
+        try (Mailgate receiving = Mailgate.start(a, Clock.systemUTC())) {
+            int port = receiving.server().bound().get(0).address().getPort();
+            for (int i = 0; i < 20; i++) {
+                ids.add(LineClient.send(port, "sender@remote.example", List.of("alice@example.com"), "shared " + i));
+            }
+            Path password = Files.writeString(dir.resolve("db-password"), PostgresServer.PASSWORD + "\n");
+            Path config = Files.writeString(dir.resolve("node-a.toml"), """
+                    hostname = "mx.test"
+                    data-dir = "%s"
+                    [[listener]]
+                    address = "127.0.0.1"
+                    port = 0
+                    kind = "inbound"
+                    [storage]
+                    kind = "postgres"
+                    url = "%s"
+                    user = "%s"
+                    password-file = "%s"
+                    """.formatted(dir.resolve("elsewhere"), postgres.url(), PostgresServer.USER, password));
+            CliRun.Result list = CliRun.run("", "queue", "list", "--config", config.toString());
+            assertThat(list.exitCode()).as(list.err()).isZero();
+            assertThat(list.out()).contains("20 messages in the queue").contains(ids.get(0)).contains(ids.get(19));
+            assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
+
+            try (Mailgate delivering = Mailgate.start(b, Clock.systemUTC())) {
+                waitFor(Duration.ofSeconds(30), () -> delivered(b) == 20);
+                waitFor(Duration.ofSeconds(10), () -> delivering.spool().list().isEmpty());
+            }
+        }
+        assertThat(delivered(a)).isZero();
+        assertThat(delivered(b)).as("each message once").isEqualTo(20);
+    }
+
+    @Test
+    @DisplayName("the database stopped: new mail gets 451 4.3.0, never a 250; when it is back, mail is taken and delivered")
+    void databaseDownRefusesWithA4xx() throws Exception {
+        MailgateConfig a = node("node-a", true);
+        try (Mailgate node = Mailgate.start(a, Clock.systemUTC())) {
+            int port = node.server().bound().get(0).address().getPort();
+            LineClient.send(port, "sender@remote.example", List.of("alice@example.com"), "before");
+            postgres.pause();
+            try (LineClient c = LineClient.connect(port)) {
+                c.send("EHLO client.test");
+                c.send("MAIL FROM:<sender@remote.example>");
+                assertThat(c.send("RCPT TO:<alice@example.com>")).startsWith("250");
+                assertThat(c.send("DATA")).startsWith("354");
+                assertThat(c.send("Subject: while down\r\n\r\nbody\r\n.")).startsWith("451 4.3.0");
+            } finally {
+                postgres.resume();
+            }
+            LineClient.send(port, "sender@remote.example", List.of("alice@example.com"), "after");
+            waitFor(Duration.ofSeconds(30), () -> delivered(a) == 2);
+        }
+    }
+}
