@@ -5,10 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
-import org.mailgate.spool.DeliveryState;
-import org.mailgate.spool.QueuedMessage;
+import org.mailgate.spool.QueueCounts;
 import org.mailgate.spool.Spool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,12 +18,9 @@ import org.slf4j.LoggerFactory;
 public final class QueueCensus {
     private static final Logger log = LoggerFactory.getLogger(QueueCensus.class);
 
-    /** One count: {@code oldestWaiting} is empty when nothing waits. */
-    public record Count(int waiting, int held, int setAside, Optional<Instant> oldestWaiting) {}
-
     private final Spool spool;
     private final Clock clock;
-    private volatile Count last = new Count(0, 0, 0, Optional.empty());
+    private volatile QueueCounts last = QueueCounts.EMPTY;
 
     public QueueCensus(Spool spool, Clock clock) {
         this.spool = spool;
@@ -46,26 +40,13 @@ public final class QueueCensus {
     /** Counts the queue again; a spool that cannot be read is logged and the last count kept. */
     public void take() {
         try {
-            int waiting = 0;
-            int held = 0;
-            Instant oldest = null;
-            for (QueuedMessage m : spool.list()) {
-                DeliveryState state = spool.state(m);
-                if (state.held()) {
-                    held++;
-                } else {
-                    waiting++;
-                    Instant arrival = m.envelope().arrival();
-                    oldest = oldest == null || arrival.isBefore(oldest) ? arrival : oldest;
-                }
-            }
-            last = new Count(waiting, held, spool.setAside().size(), Optional.ofNullable(oldest));
+            last = spool.counts();
         } catch (IOException e) {
             log.warn("queue not counted: {}", e.getMessage());
         }
     }
 
-    public Count last() {
+    public QueueCounts last() {
         return last;
     }
 

@@ -35,6 +35,7 @@ import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.EnvelopeCodec;
 import org.mailgate.spool.IncomingMessage;
 import org.mailgate.spool.PrivateFiles;
+import org.mailgate.spool.QueueCounts;
 import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.Spool;
@@ -244,13 +245,21 @@ public final class PostgresSpool implements Spool {
     @Override
     public InputStream content(String id) throws IOException {
         int[] chunks = {0};
-        query("SELECT count(*) FROM message_chunk WHERE message_id = ?", statement -> statement.setString(1, id), row -> chunks[0] = row.getInt(1));
-        if (chunks[0] == 0) {
+        byte[][] first = new byte[1][];
+        query("SELECT data, (SELECT count(*) FROM message_chunk WHERE message_id = ?) FROM message_chunk WHERE message_id = ? AND seq = 0",
+                statement -> {
+                    statement.setString(1, id);
+                    statement.setString(2, id);
+                }, row -> {
+                    first[0] = row.getBytes(1);
+                    chunks[0] = row.getInt(2);
+                });
+        if (first[0] == null) {
             throw new NoSuchFileException(id, null, "no such message in the queue");
         }
         return new InputStream() {
-            private int next;
-            private InputStream current = InputStream.nullInputStream();
+            private int next = 1;
+            private InputStream current = new ByteArrayInputStream(first[0]);
 
             @Override
             public int read() throws IOException {
@@ -443,6 +452,19 @@ public final class PostgresSpool implements Spool {
         query("SELECT id, lease_owner, lease_until FROM message WHERE lease_until > now() ORDER BY id", statement -> {},
                 row -> leases.put(row.getString(1), row.getString(2) + " until " + row.getTimestamp(3).toInstant()));
         return leases;
+    }
+
+    @Override
+    public QueueCounts counts() throws IOException {
+        QueueCounts[] counts = {QueueCounts.EMPTY};
+        query("SELECT count(*) FILTER (WHERE set_aside IS NULL AND NOT held), count(*) FILTER (WHERE set_aside IS NULL AND held),"
+                + " count(*) FILTER (WHERE set_aside IS NOT NULL), min(arrival) FILTER (WHERE set_aside IS NULL AND NOT held) FROM message",
+                statement -> {}, row -> {
+                    Timestamp oldest = row.getTimestamp(4);
+                    counts[0] = new QueueCounts(row.getInt(1), row.getInt(2), row.getInt(3),
+                            Optional.ofNullable(oldest).map(Timestamp::toInstant));
+                });
+        return counts[0];
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.mailgate.spool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,23 @@ public interface Spool extends AutoCloseable {
     /** Who holds a lease on which message, "NODE until TIME" by ID; empty when one node is all there is. */
     default Map<String, String> leases() throws IOException {
         return Map.of();
+    }
+
+    /** The queue counted, for the metrics and /readyz: here by replaying every journal; a database counts in one query. */
+    default QueueCounts counts() throws IOException {
+        int waiting = 0;
+        int held = 0;
+        Instant oldest = null;
+        for (QueuedMessage m : list()) {
+            if (state(m).held()) {
+                held++;
+            } else {
+                waiting++;
+                Instant arrival = m.envelope().arrival();
+                oldest = oldest == null || arrival.isBefore(oldest) ? arrival : oldest;
+            }
+        }
+        return new QueueCounts(waiting, held, setAside().size(), Optional.ofNullable(oldest));
     }
 
     /** Queues a whole message the server made itself (a bounce), durably. */

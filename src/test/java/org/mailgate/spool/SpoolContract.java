@@ -230,6 +230,23 @@ public abstract class SpoolContract {
     }
 
     @Test
+    @DisplayName("the census counts waiting, held and set aside, and the oldest waiting arrival")
+    void countsTheQueue() throws Exception {
+        SpoolEnvelope waiting = envelope();
+        SpoolEnvelope held = envelope();
+        SpoolEnvelope aside = envelope();
+        try (Spool spool = open()) {
+            assertThat(spool.counts()).isEqualTo(QueueCounts.EMPTY);
+            queue(spool, waiting, "Subject: w\r\n\r\nbody\r\n");
+            queue(spool, held, "Subject: h\r\n\r\nbody\r\n");
+            queue(spool, aside, "Subject: a\r\n\r\nbody\r\n");
+            spool.record(held.id(), List.of(new QueueEvent.Held(Instant.now())));
+            spool.setAside(aside.id(), "test");
+            assertThat(spool.counts()).isEqualTo(new QueueCounts(1, 1, 1, Optional.of(waiting.arrival())));
+        }
+    }
+
+    @Test
     @DisplayName("signalChange, from another opening of the same store, changes the stamp a running server reads")
     void changeStampMovesOnSignal() throws Exception {
         try (Spool server = open(); Spool admin = open()) {
