@@ -47,6 +47,11 @@ trusted-proxies = ["127.0.0.1"]
 
 [limits]
 trusted-networks = ["127.0.0.0/8"]
+auth-failure-delay = "0s"
+
+[login-throttle]
+lockout-after = 6                  # reached fast: the flood below counts to it
+delay-after = 100
 
 [sending-limits]
 messages-per-hour = 1000000
@@ -163,6 +168,37 @@ import json, sys; s = json.load(open('$work/load-down.json')); sys.exit(0 if s['
 check "no 250 while the database was down (at most those committed as it stopped: $acked_while_down)" test "$acked_while_down" -le 8
 check "after it is back, the queue drains" wait_for 240 queue_empty
 check "every message acknowledged around the outage is delivered" compare "$work/acked-down" down
+
+# --- A password-guessing flood over the three nodes (HAProxy deals the connections round robin):
+# locked out after lockout-after failures in all, as on one node; unshared it would be 3 times that
+cat >"$work/flood.py" <<'PY'
+import smtplib, ssl, sys
+host, port = sys.argv[1].rsplit(":", 1)
+context = ssl.create_default_context()
+context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+failures = 0
+for guess in range(60):
+    smtp = smtplib.SMTP(host, int(port), timeout=30)
+    smtp.ehlo("guesser.test")
+    smtp.starttls(context=context)
+    smtp.ehlo("guesser.test")
+    try:
+        smtp.login("user4@cluster.test", "wrong-guess-%d" % guess)
+        sys.exit("a wrong password was taken")
+    except smtplib.SMTPAuthenticationError as e:
+        if e.smtp_code == 454:
+            print(failures, e.smtp_error.decode())
+            sys.exit(0)
+        failures += 1
+    finally:
+        smtp.close()
+sys.exit("never locked out after %d failures" % failures)
+PY
+flood=$(python3 "$work/flood.py" "127.0.0.1:$HA_PORT" 2>&1)
+echo "cluster-e2e: the flood: $flood"
+check "a guessing flood spread over the three nodes is locked out after 6 failures, as against one node (454 4.7.0)" \
+  bash -c "[[ '$flood' == '6 4.7.0 Too many failed logins'* ]]"
+check "every node took part in the flood" bash -c "for n in 1 2 3; do grep -q 'authentication failed user=user4@cluster.test' '$work'/node\$n*.log || exit 1; done"
 
 echo "cluster-e2e: $passed passed, $failed failed"
 ((failed == 0))

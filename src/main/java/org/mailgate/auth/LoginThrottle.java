@@ -1,14 +1,17 @@
 package org.mailgate.auth;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -32,6 +35,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checks still in progress count too: a guesser that sends a hundred AUTHs at once on a
  * hundred connections gets no more full password checks than one sending them in turn.
+ *
+ * <p>With {@link SharedLogins} (several nodes on one database) failures, lockouts and
+ * known-good addresses are also kept there and read from there, with one password key for all
+ * nodes: a guesser spreading its attempts over the nodes is locked out after as many failures
+ * as against one. While the store does not answer, this node's own counts still throttle.
  */
 public final class LoginThrottle {
     private static final Logger log = LoggerFactory.getLogger(LoginThrottle.class);
@@ -51,18 +59,39 @@ public final class LoginThrottle {
     private final Map<String, Map<String, Long>> knownGood = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
     private final SecretKeySpec key;
+    private final Optional<SharedLogins> shared;
+    private volatile long lastSharedWarning;
 
     /** @param baseDelay the wait before every failed AUTH reply (auth-failure-delay) */
     public LoginThrottle(LoginThrottleConfig config, Duration baseDelay, Clock clock) {
+        this(config, baseDelay, clock, Optional.empty(), randomKey());
+    }
+
+    /** One whose counts every node shares through {@code shared}. */
+    public LoginThrottle(LoginThrottleConfig config, Duration baseDelay, Clock clock, SharedLogins shared) throws IOException {
+        this(config, baseDelay, clock, Optional.of(shared), shared.tagKey());
+    }
+
+    private LoginThrottle(LoginThrottleConfig config, Duration baseDelay, Clock clock, Optional<SharedLogins> shared, byte[] secret) {
+        this.shared = shared;
         this.config = config;
         this.baseDelay = baseDelay;
         this.clock = clock;
         int keep = config.lockoutAfter() + 1;
         this.clientFailures = new RecentEvents(config.window().toMillis(), keep, MAX_KEYS);
         this.accountFailures = new RecentEvents(config.window().toMillis(), keep, MAX_KEYS);
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    private static byte[] randomKey() {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        this.key = new SecretKeySpec(secret, "HmacSHA256");
+        return secret;
+    }
+
+    /** True when its counts live in a shared store: it is then asked off the event loop. */
+    public boolean isShared() {
+        return shared.isPresent();
     }
 
     /** A reload's new settings; failures counted and lockouts in force stay (a lockout keeps the end it was given). */
@@ -79,12 +108,11 @@ public final class LoginThrottle {
      */
     public boolean begin(String client, String account) {
         long now = clock.millis();
-        if (lockedUntil(lockedClients, client, now)
-                || lockedUntil(lockedAccounts, account, now) && !isKnownGood(account, client, now)) {
+        if (locked(lockedClients, client, now) || locked(lockedAccounts, account, now) && !knownGood(account, client, now)) {
             return false;
         }
         AtomicInteger checking = inFlight.computeIfAbsent(client, c -> new AtomicInteger());
-        if (checking.incrementAndGet() + clientFailures.count(client, now) > config.lockoutAfter()) {
+        if (checking.incrementAndGet() + clientFailureCount(client, now) > config.lockoutAfter()) {
             end(client);
             return false;
         }
@@ -104,6 +132,15 @@ public final class LoginThrottle {
         accountFailures.add(account, now, 1, tag);
         int byClient = clientFailures.count(client, now);
         int byAccount = accountFailures.count(account, now);
+        if (shared.isPresent()) {
+            try {
+                SharedLogins.Failures everywhere = shared.get().failed(client, account, tag, config.window());
+                byClient = everywhere.byClient();
+                byAccount = everywhere.byAccount();
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
         if (byClient >= config.lockoutAfter() && lock(lockedClients, client, now)) {
             log.warn("client={} locked out for {} after {} failed logins", client, Durations.format(config.lockout()), byClient);
         }
@@ -130,6 +167,13 @@ public final class LoginThrottle {
         if (knownGood.size() > MAX_KEYS) {
             prune();
         }
+        if (shared.isPresent()) {
+            try {
+                shared.get().knownGood(account, client, Instant.ofEpochMilli(now + config.knownGood().toMillis()));
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
     }
 
     public List<Lock> lockedAccounts() {
@@ -145,11 +189,18 @@ public final class LoginThrottle {
      * forgotten; true when it was locked out.
      */
     public boolean unlock(String who) {
-        boolean locked = lockedUntil(lockedAccounts, who, clock.millis()) || lockedUntil(lockedClients, who, clock.millis());
+        boolean locked = locked(lockedAccounts, who, clock.millis()) || locked(lockedClients, who, clock.millis());
         lockedAccounts.remove(who);
         lockedClients.remove(who);
         accountFailures.clear(who);
         clientFailures.clear(who);
+        if (shared.isPresent()) {
+            try {
+                shared.get().forget(who);
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
         if (locked) {
             log.info("{} unlocked by the admin", who);
         }
@@ -165,6 +216,13 @@ public final class LoginThrottle {
         lockedAccounts.values().removeIf(until -> until <= now);
         knownGood.values().forEach(addresses -> addresses.values().removeIf(until -> until <= now));
         knownGood.values().removeIf(Map::isEmpty);
+        if (shared.isPresent()) {
+            try {
+                shared.get().prune(config.window());
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
     }
 
     private Duration delay(int failures) {
@@ -177,10 +235,59 @@ public final class LoginThrottle {
         return grown.compareTo(max) > 0 ? max : grown;
     }
 
-    private boolean isKnownGood(String account, String client, long now) {
+    private boolean knownGood(String account, String client, long now) {
         Map<String, Long> addresses = knownGood.get(account);
         Long until = addresses == null ? null : addresses.get(client);
-        return until != null && until > now;
+        if (until != null && until > now) {
+            return true;
+        }
+        try {
+            return shared.isPresent() && shared.get().isKnownGood(account, client);
+        } catch (IOException e) {
+            sharedUnavailable(e);
+            return false;
+        }
+    }
+
+    /**
+     * With a shared store, its word (a lock set or lifted by any node), kept here for the status
+     * and for when the store does not answer; without one, this node's.
+     */
+    private boolean locked(Map<String, Long> locks, String key, long now) {
+        if (shared.isPresent()) {
+            try {
+                Optional<Instant> until = shared.get().lockedUntil(key).filter(at -> at.toEpochMilli() > now);
+                if (until.isPresent()) {
+                    locks.put(key, until.get().toEpochMilli());
+                } else {
+                    locks.remove(key);
+                }
+                return until.isPresent();
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
+        return lockedUntil(locks, key, now);
+    }
+
+    private int clientFailureCount(String client, long now) {
+        if (shared.isPresent()) {
+            try {
+                return shared.get().clientFailures(client, config.window());
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
+        return clientFailures.count(client, now);
+    }
+
+    /** Said once a minute at most: under a flood every attempt would say it. */
+    private void sharedUnavailable(IOException e) {
+        long now = clock.millis();
+        if (now - lastSharedWarning > 60_000) {
+            lastSharedWarning = now;
+            log.warn("failed logins are counted on this node only: the shared store does not answer ({})", e.getMessage());
+        }
     }
 
     private static boolean lockedUntil(Map<String, Long> locks, String key, long now) {
@@ -193,8 +300,17 @@ public final class LoginThrottle {
         if (locks.size() >= MAX_KEYS) {
             locks.values().removeIf(until -> until <= now);
         }
-        Long previous = locks.put(key, now + config.lockout().toMillis());
-        return previous == null || previous <= now;
+        long until = now + config.lockout().toMillis();
+        Long previous = locks.put(key, until);
+        boolean fresh = previous == null || previous <= now;
+        if (fresh && shared.isPresent()) {
+            try {
+                fresh = shared.get().lock(key, Instant.ofEpochMilli(until));
+            } catch (IOException e) {
+                sharedUnavailable(e);
+            }
+        }
+        return fresh;
     }
 
     private List<Lock> locks(Map<String, Long> locks) {

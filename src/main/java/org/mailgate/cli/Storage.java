@@ -5,9 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
+import org.mailgate.auth.SharedLogins;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.postgres.Database;
+import org.mailgate.postgres.PostgresLogins;
 import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.postgres.Schema;
 import org.mailgate.spool.FileSpool;
@@ -93,6 +96,11 @@ final class Storage implements AutoCloseable {
 
     Spool spool() {
         return spool;
+    }
+
+    /** Where every node counts failed logins: the database; none for files (each server counts its own). */
+    Optional<SharedLogins> sharedLogins() {
+        return database == null ? Optional.empty() : Optional.of(new PostgresLogins(database));
     }
 
     /** Where set-aside messages are kept, for the admin. */

@@ -504,87 +504,31 @@ public final class PostgresSpool implements Spool {
         }
     }
 
-    @FunctionalInterface
-    private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
+    private void query(String sql, Statements.Binder binder, Statements.Rows rows) throws IOException {
+        Statements.query(database, sql, binder, rows, "read the queue");
     }
 
-    @FunctionalInterface
-    private interface Rows {
-        void row(ResultSet row) throws SQLException;
-    }
-
-    private void query(String sql, Binder binder, Rows rows) throws IOException {
-        try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            binder.bind(statement);
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    rows.row(result);
-                }
-            }
-            c.commit();
-        } catch (SQLException e) {
-            throw failed("read the queue", e);
-        }
-    }
-
-    private int update(String sql, Binder binder) throws IOException {
-        return update(sql, binder, true);
+    private int update(String sql, Statements.Binder binder) throws IOException {
+        return Statements.update(database, sql, binder, true, "change the queue");
     }
 
     /**
      * A lease's change, committed without waiting for the WAL flush: one lost in a database crash
      * only runs out or is claimed again, while every flush saved is one less per delivery.
      */
-    private int leaseUpdate(String sql, Binder binder) throws IOException {
-        return update(sql, binder, false);
-    }
-
-    private int update(String sql, Binder binder, boolean durable) throws IOException {
-        try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(sql)) {
-            try {
-                if (!durable) {
-                    asynchronousCommit(c);
-                }
-                binder.bind(statement);
-                int count = statement.executeUpdate();
-                c.commit();
-                return count;
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failed("change the queue", e);
-        }
-    }
-
-    /**
-     * The reason, without the statement: a batch's failure names the first row's SQL with its
-     * values (a whole envelope), which is for no log; the cause behind it says what happened.
-     */
-    private static String describe(SQLException e) {
-        SQLException reason = e instanceof BatchUpdateException && e.getNextException() != null ? e.getNextException() : e;
-        return reason.getMessage();
-    }
-
-    /**
-     * A database that is down, restarting or out of connections is unavailable: a connection
-     * error (SQLState class 08), an operator's shutdown (57), no resources (53), the pool's
-     * timeout, or a connection the pool found closed (no SQLState at all); anything else is this
-     * statement's failure.
-     */
-    private static void asynchronousCommit(Connection c) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute("SET LOCAL synchronous_commit TO OFF");
-        }
+    private int leaseUpdate(String sql, Statements.Binder binder) throws IOException {
+        return Statements.update(database, sql, binder, false, "change the queue");
     }
 
     private static IOException failed(String what, SQLException e) {
-        String state = e.getSQLState();
-        boolean unavailable = e instanceof SQLTransientException || e instanceof SQLRecoverableException || state == null
-                || state.startsWith("08") || state.startsWith("57") || state.startsWith("53");
-        String message = "the database cannot " + what + ": " + describe(e);
-        return unavailable ? new SpoolUnavailable(message, e) : new IOException(message, e);
+        return Statements.failed(what, e);
+    }
+
+    private static String describe(SQLException e) {
+        return Statements.describe(e);
+    }
+
+    private static void asynchronousCommit(Connection c) throws SQLException {
+        Statements.asynchronousCommit(c);
     }
 }

@@ -51,8 +51,19 @@ final class Logins {
         authenticator.cacheTtl(limits.authCacheTtl());
     }
 
-    /** @param loop the connection's event loop: every answer runs there, in a task of its own */
+    /**
+     * @param loop the connection's event loop: every answer runs there, in a task of its own. A
+     *     throttle that asks a shared store is asked on a virtual thread, never on the loop.
+     */
     void check(SessionTag session, String username, String password, ScheduledExecutorService loop, Answer answer) {
+        if (throttle.isShared()) {
+            Thread.ofVirtual().name("login-check").start(() -> admit(session, username, password, loop, answer));
+        } else {
+            admit(session, username, password, loop, answer);
+        }
+    }
+
+    private void admit(SessionTag session, String username, String password, ScheduledExecutorService loop, Answer answer) {
         InetAddress client = session.client();
         String clientKey = ClientKey.of(client);
         String account = User.normalize(username);
@@ -66,13 +77,13 @@ final class Logins {
         // a password-guessing flood puts on the pool.
         Optional<User> remembered = authenticator.remembered(username, password);
         if (remembered.isPresent()) {
-            loop.execute(() -> succeed(session, clientKey, account, remembered.get(), answer));
+            succeed(session, clientKey, account, remembered.get(), loop, answer);
             return;
         }
         pool.execute(() -> {
             Optional<User> user = authenticator.authenticate(username, password);
             if (user.isPresent()) {
-                loop.execute(() -> succeed(session, clientKey, account, user.get(), answer));
+                succeed(session, clientKey, account, user.get(), loop, answer);
             } else {
                 Duration delay = throttle.failed(clientKey, account, password);
                 autoBan.record(client, AutoBan.Offence.FAILED_LOGIN);
@@ -83,11 +94,13 @@ final class Logins {
         });
     }
 
-    private void succeed(SessionTag session, String clientKey, String account, User user, Answer answer) {
+    private void succeed(SessionTag session, String clientKey, String account, User user, ScheduledExecutorService loop, Answer answer) {
         throttle.succeeded(clientKey, account);
-        log.info("{} authenticated user={}", session, user.address());
-        metrics.login(ServerMetrics.Login.SUCCESS);
-        answer.answer(user.address(), Optional.empty());
+        loop.execute(() -> {
+            log.info("{} authenticated user={}", session, user.address());
+            metrics.login(ServerMetrics.Login.SUCCESS);
+            answer.answer(user.address(), Optional.empty());
+        });
     }
 
     private static void fail(ScheduledExecutorService loop, Answer answer, String username, Refusal refusal, Duration delay) {

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -39,6 +40,7 @@ import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
+import org.mailgate.auth.SharedLogins;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.Limits;
@@ -70,6 +72,7 @@ public final class SmtpServer implements AutoCloseable {
     private record Listening(Bound bound, Channel channel) {}
 
     private volatile MailgateConfig config;
+    private final Optional<SharedLogins> sharedLogins;
     // Each new connection takes the context current when it starts; a reload replaces it.
     private volatile ServerContext context;
     private final EventLoopGroup loops;
@@ -94,7 +97,8 @@ public final class SmtpServer implements AutoCloseable {
     private boolean closed;
 
     private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, PipelineSteps steps,
-            MeterRegistry registry, Clock clock) {
+            MeterRegistry registry, Clock clock, Optional<SharedLogins> sharedLogins) {
+        this.sharedLogins = sharedLogins;
         this.registry = registry;
         this.steps = steps;
         this.config = config;
@@ -119,7 +123,13 @@ public final class SmtpServer implements AutoCloseable {
     /** As above, with inbound mail examined too, and what the listeners count in {@code registry}. */
     public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
             PipelineSteps steps, MeterRegistry registry, Clock clock) throws IOException {
-        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, registry, clock);
+        return start(config, spool, users, localDomains, steps, registry, clock, Optional.empty());
+    }
+
+    /** As above, with failed logins and lockouts kept in {@code sharedLogins} too, for every node to see. */
+    public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
+            PipelineSteps steps, MeterRegistry registry, Clock clock, Optional<SharedLogins> sharedLogins) throws IOException {
+        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, registry, clock, sharedLogins);
         try {
             server.bind();
             return server;
@@ -171,7 +181,9 @@ public final class SmtpServer implements AutoCloseable {
         TlsContexts tlsContexts = tls(config, clock);
         BanList bans = new BanList(config.dataDir(), clock);
         bans.load();
-        LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
+        LoginThrottle throttle = sharedLogins.isPresent()
+                ? new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock, sharedLogins.get())
+                : new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
         SendingLimits sending = new SendingLimits(config.sendingLimits(), clock);
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), clock);
         HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(), clock);
