@@ -31,30 +31,23 @@ public final class PostgresLogins implements SharedLogins {
                         statement.setLong(2, tag);
                     }, false, WHAT);
         }
-        int[] counts = new int[2];
-        Statements.query(database, "SELECT count(*) FILTER (WHERE key = ?), count(*) FILTER (WHERE key = ?) FROM login_failure"
+        return Statements.query(database, "SELECT count(*) FILTER (WHERE key = ?), count(*) FILTER (WHERE key = ?) FROM login_failure"
                 + " WHERE key IN (?, ?) AND at > now() - ? * interval '1 millisecond'", statement -> {
                     statement.setString(1, client);
                     statement.setString(2, account);
                     statement.setString(3, client);
                     statement.setString(4, account);
                     statement.setLong(5, window.toMillis());
-                }, row -> {
-                    counts[0] = row.getInt(1);
-                    counts[1] = row.getInt(2);
-                }, WHAT);
-        return new Failures(counts[0], counts[1]);
+                }, row -> new Failures(row.getInt(1), row.getInt(2)), WHAT).getFirst();
     }
 
     @Override
     public int clientFailures(String client, Duration window) throws IOException {
-        int[] count = new int[1];
-        Statements.query(database, "SELECT count(*) FROM login_failure WHERE key = ? AND at > now() - ? * interval '1 millisecond'",
+        return Statements.query(database, "SELECT count(*) FROM login_failure WHERE key = ? AND at > now() - ? * interval '1 millisecond'",
                 statement -> {
                     statement.setString(1, client);
                     statement.setLong(2, window.toMillis());
-                }, row -> count[0] = row.getInt(1), WHAT);
-        return count[0];
+                }, row -> row.getInt(1), WHAT).getFirst();
     }
 
     /** A lock already in force keeps its end; one that ran out is replaced. */
@@ -69,10 +62,8 @@ public final class PostgresLogins implements SharedLogins {
 
     @Override
     public Optional<Instant> lockedUntil(String who) throws IOException {
-        Instant[] until = new Instant[1];
-        Statements.query(database, "SELECT until FROM login_lock WHERE who = ? AND until > now()", statement -> statement.setString(1, who),
-                row -> until[0] = row.getTimestamp(1).toInstant(), WHAT);
-        return Optional.ofNullable(until[0]);
+        return Statements.query(database, "SELECT until FROM login_lock WHERE who = ? AND until > now()", statement -> statement.setString(1, who),
+                row -> row.getTimestamp(1).toInstant(), WHAT).stream().findFirst();
     }
 
     @Override
@@ -87,12 +78,10 @@ public final class PostgresLogins implements SharedLogins {
 
     @Override
     public boolean isKnownGood(String account, String client) throws IOException {
-        boolean[] known = new boolean[1];
-        Statements.query(database, "SELECT 1 FROM login_known_good WHERE account = ? AND client = ? AND until > now()", statement -> {
+        return !Statements.query(database, "SELECT 1 FROM login_known_good WHERE account = ? AND client = ? AND until > now()", statement -> {
             statement.setString(1, account);
             statement.setString(2, client);
-        }, row -> known[0] = true, WHAT);
-        return known[0];
+        }, row -> true, WHAT).isEmpty();
     }
 
     @Override
@@ -116,12 +105,7 @@ public final class PostgresLogins implements SharedLogins {
         new SecureRandom().nextBytes(fresh);
         Statements.update(database, "INSERT INTO mailgate_secret (name, value) VALUES ('login-tag-key', ?) ON CONFLICT (name) DO NOTHING",
                 statement -> statement.setBytes(1, fresh), true, WHAT);
-        byte[][] key = new byte[1][];
-        Statements.query(database, "SELECT value FROM mailgate_secret WHERE name = 'login-tag-key'", statement -> {},
-                row -> key[0] = row.getBytes(1), WHAT);
-        if (key[0] == null) {
-            throw new IOException("the database holds no login tag key");
-        }
-        return key[0];
+        return Statements.query(database, "SELECT value FROM mailgate_secret WHERE name = 'login-tag-key'", statement -> {},
+                row -> row.getBytes(1), WHAT).stream().findFirst().orElseThrow(() -> new IOException("the database holds no login tag key"));
     }
 }

@@ -7,14 +7,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Duration;
@@ -40,7 +36,6 @@ import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.Spool;
 import org.mailgate.spool.SpoolEnvelope;
-import org.mailgate.spool.SpoolUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -192,74 +187,58 @@ public final class PostgresSpool implements Spool {
         }
     }
 
+    /** A message's row, its envelope still encoded: one that does not decode is set aside, not the listing's end. */
+    private record Stored(String id, byte[] envelope, long size) {}
+
+    private static final String STORED = "SELECT id, envelope, size FROM message WHERE set_aside IS NULL";
+
+    private static Stored stored(ResultSet row) throws SQLException {
+        return new Stored(row.getString(1), row.getBytes(2), row.getLong(3));
+    }
+
     @Override
     public List<QueuedMessage> list() throws IOException {
         List<QueuedMessage> messages = new ArrayList<>();
-        List<String[]> unreadable = new ArrayList<>();
-        query("SELECT id, envelope, size FROM message WHERE set_aside IS NULL ORDER BY id", statement -> {}, row -> {
-            try {
-                messages.add(read(row));
-            } catch (IOException e) {
-                unreadable.add(new String[] {row.getString(1), e.getMessage()});
-            }
-        });
-        for (String[] bad : unreadable) {
-            unreadable(bad[0], bad[1]);
+        for (Stored row : query(STORED + " ORDER BY id", statement -> {}, PostgresSpool::stored)) {
+            decoded(row).ifPresent(messages::add);
         }
         return messages;
     }
 
     @Override
     public Optional<QueuedMessage> find(String id) throws IOException {
-        List<QueuedMessage> found = new ArrayList<>();
-        String[] bad = new String[1];
-        query("SELECT id, envelope, size FROM message WHERE id = ? AND set_aside IS NULL", statement -> statement.setString(1, id), row -> {
-            try {
-                found.add(read(row));
-            } catch (IOException e) {
-                bad[0] = e.getMessage();
-            }
-        });
-        if (bad[0] != null) {
-            unreadable(id, bad[0]);
-        }
-        return found.stream().findFirst();
+        List<Stored> rows = query(STORED + " AND id = ?", statement -> statement.setString(1, id), PostgresSpool::stored);
+        return rows.isEmpty() ? Optional.empty() : decoded(rows.getFirst());
     }
 
     /** As in the file spool: the server sets an undecodable message aside, the CLI skips it and says so. */
-    private void unreadable(String id, String reason) throws IOException {
-        if (committer != null) {
-            setAside(id, reason);
-        } else {
-            log.warn("{}: cannot be read ({}); the running server sets it aside", id, reason);
+    private Optional<QueuedMessage> decoded(Stored row) throws IOException {
+        try {
+            return Optional.of(new QueuedMessage(EnvelopeCodec.decode(row.envelope(), "message " + row.id()).envelope(), row.size()));
+        } catch (IOException e) {
+            if (committer != null) {
+                setAside(row.id(), e.getMessage());
+            } else {
+                log.warn("{}: cannot be read ({}); the running server sets it aside", row.id(), e.getMessage());
+            }
+            return Optional.empty();
         }
     }
 
-    private static QueuedMessage read(ResultSet row) throws SQLException, IOException {
-        String id = row.getString(1);
-        EnvelopeCodec.Decoded decoded = EnvelopeCodec.decode(row.getBytes(2), "message " + id);
-        return new QueuedMessage(decoded.envelope(), row.getLong(3));
-    }
+    private record FirstChunk(byte[] data, int chunks) {}
 
     /** The chunks one at a time, each fetched when the reader reaches it: a large message is never all in memory. */
     @Override
     public InputStream content(String id) throws IOException {
-        int[] chunks = {0};
-        byte[][] first = new byte[1][];
-        query("SELECT data, (SELECT count(*) FROM message_chunk WHERE message_id = ?) FROM message_chunk WHERE message_id = ? AND seq = 0",
-                statement -> {
+        FirstChunk first = query("SELECT data, (SELECT count(*) FROM message_chunk WHERE message_id = ?) FROM message_chunk"
+                + " WHERE message_id = ? AND seq = 0", statement -> {
                     statement.setString(1, id);
                     statement.setString(2, id);
-                }, row -> {
-                    first[0] = row.getBytes(1);
-                    chunks[0] = row.getInt(2);
-                });
-        if (first[0] == null) {
-            throw new NoSuchFileException(id, null, "no such message in the queue");
-        }
+                }, row -> new FirstChunk(row.getBytes(1), row.getInt(2))).stream().findFirst()
+                .orElseThrow(() -> new NoSuchFileException(id, null, "no such message in the queue"));
         return new InputStream() {
             private int next = 1;
-            private InputStream current = new ByteArrayInputStream(first[0]);
+            private InputStream current = new ByteArrayInputStream(first.data());
 
             @Override
             public int read() throws IOException {
@@ -271,7 +250,7 @@ public final class PostgresSpool implements Spool {
             public int read(byte[] buffer, int offset, int length) throws IOException {
                 int n;
                 while ((n = current.read(buffer, offset, length)) < 0) {
-                    if (next == chunks[0]) {
+                    if (next == first.chunks()) {
                         return -1;
                     }
                     current = chunk(id, next++);
@@ -282,15 +261,11 @@ public final class PostgresSpool implements Spool {
     }
 
     private InputStream chunk(String id, int seq) throws IOException {
-        byte[][] data = new byte[1][];
-        query("SELECT data FROM message_chunk WHERE message_id = ? AND seq = ?", statement -> {
+        byte[] data = query("SELECT data FROM message_chunk WHERE message_id = ? AND seq = ?", statement -> {
             statement.setString(1, id);
             statement.setInt(2, seq);
-        }, row -> data[0] = row.getBytes(1));
-        if (data[0] == null) {
-            throw new NoSuchFileException(id, null, "deleted while being read");
-        }
-        return new ByteArrayInputStream(data[0]);
+        }, row -> row.getBytes(1)).stream().findFirst().orElseThrow(() -> new NoSuchFileException(id, null, "deleted while being read"));
+        return new ByteArrayInputStream(data);
     }
 
     @Override
@@ -306,9 +281,7 @@ public final class PostgresSpool implements Spool {
 
     @Override
     public List<String> setAside() throws IOException {
-        List<String> ids = new ArrayList<>();
-        query("SELECT id FROM message WHERE set_aside IS NOT NULL ORDER BY id", statement -> {}, row -> ids.add(row.getString(1)));
-        return ids;
+        return query("SELECT id FROM message WHERE set_aside IS NOT NULL ORDER BY id", statement -> {}, row -> row.getString(1));
     }
 
     @Override
@@ -320,7 +293,7 @@ public final class PostgresSpool implements Spool {
     public DeliveryState state(QueuedMessage message) throws IOException {
         ByteArrayOutputStream journal = new ByteArrayOutputStream();
         query("SELECT lines FROM journal WHERE message_id = ? ORDER BY seq", statement -> statement.setString(1, message.id()),
-                row -> journal.writeBytes(row.getBytes(1)));
+                row -> row.getBytes(1)).forEach(journal::writeBytes);
         return DeliveryState.replay(message.envelope(), DeliveryJournal.decode(journal.toByteArray()));
     }
 
@@ -450,21 +423,17 @@ public final class PostgresSpool implements Spool {
     public Map<String, String> leases() throws IOException {
         Map<String, String> leases = new TreeMap<>();
         query("SELECT id, lease_owner, lease_until FROM message WHERE lease_until > now() ORDER BY id", statement -> {},
-                row -> leases.put(row.getString(1), row.getString(2) + " until " + row.getTimestamp(3).toInstant()));
+                row -> Map.entry(row.getString(1), row.getString(2) + " until " + row.getTimestamp(3).toInstant()))
+                .forEach(lease -> leases.put(lease.getKey(), lease.getValue()));
         return leases;
     }
 
     @Override
     public QueueCounts counts() throws IOException {
-        QueueCounts[] counts = {QueueCounts.EMPTY};
-        query("SELECT count(*) FILTER (WHERE set_aside IS NULL AND NOT held), count(*) FILTER (WHERE set_aside IS NULL AND held),"
+        return query("SELECT count(*) FILTER (WHERE set_aside IS NULL AND NOT held), count(*) FILTER (WHERE set_aside IS NULL AND held),"
                 + " count(*) FILTER (WHERE set_aside IS NOT NULL), min(arrival) FILTER (WHERE set_aside IS NULL AND NOT held) FROM message",
-                statement -> {}, row -> {
-                    Timestamp oldest = row.getTimestamp(4);
-                    counts[0] = new QueueCounts(row.getInt(1), row.getInt(2), row.getInt(3),
-                            Optional.ofNullable(oldest).map(Timestamp::toInstant));
-                });
-        return counts[0];
+                statement -> {}, row -> new QueueCounts(row.getInt(1), row.getInt(2), row.getInt(3),
+                        Optional.ofNullable(row.getTimestamp(4)).map(Timestamp::toInstant))).getFirst();
     }
 
     @Override
@@ -483,9 +452,8 @@ public final class PostgresSpool implements Spool {
     @Override
     public String changeStamp() {
         try {
-            String[] stamp = {lastStamp};
-            query("SELECT stamp FROM queue_change", statement -> {}, row -> stamp[0] = Long.toString(row.getLong(1)));
-            lastStamp = stamp[0];
+            query("SELECT stamp FROM queue_change", statement -> {}, row -> Long.toString(row.getLong(1))).stream().findFirst()
+                    .ifPresent(stamp -> lastStamp = stamp);
         } catch (IOException e) {
             log.warn("cannot read the queue's change stamp: {}", e.getMessage());
         }
@@ -504,8 +472,8 @@ public final class PostgresSpool implements Spool {
         }
     }
 
-    private void query(String sql, Statements.Binder binder, Statements.Rows rows) throws IOException {
-        Statements.query(database, sql, binder, rows, "read the queue");
+    private <T> List<T> query(String sql, Statements.Binder binder, Statements.Row<T> row) throws IOException {
+        return Statements.query(database, sql, binder, row, "read the queue");
     }
 
     private int update(String sql, Statements.Binder binder) throws IOException {

@@ -9,6 +9,8 @@ import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import org.mailgate.spool.SpoolUnavailable;
 
 /** One statement in a transaction of its own, and what its failure means: the plumbing every table here shares. */
@@ -20,20 +22,24 @@ final class Statements {
         void bind(PreparedStatement statement) throws SQLException;
     }
 
+    /** What one row of a result is. */
     @FunctionalInterface
-    interface Rows {
-        void row(ResultSet row) throws SQLException;
+    interface Row<T> {
+        T map(ResultSet row) throws SQLException;
     }
 
-    static void query(Database database, String sql, Binder binder, Rows rows, String what) throws IOException {
+    /** The rows of a query, each mapped. */
+    static <T> List<T> query(Database database, String sql, Binder binder, Row<T> row, String what) throws IOException {
         try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(sql)) {
             binder.bind(statement);
+            List<T> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
                 while (result.next()) {
-                    rows.row(result);
+                    rows.add(row.map(result));
                 }
             }
             c.commit();
+            return rows;
         } catch (SQLException e) {
             throw failed(what, e);
         }
