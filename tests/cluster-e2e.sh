@@ -5,7 +5,9 @@
 # restarted: every message answered 250 is delivered (the nodes' Maildirs are the sink, counted
 # by Subject), none lost, and the duplicates are counted. Then PostgreSQL is stopped for 20 s
 # during a second run: clients get 4xx, never a 250 for a message not committed, and once it is
-# back everything acknowledged is delivered.
+# back everything acknowledged is delivered. The users are the database's (added through one
+# node, seen by all), and a password-guessing flood spread over the nodes is locked out after as
+# many failures as against one.
 #
 #   tests/cluster-e2e.sh        (MESSAGES=N for another count; KEEP=1 keeps the work directory)
 set -uo pipefail
@@ -34,7 +36,7 @@ fail_setup() { echo "cluster-e2e: $*"; for f in "$work"/node*.log "$work"/haprox
 start_postgres "$pg" "$(free_port)" || fail_setup "PostgreSQL did not start"
 HA_PORT=$(free_port)
 
-# The users, the same on every node (users are still each node's files): four clients, four accounts
+# Four clients, four accounts
 for i in 1 2 3 4; do echo "user$i@cluster.test cluster-pass-$i"; done >"$work/users"
 for n in 1 2 3; do
   port=$(free_port)
@@ -73,12 +75,15 @@ password-file = "$pg/password"
 node = "node$n"
 pool-size = 8
 CONF
-  while read -r user password; do
-    printf '%s\n' "$password" | ./mailgate user add "$user" --password-stdin --config "$work/node$n.toml" >/dev/null \
-      || fail_setup "user add failed"
-  done <"$work/users"
 done
 ./mailgate storage migrate --config "$work/node1.toml" >"$work/migrate.out" 2>&1 || fail_setup "storage migrate failed: $(cat "$work/migrate.out")"
+# The users live in the database: added once, through any node's config, for all three
+while read -r user password; do
+  printf '%s\n' "$password" | ./mailgate user add "$user" --password-stdin --config "$work/node1.toml" >/dev/null \
+    || fail_setup "user add failed"
+done <"$work/users"
+check "the users, added through node 1's config, are every node's (user list through node 3's)" \
+  bash -c "[[ \$(./mailgate user list --config '$work/node3.toml' | grep -c '@cluster.test') == 4 ]]"
 
 start_node() { # start_node N [LOG]: mailgate serve for node N, until its start-up report is written to LOG (default nodeN.log)
   local log=${2:-$work/node$1.log}

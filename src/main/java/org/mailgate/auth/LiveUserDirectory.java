@@ -7,20 +7,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The user directory of a running server: reloads the user file when it changes, so `mailgate
- * user ...` takes effect without a restart. A broken file is logged and the last good snapshot kept.
+ * The user directory of a running server: reads the users again when they change (the user
+ * file, or the shared database), so `mailgate user ...` takes effect without a restart. A broken
+ * file or a database that does not answer is logged and the last good snapshot kept.
  */
 public final class LiveUserDirectory implements Supplier<UserDirectory> {
     private static final Logger log = LoggerFactory.getLogger(LiveUserDirectory.class);
 
-    private final UserFile file;
+    private final UserStore store;
     private volatile UserDirectory current = UserDirectory.EMPTY;
-    private FileStamp lastSeen;
+    private Object lastSeen;
 
-    public LiveUserDirectory(UserFile file) throws IOException {
-        this.file = file;
-        current = new UserDirectory(file.read());
-        lastSeen = FileStamp.of(file.path());
+    public LiveUserDirectory(UserStore store) throws IOException {
+        this.store = store;
+        lastSeen = store.version();
+        current = new UserDirectory(store.read());
     }
 
     @Override
@@ -29,12 +30,12 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
     }
 
     /**
-     * Writes {@code newHash} for {@code user}, if the file still has the hash the login matched
-     * (an admin's `user passwd` in between wins), and reads the file again. Off the event loops.
+     * Writes {@code newHash} for {@code user}, if the store still has the hash the login matched
+     * (an admin's `user passwd` in between wins), and reads the users again. Off the event loops.
      */
     public synchronized void upgrade(User user, String newHash) {
         try {
-            file.update(users -> users.stream().map(u -> u.address().equals(user.address()) && u.passwordHash().equals(user.passwordHash())
+            store.update(users -> users.stream().map(u -> u.address().equals(user.address()) && u.passwordHash().equals(user.passwordHash())
                     ? u.withPasswordHash(newHash) : u).toList());
             log.info("{}: password hash upgraded to Argon2id at login (it was {})", user.address(), PasswordHashes.scheme(user.passwordHash()));
         } catch (IOException e) {
@@ -43,18 +44,18 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
         refresh();
     }
 
-    /** Reloads when the file changed; call from one thread, off the event loops. */
+    /** Reads the users again when they changed; call from one thread, off the event loops. */
     public synchronized void refresh() {
         try {
-            FileStamp stamp = FileStamp.of(file.path());
+            Object stamp = store.version();
             if (Objects.equals(stamp, lastSeen)) {
                 return;
             }
-            current = new UserDirectory(file.read());
+            current = new UserDirectory(store.read());
             lastSeen = stamp;
             log.info("users reloaded: {} users", current.users().size());
         } catch (IOException e) {
-            log.error("user file not reloaded, keeping {} users: {}", current.users().size(), e.getMessage());
+            log.error("users not reloaded from {}, keeping {} users: {}", store.describe(), current.users().size(), e.getMessage());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
  * {@code address:hash:alias,alias:sender=own|any}, changed under a lock and replaced whole
  * ({@link LockedTextFile}), so a reader (the running server) never sees half a file.
  */
-public final class UserFile {
+public final class UserFile implements UserStore {
     public static final String NAME = "users";
 
     private final LockedTextFile file;
@@ -26,6 +26,7 @@ public final class UserFile {
         return file.path();
     }
 
+    @Override
     public List<User> read() throws IOException {
         return parse(file.lines());
     }
@@ -48,8 +49,13 @@ public final class UserFile {
         return users;
     }
 
-    /** Applies {@code change} to the users under an exclusive lock and writes the result. */
-    public void update(UnaryOperator<List<User>> change) throws IOException {
+    /**
+     * Applies {@code change} to the users under an exclusive lock and writes the result. The
+     * file lock keeps other processes out; synchronized keeps this one's threads in turn (a JVM
+     * holds one file lock, which a second thread's request would find overlapping, not wait for).
+     */
+    @Override
+    public synchronized void update(UnaryOperator<List<User>> change) throws IOException {
         try {
             file.update(lines -> {
                 try {
@@ -61,6 +67,17 @@ public final class UserFile {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    /** The file's modification time, size and inode: what changes when it is replaced. */
+    @Override
+    public Object version() throws IOException {
+        return FileStamp.of(path());
+    }
+
+    @Override
+    public String describe() {
+        return path().toString();
     }
 
     private static List<String> format(List<User> users) {

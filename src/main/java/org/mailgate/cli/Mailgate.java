@@ -22,7 +22,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LocalDomains;
-import org.mailgate.auth.UserFile;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.DkimConfig;
 import org.mailgate.config.HttpConfig;
@@ -113,7 +112,7 @@ public final class Mailgate implements AutoCloseable {
             new UptimeMetrics().bindTo(registry);
             QueueCensus census = new QueueCensus(spool, clock).register(registry);
             housekeeping.scheduleWithFixedDelay(census::take, 0, 5, TimeUnit.SECONDS);
-            LiveUserDirectory users = new LiveUserDirectory(new UserFile(config.dataDir()));
+            LiveUserDirectory users = new LiveUserDirectory(storage.users());
             LocalDomains local = localDomains(config, users);
             // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);

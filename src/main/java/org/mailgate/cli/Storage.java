@@ -7,11 +7,14 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 import org.mailgate.auth.SharedLogins;
+import org.mailgate.auth.UserFile;
+import org.mailgate.auth.UserStore;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.postgres.Database;
 import org.mailgate.postgres.PostgresLogins;
 import org.mailgate.postgres.PostgresSpool;
+import org.mailgate.postgres.PostgresUsers;
 import org.mailgate.postgres.Schema;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.Spool;
@@ -94,8 +97,22 @@ final class Storage implements AutoCloseable {
         return openReadOnly(null, data.existing());
     }
 
+    /** The users a `user` command acts on, as {@link #forCommand} finds the queue; {@code creating}: a new data directory may be made. */
+    static Storage forUsers(DataDirOption data, boolean creating) throws IOException {
+        MailgateConfig config = data.config().orElse(null);
+        if (config != null && config.storage().kind() == StorageConfig.Kind.POSTGRES) {
+            return openReadOnly(config, data.chosen());
+        }
+        return openReadOnly(null, creating ? data.creating() : data.existing());
+    }
+
     Spool spool() {
         return spool;
+    }
+
+    /** Where the users live: the user file of the data directory, or the database. */
+    UserStore users() {
+        return database == null ? new UserFile(dataDir) : new PostgresUsers(database);
     }
 
     /** Where every node counts failed logins: the database; none for files (each server counts its own). */

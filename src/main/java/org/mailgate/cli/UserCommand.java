@@ -15,7 +15,6 @@ import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.User;
-import org.mailgate.auth.UserFile;
 import org.mailgate.config.Limits;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
@@ -32,6 +31,19 @@ import picocli.CommandLine.Parameters;
             UserCommand.ListUsers.class, UserCommand.Alias.class, UserCommand.Sender.class, UserCommand.Import.class})
 final class UserCommand {
 
+    /** Changes the users the command acts on: the shared database's when --config says so, else the data directory's file. */
+    private static void changeUsers(DataDirOption data, boolean creating, UnaryOperator<List<User>> change) throws IOException {
+        try (Storage storage = Storage.forUsers(data, creating)) {
+            storage.users().update(change);
+        }
+    }
+
+    private static List<User> readUsers(DataDirOption data) throws IOException {
+        try (Storage storage = Storage.forUsers(data, false)) {
+            return storage.users().read();
+        }
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; the password is prompted for, or read from standard input.")
     static final class Add implements Callable<Integer> {
         @Parameters(paramLabel = "ADDRESS") String address;
@@ -43,7 +55,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = validAddress(address);
             String hash = new PasswordHashes().hash(readPassword(passwordStdin, data));
-            new UserFile(data.creating()).update(users -> {
+            changeUsers(data, true, users -> {
                 if (users.stream().anyMatch(u -> u.address().equals(login))) {
                     throw new CommandFailure("user " + login + " already exists");
                 }
@@ -65,7 +77,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             String hash = new PasswordHashes().hash(readPassword(passwordStdin, data));
-            new UserFile(data.existing()).update(users -> replace(users, login, u -> u.withPasswordHash(hash)));
+            changeUsers(data, false, users -> replace(users, login, u -> u.withPasswordHash(hash)));
             System.out.println("password changed for " + login);
             return 0;
         }
@@ -81,11 +93,11 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             Path dir = data.existing();
-            if (new UserFile(dir).read().stream().noneMatch(u -> u.address().equals(login))) {
+            if (readUsers(data).stream().noneMatch(u -> u.address().equals(login))) {
                 throw new CommandFailure("no user " + login + "; see: mailgate user list");
             }
             new UnlockRequests(dir).request(login);
-            System.out.println("asked the running server to unlock " + login + " (within a second; lockouts live only in its memory)");
+            System.out.println("asked the running server to unlock " + login + " (within a second; with [storage] kind = \"postgres\" on every node)");
             return 0;
         }
     }
@@ -98,7 +110,7 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             String login = User.normalize(address);
-            new UserFile(data.existing()).update(users -> {
+            changeUsers(data, false, users -> {
                 if (!users.removeIf(u -> u.address().equals(login))) {
                     throw new CommandFailure("no user " + login);
                 }
@@ -115,9 +127,9 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<User> users = new UserFile(data.existing()).read();
-            // Recent sending counts and lockouts, as the running server last wrote them.
-            Map<String, String> status = ServerStatus.read(data.existing());
+            List<User> users = readUsers(data);
+            // Recent sending counts and lockouts, as the running server on this machine last wrote them (none: no data directory here).
+            Map<String, String> status = Files.isDirectory(data.chosen()) ? ServerStatus.read(data.chosen()) : Map.of();
             for (User user : users) {
                 System.out.println(user.address() + (user.aliases().isEmpty() ? "" : "  aliases: " + String.join(", ", user.aliases()))
                         + (user.anySender() ? "  (may send as any address)" : "")
@@ -144,7 +156,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             String owned = alias.startsWith("@") ? "@" + validAddress("x" + alias).substring(2) : validAddress(alias);
-            new UserFile(data.existing()).update(users -> {
+            changeUsers(data, false, users -> {
                 if (users.stream().anyMatch(u -> u.address().equals(owned) || u.aliases().contains(owned))) {
                     throw new CommandFailure(owned + " already belongs to a user");
                 }
@@ -169,7 +181,7 @@ final class UserCommand {
         public Integer call() throws IOException {
             String login = User.normalize(address);
             String owned = User.normalize(alias);
-            new UserFile(data.existing()).update(users -> replace(users, login, u -> {
+            changeUsers(data, false, users -> replace(users, login, u -> {
                 if (!u.aliases().contains(owned)) {
                     throw new CommandFailure(login + " has no alias " + owned);
                 }
@@ -193,7 +205,7 @@ final class UserCommand {
             if (!policy.equals("own") && !policy.equals("any")) {
                 throw new CommandFailure("sender policy must be \"own\" or \"any\", not \"" + policy + "\"");
             }
-            new UserFile(data.existing()).update(users -> replace(users, login, u -> u.withAnySender(policy.equals("any"))));
+            changeUsers(data, false, users -> replace(users, login, u -> u.withAnySender(policy.equals("any"))));
             System.out.println(login + " may send as " + (policy.equals("any") ? "any address" : "its own addresses only"));
             return 0;
         }
@@ -230,7 +242,7 @@ final class UserCommand {
             }
             List<String> report = new ArrayList<>();
             int[] counts = new int[3]; // added, replaced, skipped
-            new UserFile(data.creating()).update(users -> merge(users, entries, report, counts));
+            changeUsers(data, true, users -> merge(users, entries, report, counts));
             report.forEach(System.out::println);
             System.out.printf("imported %d users: %d added, %d replaced, %d skipped%n", counts[0] + counts[1], counts[0], counts[1], counts[2]);
             return malformed ? 1 : 0;

@@ -52,10 +52,37 @@ class SharedQueueTest {
         }
     }
 
+    /** A config file naming the shared database, for the admin commands; alice is added through it, once, for every node. */
+    private Path adminConfig() throws Exception {
+        Path config = dir.resolve("admin.toml");
+        if (Files.exists(config)) {
+            return config;
+        }
+        Path password = Files.writeString(dir.resolve("db-password"), PostgresServer.PASSWORD + "\n");
+        Files.writeString(config, """
+                hostname = "mx.test"
+                data-dir = "%s"
+                [[listener]]
+                address = "127.0.0.1"
+                port = 0
+                kind = "inbound"
+                [storage]
+                kind = "postgres"
+                url = "%s"
+                user = "%s"
+                password-file = "%s"
+                """.formatted(dir.resolve("elsewhere"), postgres.url(), PostgresServer.USER, password));
+        CliRun.Result migrate = CliRun.run("", "storage", "migrate", "--config", config.toString());
+        assertThat(migrate.out()).as(migrate.err()).startsWith("schema migrated to version ");
+        assertThat(CliRun.run("", "storage", "status", "--config", config.toString()).out()).endsWith(": current\n");
+        CliRun.Result add = CliRun.run("secret-one\n", "user", "add", "alice@example.com", "--password-stdin", "--config", config.toString());
+        assertThat(add.exitCode()).as(add.err()).isZero();
+        return config;
+    }
+
     private MailgateConfig node(String name, boolean delivering) throws Exception {
         Path data = dir.resolve(name);
-        assertThat(CliRun.run("secret-one\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", data.toString()).exitCode())
-                .isZero();
+        adminConfig();
         MailgateConfig base = new MailgateConfig("mx.test", data, Set.of("example.com"),
                 List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
         return base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, delivering))
@@ -91,24 +118,13 @@ class SharedQueueTest {
             for (int i = 0; i < 20; i++) {
                 ids.add(LineClient.send(port, "sender@remote.example", List.of("alice@example.com"), "shared " + i));
             }
-            Path password = Files.writeString(dir.resolve("db-password"), PostgresServer.PASSWORD + "\n");
-            Path config = Files.writeString(dir.resolve("node-a.toml"), """
-                    hostname = "mx.test"
-                    data-dir = "%s"
-                    [[listener]]
-                    address = "127.0.0.1"
-                    port = 0
-                    kind = "inbound"
-                    [storage]
-                    kind = "postgres"
-                    url = "%s"
-                    user = "%s"
-                    password-file = "%s"
-                    """.formatted(dir.resolve("elsewhere"), postgres.url(), PostgresServer.USER, password));
+            Path config = adminConfig();
             CliRun.Result list = CliRun.run("", "queue", "list", "--config", config.toString());
             assertThat(list.exitCode()).as(list.err()).isZero();
             assertThat(list.out()).contains("20 messages in the queue").contains(ids.get(0)).contains(ids.get(19));
             assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
+            CliRun.Result users = CliRun.run("", "user", "list", "--config", config.toString());
+            assertThat(users.out()).as("the users, from the database").startsWith("alice@example.com");
 
             try (Mailgate delivering = Mailgate.start(b, Clock.systemUTC())) {
                 waitFor(Duration.ofSeconds(30), () -> delivered(b) == 20);
