@@ -141,7 +141,7 @@ wait_for 300 progress_at_least "$work/progress" $((MESSAGES / 3)) || fail_setup 
 kill -9 "${node_pid[2]}"
 wait "${node_pid[2]}" 2>/dev/null
 unset 'node_pid[2]'
-echo "cluster-e2e: node 2 killed after $(cat "$work/progress") acknowledged"
+echo "cluster-e2e: node 2 killed after $(wc -l <"$work/acked-kill") acknowledged"
 sleep 3
 start_node 2 "$work/node2-restarted.log"
 wait "$load_pid"
