@@ -23,9 +23,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.mailgate.spool.CommitBatches;
 import org.mailgate.spool.DeliveryJournal;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.EnvelopeCodec;
@@ -57,16 +56,14 @@ public final class PostgresSpool implements Spool {
     private final String node;
     private final Path receiving;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
-    private final LinkedBlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
-    private final Thread committer; // null when read-only
-    private volatile boolean running = true;
+    private final CommitBatches<Pending> committer; // null when read-only
     private volatile String lastStamp = "";
 
     private PostgresSpool(Database database, String node, Path receiving, boolean writable) {
         this.database = database;
         this.node = node;
         this.receiving = receiving;
-        this.committer = writable ? Thread.ofPlatform().name("spool-commit").start(this::commitLoop) : null;
+        this.committer = writable ? new CommitBatches<>("spool-commit", MAX_BATCH, this::commitBatch) : null;
     }
 
     /**
@@ -105,32 +102,12 @@ public final class PostgresSpool implements Spool {
     @Override
     public CompletableFuture<Void> commit(IncomingMessage message) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        if (committer == null || !running) {
-            done.completeExceptionally(new IOException(committer == null ? "the spool is open read-only" : "spool closed"));
-        } else {
-            pending.add(new Pending(message, done));
+        if (committer == null) {
+            done.completeExceptionally(new IOException("the spool is open read-only"));
+        } else if (!committer.offer(new Pending(message, done))) {
+            done.completeExceptionally(new IOException("spool closed"));
         }
         return done;
-    }
-
-    private void commitLoop() {
-        List<Pending> batch = new ArrayList<>();
-        while (running || !pending.isEmpty()) {
-            try {
-                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                pending.drainTo(batch, MAX_BATCH - 1);
-                commitBatch(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
     }
 
     private void commitBatch(List<Pending> batch) {
@@ -462,13 +439,8 @@ public final class PostgresSpool implements Spool {
 
     @Override
     public void close() {
-        running = false;
         if (committer != null) {
-            try {
-                committer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            committer.close();
         }
     }
 

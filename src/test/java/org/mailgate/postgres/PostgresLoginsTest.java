@@ -2,55 +2,23 @@ package org.mailgate.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.config.LoginThrottleConfig;
-import org.mailgate.config.StorageConfig;
-import org.mailgate.testing.PostgresServer;
+import org.mailgate.testing.PostgresDatabase;
 
 /** Failed logins counted in a real PostgreSQL: three nodes' throttles lock a guesser out as one node's would. */
 class PostgresLoginsTest {
     private static final LoginThrottleConfig CONFIG = LoginThrottleConfig.DEFAULTS.with(LoginThrottleConfig.LOCKOUT_AFTER, 6);
     private static final Duration BASE = Duration.ZERO;
-    private static PostgresServer server;
-    private static Database database;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresServer.start();
-        database = Database.open(new StorageConfig(StorageConfig.Kind.POSTGRES, server.url(), PostgresServer.USER, PostgresServer.PASSWORD, "", 8),
-                "test");
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @BeforeEach
-    void emptySchema() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE");
-            s.execute("CREATE SCHEMA public");
-        }
-        Schema.migrate(database);
-    }
+    @RegisterExtension static final PostgresDatabase postgres = new PostgresDatabase(true);
 
     private static LoginThrottle node() throws Exception {
-        return new LoginThrottle(CONFIG, BASE, Clock.systemUTC(), new PostgresLogins(database));
+        return new LoginThrottle(CONFIG, BASE, Clock.systemUTC(), new PostgresLogins(postgres.database()));
     }
 
     /** Guesses round robin over the nodes until one refuses to check; returns how many were checked. */

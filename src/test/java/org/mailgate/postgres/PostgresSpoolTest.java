@@ -4,63 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mailgate.config.StorageConfig;
 import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.Spool;
 import org.mailgate.spool.SpoolContract;
 import org.mailgate.spool.SpoolEnvelope;
-import org.mailgate.testing.PostgresServer;
+import org.mailgate.testing.PostgresDatabase;
 
 /** The spool in a real PostgreSQL (Debian's, a private cluster on loopback): the contract every spool keeps, and the rows it writes. */
 class PostgresSpoolTest extends SpoolContract {
-    private static PostgresServer server;
-    private static Database database;
+    @RegisterExtension static final PostgresDatabase postgres = new PostgresDatabase(true);
 
     @TempDir Path dir;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        server = PostgresServer.start();
-        database = Database.open(new StorageConfig(StorageConfig.Kind.POSTGRES, server.url(), PostgresServer.USER, PostgresServer.PASSWORD, "", 8),
-                "test");
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (database != null) {
-            database.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    /** Each test on an empty schema, migrated from nothing. */
-    @BeforeEach
-    void emptySchema() throws Exception {
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
-            s.execute("DROP SCHEMA public CASCADE");
-            s.execute("CREATE SCHEMA public");
-        }
-        Schema.migrate(database);
-    }
 
 
     @Override
     protected Spool open() throws Exception {
-        return PostgresSpool.open(database, "node-a", receiving());
+        return PostgresSpool.open(postgres.database(), "node-a", receiving());
     }
 
     @Override
@@ -75,7 +44,7 @@ class PostgresSpoolTest extends SpoolContract {
         try (Spool spool = open()) {
             queue(spool, envelope, "Subject: big\r\n\r\n" + "y".repeat(998).concat("\r\n").repeat(3000));
         }
-        try (Connection c = server.connect(); Statement s = c.createStatement();
+        try (Connection c = postgres.server().connect(); Statement s = c.createStatement();
                 ResultSet chunks = s.executeQuery("SELECT count(*), sum(length(data)) FROM message_chunk WHERE message_id = '" + envelope.id() + "'")) {
             chunks.next();
             assertThat(chunks.getInt(1)).isEqualTo(3);
@@ -86,14 +55,14 @@ class PostgresSpoolTest extends SpoolContract {
     @Test
     @DisplayName("the schema is versioned: migrating again applies nothing; a database newer than this Mailgate is refused, unchanged")
     void migrationsApplyOnce() throws Exception {
-        assertThat(Schema.status(database)).isEqualTo(new Schema.Status(Schema.MIGRATIONS.size(), Schema.MIGRATIONS.size()));
-        assertThat(Schema.migrate(database)).isEmpty();
-        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+        assertThat(Schema.status(postgres.database())).isEqualTo(new Schema.Status(Schema.MIGRATIONS.size(), Schema.MIGRATIONS.size()));
+        assertThat(Schema.migrate(postgres.database())).isEmpty();
+        try (Connection c = postgres.server().connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO mailgate_schema (version, name) VALUES (" + (Schema.MIGRATIONS.size() + 1) + ", 'from-the-future.sql')");
         }
-        assertThatThrownBy(() -> Schema.migrate(database)).hasMessage("the database is at schema version " + (Schema.MIGRATIONS.size() + 1)
+        assertThatThrownBy(() -> Schema.migrate(postgres.database())).hasMessage("the database is at schema version " + (Schema.MIGRATIONS.size() + 1)
                 + ", newer than this Mailgate knows (" + Schema.MIGRATIONS.size() + "): run the newer Mailgate, or restore the database it had");
-        assertThat(Schema.status(database).current()).isFalse();
+        assertThat(Schema.status(postgres.database()).current()).isFalse();
     }
 
     @Test
@@ -103,7 +72,7 @@ class PostgresSpoolTest extends SpoolContract {
         SpoolEnvelope held = envelope();
         SpoolEnvelope later = envelope();
         Instant now = Instant.now();
-        try (Spool a = open(); Spool b = PostgresSpool.open(database, "node-b", dir.resolve("receiving-b"))) {
+        try (Spool a = open(); Spool b = PostgresSpool.open(postgres.database(), "node-b", dir.resolve("receiving-b"))) {
             queue(a, first, "Subject: 1\r\n\r\nbody\r\n");
             queue(a, held, "Subject: 2\r\n\r\nbody\r\n");
             queue(b, later, "Subject: 3\r\n\r\nbody\r\n");
