@@ -134,7 +134,7 @@ compare() {
 }
 
 # --- Run 1: 10,000 messages, node 2 killed with kill -9 at a third of them and restarted 3 s later
-python3 tests/cluster-load.py "127.0.0.1:$HA_PORT" "$work/users" "$MESSAGES" 8 600 "$work/acked-kill" "$work/progress" kill \
+python3 tests/cluster-load.py "127.0.0.1:$HA_PORT" "$work/users" "$MESSAGES" 12 600 "$work/acked-kill" "$work/progress" kill \
   >"$work/load-kill.json" &
 load_pid=$!
 wait_for 300 progress_at_least "$work/progress" $((MESSAGES / 3)) || fail_setup "the load did not get going"
@@ -156,7 +156,7 @@ for n in 1 3; do
 done
 
 # --- Run 2: PostgreSQL stopped for 20 s while clients send
-python3 tests/cluster-load.py "127.0.0.1:$HA_PORT" "$work/users" 100000 4 45 "$work/acked-down" "$work/progress-down" down \
+python3 tests/cluster-load.py "127.0.0.1:$HA_PORT" "$work/users" 100000 4 35 "$work/acked-down" "$work/progress-down" down \
   >"$work/load-down.json" &
 load_pid=$!
 wait_for 60 progress_at_least "$work/progress-down" 300 || fail_setup "the second load did not get going"
