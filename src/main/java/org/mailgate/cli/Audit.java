@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.NoSuchAlgorithmException;
+import java.sql.SQLException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -32,6 +33,7 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.StorageConfig;
 import org.mailgate.dns.DnsAnswer;
 import org.mailgate.dns.HostAddresses;
 import org.mailgate.dns.Resolver;
@@ -39,6 +41,8 @@ import org.mailgate.mail.CertificateNames;
 import org.mailgate.mail.Reply;
 import org.mailgate.mailauth.DkimAlgorithm;
 import org.mailgate.mailauth.DkimKeyStore;
+import org.mailgate.postgres.Database;
+import org.mailgate.postgres.Schema;
 import org.mailgate.probe.Finding;
 import org.mailgate.probe.Probe;
 import org.mailgate.probe.TlsOffer;
@@ -71,6 +75,7 @@ final class Audit {
 
     List<Finding> run(Duration timeout) {
         files();
+        storage();
         certificate();
         protections();
         users();
@@ -193,12 +198,28 @@ final class Audit {
         }
     }
 
+    /** The shared database of [storage] kind = "postgres": does it answer, and is its schema this Mailgate's? */
+    private void storage() {
+        if (config.storage().kind() != StorageConfig.Kind.POSTGRES) {
+            return;
+        }
+        try (Database database = Database.open(config.storage(), "audit")) {
+            Schema.Status status = Schema.status(database);
+            findings.add(status.current() ? Finding.ok("storage", "the shared database answers, schema version " + status.version())
+                    : Finding.warn("storage", "the database's schema is at version " + status.version() + ", this Mailgate's at " + status.latest(),
+                            "mailgate storage migrate --config FILE (the server also migrates at start)"));
+        } catch (IOException | SQLException e) {
+            findings.add(Finding.fail("storage", "the shared database does not answer: " + e.getMessage(),
+                    "check [storage] url, user and password, and that PostgreSQL runs and lets this machine in"));
+        }
+    }
+
     private void users() {
         List<User> users;
-        try {
-            users = new UserFile(dataDir).read();
+        try (Storage storage = Storage.openReadOnly(config.storage().kind() == StorageConfig.Kind.POSTGRES ? config : null, dataDir)) {
+            users = storage.users().read();
         } catch (IOException e) {
-            findings.add(Finding.warn("users", "the user file cannot be read: " + e.getMessage(), "run the audit as the server's user"));
+            findings.add(Finding.warn("users", "the users cannot be read: " + e.getMessage(), "run the audit as the server's user"));
             return;
         }
         List<String> anySender = users.stream().filter(User::anySender).map(User::address).toList();

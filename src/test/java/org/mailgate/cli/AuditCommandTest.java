@@ -22,6 +22,7 @@ import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
+import org.mailgate.config.StorageConfig;
 import org.mailgate.delivery.TestCertificates;
 import org.mailgate.dns.FakeResolver;
 import org.mailgate.probe.Finding;
@@ -75,6 +76,24 @@ class AuditCommandTest {
                 .run(Duration.ofSeconds(5));
         assertThat(findings).filteredOn(f -> f.where().equals("dns")).extracting(Finding::level, Finding::what)
                 .containsExactly(tuple(Finding.Level.INFO, "DNS does not answer (timed out): the domains' records are not checked"));
+    }
+
+    @Test
+    @DisplayName("[storage] on a database that does not answer: a FAIL with what to check")
+    void sharedDatabaseDownFails() throws Exception {
+        Path data = dataWith("alice@example.com");
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort();
+        }
+        MailgateConfig config = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(), null, Limits.DEFAULTS)
+                .withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, "jdbc:postgresql://127.0.0.1:" + closed + "/mailgate", "mailgate", "x", "", 2));
+        List<Finding> findings = new Audit(config, data, Clock.systemUTC(), Optional.empty()).run(Duration.ofSeconds(5));
+        assertThat(findings).filteredOn(f -> f.where().equals("storage")).singleElement().satisfies(f -> {
+            assertThat(f.level()).isEqualTo(Finding.Level.FAIL);
+            assertThat(f.what()).startsWith("the shared database does not answer: cannot connect to jdbc:postgresql://127.0.0.1:" + closed);
+            assertThat(f.fix()).startsWith("check [storage] url, user and password");
+        });
     }
 
     @Test

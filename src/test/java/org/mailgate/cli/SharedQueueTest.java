@@ -118,6 +118,9 @@ class SharedQueueTest {
             assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
             CliRun.Result users = CliRun.run("", "user", "list", "--config", config.toString());
             assertThat(users.out()).as("the users, from the database").startsWith("alice@example.com");
+            CliRun.Result audit = CliRun.run("", "audit", "--config", config.toString(), "--data-dir", a.dataDir().toString(), "--no-dns");
+            assertThat(audit.out()).containsPattern("PASS +storage +the shared database answers, schema version \\d+\n")
+                    .containsPattern("PASS +users +1 user,");
 
             try (Mailgate delivering = Mailgate.start(b, Clock.systemUTC())) {
                 waitFor(Duration.ofSeconds(30), () -> delivered(b) == 20);
