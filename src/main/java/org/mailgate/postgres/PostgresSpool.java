@@ -146,9 +146,9 @@ public final class PostgresSpool implements Spool {
                 throw e;
             }
         } catch (SQLException | IOException | RuntimeException e) {
-            String why = e instanceof SQLException sql ? describe(sql) : e.getMessage();
+            String why = e instanceof SQLException sql ? Statements.describe(sql) : e.getMessage();
             log.error("the database did not commit {} messages, none acknowledged: {}", batch.size(), why);
-            IOException failure = e instanceof SQLException sql ? failed("commit", sql) : new IOException("the database did not commit: " + why, e);
+            IOException failure = e instanceof SQLException sql ? Statements.failed("commit", sql) : new IOException("the database did not commit: " + why, e);
             for (Pending p : batch) {
                 p.message().discard();
                 p.done().completeExceptionally(failure);
@@ -320,7 +320,7 @@ public final class PostgresSpool implements Spool {
                 throw e;
             }
         } catch (SQLException e) {
-            throw failed("record the journal of " + id, e);
+            throw Statements.failed("record the journal of " + id, e);
         }
     }
 
@@ -376,7 +376,7 @@ public final class PostgresSpool implements Spool {
                         + "SELECT id FROM message WHERE set_aside IS NULL AND NOT held AND next_attempt <= now()"
                         + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id")) {
             try {
-                asynchronousCommit(c);
+                Statements.asynchronousCommit(c);
                 statement.setString(1, node);
                 statement.setLong(2, lease.toMillis());
                 statement.setInt(3, max);
@@ -391,7 +391,7 @@ public final class PostgresSpool implements Spool {
                 throw e;
             }
         } catch (SQLException e) {
-            throw failed("claim due messages", e);
+            throw Statements.failed("claim due messages", e);
         }
         return claimed;
     }
@@ -458,17 +458,5 @@ public final class PostgresSpool implements Spool {
      */
     private int leaseUpdate(String sql, Statements.Binder binder) throws IOException {
         return Statements.update(database, sql, binder, false, "change the queue");
-    }
-
-    private static IOException failed(String what, SQLException e) {
-        return Statements.failed(what, e);
-    }
-
-    private static String describe(SQLException e) {
-        return Statements.describe(e);
-    }
-
-    private static void asynchronousCommit(Connection c) throws SQLException {
-        Statements.asynchronousCommit(c);
     }
 }
