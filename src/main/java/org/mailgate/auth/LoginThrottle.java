@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * Slows and then stops password guessing, per client (address or IPv6 /64) and per account.
  *
  * <p>Only distinct wrong passwords count: a phone that keeps retrying a user's old password
- * after a change is one failure, not hundreds. A keyed hash (HMAC, random per-process key) of
- * each attempted password is kept in memory, never the password. Past {@code delay-after}
+ * after a change is one failure, not hundreds. A keyed hash (HMAC with a random key) of each
+ * attempted password is kept, never the password. Past {@code delay-after}
  * failures each answer waits twice as long, up to {@code max-delay}; past {@code lockout-after}
  * the client, or the account from any address, is refused without a password check for the
  * lockout period. An address that has logged in to the account before still may (with the
@@ -48,6 +49,13 @@ public final class LoginThrottle {
 
     /** A lockout in force: who, until when (epoch milliseconds). */
     public record Lock(String who, long until) {}
+
+    /** An address the account logged in from, trusted through its lockouts until then (epoch milliseconds). */
+    public record KnownGood(String account, String client, long until) {}
+
+    /** What a restart keeps: the password key (the saved tags mean nothing without it), failures, lockouts, known-good addresses. */
+    public record Saved(byte[] key, List<RecentEvents.Entry> clientFailures, List<RecentEvents.Entry> accountFailures,
+            List<Lock> lockedClients, List<Lock> lockedAccounts, List<KnownGood> knownGood) {}
 
     private volatile LoginThrottleConfig config;
     private volatile Duration baseDelay;
@@ -81,6 +89,31 @@ public final class LoginThrottle {
         this.clientFailures = new RecentEvents(config.window().toMillis(), keep, MAX_KEYS);
         this.accountFailures = new RecentEvents(config.window().toMillis(), keep, MAX_KEYS);
         this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /** One that goes on from what an earlier run saved (the file backend's restart). */
+    public static LoginThrottle restore(LoginThrottleConfig config, Duration baseDelay, Clock clock, Saved saved) {
+        LoginThrottle throttle = new LoginThrottle(config, baseDelay, clock, Optional.empty(), saved.key());
+        long now = clock.millis();
+        throttle.clientFailures.restore(saved.clientFailures(), now);
+        throttle.accountFailures.restore(saved.accountFailures(), now);
+        saved.lockedClients().stream().filter(l -> l.until() > now).forEach(l -> throttle.lockedClients.put(l.who(), l.until()));
+        saved.lockedAccounts().stream().filter(l -> l.until() > now).forEach(l -> throttle.lockedAccounts.put(l.who(), l.until()));
+        saved.knownGood().stream().filter(k -> k.until() > now)
+                .forEach(k -> throttle.knownGood.computeIfAbsent(k.account(), a -> new ConcurrentHashMap<>()).put(k.client(), k.until()));
+        return throttle;
+    }
+
+    /** What {@link #restore} takes back after a restart. */
+    public Saved save() {
+        long now = clock.millis();
+        List<KnownGood> good = new ArrayList<>();
+        knownGood.forEach((account, addresses) -> addresses.forEach((client, until) -> {
+            if (until > now) {
+                good.add(new KnownGood(account, client, until));
+            }
+        }));
+        return new Saved(key.getEncoded(), clientFailures.entries(now), accountFailures.entries(now), lockedClients(), lockedAccounts(), good);
     }
 
     private static byte[] randomKey() {

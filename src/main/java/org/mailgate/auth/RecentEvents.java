@@ -1,7 +1,9 @@
 package org.mailgate.auth;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,6 +18,9 @@ import java.util.function.ToLongFunction;
 public final class RecentEvents {
     /** One event: when, how much it weighs (recipients of a message, say), and a tag for distinct counting. */
     private record Event(long at, int weight, long tag) {}
+
+    /** One key's event as it is saved across a restart. */
+    public record Entry(String key, long at, int weight, long tag) {}
 
     private volatile long windowMillis;
     private volatile int maxEvents;
@@ -84,6 +89,27 @@ public final class RecentEvents {
     /** The keys with events (some may have expired since; {@link #prune} drops those). */
     public Set<String> keys() {
         return Set.copyOf(events.keySet());
+    }
+
+    /** The events still in the window, oldest first per key, to save them. */
+    public List<Entry> entries(long now) {
+        List<Entry> entries = new ArrayList<>();
+        events.forEach((key, queue) -> {
+            synchronized (queue) {
+                expire(queue, now);
+                queue.forEach(e -> entries.add(new Entry(key, e.at(), e.weight(), e.tag())));
+            }
+        });
+        return entries;
+    }
+
+    /** Takes saved events back, in their order; those already out of the window count for nothing. */
+    public void restore(List<Entry> entries, long now) {
+        for (Entry entry : entries) {
+            if (now - entry.at() < windowMillis) {
+                add(entry.key(), entry.at(), entry.weight(), entry.tag());
+            }
+        }
     }
 
     public void clear(String key) {

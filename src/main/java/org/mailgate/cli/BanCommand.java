@@ -2,14 +2,12 @@ package org.mailgate.cli;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.mailgate.auth.ClientKey;
-import org.mailgate.auth.UnlockRequests;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.Durations;
 import org.mailgate.policy.BanList;
@@ -19,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "ban", mixinStandardHelpOptions = true,
-        description = "Show and steer the clients refused at connect; the running server sees changes within a second.",
+        description = "Show and steer the clients refused at connect; the running servers see changes within a second (with --config and a shared database, every node).",
         subcommands = {BanCommand.ListBans.class, BanCommand.Add.class, BanCommand.Remove.class})
 final class BanCommand {
 
@@ -29,9 +27,12 @@ final class BanCommand {
 
         @Override
         public Integer call() throws IOException {
-            BanList bans = new BanList(data.existing(), Clock.systemUTC());
-            bans.load();
-            List<BanList.Ban> active = bans.active();
+            List<BanList.Ban> active;
+            try (Storage storage = Storage.forCommand(data)) {
+                BanList bans = new BanList(storage.bans(), Clock.systemUTC());
+                bans.load();
+                active = bans.active();
+            }
             for (BanList.Ban ban : active) {
                 System.out.printf("%-28s %-22s %s%n", ban.range(), ban.until() == null ? "never expires" : "until " + ban.until(), ban.reason());
             }
@@ -68,7 +69,9 @@ final class BanCommand {
                 }
             }
             Instant until = length == null ? null : Instant.now().plus(length);
-            new BanList(data.existing(), Clock.systemUTC()).add(new BanList.Ban(range, until, reason));
+            try (Storage storage = Storage.forCommand(data)) {
+                new BanList(storage.bans(), Clock.systemUTC()).add(new BanList.Ban(range, until, reason));
+            }
             System.out.println("banned " + range + (until == null ? "" : " until " + until));
             return 0;
         }
@@ -82,12 +85,12 @@ final class BanCommand {
         @Override
         public Integer call() throws IOException {
             AddressRange range = range(address);
-            Path dir = data.existing();
-            boolean banned = new BanList(dir, Clock.systemUTC()).remove(range);
-            // a client locked out by failed logins (not banned) is let in by the same command
-            new UnlockRequests(dir).request(ClientKey.of(range.network()));
-            System.out.println(banned ? "removed the ban of " + range
-                    : "no ban of " + range + "; asked the running server to lift a login lockout of " + ClientKey.of(range.network()) + ", if any");
+            try (Storage storage = Storage.forCommand(data)) {
+                boolean banned = new BanList(storage.bans(), Clock.systemUTC()).remove(range);
+                // a client locked out by failed logins (not banned) is let in by the same command
+                String unlocked = storage.unlock(ClientKey.of(range.network()));
+                System.out.println(banned ? "removed the ban of " + range : "no ban of " + range + "; " + unlocked + ", if it was locked out");
+            }
             return 0;
         }
     }

@@ -117,7 +117,7 @@ public final class Mailgate implements AutoCloseable {
             // one resolver, one TTL cache: delivery's lookups and the inbound checks share it
             DnsJavaResolver resolver = DnsJavaResolver.create(config.delivery(), clock);
             server = SmtpServer.start(config, spool, users, local, steps(config, keys, resolver, local, registry, clock), registry, clock,
-                    storage.sharedLogins());
+                    storage.stores());
             DeliveryService delivery = null;
             if (config.delivery().enabled()) {
                 delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, local, resolver, clock), clock,

@@ -6,16 +6,20 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import org.mailgate.auth.SharedLogins;
+import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserFile;
 import org.mailgate.auth.UserStore;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.postgres.Database;
+import org.mailgate.policy.BanStore;
+import org.mailgate.postgres.PostgresBans;
 import org.mailgate.postgres.PostgresLogins;
+import org.mailgate.postgres.PostgresSentMessages;
 import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.postgres.PostgresUsers;
 import org.mailgate.postgres.Schema;
+import org.mailgate.server.Stores;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.Spool;
 import org.slf4j.Logger;
@@ -32,17 +36,19 @@ final class Storage implements AutoCloseable {
     private final Spool spool;
     private final Database database; // null for files
     private final Path dataDir;
+    private final String node;
 
-    private Storage(Spool spool, Database database, Path dataDir) {
+    private Storage(Spool spool, Database database, Path dataDir, String node) {
         this.spool = spool;
         this.database = database;
         this.dataDir = dataDir;
+        this.node = node;
     }
 
     /** The server's: the spool it commits to and delivers from. */
     static Storage open(MailgateConfig config) throws IOException {
         if (config.storage().kind() == StorageConfig.Kind.FILE) {
-            return new Storage(FileSpool.open(config.dataDir()), null, config.dataDir());
+            return new Storage(FileSpool.open(config.dataDir()), null, config.dataDir(), config.hostname());
         }
         String node = config.storage().nodeName(config.hostname());
         Database database = Database.open(config.storage(), node);
@@ -53,7 +59,7 @@ final class Storage implements AutoCloseable {
             }
             Spool spool = PostgresSpool.open(database, node, config.dataDir().resolve("spool/receiving"));
             log.info("queue in PostgreSQL at {}, as node {}", config.storage().url(), node);
-            return new Storage(spool, database, config.dataDir());
+            return new Storage(spool, database, config.dataDir(), node);
         } catch (SQLException e) {
             database.close();
             throw new IOException("cannot migrate the database's schema: " + e.getMessage(), e);
@@ -66,7 +72,7 @@ final class Storage implements AutoCloseable {
     /** An admin command's, beside running servers: reads, changes journals, deletes; never commits. */
     static Storage openReadOnly(MailgateConfig config, Path dataDir) throws IOException {
         if (config == null || config.storage().kind() == StorageConfig.Kind.FILE) {
-            return new Storage(FileSpool.openReadOnly(dataDir), null, dataDir);
+            return new Storage(FileSpool.openReadOnly(dataDir), null, dataDir, "cli");
         }
         Database database = Database.open(config.storage(), "cli");
         try {
@@ -82,7 +88,7 @@ final class Storage implements AutoCloseable {
             database.close();
             throw e;
         }
-        return new Storage(PostgresSpool.openReadOnly(database), database, dataDir);
+        return new Storage(PostgresSpool.openReadOnly(database), database, dataDir, "cli");
     }
 
     /**
@@ -115,10 +121,33 @@ final class Storage implements AutoCloseable {
         return database == null ? new UserFile(dataDir) : new PostgresUsers(database);
     }
 
-    /** Where every node counts failed logins: the database; none for files (each server counts its own). */
-    Optional<SharedLogins> sharedLogins() {
-        return database == null ? Optional.empty() : Optional.of(new PostgresLogins(database));
+    /** Where the bans and counters live: the data directory's files, or the database every node shares (counted as this node's). */
+    Stores stores() {
+        if (database == null) {
+            return Stores.files(dataDir);
+        }
+        return new Stores(new PostgresBans(database), Optional.of(new PostgresLogins(database)), Optional.of(new PostgresSentMessages(database, node)));
     }
+
+    /**
+     * Lets {@code who} (an account, or a client's key) log in again, its failures forgotten: in
+     * the database at once, for every node; with files, by asking the running server. Says which.
+     */
+    String unlock(String who) throws IOException {
+        if (database == null) {
+            new UnlockRequests(dataDir).request(who);
+            return "asked the running server to unlock " + who + " (within a second)";
+        }
+        new PostgresLogins(database).forget(who);
+        return "unlocked " + who + " on every node";
+    }
+
+    /** The bans a `ban` command acts on. */
+    BanStore bans() {
+        return stores().bans();
+    }
+
+
 
     /** Where set-aside messages are kept, for the admin. */
     String setAsideWhere() {

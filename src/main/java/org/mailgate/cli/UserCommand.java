@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.mailgate.auth.PasswordHashes;
-import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.User;
 import org.mailgate.config.Limits;
 import org.mailgate.mail.Mailbox;
@@ -92,12 +91,12 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             String login = User.normalize(address);
-            Path dir = data.existing();
-            if (readUsers(data).stream().noneMatch(u -> u.address().equals(login))) {
-                throw new CommandFailure("no user " + login + "; see: mailgate user list");
+            try (Storage storage = Storage.forUsers(data, false)) {
+                if (storage.users().read().stream().noneMatch(u -> u.address().equals(login))) {
+                    throw new CommandFailure("no user " + login + "; see: mailgate user list");
+                }
+                System.out.println(storage.unlock(login));
             }
-            new UnlockRequests(dir).request(login);
-            System.out.println("asked the running server to unlock " + login + " (within a second; with [storage] kind = \"postgres\" on every node)");
             return 0;
         }
     }

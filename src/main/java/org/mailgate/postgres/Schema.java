@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class Schema {
     /** The migrations, in order; the version of each is its place in this list, from 1. */
-    static final List<String> MIGRATIONS = List.of("001-queue.sql", "002-logins.sql", "003-users.sql");
+    static final List<String> MIGRATIONS = List.of("001-queue.sql", "002-logins.sql", "003-users.sql", "004-shared-state.sql");
     private static final long LOCK = 0x6d61696c67617465L; // "mailgate"
 
     private Schema() {}

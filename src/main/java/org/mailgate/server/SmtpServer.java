@@ -40,7 +40,6 @@ import org.mailgate.auth.LiveUserDirectory;
 import org.mailgate.auth.LocalDomains;
 import org.mailgate.auth.LoginThrottle;
 import org.mailgate.auth.PasswordHashes;
-import org.mailgate.auth.SharedLogins;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserDirectory;
 import org.mailgate.config.Limits;
@@ -72,7 +71,9 @@ public final class SmtpServer implements AutoCloseable {
     private record Listening(Bound bound, Channel channel) {}
 
     private volatile MailgateConfig config;
-    private final Optional<SharedLogins> sharedLogins;
+    private final Stores stores;
+    /** One node: writes what it counted to the data directory, for the next start; with a shared store, nothing. */
+    private volatile Runnable saveCounters = () -> {};
     // Each new connection takes the context current when it starts; a reload replaces it.
     private volatile ServerContext context;
     private final EventLoopGroup loops;
@@ -97,8 +98,8 @@ public final class SmtpServer implements AutoCloseable {
     private boolean closed;
 
     private SmtpServer(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains, PipelineSteps steps,
-            MeterRegistry registry, Clock clock, Optional<SharedLogins> sharedLogins) {
-        this.sharedLogins = sharedLogins;
+            MeterRegistry registry, Clock clock, Stores stores) {
+        this.stores = stores;
         this.registry = registry;
         this.steps = steps;
         this.config = config;
@@ -123,13 +124,13 @@ public final class SmtpServer implements AutoCloseable {
     /** As above, with inbound mail examined too, and what the listeners count in {@code registry}. */
     public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
             PipelineSteps steps, MeterRegistry registry, Clock clock) throws IOException {
-        return start(config, spool, users, localDomains, steps, registry, clock, Optional.empty());
+        return start(config, spool, users, localDomains, steps, registry, clock, Stores.files(config.dataDir()));
     }
 
-    /** As above, with failed logins and lockouts kept in {@code sharedLogins} too, for every node to see. */
+    /** As above, with the bans and counters in {@code stores} (a database every node shares, or the data directory's files). */
     public static SmtpServer start(MailgateConfig config, Spool spool, LiveUserDirectory users, LocalDomains localDomains,
-            PipelineSteps steps, MeterRegistry registry, Clock clock, Optional<SharedLogins> sharedLogins) throws IOException {
-        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, registry, clock, sharedLogins);
+            PipelineSteps steps, MeterRegistry registry, Clock clock, Stores stores) throws IOException {
+        SmtpServer server = new SmtpServer(config, spool, users, localDomains, steps, registry, clock, stores);
         try {
             server.bind();
             return server;
@@ -179,12 +180,25 @@ public final class SmtpServer implements AutoCloseable {
     /** Everything connections share, and the housekeeping that keeps it current. */
     private ServerContext context() throws IOException {
         TlsContexts tlsContexts = tls(config, clock);
-        BanList bans = new BanList(config.dataDir(), clock);
+        BanList bans = new BanList(stores.bans(), clock);
         bans.load();
-        LoginThrottle throttle = sharedLogins.isPresent()
-                ? new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock, sharedLogins.get())
-                : new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
-        SendingLimits sending = new SendingLimits(config.sendingLimits(), clock);
+        LoginThrottle throttle;
+        SendingLimits sending;
+        if (stores.shared()) {
+            throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock, stores.logins().orElseThrow());
+            sending = SendingLimits.shared(config.sendingLimits(), clock, stores.sent().orElseThrow());
+            housekeeping.scheduleWithFixedDelay(sending::share, 2, 2, TimeUnit.SECONDS);
+        } else {
+            SavedCounters saved = new SavedCounters(config.dataDir());
+            Optional<SavedCounters.Counters> counted = saved.read();
+            throttle = counted.isPresent()
+                    ? LoginThrottle.restore(config.loginThrottle(), config.limits().authFailureDelay(), clock, counted.get().logins())
+                    : new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
+            sending = new SendingLimits(config.sendingLimits(), clock);
+            counted.ifPresent(c -> sending.restore(c.sent()));
+            saveCounters = () -> saved.write(new SavedCounters.Counters(throttle.save(), sending.save()));
+            housekeeping.scheduleWithFixedDelay(() -> saveCounters.run(), 30, 30, TimeUnit.SECONDS);
+        }
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), clock);
         HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(), clock);
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
@@ -353,6 +367,7 @@ public final class SmtpServer implements AutoCloseable {
         authPool.shutdownNow();
         checks.shutdown();
         housekeeping.shutdownNow();
+        saveCounters.run();
         log.info("stopped");
     }
 

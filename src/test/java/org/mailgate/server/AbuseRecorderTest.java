@@ -12,6 +12,7 @@ import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.mail.Refusal;
 import org.mailgate.policy.AutoBan;
+import org.mailgate.policy.BanFile;
 import org.mailgate.policy.BanList;
 
 /** Which refusals count toward an automatic ban. */
@@ -20,7 +21,7 @@ class AbuseRecorderTest {
 
     @Test
     void unknownRecipientsBanAProberButNotALoggedInUsersTypos() throws Exception {
-        BanList bans = new BanList(dir, Clock.systemUTC());
+        BanList bans = new BanList(new BanFile(dir), Clock.systemUTC());
         AbuseRecorder recorder = new AbuseRecorder(new AutoBan(AutoBanConfig.DEFAULTS, bans, Runnable::run, Clock.systemUTC()),
                 new RefusalLog(60_000, Clock.systemUTC()), new ServerMetrics(new SimpleMeterRegistry()));
         InetAddress office = InetAddress.getByName("192.0.2.10");

@@ -2,7 +2,14 @@ package org.mailgate.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.function.UnaryOperator;
+import org.mailgate.config.MailgateConfig;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -13,6 +20,7 @@ import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.LoginThrottleConfig;
 import org.mailgate.config.SendingLimitsConfig;
+import org.mailgate.policy.BanFile;
 import org.mailgate.policy.BanList;
 
 class BansAndSendingLimitsTest {
@@ -22,7 +30,7 @@ class BansAndSendingLimitsTest {
     @Test
     @DisplayName("a ban added from outside (mailgate ban add) is in force within seconds, survives a restart, and lifts")
     void bansFromTheFileAreLiveAndDurable() throws Exception {
-        BanList file = new BanList(dataDir, Clock.systemUTC());
+        BanList file = new BanList(new BanFile(dataDir), Clock.systemUTC());
         try (TestServer server = new TestServer(dataDir, config -> config)) {
             file.add(new BanList.Ban(AddressRange.parse("127.0.0.9").orElseThrow(), null, "manual"));
             awaitGreeting(server, "127.0.0.9", "554 5.7.1");
@@ -82,6 +90,47 @@ class BansAndSendingLimitsTest {
             }
             assertThat(ServerStatus.read(server.dataDir)).containsEntry("alice@example.com",
                     "sent messages/1h=2 messages/24h=2 recipients/1h=3 recipients/24h=3");
+        }
+    }
+
+    @Test
+    @DisplayName("one node's counters survive a restart: a user past the hourly limit stays there, a locked-out account stays locked")
+    void countersSurviveARestart() throws Exception {
+        SendingLimitsConfig limits = SendingLimitsConfig.DEFAULTS.with(SendingLimitsConfig.MESSAGES_PER_HOUR, 2);
+        LoginThrottleConfig throttle = LoginThrottleConfig.DEFAULTS.with(LoginThrottleConfig.LOCKOUT_AFTER, 3);
+        UnaryOperator<MailgateConfig> strict = config -> config.withProtections(throttle, limits,
+                AutoBanConfig.DEFAULTS.with(AutoBanConfig.DURATION, Duration.ZERO), List.of());
+        try (TestServer server = new TestServer(dataDir, strict)) {
+            try (SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate())) {
+                c.login("alice@example.com", "secret");
+                send(c, "<a@remote.example>");
+                send(c, "<b@remote.example>");
+            }
+            for (int i = 0; i < 3; i++) {
+                assertThat(login(server, "127.0.0.5", "bob@example.org", "guess" + i)).startsWith("535 5.7.8");
+            }
+            assertThat(login(server, "127.0.0.6", "bob@example.org", "bobs-secret")).startsWith("454 4.7.0");
+        }
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve(SavedCounters.NAME))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        try (TestServer restarted = new TestServer(dataDir, strict)) {
+            try (SmtpClient c = new SmtpClient(restarted.port(ListenerKind.SUBMISSION), restarted.certificate())) {
+                c.login("alice@example.com", "secret");
+                assertThat(c.command("MAIL FROM:<alice@example.com>"))
+                        .isEqualTo("451 4.7.1 Sending limit reached: too many messages from this account, try again later");
+            }
+            assertThat(login(restarted, "127.0.0.6", "bob@example.org", "bobs-secret")).startsWith("454 4.7.0");
+        }
+    }
+
+    /** The reply to one AUTH PLAIN from {@code from}. */
+    static String login(TestServer server, String from, String user, String password) throws Exception {
+        try (SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate(), from)) {
+            c.reply();
+            c.command("EHLO client.test");
+            c.command("STARTTLS");
+            c.upgrade();
+            c.command("EHLO client.test");
+            return c.command("AUTH PLAIN " + Base64.getEncoder().encodeToString(("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8)));
         }
     }
 

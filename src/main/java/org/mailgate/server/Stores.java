@@ -1,0 +1,25 @@
+package org.mailgate.server;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.mailgate.auth.SharedLogins;
+import org.mailgate.policy.BanFile;
+import org.mailgate.policy.BanStore;
+import org.mailgate.policy.SentMessages;
+
+/**
+ * Where the server keeps what it counts and refuses beside the queue and the users: the data
+ * directory's files (the bans, and the counters saved across a restart), or a database every
+ * node shares (bans, failed logins, messages sent).
+ */
+public record Stores(BanStore bans, Optional<SharedLogins> logins, Optional<SentMessages> sent) {
+    /** One node's: the data directory's files. */
+    public static Stores files(Path dataDir) {
+        return new Stores(new BanFile(dataDir), Optional.empty(), Optional.empty());
+    }
+
+    /** True when the counters live in a shared store (else the data directory's counters file keeps them). */
+    boolean shared() {
+        return logins.isPresent();
+    }
+}
