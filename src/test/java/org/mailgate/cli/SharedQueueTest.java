@@ -2,6 +2,11 @@ package org.mailgate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -129,6 +134,33 @@ class SharedQueueTest {
         }
         assertThat(delivered(a)).isZero();
         assertThat(delivered(b)).as("each message once").isEqualTo(20);
+    }
+
+    @Test
+    @DisplayName("`ban add|list|remove --config` act on the shared bans from a machine with no data directory; every node refuses the client")
+    void bansFromAnyMachine() throws Exception {
+        MailgateConfig a = node("node-a", false);
+        Path config = adminConfig();
+        try (Mailgate node = Mailgate.start(a, Clock.systemUTC())) {
+            int port = node.server().bound().get(0).address().getPort();
+            CliRun.Result add = CliRun.run("", "ban", "add", "127.0.0.44", "--for", "1h", "--reason", "spam run", "--config", config.toString());
+            assertThat(add.out()).as(add.err()).startsWith("banned 127.0.0.44/32 until ");
+            assertThat(CliRun.run("", "ban", "list", "--config", config.toString()).out()).startsWith("127.0.0.44/32").contains("spam run");
+            waitFor(Duration.ofSeconds(10), () -> greeting(port, "127.0.0.44").startsWith("554 5.7.1"));
+            CliRun.Result remove = CliRun.run("", "ban", "remove", "127.0.0.44", "--config", config.toString());
+            assertThat(remove.out()).isEqualTo("removed the ban of 127.0.0.44/32\n");
+            waitFor(Duration.ofSeconds(10), () -> greeting(port, "127.0.0.44").startsWith("220"));
+            assertThat(CliRun.run("", "ban", "list", "--config", config.toString()).out()).isEqualTo("no bans in force\n");
+            CliRun.Result unlock = CliRun.run("", "user", "unlock", "alice@example.com", "--config", config.toString());
+            assertThat(unlock.out()).isEqualTo("unlocked alice@example.com on every node\n");
+        }
+        assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
+    }
+
+    private static String greeting(int port, String from) throws Exception {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(from), 0)) {
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+        }
     }
 
     @Test
