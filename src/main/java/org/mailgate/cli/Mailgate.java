@@ -120,7 +120,7 @@ public final class Mailgate implements AutoCloseable {
                     storage.stores());
             DeliveryService delivery = null;
             if (config.delivery().enabled()) {
-                delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, local, resolver, clock), clock,
+                delivery = DeliveryService.start(config.delivery(), config.hostname(), spool, router(config, storage, local, resolver, clock), clock,
                         registry);
             }
             mailgate = new Mailgate(storage, users, keys, housekeeping, clock, registry, census, local, resolver, server, delivery);
@@ -167,8 +167,9 @@ public final class Mailgate implements AutoCloseable {
         return new LocalDomains(config.domains(), config.hostname(), config.postmaster(), users);
     }
 
-    private static Router router(MailgateConfig config, LocalDomains local, DnsJavaResolver resolver, Clock clock) throws IOException {
-        return Router.create(config, new UserMailboxes(local), resolver, clock);
+    private static Router router(MailgateConfig config, Storage storage, LocalDomains local, DnsJavaResolver resolver, Clock clock)
+            throws IOException {
+        return Router.create(config, new UserMailboxes(local), resolver, storage.mtaSts(), clock);
     }
 
     /** Submitted mail is signed as [dkim] says; inbound mail is examined as [mailauth] says. */
@@ -214,10 +215,10 @@ public final class Mailgate implements AutoCloseable {
                     report.add("delivery: stopped ([delivery] enabled = false); mail is accepted and stays queued");
                 }
             } else if (delivery == null) {
-                delivery = DeliveryService.start(now.delivery(), now.hostname(), spool, router(now, local, resolver, clock), clock, registry);
+                delivery = DeliveryService.start(now.delivery(), now.hostname(), spool, router(now, storage, local, resolver, clock), clock, registry);
                 report.add("delivery: started");
             } else if (routing) {
-                delivery.reconfigure(now.delivery(), now.hostname(), router(now, local, resolver, clock));
+                delivery.reconfigure(now.delivery(), now.hostname(), router(now, storage, local, resolver, clock));
                 report.add("delivery: the next rounds use the new settings");
             }
         } catch (IOException e) {

@@ -12,9 +12,12 @@ import org.mailgate.auth.UserStore;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.postgres.Database;
+import org.mailgate.delivery.tls.MtaStsFiles;
+import org.mailgate.delivery.tls.MtaStsStore;
 import org.mailgate.policy.BanStore;
 import org.mailgate.postgres.PostgresBans;
 import org.mailgate.postgres.PostgresLogins;
+import org.mailgate.postgres.PostgresMtaSts;
 import org.mailgate.postgres.PostgresSentMessages;
 import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.postgres.PostgresUsers;
@@ -140,6 +143,11 @@ final class Storage implements AutoCloseable {
         }
         new PostgresLogins(database).forget(who);
         return "unlocked " + who + " on every node";
+    }
+
+    /** Where fetched MTA-STS policies are kept: files under the data directory, or the database. */
+    MtaStsStore mtaSts() {
+        return database == null ? new MtaStsFiles(dataDir.resolve("mta-sts")) : new PostgresMtaSts(database);
     }
 
     /** The bans a `ban` command acts on. */

@@ -8,6 +8,7 @@ import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.delivery.tls.MtaSts;
 import org.mailgate.delivery.tls.MtaStsCache;
+import org.mailgate.delivery.tls.MtaStsStore;
 import org.mailgate.delivery.tls.OutboundTls;
 import org.mailgate.dns.Resolver;
 import org.mailgate.mail.Mailbox;
@@ -31,16 +32,20 @@ public final class Router implements Transport {
         this.local = local;
     }
 
-    /** The real ways out, resolving with {@code dns}; {@code mailboxes} says which recipients are ours and where they go. */
-    public static Router create(MailgateConfig config, LocalMailboxes mailboxes, Resolver dns, Clock clock) throws IOException {
+    /**
+     * The real ways out, resolving with {@code dns}; {@code mailboxes} says which recipients are
+     * ours and where they go; fetched MTA-STS policies are kept in {@code policies} (the data
+     * directory's files, or a database every node shares).
+     */
+    public static Router create(MailgateConfig config, LocalMailboxes mailboxes, Resolver dns, MtaStsStore policies, Clock clock)
+            throws IOException {
         DeliveryConfig d = config.delivery();
         RandomGenerator random = RandomGenerator.getDefault();
         ConnectionPool pool = new ConnectionPool(5_000, d.perDestination(), clock);
         OutboundTls tls = new OutboundTls(d.caFile());
         Dialer dialer = new Dialer(config.hostname(), d.connectTimeout(), d.commandTimeout(), tls);
         MxResolver mx = new MxResolver(dns, random);
-        MtaSts mtaSts = new MtaSts(dns, tls, d.mtaStsPort(), d.connectTimeout(), clock,
-                new MtaStsCache(config.dataDir().resolve("mta-sts")));
+        MtaSts mtaSts = new MtaSts(dns, tls, d.mtaStsPort(), d.connectTimeout(), clock, new MtaStsCache(policies));
         RemoteDelivery remote = new RemoteDelivery(d, dns, mx, mtaSts, dialer, pool);
         SmartHostDelivery smartHost = d.smartHost() == null ? null : new SmartHostDelivery(d.smartHost(), dialer, pool);
         LocalDelivery local = new LocalDelivery(mailboxes, new Maildir(config.dataDir().resolve("mailboxes"), config.hostname(), clock),

@@ -29,6 +29,8 @@ import org.mailgate.config.TlsConfig;
 import org.mailgate.delivery.TestCertificates;
 import org.mailgate.delivery.tls.MtaSts;
 import org.mailgate.delivery.tls.MtaStsCache;
+import org.mailgate.delivery.tls.MtaStsFiles;
+import org.mailgate.delivery.tls.MtaStsStore;
 import org.mailgate.delivery.tls.OutboundTls;
 import org.mailgate.dns.FakeResolver;
 import org.w3c.dom.Document;
@@ -141,7 +143,7 @@ class HttpEndpointTest {
             HttpResponse<String> sts = get(http, "/.well-known/mta-sts.txt");
             assertThat(sts.headers().firstValue("content-type")).contains("text/plain; charset=utf-8");
             MtaSts.Policy policy = new MtaSts(new FakeResolver(), new OutboundTls(null), 443, Duration.ofSeconds(5), Clock.systemUTC(),
-                    new MtaStsCache(dir.resolve("sts"))).parse("20261203", sts.body());
+                    new MtaStsCache(new MtaStsFiles(dir.resolve("sts")))).parse("20261203", sts.body());
             assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
             assertThat(policy.mx()).containsExactly("mail.example.com");
             assertThat(policy.allows("mail.example.com")).isTrue();
@@ -164,7 +166,7 @@ class HttpEndpointTest {
             int https = mailgate.httpAddress().orElseThrow().getPort();
             FakeResolver dns = new FakeResolver().txt("_mta-sts.example.com", "v=STSv1; id=20261203").address("mta-sts.example.com", "127.0.0.1");
             MtaSts client = new MtaSts(dns, new OutboundTls(TestCertificates.writePem(ca.certificate(), dir.resolve("ca.pem"))), https,
-                    Duration.ofSeconds(5), Clock.systemUTC(), new MtaStsCache(dir.resolve("sts")));
+                    Duration.ofSeconds(5), Clock.systemUTC(), new MtaStsCache(new MtaStsFiles(dir.resolve("sts"))));
             MtaSts.Policy policy = client.policy("example.com").orElseThrow();
             assertThat(policy.mode()).isEqualTo(MtaSts.Mode.ENFORCE);
             assertThat(policy.mx()).containsExactly("mail.example.com");
