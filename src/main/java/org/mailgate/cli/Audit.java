@@ -40,6 +40,7 @@ import org.mailgate.dns.Resolver;
 import org.mailgate.mail.CertificateNames;
 import org.mailgate.mail.Reply;
 import org.mailgate.mailauth.DkimAlgorithm;
+import org.mailgate.mailauth.DkimKeyFiles;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.postgres.Database;
 import org.mailgate.postgres.Schema;
@@ -96,7 +97,7 @@ final class Audit {
         if (Files.exists(users)) {
             groupOrOthersMayRead("the user file " + users, users, "chmod 600 " + users);
         }
-        Path keys = new DkimKeyStore(dataDir).root();
+        Path keys = new DkimKeyFiles(dataDir).root();
         if (Files.isDirectory(keys)) {
             try (var walk = Files.walk(keys)) {
                 walk.filter(p -> p.toString().endsWith(".key") || p.toString().endsWith(".pem") || Files.isDirectory(p)).forEach(p ->
@@ -242,7 +243,7 @@ final class Audit {
     private void dkim() {
         List<DkimKeyStore.StoredKey> keys;
         try {
-            keys = new DkimKeyStore(dataDir).list();
+            keys = Storage.readDkimKeys(config, dataDir);
         } catch (IOException e) {
             findings.add(Finding.warn("dkim", "the DKIM keys cannot be read: " + e.getMessage(), "run the audit as the server's user"));
             return;
@@ -283,7 +284,7 @@ final class Audit {
         }
         List<DkimKeyStore.StoredKey> keys;
         try {
-            keys = new DkimKeyStore(dataDir).list();
+            keys = Storage.readDkimKeys(config, dataDir);
         } catch (IOException e) {
             keys = List.of();
         }

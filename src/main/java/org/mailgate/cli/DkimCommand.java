@@ -53,11 +53,13 @@ final class DkimCommand {
             if (selector != null && algorithms.size() > 1) {
                 throw new CommandFailure("--selector names one key: give --algorithm rsa or --algorithm ed25519 with it");
             }
-            DkimKeyStore store = new DkimKeyStore(data.creating());
-            Instant now = Instant.now();
-            for (DkimAlgorithm a : algorithms) {
-                String s = selector != null ? selector(selector) : freeSelector(store, name, DAY.format(now) + "-" + a.keyType());
-                printPending(store.add(name, s, DkimKey.generate(a), now));
+            try (Storage storage = Storage.forCommand(data, true)) {
+                DkimKeyStore store = storage.dkimKeys();
+                Instant now = Instant.now();
+                for (DkimAlgorithm a : algorithms) {
+                    String s = selector != null ? selector(selector) : freeSelector(store, name, DAY.format(now) + "-" + a.keyType());
+                    printPending(store.add(name, s, DkimKey.generate(a), now));
+                }
             }
             return 0;
         }
@@ -81,7 +83,9 @@ final class DkimCommand {
             } catch (GeneralSecurityException e) {
                 throw new CommandFailure(file + ": " + e.getMessage());
             }
-            printPending(new DkimKeyStore(data.creating()).add(domain(domain), selector(selector), key, Instant.now()));
+            try (Storage storage = Storage.forCommand(data, true)) {
+                printPending(storage.dkimKeys().add(domain(domain), selector(selector), key, Instant.now()));
+            }
             return 0;
         }
     }
@@ -95,7 +99,10 @@ final class DkimCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<StoredKey> keys = new DkimKeyStore(data.existing()).list();
+            List<StoredKey> keys;
+            try (Storage storage = Storage.forCommand(data)) {
+                keys = storage.dkimKeys().list();
+            }
             Resolver resolver = dns.resolver();
             List<String> objects = new ArrayList<>();
             for (StoredKey key : keys) {
@@ -132,28 +139,30 @@ final class DkimCommand {
 
         @Override
         public Integer call() throws IOException {
-            DkimKeyStore store = new DkimKeyStore(data.existing());
-            StoredKey key = find(store, domain, selector);
-            if (key.stage() != Stage.PENDING && key.stage() != Stage.RETIRING) {
-                throw new CommandFailure(key.selector() + " of " + key.domain() + " is " + key.stage().label() + "; only a pending or retiring key can be activated");
-            }
-            if (!force) {
-                DomainRecords.Verdict published = DomainRecords.dkim(dns.resolver(), key);
-                if (published.status() != DomainRecords.Status.OK) {
-                    throw new CommandFailure("DNS does not serve the record of " + key.recordName() + " (" + published.detail() + "); publish\n"
-                            + zoneLine(key) + "\nand try again once it is visible (or --force)");
+            try (Storage storage = Storage.forCommand(data)) {
+                DkimKeyStore store = storage.dkimKeys();
+                StoredKey key = find(store, domain, selector);
+                if (key.stage() != Stage.PENDING && key.stage() != Stage.RETIRING) {
+                    throw new CommandFailure(key.selector() + " of " + key.domain() + " is " + key.stage().label() + "; only a pending or retiring key can be activated");
                 }
-            }
-            Instant now = Instant.now();
-            for (StoredKey other : store.list()) {
-                if (other.domain().equals(key.domain()) && other.algorithm() == key.algorithm() && other.stage() == Stage.ACTIVE) {
-                    store.move(other, Stage.RETIRING, now);
-                    System.out.println(other.selector() + " of " + other.domain() + " is retiring: keep its record published for a few days"
-                            + " (mail in flight is verified with it), then run `mailgate dkim retire " + other.domain() + " " + other.selector() + "`");
+                if (!force) {
+                    DomainRecords.Verdict published = DomainRecords.dkim(dns.resolver(), key);
+                    if (published.status() != DomainRecords.Status.OK) {
+                        throw new CommandFailure("DNS does not serve the record of " + key.recordName() + " (" + published.detail() + "); publish\n"
+                                + zoneLine(key) + "\nand try again once it is visible (or --force)");
+                    }
                 }
+                Instant now = Instant.now();
+                for (StoredKey other : store.list()) {
+                    if (other.domain().equals(key.domain()) && other.algorithm() == key.algorithm() && other.stage() == Stage.ACTIVE) {
+                        store.move(other, Stage.RETIRING, now);
+                        System.out.println(other.selector() + " of " + other.domain() + " is retiring: keep its record published for a few days"
+                                + " (mail in flight is verified with it), then run `mailgate dkim retire " + other.domain() + " " + other.selector() + "`");
+                    }
+                }
+                store.move(key, Stage.ACTIVE, now);
+                System.out.println(key.selector() + " of " + key.domain() + " is active: submitted mail from " + key.domain() + " is signed with it");
             }
-            store.move(key, Stage.ACTIVE, now);
-            System.out.println(key.selector() + " of " + key.domain() + " is active: submitted mail from " + key.domain() + " is signed with it");
             return 0;
         }
     }
@@ -169,18 +178,20 @@ final class DkimCommand {
 
         @Override
         public Integer call() throws IOException {
-            DkimKeyStore store = new DkimKeyStore(data.existing());
-            StoredKey key = find(store, domain, selector);
-            if (key.stage() == Stage.RETIRED) {
-                throw new CommandFailure(key.selector() + " of " + key.domain() + " is retired already");
+            try (Storage storage = Storage.forCommand(data)) {
+                DkimKeyStore store = storage.dkimKeys();
+                StoredKey key = find(store, domain, selector);
+                if (key.stage() == Stage.RETIRED) {
+                    throw new CommandFailure(key.selector() + " of " + key.domain() + " is retired already");
+                }
+                if (key.stage() != Stage.RETIRING && !force) {
+                    throw new CommandFailure(key.selector() + " of " + key.domain() + " is " + key.stage().label()
+                            + (key.stage() == Stage.ACTIVE ? "; activate its successor first (it becomes retiring), or --force" : "; --force to retire it anyway"));
+                }
+                store.move(key, Stage.RETIRED, Instant.now());
+                System.out.println(key.selector() + " of " + key.domain() + " is retired and its private key deleted; remove the TXT record "
+                        + key.recordName() + ".");
             }
-            if (key.stage() != Stage.RETIRING && !force) {
-                throw new CommandFailure(key.selector() + " of " + key.domain() + " is " + key.stage().label()
-                        + (key.stage() == Stage.ACTIVE ? "; activate its successor first (it becomes retiring), or --force" : "; --force to retire it anyway"));
-            }
-            store.move(key, Stage.RETIRED, Instant.now());
-            System.out.println(key.selector() + " of " + key.domain() + " is retired and its private key deleted; remove the TXT record "
-                    + key.recordName() + ".");
             return 0;
         }
     }

@@ -42,7 +42,7 @@ final class DnsCommand implements Callable<Integer> {
             throw new CommandFailure(e.getMessage());
         }
         Path dir = DataDirOption.resolve(dataDir, config);
-        List<StoredKey> keys = new DkimKeyStore(dir).list().stream().filter(k -> k.domain().equals(name)).toList();
+        List<StoredKey> keys = Storage.readDkimKeys(config, dir).stream().filter(k -> k.domain().equals(name)).toList();
         Resolver resolver = check ? dns.resolver() : null;
         Set<InetAddress> sending = new LinkedHashSet<>(DomainRecords.listenerAddresses(config));
         if (check) {

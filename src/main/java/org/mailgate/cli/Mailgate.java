@@ -33,7 +33,6 @@ import org.mailgate.delivery.Router;
 import org.mailgate.dns.DnsJavaResolver;
 import org.mailgate.http.HttpListener;
 import org.mailgate.mailauth.DkimKeyRing;
-import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.mailauth.DkimSigner;
 import org.mailgate.mailauth.InboundExaminer;
 import org.mailgate.mailauth.MailAuthentication;
@@ -103,7 +102,7 @@ public final class Mailgate implements AutoCloseable {
         ScheduledExecutorService housekeeping = null;
         Mailgate mailgate = null;
         try {
-            DkimKeyRing keys = new DkimKeyRing(new DkimKeyStore(config.dataDir()));
+            DkimKeyRing keys = new DkimKeyRing(storage.dkimKeys());
             housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("mailgate-housekeeping").factory());
             housekeeping.scheduleWithFixedDelay(keys::refresh, 1, 1, TimeUnit.SECONDS);
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -13,9 +13,12 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.postgres.Database;
 import org.mailgate.delivery.tls.MtaStsFiles;
+import org.mailgate.mailauth.DkimKeyFiles;
+import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.delivery.tls.MtaStsStore;
 import org.mailgate.policy.BanStore;
 import org.mailgate.postgres.PostgresBans;
+import org.mailgate.postgres.PostgresDkimKeys;
 import org.mailgate.postgres.PostgresLogins;
 import org.mailgate.postgres.PostgresMtaSts;
 import org.mailgate.postgres.PostgresSentMessages;
@@ -95,19 +98,16 @@ final class Storage implements AutoCloseable {
     }
 
     /**
-     * The queue an admin command acts on: the shared database when --config says so (no data
-     * directory is needed on this machine), else the files of the data directory, which must exist.
+     * The queue, users, bans or keys an admin command acts on: the shared database when --config
+     * says so (no data directory is needed on this machine), else the files of the data directory,
+     * which must exist.
      */
     static Storage forCommand(DataDirOption data) throws IOException {
-        MailgateConfig config = data.config().orElse(null);
-        if (config != null && config.storage().kind() == StorageConfig.Kind.POSTGRES) {
-            return openReadOnly(config, data.chosen());
-        }
-        return openReadOnly(null, data.existing());
+        return forCommand(data, false);
     }
 
-    /** The users a `user` command acts on, as {@link #forCommand} finds the queue; {@code creating}: a new data directory may be made. */
-    static Storage forUsers(DataDirOption data, boolean creating) throws IOException {
+    /** As above; {@code creating}: a new data directory may be made (the first user, the first DKIM key). */
+    static Storage forCommand(DataDirOption data, boolean creating) throws IOException {
         MailgateConfig config = data.config().orElse(null);
         if (config != null && config.storage().kind() == StorageConfig.Kind.POSTGRES) {
             return openReadOnly(config, data.chosen());
@@ -143,6 +143,21 @@ final class Storage implements AutoCloseable {
         }
         new PostgresLogins(database).forget(who);
         return "unlocked " + who + " on every node";
+    }
+
+    /** Where the DKIM keys live: files in the data directory, or the database. */
+    DkimKeyStore dkimKeys() {
+        return database == null ? new DkimKeyFiles(dataDir) : new PostgresDkimKeys(database);
+    }
+
+    /** The DKIM keys as `dns` and `audit` read them, where [storage] says, beside no running server. */
+    static List<DkimKeyStore.StoredKey> readDkimKeys(MailgateConfig config, Path dataDir) throws IOException {
+        if (config == null || config.storage().kind() == StorageConfig.Kind.FILE) {
+            return new DkimKeyFiles(dataDir).list();
+        }
+        try (Storage storage = openReadOnly(config, dataDir)) {
+            return storage.dkimKeys().list();
+        }
     }
 
     /** Where fetched MTA-STS policies are kept: files under the data directory, or the database. */

@@ -32,13 +32,13 @@ final class UserCommand {
 
     /** Changes the users the command acts on: the shared database's when --config says so, else the data directory's file. */
     private static void changeUsers(DataDirOption data, boolean creating, UnaryOperator<List<User>> change) throws IOException {
-        try (Storage storage = Storage.forUsers(data, creating)) {
+        try (Storage storage = Storage.forCommand(data, creating)) {
             storage.users().update(change);
         }
     }
 
     private static List<User> readUsers(DataDirOption data) throws IOException {
-        try (Storage storage = Storage.forUsers(data, false)) {
+        try (Storage storage = Storage.forCommand(data, false)) {
             return storage.users().read();
         }
     }
@@ -91,7 +91,7 @@ final class UserCommand {
         @Override
         public Integer call() throws IOException {
             String login = User.normalize(address);
-            try (Storage storage = Storage.forUsers(data, false)) {
+            try (Storage storage = Storage.forCommand(data, false)) {
                 if (storage.users().read().stream().noneMatch(u -> u.address().equals(login))) {
                     throw new CommandFailure("no user " + login + "; see: mailgate user list");
                 }

@@ -1,29 +1,24 @@
 package org.mailgate.mailauth;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The active keys of a running server, read again when `mailgate dkim` changes the key files
- * (checked by {@link #refresh}, which the server calls every second off the event loops). A
- * key directory that cannot be read is logged, and the last good keys stay in use.
+ * The active keys of a running server, read again when `mailgate dkim` changes the keys (checked
+ * by {@link #refresh}, which the server calls every second off the event loops). Keys that
+ * cannot be read are logged, and the last good keys stay in use.
  */
 public final class DkimKeyRing {
     private static final Logger log = LoggerFactory.getLogger(DkimKeyRing.class);
 
     private final DkimKeyStore store;
     private volatile Map<String, List<SigningKey>> active = Map.of();
-    private String lastSeen;
+    private Object lastSeen;
 
     public DkimKeyRing(DkimKeyStore store) {
         this.store = store;
@@ -37,7 +32,7 @@ public final class DkimKeyRing {
 
     public synchronized void refresh() {
         try {
-            String stamp = stamp();
+            Object stamp = store.version();
             if (stamp.equals(lastSeen)) {
                 return;
             }
@@ -52,28 +47,6 @@ public final class DkimKeyRing {
                     .map(e -> e.getKey() + " " + e.getValue().stream().map(SigningKey::selector).toList()).collect(Collectors.joining(", ")));
         } catch (IOException e) {
             log.error("DKIM keys not reloaded, the keys in use stay: {}", e.getMessage());
-        }
-    }
-
-    /** Every key file's name, size and modification time: changes when any is added, replaced or removed. */
-    private String stamp() throws IOException {
-        Path root = store.root();
-        if (!Files.isDirectory(root)) {
-            return "";
-        }
-        try (Stream<Path> files = Files.walk(root, 2)) {
-            StringBuilder stamp = new StringBuilder();
-            for (Path file : files.sorted().toList()) {
-                BasicFileAttributes a;
-                try {
-                    a = Files.readAttributes(file, BasicFileAttributes.class);
-                } catch (NoSuchFileException renamed) {
-                    continue; // a temporary file renamed over its key while we looked: the next look sees the result
-                }
-                stamp.append(root.relativize(file)).append(' ').append(a.size()).append(' ').append(a.lastModifiedTime()).append(' ')
-                        .append(a.fileKey()).append('\n');
-            }
-            return stamp.toString();
         }
     }
 }

@@ -32,6 +32,7 @@ CREATE TABLE mta_sts_policy (
 
 -- DKIM keys, for every node's signer: the private key (PKCS#8 PEM) until the key is retired.
 CREATE TABLE dkim_key (
+    record_name  text PRIMARY KEY,  -- SELECTOR._domainkey.DOMAIN
     domain       text NOT NULL,
     selector     text NOT NULL,
     algorithm    text NOT NULL,
@@ -39,6 +40,12 @@ CREATE TABLE dkim_key (
     public_key   text NOT NULL,
     created      timestamptz NOT NULL,
     changed      timestamptz NOT NULL,
-    private_pem  text,
-    PRIMARY KEY (domain, selector)
+    private_pem  text
 );
+
+-- Bumped by every change to dkim_key, read each second by the servers' signers.
+CREATE TABLE dkim_key_version (
+    only_row  boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    version   bigint NOT NULL
+);
+INSERT INTO dkim_key_version VALUES (true, 0);

@@ -25,6 +25,9 @@ import org.mailgate.config.ListenerConfig;
 import org.mailgate.config.ListenerKind;
 import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
+import org.mailgate.mailauth.DkimKeyRing;
+import org.mailgate.mailauth.SigningKey;
+import org.mailgate.postgres.PostgresDkimKeys;
 import org.mailgate.testing.PostgresDatabase;
 import org.mailgate.testing.PostgresServer;
 
@@ -154,6 +157,25 @@ class SharedQueueTest {
             CliRun.Result unlock = CliRun.run("", "user", "unlock", "alice@example.com", "--config", config.toString());
             assertThat(unlock.out()).isEqualTo("unlocked alice@example.com on every node\n");
         }
+        assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("`dkim keygen|list|activate|retire --config` keep the keys in the database, for every node's signer")
+    void dkimKeysFromAnyMachine() throws Exception {
+        Path config = adminConfig();
+        CliRun.Result keygen = CliRun.run("", "dkim", "keygen", "example.com", "--algorithm", "ed25519", "--selector", "s1", "--config", config.toString());
+        assertThat(keygen.out()).as(keygen.err()).contains("s1._domainkey.example.com");
+        CliRun.Result activate = CliRun.run("", "dkim", "activate", "example.com", "s1", "--force", "--config", config.toString());
+        assertThat(activate.out()).as(activate.err()).contains("s1 of example.com is active");
+        CliRun.Result list = CliRun.run("", "dkim", "list", "--json", "--dns-server", "127.0.0.1:9", "--config", config.toString());
+        assertThat(list.out()).as(list.err()).contains("\"selector\":\"s1\"").contains("\"stage\":\"active\"");
+        DkimKeyRing ring = new DkimKeyRing(new PostgresDkimKeys(database.database()));
+        assertThat(ring.active("example.com")).extracting(SigningKey::selector).containsExactly("s1");
+        CliRun.Result retire = CliRun.run("", "dkim", "retire", "example.com", "s1", "--force", "--config", config.toString());
+        assertThat(retire.out()).as(retire.err()).contains("is retired");
+        ring.refresh();
+        assertThat(ring.active("example.com")).isEmpty();
         assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
     }
 

@@ -17,7 +17,7 @@ class DkimKeyRingTest {
     @Test
     @DisplayName("only active keys sign, RSA before Ed25519; an activation is seen at the next refresh; a broken file keeps the keys in use")
     void followsTheKeyFiles() throws Exception {
-        DkimKeyStore store = new DkimKeyStore(data);
+        DkimKeyStore store = new DkimKeyFiles(data);
         Instant now = Instant.parse("2026-12-02T10:00:00Z");
         store.move(store.add("example.com", "e", DkimKey.generate(DkimAlgorithm.ED25519_SHA256), now),
                 DkimKeyStore.Stage.ACTIVE, now);
