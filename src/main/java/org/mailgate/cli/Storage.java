@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserFile;
 import org.mailgate.auth.UserStore;
@@ -25,6 +28,7 @@ import org.mailgate.postgres.PostgresSentMessages;
 import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.postgres.PostgresUsers;
 import org.mailgate.postgres.Schema;
+import org.mailgate.server.ServerStatus;
 import org.mailgate.server.Stores;
 import org.mailgate.spool.FileSpool;
 import org.mailgate.spool.Spool;
@@ -163,6 +167,21 @@ final class Storage implements AutoCloseable {
     /** Where fetched MTA-STS policies are kept: files under the data directory, or the database. */
     MtaStsStore mtaSts() {
         return database == null ? new MtaStsFiles(dataDir.resolve("mta-sts")) : new PostgresMtaSts(database);
+    }
+
+    /**
+     * Each user's recent sending counts and lockout, for `user list`: as the running server on
+     * this machine last wrote them (none without a data directory here), or from the database,
+     * summed over every node.
+     */
+    Map<String, String> userStatus() throws IOException {
+        if (database == null) {
+            return Files.isDirectory(dataDir) ? ServerStatus.read(dataDir) : Map.of();
+        }
+        Map<String, String> status = new TreeMap<>();
+        new PostgresSentMessages(database, node).elsewhere(Instant.now()).forEach((user, usage) -> status.put(user, ServerStatus.describe(usage)));
+        new PostgresLogins(database).locks().forEach((who, until) -> status.merge(who, ServerStatus.describeLock(until), (a, b) -> a + ", " + b));
+        return status;
     }
 
     /** The bans a `ban` command acts on. */

@@ -17,7 +17,6 @@ import org.mailgate.auth.User;
 import org.mailgate.config.Limits;
 import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Refusal;
-import org.mailgate.server.ServerStatus;
 import org.mailgate.smtp.CommandParser;
 import org.mailgate.smtp.RefusalException;
 import picocli.CommandLine.Command;
@@ -126,9 +125,12 @@ final class UserCommand {
 
         @Override
         public Integer call() throws IOException {
-            List<User> users = readUsers(data);
-            // Recent sending counts and lockouts, as the running server on this machine last wrote them (none: no data directory here).
-            Map<String, String> status = Files.isDirectory(data.chosen()) ? ServerStatus.read(data.chosen()) : Map.of();
+            List<User> users;
+            Map<String, String> status;
+            try (Storage storage = Storage.forCommand(data)) {
+                users = storage.users().read();
+                status = storage.userStatus();
+            }
             for (User user : users) {
                 System.out.println(user.address() + (user.aliases().isEmpty() ? "" : "  aliases: " + String.join(", ", user.aliases()))
                         + (user.anySender() ? "  (may send as any address)" : "")

@@ -5,7 +5,9 @@ import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.mailgate.auth.SharedLogins;
 
 /**
@@ -64,6 +66,14 @@ public final class PostgresLogins implements SharedLogins {
     public Optional<Instant> lockedUntil(String who) throws IOException {
         return Statements.query(database, "SELECT until FROM login_lock WHERE who = ? AND until > now()", statement -> statement.setString(1, who),
                 row -> row.getTimestamp(1).toInstant(), WHAT).stream().findFirst();
+    }
+
+    /** Every lock in force, for the admin: who, until when. */
+    public Map<String, Instant> locks() throws IOException {
+        Map<String, Instant> locks = new TreeMap<>();
+        Statements.query(database, "SELECT who, until FROM login_lock WHERE until > now()", statement -> {},
+                row -> locks.put(row.getString(1), row.getTimestamp(2).toInstant()), WHAT);
+        return locks;
     }
 
     @Override

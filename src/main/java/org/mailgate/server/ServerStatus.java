@@ -50,6 +50,17 @@ public final class ServerStatus {
         return byUser;
     }
 
+    /** A user's counts as `user list` shows them, from the file or (several nodes) from the shared database. */
+    public static String describe(SendingLimits.Usage u) {
+        return "sent messages/1h=" + u.messagesHour() + " messages/24h=" + u.messagesDay() + " recipients/1h=" + u.recipientsHour()
+                + " recipients/24h=" + u.recipientsDay();
+    }
+
+    /** An account's lockout as `user list` shows it. */
+    public static String describeLock(Instant until) {
+        return "LOCKED (failed logins) until=" + until;
+    }
+
     /** Writes the status when it changed; runs on the housekeeping thread. */
     void write() {
         List<String> lines = new ArrayList<>();

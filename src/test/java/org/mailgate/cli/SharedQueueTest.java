@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -27,7 +28,10 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.mailauth.DkimKeyRing;
 import org.mailgate.mailauth.SigningKey;
+import org.mailgate.policy.SentMessages;
 import org.mailgate.postgres.PostgresDkimKeys;
+import org.mailgate.postgres.PostgresLogins;
+import org.mailgate.postgres.PostgresSentMessages;
 import org.mailgate.testing.PostgresDatabase;
 import org.mailgate.testing.PostgresServer;
 
@@ -177,6 +181,19 @@ class SharedQueueTest {
         ring.refresh();
         assertThat(ring.active("example.com")).isEmpty();
         assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
+    }
+
+    @Test
+    @DisplayName("`user list --config` shows each user's sending counts summed over the nodes, and a lockout set by any node")
+    void userStatusFromTheDatabase() throws Exception {
+        Path config = adminConfig();
+        Instant now = Instant.now();
+        new PostgresSentMessages(database.database(), "node-a").add(List.of(new SentMessages.Sent("alice@example.com", now.minusSeconds(60), 2)));
+        new PostgresSentMessages(database.database(), "node-b").add(List.of(new SentMessages.Sent("alice@example.com", now.minusSeconds(7200), 3)));
+        new PostgresLogins(database.database()).lock("alice@example.com", now.plusSeconds(600));
+        CliRun.Result list = CliRun.run("", "user", "list", "--config", config.toString());
+        assertThat(list.out()).as(list.err()).startsWith("alice@example.com  sent messages/1h=1 messages/24h=2 recipients/1h=2 recipients/24h=5,"
+                + " LOCKED (failed logins) until=");
     }
 
     private static String greeting(int port, String from) throws Exception {
