@@ -196,6 +196,38 @@ class SharedQueueTest {
                 + " LOCKED (failed logins) until=");
     }
 
+    @Test
+    @DisplayName("`storage import --from DIR` copies a one-node server's users, bans and DKIM keys in; what the database has stays")
+    void importAOneNodeDataDirectory() throws Exception {
+        Path config = adminConfig();
+        Path old = dir.resolve("old-node");
+        assertThat(CliRun.run("old-password-1\n", "user", "add", "alice@example.com", "--password-stdin", "--data-dir", old.toString()).exitCode()).isZero();
+        assertThat(CliRun.run("bobs-password-1\n", "user", "add", "bob@example.com", "--password-stdin", "--data-dir", old.toString()).exitCode()).isZero();
+        assertThat(CliRun.run("", "ban", "add", "192.0.2.0/24", "--data-dir", old.toString()).exitCode()).isZero();
+        assertThat(CliRun.run("", "dkim", "keygen", "example.com", "--algorithm", "rsa", "--selector", "old", "--data-dir", old.toString()).exitCode()).isZero();
+        assertThat(CliRun.run("", "dkim", "activate", "example.com", "old", "--force", "--data-dir", old.toString()).exitCode()).isZero();
+
+        CliRun.Result imported = CliRun.run("", "storage", "import", "--config", config.toString(), "--from", old.toString());
+        assertThat(imported.out()).as(imported.err()).isEqualTo("""
+                users: 1 imported, 1 already in the database (kept as they are there)
+                bans: 1 imported
+                DKIM keys: 1 imported
+                """);
+        assertThat(CliRun.run("", "user", "list", "--config", config.toString()).out()).contains("alice@example.com").contains("bob@example.com");
+        assertThat(CliRun.run("", "ban", "list", "--config", config.toString()).out()).startsWith("192.0.2.0/24");
+        DkimKeyRing ring = new DkimKeyRing(new PostgresDkimKeys(database.database()));
+        assertThat(ring.active("example.com")).extracting(SigningKey::selector).containsExactly("old");
+        assertThat(CliRun.run("", "storage", "import", "--config", config.toString(), "--from", old.toString()).out())
+                .isEqualTo("""
+                users: 0 imported, 2 already in the database (kept as they are there)
+                bans: 0 imported, 1 already in the database (kept as they are there)
+                DKIM keys: 0 imported, 1 already in the database (kept as they are there)
+                """);
+        CliRun.Result missing = CliRun.run("", "storage", "import", "--config", config.toString(), "--from", dir.resolve("nowhere").toString());
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.err()).contains("no such data directory");
+    }
+
     private static String greeting(int port, String from) throws Exception {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port, InetAddress.getByName(from), 0)) {
             return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
