@@ -1,6 +1,7 @@
 package org.mailgate.auth;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -34,8 +37,18 @@ public final class LockedTextFile {
         return Files.exists(path) ? Files.readAllLines(path, StandardCharsets.UTF_8) : List.of();
     }
 
-    /** Applies {@code change} to the whole text under an exclusive lock and writes the result. */
-    public void update(UnaryOperator<List<String>> change) throws IOException {
+    /** What a file's lines hold, read or refused with the line that is wrong. */
+    @FunctionalInterface
+    public interface Parser<T> {
+        List<T> parse(List<String> lines) throws IOException;
+    }
+
+    /**
+     * Applies {@code change} to the whole text under an exclusive lock and writes the result. The
+     * file lock keeps other processes out; synchronized keeps this one's threads in turn (a JVM
+     * holds one file lock, which a second thread's request would find overlapping, not wait for).
+     */
+    public synchronized void update(UnaryOperator<List<String>> change) throws IOException {
         if (!Files.isDirectory(path.getParent())) { // the data directory: private, like everything in it
             Files.createDirectories(path.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
@@ -43,6 +56,21 @@ public final class LockedTextFile {
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock lock = lockChannel.lock()) {
             replace(String.join("\n", change.apply(lines())) + "\n");
+        }
+    }
+
+    /** As above, on the records the lines hold: parsed, changed, and formatted back into lines. */
+    public <T> void update(Parser<T> parser, UnaryOperator<List<T>> change, Function<List<T>, List<String>> format) throws IOException {
+        try {
+            update(lines -> {
+                try {
+                    return format.apply(change.apply(new ArrayList<>(parser.parse(lines))));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

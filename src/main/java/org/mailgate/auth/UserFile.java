@@ -1,7 +1,6 @@
 package org.mailgate.auth;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -49,24 +48,10 @@ public final class UserFile implements UserStore {
         return users;
     }
 
-    /**
-     * Applies {@code change} to the users under an exclusive lock and writes the result. The
-     * file lock keeps other processes out; synchronized keeps this one's threads in turn (a JVM
-     * holds one file lock, which a second thread's request would find overlapping, not wait for).
-     */
+    /** Applies {@code change} to the users under the file's lock and writes the result. */
     @Override
-    public synchronized void update(UnaryOperator<List<User>> change) throws IOException {
-        try {
-            file.update(lines -> {
-                try {
-                    return format(change.apply(new ArrayList<>(parse(lines))));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+    public void update(UnaryOperator<List<User>> change) throws IOException {
+        file.update(this::parse, change, UserFile::format);
     }
 
     /** The file's modification time, size and inode: what changes when it is replaced. */

@@ -88,8 +88,10 @@ final class BanCommand {
             try (Storage storage = Storage.forCommand(data)) {
                 boolean banned = new BanList(storage.bans(), Clock.systemUTC()).remove(range);
                 // a client locked out by failed logins (not banned) is let in by the same command
-                String unlocked = storage.unlock(ClientKey.of(range.network()));
-                System.out.println(banned ? "removed the ban of " + range : "no ban of " + range + "; " + unlocked + ", if it was locked out");
+                String client = ClientKey.of(range.network());
+                String unlocked = storage.unlock(client) ? "lifted any login lockout of " + client + " on every node"
+                        : "asked the running server to lift a login lockout of " + client + ", if any";
+                System.out.println(banned ? "removed the ban of " + range : "no ban of " + range + "; " + unlocked);
             }
             return 0;
         }

@@ -138,15 +138,16 @@ final class Storage implements AutoCloseable {
 
     /**
      * Lets {@code who} (an account, or a client's key) log in again, its failures forgotten: in
-     * the database at once, for every node; with files, by asking the running server. Says which.
+     * the database at once, for every node (true); with files, by asking the running server, which
+     * does it within a second (false).
      */
-    String unlock(String who) throws IOException {
+    boolean unlock(String who) throws IOException {
         if (database == null) {
             new UnlockRequests(dataDir).request(who);
-            return "asked the running server to unlock " + who + " (within a second)";
+            return false;
         }
         new PostgresLogins(database).forget(who);
-        return "unlocked " + who + " on every node";
+        return true;
     }
 
     /** Where the DKIM keys live: files in the data directory, or the database. */

@@ -94,7 +94,8 @@ final class UserCommand {
                 if (storage.users().read().stream().noneMatch(u -> u.address().equals(login))) {
                     throw new CommandFailure("no user " + login + "; see: mailgate user list");
                 }
-                System.out.println(storage.unlock(login));
+                System.out.println(storage.unlock(login) ? "unlocked " + login + " on every node"
+                        : "asked the running server to unlock " + login + " (within a second)");
             }
             return 0;
         }

@@ -1,7 +1,6 @@
 package org.mailgate.policy;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -31,20 +30,12 @@ public final class BanFile implements BanStore {
 
     @Override
     public void update(UnaryOperator<List<Ban>> change) throws IOException {
-        try {
-            file.update(lines -> {
-                try {
-                    List<String> text = new ArrayList<>();
-                    text.add("# Mailgate bans: address-or-network until reason");
-                    change.apply(new ArrayList<>(parse(lines))).forEach(ban -> text.add(line(ban)));
-                    return text;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        file.update(this::parse, change, bans -> {
+            List<String> text = new ArrayList<>();
+            text.add("# Mailgate bans: address-or-network until reason");
+            bans.forEach(ban -> text.add(line(ban)));
+            return text;
+        });
     }
 
     /** The file's modification time, size and inode: what changes when it is replaced. */

@@ -47,8 +47,7 @@ final class SavedCounters {
         }
     }
 
-    /** Synchronized: the housekeeping's write and the stop's may overlap, and one process may not hold the file's lock twice. */
-    synchronized void write(Counters counters) {
+    void write(Counters counters) {
         List<String> lines = new ArrayList<>();
         lines.add("# Mailgate counters, written by the running server: failed logins, lockouts, messages sent");
         LoginThrottle.Saved logins = counters.logins();
