@@ -21,6 +21,7 @@ import org.mailgate.mail.Mailbox;
 import org.mailgate.mail.Reply;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.QueueEvent;
+import org.mailgate.spool.MessageState;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.RecipientState;
 import org.mailgate.spool.Spool;
@@ -66,13 +67,13 @@ final class Attempts {
 
     /** One round for message {@code id}; returns when to come back, or empty when the message is done or held. */
     Optional<Instant> run(String id) throws IOException {
-        Optional<QueuedMessage> found = spool.find(id);
+        Optional<MessageState> found = spool.load(id);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        QueuedMessage message = found.get();
+        QueuedMessage message = found.get().message();
         SpoolEnvelope envelope = message.envelope();
-        DeliveryState state = spool.state(message);
+        DeliveryState state = found.get().state();
         Instant roundStart = clock.instant();
         if (state.held()) {
             return Optional.empty();
@@ -87,8 +88,9 @@ final class Attempts {
             deliverPending(message, state);
         }
         state = spool.state(message);
-        bounces.report(message, state);
-        state = spool.state(message);
+        if (bounces.report(message, state)) {
+            state = spool.state(message);
+        }
         if (state.isDone()) {
             return finish(message, state);
         }

@@ -40,9 +40,10 @@ final class Bounces {
 
     /**
      * Reports recipients newly failed (and, when asked with NOTIFY=SUCCESS, newly delivered to a
-     * local mailbox); only those a notice went out for are journaled as reported.
+     * local mailbox); only those a notice went out for are journaled as reported. True when it
+     * journaled any (the state has changed).
      */
-    void report(QueuedMessage message, DeliveryState state) throws IOException {
+    boolean report(QueuedMessage message, DeliveryState state) throws IOException {
         List<Dsn.Report> failed = new ArrayList<>();
         List<Dsn.Report> delivered = new ArrayList<>();
         for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
@@ -62,6 +63,7 @@ final class Bounces {
         if (!reported.isEmpty()) {
             spool.record(message.id(), reported);
         }
+        return !reported.isEmpty();
     }
 
     /** Once per message, after the configured delay, for the recipients still pending that want it. */

@@ -29,6 +29,7 @@ import org.mailgate.spool.DeliveryJournal;
 import org.mailgate.spool.DeliveryState;
 import org.mailgate.spool.EnvelopeCodec;
 import org.mailgate.spool.IncomingMessage;
+import org.mailgate.spool.MessageState;
 import org.mailgate.spool.PrivateFiles;
 import org.mailgate.spool.QueueCounts;
 import org.mailgate.spool.QueueEvent;
@@ -272,6 +273,24 @@ public final class PostgresSpool implements Spool {
         query("SELECT lines FROM journal WHERE message_id = ? ORDER BY seq", statement -> statement.setString(1, message.id()),
                 row -> row.getBytes(1)).forEach(journal::writeBytes);
         return DeliveryState.replay(message.envelope(), DeliveryJournal.decode(journal.toByteArray()));
+    }
+
+    /** The envelope and the whole journal in one round trip: each delivery round starts here. */
+    @Override
+    public Optional<MessageState> load(String id) throws IOException {
+        record Row(Stored stored, byte[] journal) {}
+        List<Row> rows = query("SELECT m.id, m.envelope, m.size, (SELECT coalesce(string_agg(j.lines, ''::bytea ORDER BY j.seq), ''::bytea)"
+                + " FROM journal j WHERE j.message_id = m.id) FROM message m WHERE m.set_aside IS NULL AND m.id = ?",
+                statement -> statement.setString(1, id), row -> new Row(stored(row), row.getBytes(4)));
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<QueuedMessage> message = decoded(rows.getFirst().stored());
+        if (message.isEmpty()) {
+            return Optional.empty();
+        }
+        DeliveryState state = DeliveryState.replay(message.get().envelope(), DeliveryJournal.decode(rows.getFirst().journal()));
+        return Optional.of(new MessageState(message.get(), state));
     }
 
     /**

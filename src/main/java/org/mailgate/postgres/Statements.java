@@ -28,9 +28,13 @@ final class Statements {
         T map(ResultSet row) throws SQLException;
     }
 
-    /** The rows of a query, each mapped. */
+    /**
+     * The rows of a query, each mapped. In autocommit, so the query is one round trip, not a
+     * BEGIN, the query and a COMMIT (the pool puts autocommit back off when the connection returns).
+     */
     static <T> List<T> query(Database database, String sql, Binder binder, Row<T> row, String what) throws IOException {
         try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(sql)) {
+            c.setAutoCommit(true);
             binder.bind(statement);
             List<T> rows = new ArrayList<>();
             try (ResultSet result = statement.executeQuery()) {
@@ -38,7 +42,6 @@ final class Statements {
                     rows.add(row.map(result));
                 }
             }
-            c.commit();
             return rows;
         } catch (SQLException e) {
             throw failed(what, e);

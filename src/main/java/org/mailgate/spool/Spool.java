@@ -46,6 +46,12 @@ public interface Spool extends AutoCloseable {
     /** The message's delivery journal replayed over its envelope. */
     DeliveryState state(QueuedMessage message) throws IOException;
 
+    /** {@link #find} and {@link #state} at once (a database reads both in one query); empty when the message is gone. */
+    default Optional<MessageState> load(String id) throws IOException {
+        Optional<QueuedMessage> message = find(id);
+        return message.isEmpty() ? Optional.empty() : Optional.of(new MessageState(message.get(), state(message.get())));
+    }
+
     /** Appends to the message's delivery journal and fsyncs it before returning. */
     void record(String id, List<QueueEvent> events) throws IOException;
 

@@ -208,7 +208,11 @@ public abstract class SpoolContract {
             assertThat(state.held()).isTrue();
             assertThat(state.nextAttempt()).isEqualTo(now.plusSeconds(300));
             assertThat(state.pending()).containsExactly(bob);
+            MessageState loaded = spool.load(envelope.id()).orElseThrow();
+            assertThat(loaded.state()).as("load reads what find and state read").isEqualTo(state);
+            assertThat(loaded.message().envelope()).isEqualTo(envelope);
             assertThat(spool.delete(envelope.id())).isTrue();
+            assertThat(spool.load(envelope.id())).isEmpty();
             assertThatThrownBy(() -> spool.record(envelope.id(), List.of(new QueueEvent.Released(now)))).isInstanceOf(IOException.class);
         }
     }
