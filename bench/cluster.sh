@@ -19,8 +19,8 @@ pg=$work/pg
 declare -A pids=()
 haproxy_pid=""
 cleanup() {
-  for n in "${!pids[@]}"; do kill "${pids[$n]}" 2>/dev/null; done
-  pkill -f "serve --config $work/" 2>/dev/null # nodes a run (in a subshell) left when it failed
+  # every node started, also by a run (a subshell, whose pids[] this shell never sees) that failed
+  for pid in $(cat "$work"/node*.pid 2>/dev/null); do kill "$pid" 2>/dev/null; done
   [[ -n $haproxy_pid ]] && kill "$haproxy_pid" 2>/dev/null
   [[ -f $pg/data/postmaster.pid ]] && postgres_ctl "$pg" stop
   wait 2>/dev/null
@@ -60,6 +60,7 @@ CONF
 start_node() {
   "$root/mailgate" serve --config "$work/node$1.toml" >"$work/node$1.log" 2>&1 &
   pids[$1]=$!
+  echo "${pids[$1]}" >"$work/node$1.pid"
   mailgate_ready "$work/node$1.log" "${pids[$1]}" || { log "node $1 did not start"; tail -20 "$work/node$1.log" >&2; exit 1; }
 }
 stop_nodes() { for n in "${!pids[@]}"; do kill "${pids[$n]}"; wait "${pids[$n]}" 2>/dev/null; done; pids=(); }

@@ -20,7 +20,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -58,6 +57,7 @@ public final class PostgresSpool implements Spool {
     private final Path receiving;
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final CommitBatches<Pending> committer; // null when read-only
+    private final PostgresLeases leases;
     private volatile String lastStamp = "";
 
     private PostgresSpool(Database database, String node, Path receiving, boolean writable) {
@@ -65,6 +65,7 @@ public final class PostgresSpool implements Spool {
         this.node = node;
         this.receiving = receiving;
         this.committer = writable ? new CommitBatches<>("spool-commit", MAX_BATCH, this::commitBatch) : null;
+        this.leases = new PostgresLeases(database, node);
     }
 
     /**
@@ -80,7 +81,7 @@ public final class PostgresSpool implements Spool {
             }
         }
         PostgresSpool spool = new PostgresSpool(database, node, receiving, true);
-        spool.releaseAll();
+        spool.leases.releaseAll();
         return spool;
     }
 
@@ -343,85 +344,29 @@ public final class PostgresSpool implements Spool {
         }
     }
 
-    /** The database's clock decides a lease's expiry: the nodes' clocks may differ, its is one. */
     @Override
     public boolean claim(String id, Duration lease) throws IOException {
-        return leaseUpdate("UPDATE message SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond'"
-                + " WHERE id = ? AND set_aside IS NULL AND (lease_until IS NULL OR lease_until < now() OR lease_owner = ?)", statement -> {
-                    statement.setString(1, node);
-                    statement.setLong(2, lease.toMillis());
-                    statement.setString(3, id);
-                    statement.setString(4, node);
-                }) == 1;
+        return leases.claim(id, lease);
     }
 
     @Override
     public void renew(Collection<String> ids, Duration lease) throws IOException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        leaseUpdate("UPDATE message SET lease_until = now() + ? * interval '1 millisecond' WHERE lease_owner = ? AND id = ANY (?)", statement -> {
-            statement.setLong(1, lease.toMillis());
-            statement.setString(2, node);
-            statement.setArray(3, statement.getConnection().createArrayOf("text", ids.toArray()));
-        });
+        leases.renew(ids, lease);
     }
 
     @Override
     public void release(String id) throws IOException {
-        leaseUpdate("UPDATE message SET lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", statement -> {
-            statement.setString(1, id);
-            statement.setString(2, node);
-        });
+        leases.release(id);
     }
 
-    private void releaseAll() throws IOException {
-        int released = leaseUpdate("UPDATE message SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?",
-                statement -> statement.setString(1, node));
-        if (released > 0) {
-            log.info("released {} leases node {} held before it stopped: those messages are due again", released, node);
-        }
-    }
-
-    /**
-     * One statement: the due messages no node holds, locked with SKIP LOCKED so nodes claiming at
-     * the same moment each take others, then leased to this node.
-     */
     @Override
     public List<String> claimDue(int max, Duration lease) throws IOException {
-        List<String> claimed = new ArrayList<>();
-        try (Connection c = database.connection(); PreparedStatement statement = c.prepareStatement(
-                "UPDATE message SET lease_owner = ?, lease_until = now() + ? * interval '1 millisecond' WHERE id IN ("
-                        + "SELECT id FROM message WHERE set_aside IS NULL AND NOT held AND next_attempt <= now()"
-                        + " AND (lease_until IS NULL OR lease_until < now()) ORDER BY next_attempt LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING id")) {
-            try {
-                Statements.asynchronousCommit(c);
-                statement.setString(1, node);
-                statement.setLong(2, lease.toMillis());
-                statement.setInt(3, max);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        claimed.add(rows.getString(1));
-                    }
-                }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw Statements.failed("claim due messages", e);
-        }
-        return claimed;
+        return leases.claimDue(max, lease);
     }
 
     @Override
     public Map<String, String> leases() throws IOException {
-        Map<String, String> leases = new TreeMap<>();
-        query("SELECT id, lease_owner, lease_until FROM message WHERE lease_until > now() ORDER BY id", statement -> {},
-                row -> Map.entry(row.getString(1), row.getString(2) + " until " + row.getTimestamp(3).toInstant()))
-                .forEach(lease -> leases.put(lease.getKey(), lease.getValue()));
-        return leases;
+        return leases.held();
     }
 
     @Override
@@ -469,13 +414,5 @@ public final class PostgresSpool implements Spool {
 
     private int update(String sql, Statements.Binder binder) throws IOException {
         return Statements.update(database, sql, binder, true, "change the queue");
-    }
-
-    /**
-     * A lease's change, committed without waiting for the WAL flush: one lost in a database crash
-     * only runs out or is claimed again, while every flush saved is one less per delivery.
-     */
-    private int leaseUpdate(String sql, Statements.Binder binder) throws IOException {
-        return Statements.update(database, sql, binder, false, "change the queue");
     }
 }

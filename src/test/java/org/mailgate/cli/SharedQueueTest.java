@@ -32,6 +32,7 @@ import org.mailgate.policy.SentMessages;
 import org.mailgate.postgres.PostgresDkimKeys;
 import org.mailgate.postgres.PostgresLogins;
 import org.mailgate.postgres.PostgresSentMessages;
+import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.testing.PostgresDatabase;
 import org.mailgate.testing.PostgresServer;
 
@@ -127,6 +128,13 @@ class SharedQueueTest {
             CliRun.Result list = CliRun.run("", "queue", "list", "--config", config.toString());
             assertThat(list.exitCode()).as(list.err()).isZero();
             assertThat(list.out()).contains("20 messages in the queue").contains(ids.get(0)).contains(ids.get(19));
+            try (PostgresSpool elsewhere = PostgresSpool.open(database.database(), "node-x", dir.resolve("receiving-x"))) {
+                assertThat(elsewhere.claim(ids.get(0), Duration.ofMinutes(2))).isTrue();
+                CliRun.Result leased = CliRun.run("", "queue", "list", "--config", config.toString());
+                assertThat(leased.out()).containsPattern(ids.get(0) + ".*being delivered by node-x until ");
+                assertThat(CliRun.run("", "queue", "list", "--json", "--config", config.toString()).out()).contains("\"lease\":\"node-x until ");
+                elsewhere.release(ids.get(0));
+            }
             assertThat(dir.resolve("elsewhere")).as("no data directory needed on the admin's machine").doesNotExist();
             CliRun.Result users = CliRun.run("", "user", "list", "--config", config.toString());
             assertThat(users.out()).as("the users, from the database").startsWith("alice@example.com");

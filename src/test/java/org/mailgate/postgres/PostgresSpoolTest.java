@@ -95,4 +95,20 @@ class PostgresSpoolTest extends SpoolContract {
             assertThat(b.claimDue(10, Duration.ofMinutes(2))).containsExactlyInAnyOrder(held.id(), later.id());
         }
     }
+
+    @Test
+    @DisplayName("a renewal keeps a short lease alive past its first end; only the holder's leases are renewed")
+    void renewKeepsTheLease() throws Exception {
+        SpoolEnvelope message = envelope();
+        try (Spool a = open(); Spool b = PostgresSpool.open(postgres.database(), "node-b", dir.resolve("receiving-b"))) {
+            queue(a, message, "Subject: r\r\n\r\nbody\r\n");
+            assertThat(a.claim(message.id(), Duration.ofMillis(300))).isTrue();
+            b.renew(List.of(message.id()), Duration.ofMinutes(5)); // not node-b's: nothing changes
+            a.renew(List.of(message.id()), Duration.ofMinutes(5));
+            Thread.sleep(400);
+            assertThat(b.claimDue(10, Duration.ofMinutes(2))).as("renewed: still node-a's past the first lease").isEmpty();
+            assertThat(b.claim(message.id(), Duration.ofMinutes(2))).isFalse();
+            a.renew(List.of(), Duration.ofMinutes(5)); // nothing in flight: nothing to do
+        }
+    }
 }
