@@ -54,8 +54,13 @@ CONF
   # 50 sessions' first logins from one address at once look like a guessing flood (checks in
   # progress count): lifted here, where the whole load is one client's
   printf '[login-throttle]\nlockout-after = 100000\ndelay-after = 100000\n' >>"$work/node$1.toml"
-  [[ -d $work/$2-node$1 ]] || printf 'bench-password\n' | "$root/mailgate" user add bench@bench.test --password-stdin \
-    --config "$work/node$1.toml" >/dev/null 2>&1
+  if [[ $2 == postgres && ! -f $work/migrated ]]; then # the admin commands need the schema; the first node would make it too
+    "$root/mailgate" storage migrate --config "$work/node$1.toml" >"$work/migrated" 2>&1 || { log "storage migrate: $(cat "$work/migrated")"; exit 1; }
+  fi
+  if [[ ! -d $work/$2-node$1 ]]; then
+    printf 'bench-password\n' | "$root/mailgate" user add bench@bench.test --password-stdin --config "$work/node$1.toml" >"$work/user-add.out" 2>&1 \
+      || grep -q "already exists" "$work/user-add.out" || { log "user add: $(cat "$work/user-add.out")"; exit 1; }
+  fi
 }
 start_node() {
   "$root/mailgate" serve --config "$work/node$1.toml" >"$work/node$1.log" 2>&1 &

@@ -6,8 +6,8 @@
 # by Subject), none lost, and the duplicates are counted. Then PostgreSQL is stopped for 20 s
 # during a second run: clients get 4xx, never a 250 for a message not committed, and once it is
 # back everything acknowledged is delivered. The users are the database's (added through one
-# node, seen by all), and a password-guessing flood spread over the nodes is locked out after as
-# many failures as against one.
+# node, seen by all), a password-guessing flood spread over the nodes is locked out after as
+# many failures as against one, and a ban from the CLI refuses the client at every node.
 #
 #   tests/cluster-e2e.sh        (MESSAGES=N for another count; KEEP=1 keeps the work directory)
 set -uo pipefail
@@ -205,6 +205,23 @@ echo "cluster-e2e: the flood: $flood"
 check "a guessing flood spread over the three nodes is locked out after 6 failures, as against one node (454 4.7.0)" \
   bash -c "[[ '$flood' == '6 4.7.0 Too many failed logins'* ]]"
 check "every node took part in the flood" bash -c "for n in 1 2 3; do grep -q 'authentication failed user=user4@cluster.test' '$work'/node\$n*.log || exit 1; done"
+
+# --- A ban from the CLI holds on every node: HAProxy deals six connections from 127.0.0.9 to
+# the three nodes in turn, two each (PROXY v2 gives them the client's address), and each refuses it
+cat >"$work/greetings.py" <<'PY'
+import socket, sys
+host, port = sys.argv[1].rsplit(":", 1)
+for _ in range(int(sys.argv[3])):
+    with socket.create_connection((host, int(port)), timeout=10, source_address=(sys.argv[2], 0)) as s:
+        print(s.makefile("rb").readline().decode().split(" ")[0])
+PY
+all_greet() { # all_greet CODE: six connections from 127.0.0.9 through HAProxy (two per node) all get CODE
+  [[ $(python3 "$work/greetings.py" "127.0.0.1:$HA_PORT" 127.0.0.9 6 | sort -u) == "$1" ]]
+}
+./mailgate ban add 127.0.0.9 --reason "cluster test" --config "$work/node1.toml" >/dev/null
+check "a ban added with --config through node 1 refuses the client at all three nodes (554)" wait_for 10 all_greet 554
+./mailgate ban remove 127.0.0.9 --config "$work/node3.toml" >/dev/null
+check "removed through node 3, all three nodes greet it again (220)" wait_for 10 all_greet 220
 
 echo "cluster-e2e: $passed passed, $failed failed"
 ((failed == 0))

@@ -17,6 +17,7 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
     private final UserStore store;
     private volatile UserDirectory current = UserDirectory.EMPTY;
     private Object lastSeen;
+    private boolean unreadable;
 
     public LiveUserDirectory(UserStore store) throws IOException {
         this.store = store;
@@ -48,6 +49,10 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
     public synchronized void refresh() {
         try {
             Object stamp = store.version();
+            if (unreadable) {
+                unreadable = false;
+                log.info("users readable again in {}", store.describe());
+            }
             if (Objects.equals(stamp, lastSeen)) {
                 return;
             }
@@ -55,7 +60,10 @@ public final class LiveUserDirectory implements Supplier<UserDirectory> {
             lastSeen = stamp;
             log.info("users reloaded: {} users", current.users().size());
         } catch (IOException e) {
-            log.error("users not reloaded from {}, keeping {} users: {}", store.describe(), current.users().size(), e.getMessage());
+            if (!unreadable) { // said once, not every second while a database is down
+                unreadable = true;
+                log.error("users not reloaded from {}, keeping {} users: {}", store.describe(), current.users().size(), e.getMessage());
+            }
         }
     }
 

@@ -19,6 +19,7 @@ public final class DkimKeyRing {
     private final DkimKeyStore store;
     private volatile Map<String, List<SigningKey>> active = Map.of();
     private Object lastSeen;
+    private boolean unreadable;
 
     public DkimKeyRing(DkimKeyStore store) {
         this.store = store;
@@ -33,6 +34,10 @@ public final class DkimKeyRing {
     public synchronized void refresh() {
         try {
             Object stamp = store.version();
+            if (unreadable) {
+                unreadable = false;
+                log.info("DKIM keys readable again");
+            }
             if (stamp.equals(lastSeen)) {
                 return;
             }
@@ -46,7 +51,10 @@ public final class DkimKeyRing {
             log.info("DKIM keys loaded: {}", keys.isEmpty() ? "none active" : keys.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue().stream().map(SigningKey::selector).toList()).collect(Collectors.joining(", ")));
         } catch (IOException e) {
-            log.error("DKIM keys not reloaded, the keys in use stay: {}", e.getMessage());
+            if (!unreadable) { // said once, not every second while a database is down
+                unreadable = true;
+                log.error("DKIM keys not reloaded, the keys in use stay: {}", e.getMessage());
+            }
         }
     }
 }

@@ -39,6 +39,7 @@ public final class BanList {
     private final Clock clock;
     private volatile List<Ban> current = List.of();
     private Object lastSeen;
+    private boolean unreadable;
 
     public BanList(BanStore store, Clock clock) {
         this.store = store;
@@ -87,12 +88,20 @@ public final class BanList {
     /** Reads the store again when it changed (a `mailgate ban` command, another node); call from one thread, off the event loops. */
     public void refresh() {
         try {
-            if (!Objects.equals(store.version(), lastSeen)) {
+            Object version = store.version();
+            if (unreadable) {
+                unreadable = false;
+                log.info("bans readable again");
+            }
+            if (!Objects.equals(version, lastSeen)) {
                 load();
                 log.info("bans reloaded: {} in force", active().size());
             }
         } catch (IOException e) {
-            log.error("bans not reloaded, keeping {}: {}", current.size(), e.getMessage());
+            if (!unreadable) { // said once, not every second while a database is down
+                unreadable = true;
+                log.error("bans not reloaded, keeping {}: {}", current.size(), e.getMessage());
+            }
         }
     }
 
