@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.mailgate.auth.SharedEvents;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserFile;
 import org.mailgate.auth.UserStore;
@@ -20,11 +22,12 @@ import org.mailgate.mailauth.DkimKeyFiles;
 import org.mailgate.mailauth.DkimKeyStore;
 import org.mailgate.delivery.tls.MtaStsStore;
 import org.mailgate.policy.BanStore;
+import org.mailgate.policy.SendingLimits;
 import org.mailgate.postgres.PostgresBans;
 import org.mailgate.postgres.PostgresDkimKeys;
 import org.mailgate.postgres.PostgresLogins;
 import org.mailgate.postgres.PostgresMtaSts;
-import org.mailgate.postgres.PostgresSentMessages;
+import org.mailgate.postgres.PostgresSharedEvents;
 import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.postgres.PostgresUsers;
 import org.mailgate.postgres.Schema;
@@ -133,7 +136,7 @@ final class Storage implements AutoCloseable {
         if (database == null) {
             return Stores.files(dataDir);
         }
-        return new Stores(new PostgresBans(database), Optional.of(new PostgresLogins(database)), Optional.of(new PostgresSentMessages(database, node)));
+        return new Stores(new PostgresBans(database), Optional.of(new PostgresLogins(database)), Optional.of(new PostgresSharedEvents(database, node)));
     }
 
     /**
@@ -180,7 +183,11 @@ final class Storage implements AutoCloseable {
             return Files.isDirectory(dataDir) ? ServerStatus.read(dataDir) : Map.of();
         }
         Map<String, String> status = new TreeMap<>();
-        new PostgresSentMessages(database, node).elsewhere(Instant.now()).forEach((user, usage) -> status.put(user, ServerStatus.describe(usage)));
+        PostgresSharedEvents sent = new PostgresSharedEvents(database, node); // the CLI's node name: every server's events are "elsewhere"
+        Instant now = Instant.now();
+        Map<String, SharedEvents.Totals> hour = sent.elsewhere(SendingLimits.KIND, now.minus(Duration.ofHours(1)));
+        sent.elsewhere(SendingLimits.KIND, now.minus(Duration.ofDays(1))).forEach((user, day) -> status.put(user,
+                ServerStatus.describe(SendingLimits.Usage.of(hour.getOrDefault(user, SharedEvents.Totals.NONE), day))));
         new PostgresLogins(database).locks().forEach((who, until) -> status.merge(who, ServerStatus.describeLock(until), (a, b) -> a + ", " + b));
         return status;
     }

@@ -3,9 +3,15 @@ package org.mailgate.policy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.mailgate.auth.ClientKey;
 import org.mailgate.auth.RecentEvents;
+import org.mailgate.auth.SharedEvents;
+import org.mailgate.auth.SharedTally;
 import org.mailgate.config.AddressRange;
 import org.mailgate.config.AutoBanConfig;
 import org.mailgate.config.Durations;
@@ -16,20 +22,34 @@ import org.slf4j.LoggerFactory;
  * Bans a client that keeps failing logins, keeps trying to relay, or probes for valid
  * recipients, as Stalwart does without fail2ban: past the threshold within the window, the
  * client (IPv4 address, IPv6 /64) is refused at connect for the ban's duration.
+ *
+ * <p>With a {@link SharedTally} (several nodes on one database) the other nodes' offences of the
+ * client count too, as last read (every two seconds): a client that spreads its relay attempts
+ * over the nodes is banned after about as many as against one.
  */
 public final class AutoBan {
     private static final Logger log = LoggerFactory.getLogger(AutoBan.class);
 
     public enum Offence { FAILED_LOGIN, RELAY_ATTEMPT, UNKNOWN_RECIPIENT }
 
+    /** The kind of event in the shared store. */
+    public static final String KIND = "offence";
+
     private volatile AutoBanConfig config;
     private final BanList bans;
     private final Executor writer;
     private final Clock clock;
     private final RecentEvents events;
+    private final Optional<SharedTally> shared;
 
     /** @param writer where the ban file is written: never an event loop */
     public AutoBan(AutoBanConfig config, BanList bans, Executor writer, Clock clock) {
+        this(config, bans, writer, clock, Optional.empty());
+    }
+
+    /** One that counts every node's offences, through {@code shared}. */
+    public AutoBan(AutoBanConfig config, BanList bans, Executor writer, Clock clock, Optional<SharedEvents> shared) {
+        this.shared = shared.map(store -> new SharedTally(store, KIND, List.of(config.window()), clock));
         this.config = config;
         this.bans = bans;
         this.writer = writer;
@@ -45,6 +65,17 @@ public final class AutoBan {
     public void reconfigure(AutoBanConfig next) {
         config = next;
         events.resize(next.window().toMillis(), most(next) + 1);
+        shared.ifPresent(tally -> tally.windows(List.of(next.window())));
+    }
+
+    /** With a shared store: sends this node's offences and reads the others'; every two seconds, from one thread, off the event loops. */
+    public void share() {
+        shared.ifPresent(SharedTally::share);
+    }
+
+    /** Forgets, in the shared store, the offences older than the window. */
+    public void prune() {
+        shared.ifPresent(SharedTally::prune);
     }
 
     public void record(InetAddress client, Offence offence) {
@@ -55,7 +86,9 @@ public final class AutoBan {
         long now = clock.millis();
         String counter = offence + " " + key;
         events.add(counter, now);
-        int count = events.count(counter, now);
+        shared.ifPresent(tally -> tally.add(counter, Instant.ofEpochMilli(now), 1));
+        Duration window = config.window();
+        int count = events.count(counter, now) + shared.map(tally -> tally.elsewhere(counter, window).count()).orElse(0);
         if (count < threshold(offence)) {
             return;
         }

@@ -186,8 +186,7 @@ public final class SmtpServer implements AutoCloseable {
         SendingLimits sending;
         if (stores.shared()) {
             throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock, stores.logins().orElseThrow());
-            sending = SendingLimits.shared(config.sendingLimits(), clock, stores.sent().orElseThrow());
-            housekeeping.scheduleWithFixedDelay(sending::share, 2, 2, TimeUnit.SECONDS);
+            sending = SendingLimits.shared(config.sendingLimits(), clock, stores.events().orElseThrow());
         } else {
             SavedCounters saved = new SavedCounters(config.dataDir());
             Optional<SavedCounters.Counters> counted = saved.read();
@@ -203,7 +202,13 @@ public final class SmtpServer implements AutoCloseable {
         HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(), clock);
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
         RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), clock);
-        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock);
+        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock, stores.events());
+        if (stores.shared()) {
+            housekeeping.scheduleWithFixedDelay(() -> {
+                sending.share();
+                autoBan.share();
+            }, 2, 2, TimeUnit.SECONDS);
+        }
         ServerMetrics metrics = new ServerMetrics(registry);
         Gauge.builder("mailgate.connections.open", limiter, ConnectionLimiter::open).description("SMTP connections open").register(registry);
         Gauge.builder("mailgate.tls.handshakes.in.progress", handshakes, HandshakeSlots::inProgress).register(registry);
@@ -223,6 +228,7 @@ public final class SmtpServer implements AutoCloseable {
         housekeeping.scheduleWithFixedDelay(() -> {
             throttle.prune();
             sending.prune();
+            autoBan.prune();
             limiter.prune();
             refusals.prune();
         }, 1, 1, TimeUnit.MINUTES);

@@ -2,17 +2,17 @@ package org.mailgate.server;
 
 import java.nio.file.Path;
 import java.util.Optional;
+import org.mailgate.auth.SharedEvents;
 import org.mailgate.auth.SharedLogins;
 import org.mailgate.policy.BanFile;
 import org.mailgate.policy.BanStore;
-import org.mailgate.policy.SentMessages;
 
 /**
  * Where the server keeps what it counts and refuses beside the queue and the users: the data
  * directory's files (the bans, and the counters saved across a restart), or a database every
- * node shares (bans, failed logins, messages sent).
+ * node shares (bans, failed logins, messages sent, offences).
  */
-public record Stores(BanStore bans, Optional<SharedLogins> logins, Optional<SentMessages> sent) {
+public record Stores(BanStore bans, Optional<SharedLogins> logins, Optional<SharedEvents> events) {
     /** One node's: the data directory's files. */
     public static Stores files(Path dataDir) {
         return new Stores(new BanFile(dataDir), Optional.empty(), Optional.empty());

@@ -12,14 +12,16 @@ CREATE TABLE ban_version (
 );
 INSERT INTO ban_version VALUES (true, 0);
 
--- Messages queued per user, for the sending limits: one row a message, by the node that took it.
-CREATE TABLE sent_message (
-    username    text NOT NULL,
-    node        text NOT NULL,
-    at          timestamptz NOT NULL,
-    recipients  integer NOT NULL
+-- Events every node counts toward one limit, a row each, by the node that saw it: the messages a
+-- user queued (kind "sent", weight the recipients) and the offences of a client (kind "offence").
+CREATE TABLE counted_event (
+    kind    text NOT NULL,
+    key     text NOT NULL,
+    node    text NOT NULL,
+    at      timestamptz NOT NULL,
+    weight  integer NOT NULL
 );
-CREATE INDEX sent_message_at ON sent_message (at);
+CREATE INDEX counted_event_kind_at ON counted_event (kind, at);
 
 -- MTA-STS policies fetched by any node, kept until they expire (RFC 8461 5.1).
 CREATE TABLE mta_sts_policy (

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailgate.auth.SharedEvents;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.config.Limits;
 import org.mailgate.config.ListenerConfig;
@@ -28,10 +29,9 @@ import org.mailgate.config.MailgateConfig;
 import org.mailgate.config.StorageConfig;
 import org.mailgate.mailauth.DkimKeyRing;
 import org.mailgate.mailauth.SigningKey;
-import org.mailgate.policy.SentMessages;
 import org.mailgate.postgres.PostgresDkimKeys;
 import org.mailgate.postgres.PostgresLogins;
-import org.mailgate.postgres.PostgresSentMessages;
+import org.mailgate.postgres.PostgresSharedEvents;
 import org.mailgate.postgres.PostgresSpool;
 import org.mailgate.testing.PostgresDatabase;
 import org.mailgate.testing.PostgresServer;
@@ -196,8 +196,8 @@ class SharedQueueTest {
     void userStatusFromTheDatabase() throws Exception {
         Path config = adminConfig();
         Instant now = Instant.now();
-        new PostgresSentMessages(database.database(), "node-a").add(List.of(new SentMessages.Sent("alice@example.com", now.minusSeconds(60), 2)));
-        new PostgresSentMessages(database.database(), "node-b").add(List.of(new SentMessages.Sent("alice@example.com", now.minusSeconds(7200), 3)));
+        new PostgresSharedEvents(database.database(), "node-a").add("sent", List.of(new SharedEvents.Event("alice@example.com", now.minusSeconds(60), 2)));
+        new PostgresSharedEvents(database.database(), "node-b").add("sent", List.of(new SharedEvents.Event("alice@example.com", now.minusSeconds(7200), 3)));
         new PostgresLogins(database.database()).lock("alice@example.com", now.plusSeconds(600));
         CliRun.Result list = CliRun.run("", "user", "list", "--config", config.toString());
         assertThat(list.out()).as(list.err()).startsWith("alice@example.com  sent messages/1h=1 messages/24h=2 recipients/1h=2 recipients/24h=5,"
