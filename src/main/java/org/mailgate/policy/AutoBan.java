@@ -78,6 +78,16 @@ public final class AutoBan {
         shared.ifPresent(SharedTally::prune);
     }
 
+    /** The offences still in the window, to save across a restart (one node's). */
+    public List<RecentEvents.Entry> save() {
+        return events.entries(clock.millis());
+    }
+
+    /** Takes back what an earlier run saved. */
+    public void restore(List<RecentEvents.Entry> saved) {
+        events.restore(saved, clock.millis());
+    }
+
     public void record(InetAddress client, Offence offence) {
         if (!config.enabled()) {
             return;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The counters a one-node server keeps across a restart, in the data directory's {@code
  * counters} file (0600: it holds the password-tag key): failed logins, lockouts, known-good
- * addresses and the messages each user sent. The server writes it every half minute and when it
+ * addresses, the messages each user sent and the offences behind automatic bans. The server writes it every half minute and when it
  * stops, so a crash forgets at most the last thirty seconds; with a shared database the counters
  * live there instead. Keys (accounts as a client typed them) are URL-encoded: nothing a client
  * sends can break a line.
@@ -28,7 +28,7 @@ final class SavedCounters {
     static final String NAME = "counters";
 
     /** What the file holds. */
-    record Counters(LoginThrottle.Saved logins, List<RecentEvents.Entry> sent) {}
+    record Counters(LoginThrottle.Saved logins, List<RecentEvents.Entry> sent, List<RecentEvents.Entry> offences) {}
 
     private final LockedTextFile file;
 
@@ -49,7 +49,7 @@ final class SavedCounters {
 
     void write(Counters counters) {
         List<String> lines = new ArrayList<>();
-        lines.add("# Mailgate counters, written by the running server: failed logins, lockouts, messages sent");
+        lines.add("# Mailgate counters, written by the running server: failed logins, lockouts, messages sent, offences");
         LoginThrottle.Saved logins = counters.logins();
         lines.add("tag-key " + Base64.getEncoder().encodeToString(logins.key()));
         logins.clientFailures().forEach(e -> lines.add(event("failed-client", e)));
@@ -58,6 +58,7 @@ final class SavedCounters {
         logins.lockedAccounts().forEach(l -> lines.add("locked-account " + encode(l.who()) + " " + l.until()));
         logins.knownGood().forEach(k -> lines.add("known-good " + encode(k.account()) + " " + encode(k.client()) + " " + k.until()));
         counters.sent().forEach(e -> lines.add(event("sent", e)));
+        counters.offences().forEach(e -> lines.add(event("offence", e)));
         try {
             file.update(previous -> lines);
         } catch (IOException e) {
@@ -77,6 +78,7 @@ final class SavedCounters {
         List<LoginThrottle.Lock> lockedAccounts = new ArrayList<>();
         List<LoginThrottle.KnownGood> good = new ArrayList<>();
         List<RecentEvents.Entry> sent = new ArrayList<>();
+        List<RecentEvents.Entry> offences = new ArrayList<>();
         for (String line : lines) {
             if (line.isBlank() || line.startsWith("#")) {
                 continue;
@@ -90,13 +92,14 @@ final class SavedCounters {
                 case "locked-account" -> lockedAccounts.add(new LoginThrottle.Lock(decode(f[1]), Long.parseLong(f[2])));
                 case "known-good" -> good.add(new LoginThrottle.KnownGood(decode(f[1]), decode(f[2]), Long.parseLong(f[3])));
                 case "sent" -> sent.add(entry(f));
+                case "offence" -> offences.add(entry(f));
                 default -> throw new IOException("unknown line \"" + f[0] + " ...\"");
             }
         }
         if (key == null) {
             throw new IOException("no tag-key line");
         }
-        return new Counters(new LoginThrottle.Saved(key, clients, accounts, lockedClients, lockedAccounts, good), sent);
+        return new Counters(new LoginThrottle.Saved(key, clients, accounts, lockedClients, lockedAccounts, good), sent, offences);
     }
 
     private static RecentEvents.Entry entry(String[] f) {

@@ -177,38 +177,53 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
+    /** What the server counts against abuse: failed logins, messages sent, offences. */
+    private record Counting(LoginThrottle throttle, SendingLimits sending, AutoBan autoBan) {}
+
+    /**
+     * The counters, shared through the database (sent and read every 2 s), or one node's, saved
+     * to its data directory every 30 s and at the stop, and taken back at the next start.
+     */
+    private Counting counting(BanList bans) throws IOException {
+        Duration authDelay = config.limits().authFailureDelay();
+        if (stores.shared()) {
+            LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), authDelay, clock, stores.logins().orElseThrow());
+            SendingLimits sending = SendingLimits.shared(config.sendingLimits(), clock, stores.events().orElseThrow());
+            AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock, stores.events());
+            housekeeping.scheduleWithFixedDelay(() -> {
+                sending.share();
+                autoBan.share();
+            }, 2, 2, TimeUnit.SECONDS);
+            return new Counting(throttle, sending, autoBan);
+        }
+        SavedCounters saved = new SavedCounters(config.dataDir());
+        Optional<SavedCounters.Counters> counted = saved.read();
+        LoginThrottle throttle = counted.map(c -> LoginThrottle.restore(config.loginThrottle(), authDelay, clock, c.logins()))
+                .orElseGet(() -> new LoginThrottle(config.loginThrottle(), authDelay, clock));
+        SendingLimits sending = new SendingLimits(config.sendingLimits(), clock);
+        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock);
+        counted.ifPresent(c -> {
+            sending.restore(c.sent());
+            autoBan.restore(c.offences());
+        });
+        saveCounters = () -> saved.write(new SavedCounters.Counters(throttle.save(), sending.save(), autoBan.save()));
+        housekeeping.scheduleWithFixedDelay(() -> saveCounters.run(), 30, 30, TimeUnit.SECONDS);
+        return new Counting(throttle, sending, autoBan);
+    }
+
     /** Everything connections share, and the housekeeping that keeps it current. */
     private ServerContext context() throws IOException {
         TlsContexts tlsContexts = tls(config, clock);
         BanList bans = new BanList(stores.bans(), clock);
         bans.load();
-        LoginThrottle throttle;
-        SendingLimits sending;
-        if (stores.shared()) {
-            throttle = new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock, stores.logins().orElseThrow());
-            sending = SendingLimits.shared(config.sendingLimits(), clock, stores.events().orElseThrow());
-        } else {
-            SavedCounters saved = new SavedCounters(config.dataDir());
-            Optional<SavedCounters.Counters> counted = saved.read();
-            throttle = counted.isPresent()
-                    ? LoginThrottle.restore(config.loginThrottle(), config.limits().authFailureDelay(), clock, counted.get().logins())
-                    : new LoginThrottle(config.loginThrottle(), config.limits().authFailureDelay(), clock);
-            sending = new SendingLimits(config.sendingLimits(), clock);
-            counted.ifPresent(c -> sending.restore(c.sent()));
-            saveCounters = () -> saved.write(new SavedCounters.Counters(throttle.save(), sending.save()));
-            housekeeping.scheduleWithFixedDelay(() -> saveCounters.run(), 30, 30, TimeUnit.SECONDS);
-        }
+        Counting counting = counting(bans);
+        LoginThrottle throttle = counting.throttle();
+        SendingLimits sending = counting.sending();
+        AutoBan autoBan = counting.autoBan();
         ConnectionLimiter limiter = new ConnectionLimiter(config.limits(), clock);
         HandshakeSlots handshakes = new HandshakeSlots(config.limits().maxTlsHandshakes(), config.limits().maxTlsHandshakesPerAddress(), clock);
         ServerStatus status = new ServerStatus(config.dataDir(), throttle, sending);
         RefusalLog refusals = new RefusalLog(config.autoBan().window().toMillis(), clock);
-        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock, stores.events());
-        if (stores.shared()) {
-            housekeeping.scheduleWithFixedDelay(() -> {
-                sending.share();
-                autoBan.share();
-            }, 2, 2, TimeUnit.SECONDS);
-        }
         ServerMetrics metrics = new ServerMetrics(registry);
         Gauge.builder("mailgate.connections.open", limiter, ConnectionLimiter::open).description("SMTP connections open").register(registry);
         Gauge.builder("mailgate.tls.handshakes.in.progress", handshakes, HandshakeSlots::inProgress).register(registry);

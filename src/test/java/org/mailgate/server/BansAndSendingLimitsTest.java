@@ -94,12 +94,14 @@ class BansAndSendingLimitsTest {
     }
 
     @Test
-    @DisplayName("one node's counters survive a restart: a user past the hourly limit stays there, a locked-out account stays locked")
+    @DisplayName("one node's counters survive a restart: a user past the hourly limit stays there, a locked-out account stays locked,"
+            + " a relay attempt still counts toward a ban")
     void countersSurviveARestart() throws Exception {
         SendingLimitsConfig limits = SendingLimitsConfig.DEFAULTS.with(SendingLimitsConfig.MESSAGES_PER_HOUR, 2);
         LoginThrottleConfig throttle = LoginThrottleConfig.DEFAULTS.with(LoginThrottleConfig.LOCKOUT_AFTER, 3);
-        UnaryOperator<MailgateConfig> strict = config -> config.withProtections(throttle, limits,
-                AutoBanConfig.DEFAULTS.with(AutoBanConfig.DURATION, Duration.ZERO), List.of());
+        // automatic bans for relay attempts only (the lockout test below fails logins from 127.0.0.5 on purpose)
+        AutoBanConfig bans = AutoBanConfig.DEFAULTS.with(AutoBanConfig.RELAY_ATTEMPTS, 2).with(AutoBanConfig.FAILED_LOGINS, 1000);
+        UnaryOperator<MailgateConfig> strict = config -> config.withProtections(throttle, limits, bans, List.of());
         try (TestServer server = new TestServer(dataDir, strict)) {
             try (SmtpClient c = new SmtpClient(server.port(ListenerKind.SUBMISSION), server.certificate())) {
                 c.login("alice@example.com", "secret");
@@ -110,6 +112,7 @@ class BansAndSendingLimitsTest {
                 assertThat(login(server, "127.0.0.5", "bob@example.org", "guess" + i)).startsWith("535 5.7.8");
             }
             assertThat(login(server, "127.0.0.6", "bob@example.org", "bobs-secret")).startsWith("454 4.7.0");
+            relayAttempt(server, "127.0.0.7");
         }
         assertThat(Files.getPosixFilePermissions(dataDir.resolve(SavedCounters.NAME))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         try (TestServer restarted = new TestServer(dataDir, strict)) {
@@ -119,6 +122,17 @@ class BansAndSendingLimitsTest {
                         .isEqualTo("451 4.7.1 Sending limit reached: too many messages from this account, try again later");
             }
             assertThat(login(restarted, "127.0.0.6", "bob@example.org", "bobs-secret")).startsWith("454 4.7.0");
+            relayAttempt(restarted, "127.0.0.7"); // the second, counted with the first from before the restart
+            awaitGreeting(restarted, "127.0.0.7", "554 5.7.1");
+        }
+    }
+
+    private static void relayAttempt(TestServer server, String from) throws Exception {
+        try (SmtpClient c = new SmtpClient(server.port(ListenerKind.INBOUND), server.certificate(), from)) {
+            c.reply();
+            c.command("EHLO relay.test");
+            c.command("MAIL FROM:<spam@relay.test>");
+            assertThat(c.command("RCPT TO:<victim@elsewhere.example>")).isEqualTo("554 5.7.1 Relay access denied");
         }
     }
 
