@@ -67,8 +67,9 @@ public final class SharedTally {
     }
 
     /** This node's own events in the window before now, from the store: what to count again after a restart. */
-    public List<SharedEvents.Event> own(Duration window) throws IOException {
-        return store.own(kind, clock.instant().minus(window));
+    public List<RecentEvents.Entry> own(Duration window) throws IOException {
+        return store.own(kind, clock.instant().minus(window)).stream()
+                .map(e -> new RecentEvents.Entry(e.key(), e.at().toEpochMilli(), e.weight(), 0)).toList();
     }
 
     /** Sends this node's events since the last call and reads the others' totals; call every few seconds from one thread, off the event loops. */

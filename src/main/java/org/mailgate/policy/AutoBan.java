@@ -42,19 +42,27 @@ public final class AutoBan {
     private final RecentEvents events;
     private final Optional<SharedTally> shared;
 
-    /** @param writer where the ban file is written: never an event loop */
+    /** @param writer where the bans are written: never an event loop */
     public AutoBan(AutoBanConfig config, BanList bans, Executor writer, Clock clock) {
         this(config, bans, writer, clock, Optional.empty());
     }
 
-    /** One that counts every node's offences, through {@code shared}. */
-    public AutoBan(AutoBanConfig config, BanList bans, Executor writer, Clock clock, Optional<SharedEvents> shared) {
-        this.shared = shared.map(store -> new SharedTally(store, KIND, List.of(config.window()), clock));
+    private AutoBan(AutoBanConfig config, BanList bans, Executor writer, Clock clock, Optional<SharedTally> shared) {
+        this.shared = shared;
         this.config = config;
         this.bans = bans;
         this.writer = writer;
         this.clock = clock;
         this.events = new RecentEvents(config.window().toMillis(), most(config) + 1, 100_000);
+    }
+
+    /** One that counts every node's offences through {@code store}; it starts from this node's own within the window. */
+    public static AutoBan shared(AutoBanConfig config, BanList bans, Executor writer, Clock clock, SharedEvents store) throws IOException {
+        SharedTally tally = new SharedTally(store, KIND, List.of(config.window()), clock);
+        AutoBan autoBan = new AutoBan(config, bans, writer, clock, Optional.of(tally));
+        autoBan.restore(tally.own(config.window()));
+        tally.read();
+        return autoBan;
     }
 
     private static int most(AutoBanConfig config) {

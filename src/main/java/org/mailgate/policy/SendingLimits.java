@@ -67,7 +67,7 @@ public final class SendingLimits {
     public static SendingLimits shared(SendingLimitsConfig config, Clock clock, SharedEvents store) throws IOException {
         SharedTally tally = new SharedTally(store, KIND, List.of(HOUR, DAY), clock);
         SendingLimits limits = new SendingLimits(config, clock, Optional.of(tally));
-        limits.restore(tally.own(DAY).stream().map(e -> new RecentEvents.Entry(e.key(), e.at().toEpochMilli(), e.weight(), 0)).toList());
+        limits.restore(tally.own(DAY));
         tally.read();
         return limits;
     }

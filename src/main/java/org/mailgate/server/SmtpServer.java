@@ -189,7 +189,7 @@ public final class SmtpServer implements AutoCloseable {
         if (stores.shared()) {
             LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), authDelay, clock, stores.logins().orElseThrow());
             SendingLimits sending = SendingLimits.shared(config.sendingLimits(), clock, stores.events().orElseThrow());
-            AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock, stores.events());
+            AutoBan autoBan = AutoBan.shared(config.autoBan(), bans, housekeeping, clock, stores.events().orElseThrow());
             housekeeping.scheduleWithFixedDelay(() -> {
                 sending.share();
                 autoBan.share();
