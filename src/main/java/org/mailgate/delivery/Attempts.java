@@ -65,21 +65,34 @@ final class Attempts {
         this.global = new Semaphore(settings.concurrency());
     }
 
-    /** One round for message {@code id}; returns when to come back, or empty when the message is done or held. */
-    Optional<Instant> run(String id) throws IOException {
+    /**
+     * How a round ended: when to come back (empty when the message is held or done), and whether
+     * the message is gone from the queue (then it has no lease left to release).
+     */
+    record Round(Optional<Instant> next, boolean removed) {
+        static final Round HELD = new Round(Optional.empty(), false);
+        static final Round REMOVED = new Round(Optional.empty(), true);
+
+        static Round at(Instant next) {
+            return new Round(Optional.of(next), false);
+        }
+    }
+
+    /** One round for message {@code id}. */
+    Round run(String id) throws IOException {
         Optional<MessageState> found = spool.load(id);
         if (found.isEmpty()) {
-            return Optional.empty();
+            return Round.REMOVED;
         }
         QueuedMessage message = found.get().message();
         SpoolEnvelope envelope = message.envelope();
         DeliveryState state = found.get().state();
         Instant roundStart = clock.instant();
         if (state.held()) {
-            return Optional.empty();
+            return Round.HELD;
         }
         if (state.nextAttempt() != null && state.nextAttempt().isAfter(roundStart)) {
-            return Optional.of(state.nextAttempt());
+            return Round.at(state.nextAttempt());
         }
         boolean expired = envelope.arrival().plus(settings.expire()).isBefore(roundStart);
         if (state.bounceRequested() || expired) {
@@ -98,7 +111,7 @@ final class Attempts {
         Instant next = clock.instant().plus(new RetrySchedule(settings.retryFirst(), settings.retryMax()).after(state.rounds()));
         spool.record(id, List.of(new QueueEvent.Scheduled(clock.instant(), next, roundStart)));
         log.info("{}: {} recipients pending, next attempt at {}", id, state.pending().size(), next);
-        return Optional.of(next);
+        return Round.at(next);
     }
 
     private void deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
@@ -170,17 +183,17 @@ final class Attempts {
         log.info("{}: {}", message.id(), expired ? "expired, bouncing" : "bounced by the postmaster");
     }
 
-    private Optional<Instant> finish(QueuedMessage message, DeliveryState state) throws IOException {
+    private Round finish(QueuedMessage message, DeliveryState state) throws IOException {
         boolean failed = state.recipients().values().stream().anyMatch(s -> s.status() == RecipientState.Status.FAILED);
         if (failed && message.envelope().sender().isEmpty()) {
             // A bounce that cannot be delivered has no one to bounce to: keep it for the postmaster, never loop.
             spool.record(message.id(), List.of(new QueueEvent.Held(clock.instant())));
             log.warn("{}: undeliverable bounce kept on hold for the postmaster (mailgate queue show {})", message.id(), message.id());
-            return Optional.empty();
+            return Round.HELD;
         }
         spool.delete(message.id());
         log.info("{}: removed from the queue, every recipient done", message.id());
-        return Optional.empty();
+        return Round.REMOVED;
     }
 
     static String describe(RecipientState.Status status) {

@@ -265,14 +265,19 @@ public final class DeliveryService implements AutoCloseable {
 
     private void run(String id) {
         Generation generation = takeCurrent();
+        boolean removed = false;
         try {
-            generation.attempts.run(id).ifPresent(next -> due.put(id, next));
+            Attempts.Round round = generation.attempts.run(id);
+            round.next().ifPresent(next -> due.put(id, next));
+            removed = round.removed();
             localFailures.remove(id);
         } catch (IOException | RuntimeException e) {
             localFailure(id, e, generation.settings);
         } finally {
             release(generation);
-            releaseLease(id);
+            if (!removed) { // a message deleted took its lease with it
+                releaseLease(id);
+            }
             inFlight.remove(id);
             wakeups.release();
         }
