@@ -47,7 +47,7 @@ public final class BanList {
     }
 
     /** Reads the store (for the server at start, and for the CLI). */
-    public List<Ban> load() throws IOException {
+    public synchronized List<Ban> load() throws IOException {
         Object version = store.version();
         current = store.read();
         lastSeen = version;
@@ -85,8 +85,8 @@ public final class BanList {
         return removed[0];
     }
 
-    /** Reads the store again when it changed (a `mailgate ban` command, another node); call from one thread, off the event loops. */
-    public void refresh() {
+    /** Reads the store again when it changed (a `mailgate ban` command, another node); off the event loops. */
+    public synchronized void refresh() {
         try {
             Object version = store.version();
             if (unreadable) {
@@ -105,7 +105,7 @@ public final class BanList {
         }
     }
 
-    private void change(Consumer<List<Ban>> edit) throws IOException {
+    private synchronized void change(Consumer<List<Ban>> edit) throws IOException {
         Instant now = clock.instant();
         List<Ban> result = new ArrayList<>();
         store.update(bans -> {

@@ -89,6 +89,10 @@ public final class SmtpServer implements AutoCloseable {
     private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("housekeeping").daemon(true).factory());
+    // What reads and writes the stores (users, bans, counters): apart, so a database that hangs
+    // delays only these, never the handshake sweep or the certificate reload.
+    private final ScheduledExecutorService storeWork = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("store-work").daemon(true).factory());
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** The listening sockets, in the config's order; a reload closes and adds some. */
     private final List<Listening> listening = new CopyOnWriteArrayList<>();
@@ -189,8 +193,8 @@ public final class SmtpServer implements AutoCloseable {
         if (stores.shared()) {
             LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), authDelay, clock, stores.logins().orElseThrow());
             SendingLimits sending = SendingLimits.shared(config.sendingLimits(), clock, stores.events().orElseThrow());
-            AutoBan autoBan = AutoBan.shared(config.autoBan(), bans, housekeeping, clock, stores.events().orElseThrow());
-            housekeeping.scheduleWithFixedDelay(() -> {
+            AutoBan autoBan = AutoBan.shared(config.autoBan(), bans, storeWork, clock, stores.events().orElseThrow());
+            storeWork.scheduleWithFixedDelay(() -> {
                 sending.share();
                 autoBan.share();
             }, 2, 2, TimeUnit.SECONDS);
@@ -201,7 +205,7 @@ public final class SmtpServer implements AutoCloseable {
         LoginThrottle throttle = counted.map(c -> LoginThrottle.restore(config.loginThrottle(), authDelay, clock, c.logins()))
                 .orElseGet(() -> new LoginThrottle(config.loginThrottle(), authDelay, clock));
         SendingLimits sending = new SendingLimits(config.sendingLimits(), clock);
-        AutoBan autoBan = new AutoBan(config.autoBan(), bans, housekeeping, clock);
+        AutoBan autoBan = new AutoBan(config.autoBan(), bans, storeWork, clock);
         counted.ifPresent(c -> {
             sending.restore(c.sent());
             autoBan.restore(c.offences());
@@ -231,21 +235,23 @@ public final class SmtpServer implements AutoCloseable {
                 .register(registry);
         Logins logins = new Logins(new Authenticator(users, new PasswordHashes(), config.limits().authCacheTtl(), clock, users::upgrade),
                 throttle, autoBan, authPool, metrics);
-        housekeeping.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
+        storeWork.scheduleWithFixedDelay(users::refresh, 1, 1, TimeUnit.SECONDS);
+        storeWork.scheduleWithFixedDelay(bans::refresh, 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(() -> context.tls().reloadIfChanged(), 2, 2, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(status::write, 1, 5, TimeUnit.SECONDS);
         SpoolSpace space = new SpoolSpace(spool);
         housekeeping.scheduleWithFixedDelay(space::refresh, 1, 1, TimeUnit.SECONDS);
         UnlockRequests unlocks = new UnlockRequests(config.dataDir());
-        housekeeping.scheduleWithFixedDelay(() -> unlocks.apply(throttle), 1, 1, TimeUnit.SECONDS);
+        storeWork.scheduleWithFixedDelay(() -> unlocks.apply(throttle), 1, 1, TimeUnit.SECONDS);
         housekeeping.scheduleWithFixedDelay(handshakes::sweep, 500, 500, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(() -> {
+            limiter.prune();
+            refusals.prune();
+        }, 1, 1, TimeUnit.MINUTES);
+        storeWork.scheduleWithFixedDelay(() -> {
             throttle.prune();
             sending.prune();
             autoBan.prune();
-            limiter.prune();
-            refusals.prune();
         }, 1, 1, TimeUnit.MINUTES);
         log.info("TLS by {}, certificate {}; transport {}; {} bans in force", TlsContexts.provider() == SslProvider.OPENSSL
                 ? "OpenSSL (netty-tcnative BoringSSL)" : "JDK TLS", tlsContexts.certificate(), Epoll.isAvailable() ? "epoll" : "NIO",
@@ -388,6 +394,7 @@ public final class SmtpServer implements AutoCloseable {
         authPool.shutdownNow();
         checks.shutdown();
         housekeeping.shutdownNow();
+        storeWork.shutdownNow();
         saveCounters.run();
         log.info("stopped");
     }
