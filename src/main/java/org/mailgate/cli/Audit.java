@@ -110,8 +110,18 @@ final class Audit {
             othersMayRead("the TLS key " + config.tls().key(), config.tls().key(), "anyone on this machine could impersonate the server",
                     "chmod 640 " + config.tls().key() + " (group mailgate)");
         }
+        secretFile("the database password file", config.storage().passwordFile());
+        if (config.delivery().smartHost() != null) {
+            secretFile("the smart host's password file", config.delivery().smartHost().passwordFile());
+        }
         if (findings.stream().noneMatch(f -> f.where().equals("files"))) {
-            findings.add(Finding.ok("files", "the data directory, the user file, the DKIM keys and the TLS key are private"));
+            findings.add(Finding.ok("files", "the data directory, the user file, the DKIM keys, the TLS key and the password files are private"));
+        }
+    }
+
+    private void secretFile(String what, Path file) {
+        if (file != null) {
+            othersMayRead(what + " " + file, file, "anyone on this machine could log in with it", "chmod 640 " + file + " (group mailgate)");
         }
     }
 

@@ -79,8 +79,10 @@ public final class DeliveryConfig extends Settings<DeliveryConfig> {
      * @param implicitTls TLS from the first byte (465) instead of STARTTLS, which is then required
      * @param username null for no AUTH
      * @param domains the recipient domains relayed this way; empty for all non-local mail
+     * @param passwordFile where the password came from, for the audit of its permissions; null for none or the environment
      */
-    public record SmartHostConfig(String host, int port, boolean implicitTls, String username, String password, Set<String> domains) {
+    public record SmartHostConfig(String host, int port, boolean implicitTls, String username, String password, Set<String> domains,
+            Path passwordFile) {
         public SmartHostConfig {
             domains = Set.copyOf(domains);
         }

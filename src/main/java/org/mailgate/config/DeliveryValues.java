@@ -75,6 +75,6 @@ final class DeliveryValues {
         }
         boolean implicit = v.get(IMPLICIT_TLS);
         int port = v.get(PORT) != null ? v.get(PORT) : implicit ? 465 : 587;
-        return new DeliveryConfig.SmartHostConfig(v.get(HOST), port, implicit, v.get(USERNAME), password, v.get(DOMAINS));
+        return new DeliveryConfig.SmartHostConfig(v.get(HOST), port, implicit, v.get(USERNAME), password, v.get(DOMAINS), v.get(PASSWORD_FILE));
     };
 }

@@ -12,8 +12,9 @@ import org.tomlj.TomlTable;
  * @param password from password-file or password-env, never the config file itself; null for none
  * @param node this node's name in the shared store (who holds a message's lease); empty: the hostname
  * @param poolSize connections to the database this node keeps at most
+ * @param passwordFile where the password came from, for the audit of its permissions; null for none or the environment
  */
-public record StorageConfig(Kind kind, String url, String user, String password, String node, int poolSize) {
+public record StorageConfig(Kind kind, String url, String user, String password, String node, int poolSize, Path passwordFile) {
     public enum Kind { FILE, POSTGRES }
 
     static final Table TABLE = new Table("storage");
@@ -26,7 +27,12 @@ public record StorageConfig(Kind kind, String url, String user, String password,
     static final Key<String> NODE = TABLE.key("node", ValueType.string("a name for this node, such as \"mx1\""), "");
     static final Key<Integer> POOL_SIZE = TABLE.key("pool-size", ValueType.POSITIVE, 10);
 
-    public static final StorageConfig FILE = new StorageConfig(Kind.FILE, null, null, null, "", 10);
+    public static final StorageConfig FILE = new StorageConfig(Kind.FILE, null, null, null, "", 10, null);
+
+    /** A database's [storage] whose password is given, not read from a file (tests, tools). */
+    public static StorageConfig postgres(String url, String user, String password, String node, int poolSize) {
+        return new StorageConfig(Kind.POSTGRES, url, user, password, node, poolSize, null);
+    }
 
     static final ValueType<StorageConfig> READ = (r, parent, key) -> {
         TomlTable t = r.table(parent, key.name());
@@ -50,7 +56,7 @@ public record StorageConfig(Kind kind, String url, String user, String password,
                 throw new ConfigException(r.at(t.inputPositionOf(KIND.name())) + "storage: kind = \"postgres\" needs user (and password-file or password-env)");
             }
         }
-        return new StorageConfig(v.get(KIND), v.get(URL), v.get(USER), password, v.get(NODE), v.get(POOL_SIZE));
+        return new StorageConfig(v.get(KIND), v.get(URL), v.get(USER), password, v.get(NODE), v.get(POOL_SIZE), v.get(PASSWORD_FILE));
     };
 
     /** This node's name: {@code node}, or the hostname when that is empty. */

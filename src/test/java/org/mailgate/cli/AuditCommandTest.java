@@ -48,7 +48,7 @@ class AuditCommandTest {
             int submission = running.listeners().get(0).port();
             int inbound = running.listeners().get(2).port();
             assertThat(findings).extracting(Finding::where, Finding::what).contains(
-                    tuple("files", "the data directory, the user file, the DKIM keys and the TLS key are private"),
+                    tuple("files", "the data directory, the user file, the DKIM keys, the TLS key and the password files are private"),
                     tuple(String.valueOf(submission), "no AUTH before TLS"),
                     tuple("users", "1 user, each sending as their own addresses, with Argon2id hashes"));
             assertThat(findings).anyMatch(f -> f.where().equals(String.valueOf(inbound)) && f.what().startsWith("no relaying for strangers (554 5.7.1"));
@@ -87,7 +87,7 @@ class AuditCommandTest {
             closed = socket.getLocalPort();
         }
         MailgateConfig config = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(), null, Limits.DEFAULTS)
-                .withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, "jdbc:postgresql://127.0.0.1:" + closed + "/mailgate", "mailgate", "x", "", 2));
+                .withStorage(StorageConfig.postgres("jdbc:postgresql://127.0.0.1:" + closed + "/mailgate", "mailgate", "x", "", 2));
         List<Finding> findings = new Audit(config, data, Clock.systemUTC(), Optional.empty()).run(Duration.ofSeconds(5));
         assertThat(findings).filteredOn(f -> f.where().equals("storage")).singleElement().satisfies(f -> {
             assertThat(f.level()).isEqualTo(Finding.Level.FAIL);
@@ -111,10 +111,13 @@ class AuditCommandTest {
             pem.writeObject(new JcaPKCS8Generator(other.keys().getPrivate(), null));
         }
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Path relayPassword = Files.writeString(dir.resolve("relay.password"), "relay-secret\n");
+        Files.setPosixFilePermissions(relayPassword, PosixFilePermissions.fromString("rw-r--r--"));
         Path config = Files.writeString(dir.resolve("bad.toml"), "hostname = \"mx.example.com\"\ndata-dir = \"" + data + "\"\n"
                 + "domains = [\"example.com\"]\ntrusted-proxies = [\"0.0.0.0/0\"]\n"
                 + "[tls]\ncertificate = \"" + certificate + "\"\nkey = \"" + key + "\"\n"
                 + "[limits]\ntrusted-networks = [\"0.0.0.0/0\"]\nmin-password-length = 4\n[auto-ban]\nduration = \"0s\"\n"
+                + "[delivery.smarthost]\nhost = \"smtp.provider.example\"\nusername = \"app\"\npassword-file = \"" + relayPassword + "\"\n"
                 + "[[listener]]\naddress = \"127.0.0.1\"\nport = 0\nkind = \"submission\"\n");
 
         CliRun.Result audit = CliRun.run("", "audit", "--config", config.toString(), "--no-dns");
@@ -125,6 +128,9 @@ class AuditCommandTest {
                 "FAIL  files   the user file " + data.resolve("users") + " is readable by other users",
                 "      fix:    chmod 600 " + data.resolve("users"),
                 "FAIL  files   the TLS key " + key + " is readable by every user of this machine",
+                "FAIL  files   the smart host's password file " + relayPassword + " is readable by every user of this machine: anyone on"
+                        + " this machine could log in with it",
+                "      fix:    chmod 640 " + relayPassword + " (group mailgate)",
                 "FAIL  tls     the certificate does not name the hostname mx.example.com (it names other.test)",
                 "FAIL  limits  trusted-networks covers the whole Internet",
                 "FAIL  limits  trusted-proxies covers the whole Internet",

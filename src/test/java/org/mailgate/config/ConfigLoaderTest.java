@@ -270,7 +270,8 @@ class ConfigLoaderTest {
         assertThat(d.tlsPolicy()).containsEntry("bank.example", DeliveryConfig.TlsMode.REQUIRE_TLS)
                 .containsEntry("old.example", DeliveryConfig.TlsMode.NONE);
         assertThat(d.smartHost()).isEqualTo(new DeliveryConfig.SmartHostConfig("smtp.provider.example", 465, true,
-                "app@example.com", "s3cret", java.util.Set.of("example.org")));
+                "app@example.com", "s3cret", java.util.Set.of("example.org"), d.smartHost().passwordFile()));
+        assertThat(d.smartHost().passwordFile()).isEqualTo(file.resolveSibling("smarthost-password"));
         assertThat(d.smartHost().toString()).doesNotContain("s3cret");
     }
 
@@ -312,7 +313,7 @@ class ConfigLoaderTest {
                 pool-size = 4
                 """.formatted(dir.resolve("db-password")))).storage();
         assertThat(postgres).isEqualTo(new StorageConfig(StorageConfig.Kind.POSTGRES, "jdbc:postgresql://127.0.0.1:5432/mailgate", "mailgate",
-                "pg-s3cret", "mx2", 4));
+                "pg-s3cret", "mx2", 4, dir.resolve("db-password")));
         assertThat(postgres.toString()).doesNotContain("pg-s3cret");
         assertThat(postgres.nodeName("mail.example.com")).isEqualTo("mx2");
 

@@ -47,7 +47,7 @@ class SmartHostTest {
         wrongPassword = MailgateUnderTest.start(dir.resolve("wrong"), smartHost(upstreamCertificate, "not-the-password"));
         DeliveryConfig starttls = smartHost(upstreamCertificate, "secret");
         implicitTls = MailgateUnderTest.start(dir.resolve("implicit"), starttls.with(DeliveryConfig.SMART_HOST,
-                new DeliveryConfig.SmartHostConfig("localhost", upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of())));
+                new DeliveryConfig.SmartHostConfig("localhost", upstream.port(ListenerKind.SUBMISSIONS), true, ALICE, "secret", Set.of(), null)));
     }
 
     private static DeliveryConfig smartHost(Path ca, String password) {
@@ -55,7 +55,7 @@ class SmartHostTest {
                 .with(DeliveryConfig.CA_FILE, ca).with(DeliveryConfig.RETRY_FIRST, Duration.ofSeconds(30))
                 .with(DeliveryConfig.RETRY_MAX, Duration.ofMinutes(5)).with(DeliveryConfig.CONNECT_TIMEOUT, Duration.ofSeconds(2))
                 .with(DeliveryConfig.COMMAND_TIMEOUT, Duration.ofSeconds(10)).with(DeliveryConfig.SMART_HOST,
-                        new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of()));
+                        new DeliveryConfig.SmartHostConfig("localhost", upstream.submissionPort(), false, ALICE, password, Set.of(), null));
     }
 
     @AfterAll
@@ -115,7 +115,7 @@ class SmartHostTest {
                 r -> "250 2.1.5 ok", n -> new ScriptedReceiver.DataAnswer.ReplyWith("250 2.0.0 ok"))) {
             DeliveryConfig d = smartHost(TestCertificates.writePem(ca.certificate(), dir.resolve("login-ca.pem")), "pass word");
             DeliveryConfig toLoginOnly = d.with(DeliveryConfig.SMART_HOST, new DeliveryConfig.SmartHostConfig("localhost", loginOnly.port(), false,
-                    "relay-user", "pass word", Set.of()));
+                    "relay-user", "pass word", Set.of(), null));
             try (MailgateUnderTest sender = MailgateUnderTest.start(dir.resolve("login"), toLoginOnly)) {
                 sender.submit(List.of("gus@far.test"), "auth login");
                 await("the smart host to accept", WAIT, () -> loginOnly.accepted.size() == 1);
