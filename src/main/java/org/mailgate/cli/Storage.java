@@ -136,7 +136,8 @@ final class Storage implements AutoCloseable {
         if (database == null) {
             return Stores.files(dataDir);
         }
-        return new Stores(new PostgresBans(database), Optional.of(new PostgresLogins(database)), Optional.of(new PostgresSharedEvents(database, node)));
+        return new Stores(new PostgresBans(database), Optional.of(new PostgresLogins(database)),
+                Optional.of(new PostgresSharedEvents(database, node)));
     }
 
     /**
@@ -196,8 +197,6 @@ final class Storage implements AutoCloseable {
     BanStore bans() {
         return stores().bans();
     }
-
-
 
     /** Where set-aside messages are kept, for the admin. */
     String setAsideWhere() {
