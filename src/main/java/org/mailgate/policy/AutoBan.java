@@ -119,7 +119,8 @@ public final class AutoBan {
             try {
                 bans.add(ban);
             } catch (IOException e) {
-                log.error("client={} ban not saved: {}", key, e.getMessage());
+                bans.holdHere(ban);
+                log.error("client={} ban not saved, in force on this node only: {}", key, e.getMessage());
             }
         });
     }

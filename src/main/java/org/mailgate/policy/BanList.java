@@ -78,6 +78,17 @@ public final class BanList {
         });
     }
 
+    /**
+     * A ban the store would not take (a database down): in force here, until the store is read
+     * again after it changes, so a flood meets it meanwhile.
+     */
+    public synchronized void holdHere(Ban ban) {
+        List<Ban> held = new ArrayList<>(current);
+        held.removeIf(b -> b.range().equals(ban.range()));
+        held.add(ban);
+        current = List.copyOf(held);
+    }
+
     /** Removes the ban of exactly this range; false when there was none. */
     public boolean remove(AddressRange range) throws IOException {
         boolean[] removed = {false};
