@@ -18,10 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import org.mailgate.config.DeliveryConfig;
 import org.mailgate.mail.Mailbox;
+import org.mailgate.mail.Notify;
 import org.mailgate.mail.Reply;
 import org.mailgate.spool.DeliveryState;
-import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.MessageState;
+import org.mailgate.spool.QueueEvent;
 import org.mailgate.spool.QueuedMessage;
 import org.mailgate.spool.RecipientState;
 import org.mailgate.spool.Spool;
@@ -97,8 +98,10 @@ final class Attempts {
         boolean expired = envelope.arrival().plus(settings.expire()).isBefore(roundStart);
         if (state.bounceRequested() || expired) {
             giveUp(message, state, expired);
-        } else {
-            deliverPending(message, state);
+        } else if (deliverPending(message, state)) {
+            spool.delete(id);
+            log.info("{}: removed from the queue, every recipient done", id);
+            return Round.REMOVED;
         }
         state = spool.state(message);
         if (bounces.report(message, state)) {
@@ -114,7 +117,14 @@ final class Attempts {
         return Round.at(next);
     }
 
-    private void deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
+    /**
+     * Delivers to every pending recipient, one transaction per destination at once, and journals
+     * each destination's outcomes as they come. True when there was one destination, every
+     * recipient of the message was still pending, and all are delivered with no notice asked for:
+     * then nothing is journaled, and the caller deletes the message (one durable write, not two;
+     * a crash before the delete delivers it again, as a crash before the journal entry would).
+     */
+    private boolean deliverPending(QueuedMessage message, DeliveryState state) throws IOException {
         Map<Route, List<SpoolEnvelope.Recipient>> groups = new LinkedHashMap<>();
         Set<Mailbox> pending = new HashSet<>(state.pending());
         for (SpoolEnvelope.Recipient r : message.envelope().recipients()) {
@@ -122,10 +132,25 @@ final class Attempts {
                 groups.computeIfAbsent(transport.route(r.address()), k -> new ArrayList<>()).add(r);
             }
         }
+        if (groups.size() == 1 && state.pending().size() == state.recipients().size()) {
+            Map.Entry<Route, List<SpoolEnvelope.Recipient>> only = groups.entrySet().iterator().next();
+            List<QueueEvent.Attempted> events;
+            try {
+                events = deliverGroup(message, only.getKey(), only.getValue());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (quietlyDone(only.getValue(), events)) {
+                return true;
+            }
+            spool.record(message.id(), List.copyOf(events));
+            return false;
+        }
         List<Future<?>> running = new ArrayList<>();
         for (Map.Entry<Route, List<SpoolEnvelope.Recipient>> group : groups.entrySet()) {
             running.add(workers.submit(() -> {
-                deliverGroup(message, group.getKey(), group.getValue());
+                spool.record(message.id(), List.copyOf(deliverGroup(message, group.getKey(), group.getValue())));
                 return null;
             }));
         }
@@ -139,10 +164,19 @@ final class Attempts {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
         }
+        return false;
     }
 
-    /** One destination's recipients in one transaction, within the concurrency limits; outcomes journaled at once. */
-    private void deliverGroup(QueuedMessage message, Route route, List<SpoolEnvelope.Recipient> recipients) throws IOException, InterruptedException {
+    /** Every recipient delivered, and none asked to hear of it (NOTIFY=SUCCESS): nothing to journal or report. */
+    private static boolean quietlyDone(List<SpoolEnvelope.Recipient> recipients, List<QueueEvent.Attempted> events) {
+        Set<Mailbox> delivered = new HashSet<>();
+        events.stream().filter(e -> e.status() == RecipientState.Status.DELIVERED).forEach(e -> delivered.add(e.recipient()));
+        return recipients.stream().allMatch(r -> delivered.contains(r.address()) && !r.notifyOn().contains(Notify.SUCCESS));
+    }
+
+    /** One destination's recipients in one transaction, within the concurrency limits; returns the outcomes, to journal. */
+    private List<QueueEvent.Attempted> deliverGroup(QueuedMessage message, Route route, List<SpoolEnvelope.Recipient> recipients)
+            throws IOException, InterruptedException {
         Semaphore destination = perDestination.computeIfAbsent(route.key(), k -> new Semaphore(settings.perDestination()));
         global.acquire();
         try {
@@ -153,14 +187,14 @@ final class Attempts {
                 List<Outcome> outcomes = transport.deliver(route, routed);
                 Instant at = clock.instant();
                 metrics.took(Duration.between(started, at));
-                List<QueueEvent> events = new ArrayList<>();
+                List<QueueEvent.Attempted> events = new ArrayList<>();
                 for (Outcome o : outcomes) {
                     events.add(new QueueEvent.Attempted(at, o.recipient(), o.status(), o.remoteMta(), o.reply()));
                     metrics.attempted(o.status());
                     log.info("{}: to=<{}> relay={} status={} ({})", message.id(), o.recipient(),
                             o.remoteMta().isEmpty() ? route.key() : o.remoteMta(), describe(o.status()), o.reply().oneLine());
                 }
-                spool.record(message.id(), events);
+                return events;
             } finally {
                 destination.release();
             }

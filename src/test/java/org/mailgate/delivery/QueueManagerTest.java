@@ -80,6 +80,23 @@ class QueueManagerTest {
     }
 
     @Test
+    @DisplayName("delivered on the first attempt to one destination: removed with no journal written (one durable write); two destinations journal each")
+    void firstAttemptDeliveredWritesNoJournal() throws Exception {
+        transport.answer = r -> Reply.parseLine("250 2.0.0 queued");
+        String one = queue(clock.instant(), "a@b.test", "b@b.test");
+        assertThat(attempts.run(one)).isEqualTo(Attempts.Round.REMOVED);
+        assertThat(spool.find(one)).isEmpty();
+        assertThat(notices()).isEmpty();
+        try (var journals = java.nio.file.Files.list(dir.resolve("spool/journal"))) {
+            assertThat(journals).as("no journal written for it").isEmpty();
+        }
+        transport.answer = r -> r.domain().equals("c.test") ? Reply.parseLine("451 4.3.2 busy") : Reply.parseLine("250 ok");
+        String two = queue(clock.instant(), "a@b.test", "x@c.test");
+        assertThat(attempts.run(two).next()).isPresent();
+        assertThat(state(two).pending()).containsExactly(mailbox("x@c.test"));
+    }
+
+    @Test
     @DisplayName("per recipient: 250 delivers, 550 bounces to the sender, 451 stays pending; each decided once")
     void eachRecipientByItsOwnReply() throws Exception {
         String id = queue(clock.instant(), "ok@b.test", "gone@b.test", "later@b.test");
