@@ -9,11 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserFile;
 import org.mailgate.auth.UserStore;
-import org.mailgate.config.AddressRange;
 import org.mailgate.config.ConfigException;
 import org.mailgate.config.ConfigLoader;
 import org.mailgate.config.MailgateConfig;
@@ -132,14 +133,7 @@ final class StorageCommand {
 
         private static String users(List<User> users, UserStore into) throws IOException {
             int[] added = {0};
-            into.update(existing -> {
-                Set<String> there = existing.stream().map(User::address).collect(Collectors.toSet());
-                users.stream().filter(u -> !there.contains(u.address())).forEach(u -> {
-                    existing.add(u);
-                    added[0]++;
-                });
-                return existing;
-            });
+            into.update(addMissing(users, User::address, added));
             return "users: " + added[0] + " imported" + skipped(users.size() - added[0]);
         }
 
@@ -147,15 +141,20 @@ final class StorageCommand {
             Instant now = Instant.now();
             List<BanList.Ban> active = bans.stream().filter(b -> b.until() == null || b.until().isAfter(now)).toList();
             int[] added = {0};
-            into.update(existing -> {
-                Set<AddressRange> there = existing.stream().map(BanList.Ban::range).collect(Collectors.toSet());
-                active.stream().filter(b -> !there.contains(b.range())).forEach(b -> {
-                    existing.add(b);
+            into.update(addMissing(active, BanList.Ban::range, added));
+            return "bans: " + added[0] + " imported" + skipped(active.size() - added[0]);
+        }
+
+        /** A change that adds what the stored list lacks by {@code key}, and leaves what it has; counts the additions into {@code added[0]}. */
+        private static <T, K> UnaryOperator<List<T>> addMissing(List<T> incoming, Function<T, K> key, int[] added) {
+            return existing -> {
+                Set<K> there = existing.stream().map(key).collect(Collectors.toSet());
+                incoming.stream().filter(item -> there.add(key.apply(item))).forEach(item -> {
+                    existing.add(item);
                     added[0]++;
                 });
                 return existing;
-            });
-            return "bans: " + added[0] + " imported" + skipped(active.size() - added[0]);
+            };
         }
 
         private static String keys(List<StoredKey> keys, DkimKeyStore into) throws IOException {
