@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
-import org.mailgate.auth.SharedEvents;
 import org.mailgate.auth.UnlockRequests;
 import org.mailgate.auth.UserFile;
 import org.mailgate.auth.UserStore;
@@ -183,14 +180,9 @@ final class Storage implements AutoCloseable {
         if (database == null) {
             return Files.isDirectory(dataDir) ? ServerStatus.read(dataDir) : Map.of();
         }
-        Map<String, String> status = new TreeMap<>();
-        PostgresSharedEvents sent = new PostgresSharedEvents(database, node); // the CLI's node name: every server's events are "elsewhere"
-        Instant now = Instant.now();
-        Map<String, SharedEvents.Totals> hour = sent.elsewhere(SendingLimits.KIND, now.minus(Duration.ofHours(1)));
-        sent.elsewhere(SendingLimits.KIND, now.minus(Duration.ofDays(1))).forEach((user, day) -> status.put(user,
-                ServerStatus.describe(SendingLimits.Usage.of(hour.getOrDefault(user, SharedEvents.Totals.NONE), day))));
-        new PostgresLogins(database).locks().forEach((who, until) -> status.merge(who, ServerStatus.describeLock(until), (a, b) -> a + ", " + b));
-        return status;
+        // the CLI's node name is no server's: every server's events are "elsewhere"
+        return ServerStatus.describe(SendingLimits.inStore(new PostgresSharedEvents(database, node), Instant.now()),
+                new PostgresLogins(database).locks());
     }
 
     /** The bans a `ban` command acts on. */

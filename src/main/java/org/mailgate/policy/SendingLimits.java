@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mailgate.auth.RecentEvents;
 import org.mailgate.auth.SharedEvents;
@@ -29,12 +31,12 @@ public final class SendingLimits {
     private static final Duration HOUR = Duration.ofHours(1);
     private static final Duration DAY = Duration.ofDays(1);
     /** The kind of event in the shared store. */
-    public static final String KIND = "sent";
+    private static final String KIND = "sent";
 
     /** What a user sent in the last hour and the last day. */
     public record Usage(int messagesHour, int messagesDay, long recipientsHour, long recipientsDay) {
         /** The usage in a shared store's totals of the last hour and the last day. */
-        public static Usage of(SharedEvents.Totals hour, SharedEvents.Totals day) {
+        static Usage of(SharedEvents.Totals hour, SharedEvents.Totals day) {
             return new Usage(hour.count(), day.count(), hour.weight(), day.weight());
         }
 
@@ -70,6 +72,14 @@ public final class SendingLimits {
         limits.restore(tally.own(DAY));
         tally.read();
         return limits;
+    }
+
+    /** Every user's usage as the shared store holds it, summed over the nodes: the admin's view, who is no node. */
+    public static Map<String, Usage> inStore(SharedEvents store, Instant now) throws IOException {
+        Map<String, SharedEvents.Totals> hour = store.elsewhere(KIND, now.minus(HOUR));
+        Map<String, Usage> usage = new TreeMap<>();
+        store.elsewhere(KIND, now.minus(DAY)).forEach((user, day) -> usage.put(user, Usage.of(hour.getOrDefault(user, SharedEvents.Totals.NONE), day)));
+        return usage;
     }
 
     /** A reload's new limits; what each user sent already counts against them. */

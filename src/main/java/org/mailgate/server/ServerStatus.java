@@ -33,44 +33,40 @@ public final class ServerStatus {
         this.sending = sending;
     }
 
-    /**
-     * The last status the server wrote: per user, "messages-hour=N messages-day=N recipients-hour=N
-     * recipients-day=N" and any lockout ("locked until ..."); empty when there is none.
-     */
+    /** The last status the server wrote, as `user list` shows it: per user, the sending counts and any lockout; empty when there is none. */
     public static Map<String, String> read(Path dataDir) throws IOException {
         Map<String, String> byUser = new TreeMap<>();
         for (String line : new LockedTextFile(dataDir.resolve(NAME)).lines()) {
             String[] fields = line.split(" ", 3);
-            if (fields.length == 3 && fields[0].equals("sent")) {
-                byUser.merge(fields[1], "sent " + fields[2].replace("-hour=", "/1h=").replace("-day=", "/24h="), (a, b) -> a + ", " + b);
-            } else if (fields.length == 3 && fields[0].equals("locked-account")) {
-                byUser.merge(fields[1], "LOCKED (failed logins) " + fields[2], (a, b) -> a + ", " + b);
+            if (fields.length == 3 && fields[0].equals("user")) {
+                byUser.put(fields[1], fields[2]);
             }
         }
         return byUser;
     }
 
-    /** A user's counts as `user list` shows them, from the file or (several nodes) from the shared database. */
-    public static String describe(SendingLimits.Usage u) {
-        return "sent messages/1h=" + u.messagesHour() + " messages/24h=" + u.messagesDay() + " recipients/1h=" + u.recipientsHour()
-                + " recipients/24h=" + u.recipientsDay();
-    }
-
-    /** An account's lockout as `user list` shows it. */
-    public static String describeLock(Instant until) {
-        return "LOCKED (failed logins) until=" + until;
+    /**
+     * What `user list` shows of each user: what they sent in the last hour and day, and a lockout
+     * in force ("LOCKED (failed logins) until=..."), from this server or (several nodes) from the
+     * shared database.
+     */
+    public static Map<String, String> describe(Map<String, SendingLimits.Usage> usage, Map<String, Instant> lockedAccounts) {
+        Map<String, String> byUser = new TreeMap<>();
+        usage.forEach((user, u) -> byUser.put(user, "sent messages/1h=" + u.messagesHour() + " messages/24h=" + u.messagesDay()
+                + " recipients/1h=" + u.recipientsHour() + " recipients/24h=" + u.recipientsDay()));
+        lockedAccounts.forEach((who, until) -> byUser.merge(who, "LOCKED (failed logins) until=" + until, (a, b) -> a + ", " + b));
+        return byUser;
     }
 
     /** Writes the status when it changed; runs on the housekeeping thread. */
     void write() {
         List<String> lines = new ArrayList<>();
         lines.add("# Mailgate status, written by the running server when it changes");
-        for (String user : sending.users()) {
-            SendingLimits.Usage u = sending.usage(user);
-            lines.add("sent " + user + " messages-hour=" + u.messagesHour() + " messages-day=" + u.messagesDay()
-                    + " recipients-hour=" + u.recipientsHour() + " recipients-day=" + u.recipientsDay());
-        }
-        throttle.lockedAccounts().forEach(lock -> lines.add("locked-account " + lock.who() + " until=" + Instant.ofEpochMilli(lock.until())));
+        Map<String, SendingLimits.Usage> usage = new TreeMap<>();
+        sending.users().forEach(user -> usage.put(user, sending.usage(user)));
+        Map<String, Instant> locked = new TreeMap<>();
+        throttle.lockedAccounts().forEach(lock -> locked.put(lock.who(), Instant.ofEpochMilli(lock.until())));
+        describe(usage, locked).forEach((user, text) -> lines.add("user " + user + " " + text));
         throttle.lockedClients().forEach(lock -> lines.add("locked-client " + lock.who() + " until=" + Instant.ofEpochMilli(lock.until())));
         if (lines.equals(written)) {
             return;
