@@ -63,7 +63,11 @@ public final class SharedTally {
 
     /** The keys the other nodes had events of in the longest window, as last read. */
     public Set<String> keys() {
-        return elsewhere.values().stream().reduce((a, b) -> a.size() >= b.size() ? a : b).map(Map::keySet).orElse(Set.of());
+        return elsewhere.getOrDefault(longest(), Map.of()).keySet();
+    }
+
+    private Duration longest() {
+        return windows.stream().max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     /** This node's own events in the window before now, from the store: what to count again after a restart. */
@@ -106,9 +110,8 @@ public final class SharedTally {
 
     /** Forgets, in the store, what is older than the longest window. */
     public void prune() {
-        Duration longest = windows.stream().max(Duration::compareTo).orElse(Duration.ZERO);
         try {
-            store.prune(kind, clock.instant().minus(longest));
+            store.prune(kind, clock.instant().minus(longest()));
         } catch (IOException e) {
             log.warn("{}: old counts not pruned from the shared store: {}", kind, e.getMessage());
         }

@@ -99,9 +99,7 @@ final class Attempts {
         if (state.bounceRequested() || expired) {
             giveUp(message, state, expired);
         } else if (deliverPending(message, state)) {
-            spool.delete(id);
-            log.info("{}: removed from the queue, every recipient done", id);
-            return Round.REMOVED;
+            return remove(id);
         }
         state = spool.state(message);
         if (bounces.report(message, state)) {
@@ -225,8 +223,12 @@ final class Attempts {
             log.warn("{}: undeliverable bounce kept on hold for the postmaster (mailgate queue show {})", message.id(), message.id());
             return Round.HELD;
         }
-        spool.delete(message.id());
-        log.info("{}: removed from the queue, every recipient done", message.id());
+        return remove(message.id());
+    }
+
+    private Round remove(String id) throws IOException {
+        spool.delete(id);
+        log.info("{}: removed from the queue, every recipient done", id);
         return Round.REMOVED;
     }
 

@@ -30,7 +30,7 @@ public final class PostgresBans implements BanStore {
 
     private static Ban ban(ResultSet row) throws SQLException {
         String text = row.getString(1);
-        AddressRange range = AddressRange.parse(text).orElseThrow(() -> new SQLException("the ban table holds \"" + text + "\", not an address range"));
+        AddressRange range = AddressRange.parse(text).orElseThrow(() -> Statements.badRow("the ban table holds \"" + text + "\", not an address range"));
         Timestamp until = row.getTimestamp(2);
         return new Ban(range, until == null ? null : until.toInstant(), row.getString(3));
     }

@@ -42,18 +42,18 @@ public final class PostgresDkimKeys implements DkimKeyStore {
     private static StoredKey key(ResultSet row) throws SQLException {
         String name = row.getString(1);
         String type = row.getString(4);
-        DkimAlgorithm algorithm = DkimAlgorithm.ofKeyType(type).orElseThrow(() -> new SQLException(name + ": no algorithm rsa or ed25519 but \"" + type + "\""));
+        DkimAlgorithm algorithm = DkimAlgorithm.ofKeyType(type).orElseThrow(() -> Statements.badRow(name + ": no algorithm rsa or ed25519 but \"" + type + "\""));
         String pem = row.getString(9);
         Optional<DkimKey> key;
         try {
             key = pem == null ? Optional.empty() : Optional.of(DkimKey.fromPem(pem));
         } catch (GeneralSecurityException e) {
-            throw new SQLException(name + ": unreadable private key: " + e.getMessage(), e);
+            throw Statements.badRow(name + ": unreadable private key: " + e.getMessage());
         }
         if (key.isPresent() && !key.get().publicKeyBase64().equals(row.getString(6))) {
-            throw new SQLException(name + ": the private key is not the one whose public half the row holds");
+            throw Statements.badRow(name + ": the private key is not the one whose public half the row holds");
         }
-        return new StoredKey(row.getString(2), row.getString(3), algorithm, Stage.valueOf(row.getString(5).toUpperCase(Locale.ROOT)),
+        return new StoredKey(row.getString(2), row.getString(3), algorithm, Statements.named(Stage.class, row.getString(5).toUpperCase(Locale.ROOT), name + ": stage"),
                 row.getString(6), row.getTimestamp(7).toInstant(), row.getTimestamp(8).toInstant(), key);
     }
 

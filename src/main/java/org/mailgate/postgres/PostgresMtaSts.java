@@ -20,8 +20,8 @@ public final class PostgresMtaSts implements MtaStsStore {
     @Override
     public Optional<MtaSts.Policy> load(String domain) throws IOException {
         return Statements.query(database, "SELECT id, mode, mx, expires FROM mta_sts_policy WHERE domain = ?", statement -> statement.setString(1, domain),
-                row -> new MtaSts.Policy(row.getString(1), MtaSts.Mode.valueOf(row.getString(2)), Arrays.asList((String[]) row.getArray(3).getArray()),
-                        row.getTimestamp(4).toInstant()), WHAT).stream().findFirst();
+                row -> new MtaSts.Policy(row.getString(1), Statements.named(MtaSts.Mode.class, row.getString(2), "mta_sts_policy.mode"),
+                        Arrays.asList((String[]) row.getArray(3).getArray()), row.getTimestamp(4).toInstant()), WHAT).stream().findFirst();
     }
 
     /** Not waiting for the WAL flush: a policy a database crash forgets is fetched again. */

@@ -10,6 +10,7 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.mailgate.spool.SpoolUnavailable;
 
@@ -65,6 +66,23 @@ final class Statements {
             }
         } catch (SQLException e) {
             throw failed(what, e);
+        }
+    }
+
+    /**
+     * A row that holds what no Mailgate writes (changed by hand, say): the row's error (SQLState
+     * 22000, data exception), never taken for a database that is down.
+     */
+    static SQLException badRow(String message) {
+        return new SQLException(message, "22000");
+    }
+
+    /** The constant a text column names; another value is {@link #badRow}. */
+    static <E extends Enum<E>> E named(Class<E> type, String value, String column) throws SQLException {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw badRow(column + " holds \"" + value + "\", which is none of " + Arrays.toString(type.getEnumConstants()));
         }
     }
 
