@@ -133,8 +133,8 @@ final class Storage implements AutoCloseable {
         if (database == null) {
             return Stores.files(dataDir);
         }
-        return new Stores(new PostgresBans(database), Optional.of(new PostgresLogins(database)),
-                Optional.of(new PostgresSharedEvents(database, node)));
+        return new Stores(new PostgresBans(database),
+                Optional.of(new Stores.Shared(new PostgresLogins(database), new PostgresSharedEvents(database, node))));
     }
 
     /**

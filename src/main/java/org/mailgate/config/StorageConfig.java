@@ -29,11 +29,6 @@ public record StorageConfig(Kind kind, String url, String user, String password,
 
     public static final StorageConfig FILE = new StorageConfig(Kind.FILE, null, null, null, "", 10, null);
 
-    /** A database's [storage] whose password is given, not read from a file (tests, tools). */
-    public static StorageConfig postgres(String url, String user, String password, String node, int poolSize) {
-        return new StorageConfig(Kind.POSTGRES, url, user, password, node, poolSize, null);
-    }
-
     static final ValueType<StorageConfig> READ = (r, parent, key) -> {
         TomlTable t = r.table(parent, key.name());
         Values v = TABLE.read(r, t);

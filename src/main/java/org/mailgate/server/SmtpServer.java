@@ -190,10 +190,11 @@ public final class SmtpServer implements AutoCloseable {
      */
     private Counting counting(BanList bans) throws IOException {
         Duration authDelay = config.limits().authFailureDelay();
-        if (stores.shared()) {
-            LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), authDelay, clock, stores.logins().orElseThrow());
-            SendingLimits sending = SendingLimits.shared(config.sendingLimits(), clock, stores.events().orElseThrow());
-            AutoBan autoBan = AutoBan.shared(config.autoBan(), bans, storeWork, clock, stores.events().orElseThrow());
+        if (stores.shared().isPresent()) {
+            Stores.Shared shared = stores.shared().get();
+            LoginThrottle throttle = new LoginThrottle(config.loginThrottle(), authDelay, clock, shared.logins());
+            SendingLimits sending = SendingLimits.shared(config.sendingLimits(), clock, shared.events());
+            AutoBan autoBan = AutoBan.shared(config.autoBan(), bans, storeWork, clock, shared.events());
             storeWork.scheduleWithFixedDelay(() -> {
                 sending.share();
                 autoBan.share();

@@ -87,7 +87,7 @@ class AuditCommandTest {
             closed = socket.getLocalPort();
         }
         MailgateConfig config = new MailgateConfig("mx.test", data, Set.of("example.com"), List.of(), null, Limits.DEFAULTS)
-                .withStorage(StorageConfig.postgres("jdbc:postgresql://127.0.0.1:" + closed + "/mailgate", "mailgate", "x", "", 2));
+                .withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, "jdbc:postgresql://127.0.0.1:" + closed + "/mailgate", "mailgate", "x", "", 2, null));
         List<Finding> findings = new Audit(config, data, Clock.systemUTC(), Optional.empty()).run(Duration.ofSeconds(5));
         assertThat(findings).filteredOn(f -> f.where().equals("storage")).singleElement().satisfies(f -> {
             assertThat(f.level()).isEqualTo(Finding.Level.FAIL);

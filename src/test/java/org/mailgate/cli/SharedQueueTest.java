@@ -76,7 +76,7 @@ class SharedQueueTest {
         MailgateConfig base = new MailgateConfig("mx.test", data, Set.of("example.com"),
                 List.of(new ListenerConfig("127.0.0.1", 0, ListenerKind.INBOUND)), null, Limits.DEFAULTS);
         return base.withDelivery(base.delivery().with(DeliveryConfig.ENABLED, delivering))
-                .withStorage(StorageConfig.postgres(database.server().url(), PostgresServer.USER, PostgresServer.PASSWORD, name, 4));
+                .withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, database.server().url(), PostgresServer.USER, PostgresServer.PASSWORD, name, 4, null));
     }
 
     private static long delivered(MailgateConfig node) throws Exception {

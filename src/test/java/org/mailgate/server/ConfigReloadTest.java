@@ -18,7 +18,7 @@ class ConfigReloadTest {
     @DisplayName("data-dir and [storage] are not applied by a reload: they are reported as kept until restart, not as applied")
     void storageAndDataDirWaitForARestart() {
         MailgateConfig next = running.withDataDir(Path.of("elsewhere"))
-                .withStorage(StorageConfig.postgres("jdbc:postgresql://db/mailgate", "mailgate", "x", "mx1", 4));
+                .withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, "jdbc:postgresql://db/mailgate", "mailgate", "x", "mx1", 4, null));
         assertThat(ConfigReload.keptUntilRestart(running, next)).containsExactly("data-dir", "[storage]");
         assertThat(ConfigReload.changed(running, next)).isEmpty();
         assertThat(ConfigReload.keptUntilRestart(running, running)).isEmpty();

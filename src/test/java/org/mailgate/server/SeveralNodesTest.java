@@ -34,7 +34,7 @@ class SeveralNodesTest {
 
     private static UnaryOperator<MailgateConfig> node(String name, SendingLimitsConfig limits, AutoBanConfig bans) {
         StorageConfig shared = postgres.storage();
-        return config -> config.withStorage(StorageConfig.postgres(shared.url(), shared.user(), shared.password(), name, 4))
+        return config -> config.withStorage(new StorageConfig(StorageConfig.Kind.POSTGRES, shared.url(), shared.user(), shared.password(), name, 4, null))
                 .withProtections(LoginThrottleConfig.DEFAULTS, limits, bans, List.of());
     }
 

@@ -61,6 +61,6 @@ public final class PostgresDatabase implements BeforeAllCallback, BeforeEachCall
 
     /** [storage] for this database, as a node's config has it. */
     public StorageConfig storage() {
-        return StorageConfig.postgres(server.url(), PostgresServer.USER, PostgresServer.PASSWORD, "", 8);
+        return new StorageConfig(StorageConfig.Kind.POSTGRES, server.url(), PostgresServer.USER, PostgresServer.PASSWORD, "", 8, null);
     }
 }
