@@ -1,7 +1,6 @@
 package org.mailgate.postgres;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -270,18 +269,19 @@ public final class PostgresSpool implements Spool {
 
     @Override
     public DeliveryState state(QueuedMessage message) throws IOException {
-        ByteArrayOutputStream journal = new ByteArrayOutputStream();
-        query("SELECT lines FROM journal WHERE message_id = ? ORDER BY seq", statement -> statement.setString(1, message.id()),
-                row -> row.getBytes(1)).forEach(journal::writeBytes);
-        return DeliveryState.replay(message.envelope(), DeliveryJournal.decode(journal.toByteArray()));
+        byte[] journal = query("SELECT " + JOURNAL + " FROM message m WHERE m.id = ?", statement -> statement.setString(1, message.id()),
+                row -> row.getBytes(1)).stream().findFirst().orElse(new byte[0]);
+        return DeliveryState.replay(message.envelope(), DeliveryJournal.decode(journal));
     }
+
+    /** A message's whole journal, its entries in order, as one value (for a query over message m). */
+    private static final String JOURNAL = "(SELECT coalesce(string_agg(j.lines, ''::bytea ORDER BY j.seq), ''::bytea) FROM journal j WHERE j.message_id = m.id)";
 
     /** The envelope and the whole journal in one round trip: each delivery round starts here. */
     @Override
     public Optional<MessageState> load(String id) throws IOException {
         record Row(Stored stored, byte[] journal) {}
-        List<Row> rows = query("SELECT m.id, m.envelope, m.size, (SELECT coalesce(string_agg(j.lines, ''::bytea ORDER BY j.seq), ''::bytea)"
-                + " FROM journal j WHERE j.message_id = m.id) FROM message m WHERE m.set_aside IS NULL AND m.id = ?",
+        List<Row> rows = query("SELECT m.id, m.envelope, m.size, " + JOURNAL + " FROM message m WHERE m.set_aside IS NULL AND m.id = ?",
                 statement -> statement.setString(1, id), row -> new Row(stored(row), row.getBytes(4)));
         if (rows.isEmpty()) {
             return Optional.empty();
