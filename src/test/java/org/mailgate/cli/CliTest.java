@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -188,6 +189,22 @@ class CliTest {
         assertThat(run("", "queue", "list", "--json", "--data-dir", data()).out()).isEqualTo("[]\n");
         assertThat(run("", "queue", "show", "0000000000000000Z", "--data-dir", data()).err()).isEqualTo("mailgate: no message 0000000000000000Z in the queue\n");
         assertThat(run("", "queue", "delete", "../../etc/passwd", "--data-dir", data()).err()).isEqualTo("mailgate: no message ../../etc/passwd in the queue\n");
+    }
+
+    @Test
+    @DisplayName("storage commands on a config that keeps its queue in files, or a --from that is no data directory: a clear error, exit 1")
+    void storageCommandsNeedADatabase() throws Exception {
+        Path files = Files.writeString(dir.resolve("files.toml"), "[[listener]]\naddress = \"127.0.0.1\"\nport = 2525\nkind = \"submission\"\n");
+        for (String[] command : List.of(new String[] {"storage", "migrate"}, new String[] {"storage", "status"},
+                new String[] {"storage", "import", "--from", data()})) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--config", files.toString()));
+            CliRun.Result result = run("", args.toArray(String[]::new));
+            assertThat(result.exitCode()).isEqualTo(1);
+            assertThat(result.err()).isEqualTo("mailgate: " + files + " keeps the queue in files ([storage] kind = \"file\"): there is no database here\n");
+        }
+        CliRun.Result missing = run("", "storage", "import", "--config", files.toString(), "--from", dir.resolve("nowhere").toString());
+        assertThat(missing.err()).isEqualTo("mailgate: --from " + dir.resolve("nowhere") + ": no such data directory\n");
     }
 
     @Test
