@@ -1,22 +1,18 @@
 package org.mailgate.postgres;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.mailgate.config.AddressRange;
 import org.mailgate.policy.BanList.Ban;
 import org.mailgate.policy.BanStore;
 
 /** The bans in the shared database, so a client banned on one node (by the admin or by AutoBan) is refused by all. */
-public final class PostgresBans implements BanStore {
-    private final VersionedTable<Ban> table;
-
+public final class PostgresBans extends VersionedTable<Ban> implements BanStore {
     public PostgresBans(Database database) {
-        this.table = new VersionedTable<>(database, "ban", "ban_version", List.of("range", "until", "reason"), PostgresBans::ban,
+        super(database, "ban", "ban_version", List.of("range", "until", "reason"), PostgresBans::ban,
                 ban -> ban.range().toString(), (c, upsert, ban) -> {
                     upsert.setString(1, ban.range().toString());
                     if (ban.until() == null) {
@@ -33,20 +29,5 @@ public final class PostgresBans implements BanStore {
         AddressRange range = AddressRange.parse(text).orElseThrow(() -> Statements.badRow("the ban table holds \"" + text + "\", not an address range"));
         Timestamp until = row.getTimestamp(2);
         return new Ban(range, until == null ? null : until.toInstant(), row.getString(3));
-    }
-
-    @Override
-    public List<Ban> read() throws IOException {
-        return table.read();
-    }
-
-    @Override
-    public void update(UnaryOperator<List<Ban>> change) throws IOException {
-        table.update(change);
-    }
-
-    @Override
-    public Object version() throws IOException {
-        return table.version();
     }
 }

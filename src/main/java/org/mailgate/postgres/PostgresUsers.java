@@ -1,11 +1,9 @@
 package org.mailgate.postgres;
 
-import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.UnaryOperator;
 import org.mailgate.auth.User;
 import org.mailgate.auth.UserStore;
 
@@ -13,11 +11,9 @@ import org.mailgate.auth.UserStore;
  * The users and aliases in the shared database: what the user file holds, as rows, so `mailgate
  * user ...` on any node changes them for all.
  */
-public final class PostgresUsers implements UserStore {
-    private final VersionedTable<User> table;
-
+public final class PostgresUsers extends VersionedTable<User> implements UserStore {
     public PostgresUsers(Database database) {
-        this.table = new VersionedTable<>(database, "mail_user", "user_version", List.of("address", "password_hash", "aliases", "any_sender"),
+        super(database, "mail_user", "user_version", List.of("address", "password_hash", "aliases", "any_sender"),
                 PostgresUsers::user, User::address, (c, upsert, user) -> {
                     upsert.setString(1, user.address());
                     upsert.setString(2, user.passwordHash());
@@ -28,21 +24,6 @@ public final class PostgresUsers implements UserStore {
 
     private static User user(ResultSet row) throws SQLException {
         return new User(row.getString(1), row.getString(2), Arrays.asList((String[]) row.getArray(3).getArray()), row.getBoolean(4));
-    }
-
-    @Override
-    public List<User> read() throws IOException {
-        return table.read();
-    }
-
-    @Override
-    public void update(UnaryOperator<List<User>> change) throws IOException {
-        table.update(change);
-    }
-
-    @Override
-    public Object version() throws IOException {
-        return table.version();
     }
 
     @Override

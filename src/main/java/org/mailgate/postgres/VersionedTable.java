@@ -17,9 +17,10 @@ import java.util.function.UnaryOperator;
  * A small table the admin and every node change as one set (the users, the bans), with a version
  * row beside it that each change bumps and the servers poll. A change reads the whole set under
  * the version row's lock, applies the change, and writes only the rows that differ, in one
- * transaction: as the file it replaces, never half a change.
+ * transaction: as the file it replaces, never half a change. The stores built on it extend it,
+ * so its read, update and version are theirs.
  */
-final class VersionedTable<T> {
+class VersionedTable<T> {
     /** Binds a row's values to the upsert's parameters, in {@code columns} order. */
     @FunctionalInterface
     interface Writer<T> {
@@ -58,11 +59,11 @@ final class VersionedTable<T> {
         this.what = what;
     }
 
-    List<T> read() throws IOException {
+    public List<T> read() throws IOException {
         return Statements.query(database, select, statement -> {}, reader, "read the " + table + " table");
     }
 
-    void update(UnaryOperator<List<T>> change) throws IOException {
+    public void update(UnaryOperator<List<T>> change) throws IOException {
         try (Connection c = database.connection()) {
             try {
                 try (Statement s = c.createStatement()) {
@@ -108,7 +109,7 @@ final class VersionedTable<T> {
         }
     }
 
-    Object version() throws IOException {
+    public Object version() throws IOException {
         return Statements.query(database, "SELECT version FROM " + versionTable, statement -> {}, row -> row.getLong(1),
                 "read the " + table + " table").getFirst();
     }
